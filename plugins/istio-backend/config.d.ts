@@ -1,0 +1,53 @@
+export interface Config {
+  /**
+   * Istio plugin settings. Clusters themselves come from the Kubernetes plugin's
+   * `kubernetes.clusterLocatorMethods`; this section only adds what Istio needs per
+   * cluster, matched by cluster name.
+   */
+  istio?: {
+    clusters?: Array<{
+      /** Name of a cluster configured in `kubernetes.clusterLocatorMethods`. */
+      name: string;
+      /** Prometheus that scrapes this cluster's Envoy and istiod metrics (queried by the backend). */
+      prometheus?: {
+        /** Base URL, for example `http://prometheus.monitoring:9090`. */
+        url: string;
+      };
+      /** Kiali as users open it in a browser. */
+      kiali?: {
+        /**
+         * Kiali base URL including its web root, for example `https://kiali.example.com/kiali`.
+         * @visibility frontend
+         */
+        url: string;
+      };
+      /** Jaeger query UI as users open it in a browser. */
+      jaeger?: {
+        /**
+         * Jaeger UI base URL, for example `https://jaeger.example.com/jaeger`.
+         * @visibility frontend
+         */
+        url: string;
+      };
+      /** Grafana with the Istio dashboards. */
+      grafana?: {
+        /**
+         * Grafana base URL, for example `https://grafana.example.com`.
+         * @visibility frontend
+         */
+        url: string;
+        /**
+         * Dashboard UIDs. Istio 1.22+ dashboards have no fixed UID, so name them here.
+         */
+        dashboards?: {
+          /** Istio Service Dashboard UID. */
+          service?: string;
+          /** Istio Workload Dashboard UID. */
+          workload?: string;
+          /** Istio Mesh Dashboard UID. */
+          mesh?: string;
+        };
+      };
+    }>;
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * Backstage backend plugin for Istio service meshes.
+ *
+ * @packageDocumentation
+ */
+
+export { istioPlugin as default } from './plugin';

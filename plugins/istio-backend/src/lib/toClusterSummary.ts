@@ -1,0 +1,21 @@
+import type { IstioClusterSummary } from '@istio-backstage/plugin-istio-common';
+import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
+
+/**
+ * The public view of a configured cluster. Built field by field (never by spreading
+ * the config) so credentials, CA data and internal URLs cannot leak into a response.
+ */
+export function toClusterSummary(
+  cluster: IstioClusterConfig,
+): IstioClusterSummary {
+  const links: IstioClusterSummary['links'] = {};
+  if (cluster.kialiUrl) links.kialiUrl = cluster.kialiUrl;
+  if (cluster.jaegerUrl) links.jaegerUrl = cluster.jaegerUrl;
+  if (cluster.grafanaUrl) links.grafanaUrl = cluster.grafanaUrl;
+  return {
+    name: cluster.name,
+    ...(cluster.title ? { title: cluster.title } : {}),
+    links,
+    prometheusConfigured: Boolean(cluster.prometheusUrl),
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Types, permissions and entity helpers shared by the Istio Backstage plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './isIstioAvailable';
+export * from './permissions';
+export * from './types';

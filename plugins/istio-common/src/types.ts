@@ -1,0 +1,33 @@
+/**
+ * Links to the tools people open for a cluster's mesh. Only URLs that are configured
+ * are present.
+ *
+ * @public
+ */
+export interface IstioToolLinks {
+  kialiUrl?: string;
+  jaegerUrl?: string;
+  grafanaUrl?: string;
+}
+
+/**
+ * A configured cluster as the frontend may see it: never any credentials.
+ *
+ * @public
+ */
+export interface IstioClusterSummary {
+  name: string;
+  title?: string;
+  links: IstioToolLinks;
+  /** Whether a Prometheus is configured for this cluster. */
+  prometheusConfigured: boolean;
+}
+
+/**
+ * Response of `GET /api/istio/clusters`.
+ *
+ * @public
+ */
+export interface IstioClustersResponse {
+  items: IstioClusterSummary[];
+}

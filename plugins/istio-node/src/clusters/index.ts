@@ -1,0 +1,2 @@
+export { readClusterConfigs } from './readClusterConfigs';
+export type { ClusterCredentials, IstioClusterConfig } from './types';

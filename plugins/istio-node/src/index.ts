@@ -1,0 +1,8 @@
+/**
+ * Node library shared by the Istio backend plugin and its scaffolder module: cluster
+ * configuration and access.
+ *
+ * @packageDocumentation
+ */
+
+export * from './clusters';

@@ -1,0 +1,1 @@
+export { EntityIstioContent } from './EntityIstioContent';

@@ -1,0 +1,11 @@
+/**
+ * Backstage frontend plugin for Istio service meshes (legacy frontend system; the new
+ * system is under `/alpha`).
+ *
+ * @packageDocumentation
+ */
+
+export { istioPlugin, EntityIstioContent } from './plugin';
+export { istioApiRef, IstioClient } from './api';
+export type { IstioApi } from './api';
+export { isIstioAvailable } from '@istio-backstage/plugin-istio-common';

@@ -1,0 +1,1 @@
+export { scaffolderModuleIstio as default } from './module';
