@@ -1,17 +1,11 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
-  createRoutableExtension,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { istioApiRef, IstioClient } from './api';
-
-/** Route of the entity tab content. */
-export const entityContentRouteRef = createRouteRef({
-  id: 'istio:entity-content',
-});
 
 /**
  * The Istio frontend plugin for the legacy frontend system.
@@ -27,7 +21,6 @@ export const istioPlugin = createPlugin({
       factory: deps => new IstioClient(deps),
     }),
   ],
-  routes: { entityContent: entityContentRouteRef },
 });
 
 /**
@@ -37,10 +30,13 @@ export const istioPlugin = createPlugin({
  * @public
  */
 export const EntityIstioContent = istioPlugin.provide(
-  createRoutableExtension({
+  createComponentExtension({
     name: 'EntityIstioContent',
-    component: () =>
-      import('./components/EntityIstioContent').then(m => m.EntityIstioContent),
-    mountPoint: entityContentRouteRef,
+    component: {
+      lazy: () =>
+        import('./components/EntityIstioContent').then(
+          m => m.EntityIstioContent,
+        ),
+    },
   }),
 );

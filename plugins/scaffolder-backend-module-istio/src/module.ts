@@ -1,5 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCheckVersionAction } from './actions/checkVersion';
 
 /**
  * Scaffolder actions for Istio service meshes.
@@ -13,7 +14,7 @@ export const scaffolderModuleIstio = createBackendModule({
     reg.registerInit({
       deps: { scaffolder: scaffolderActionsExtensionPoint },
       async init({ scaffolder }) {
-        scaffolder.addActions();
+        scaffolder.addActions(createCheckVersionAction());
       },
     });
   },
