@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { groupVersion, type ResourceType } from './resources';
+import {
+  managedFieldsOf,
+  ownAll,
+  serverSideApply,
+  type ApplyConflict,
+  type Json,
+  type Ownership,
+} from './serverSideApply';
+import type { KubeObject, WatchEvent } from './types';
+
+interface Entry {
+  object: KubeObject;
+  ownership: Ownership;
+  operations: Map<string, { operation: 'Apply' | 'Update'; time: string }>;
+}
+
+/** Thrown by store operations; carries the Kubernetes status it maps to. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: 404 | 409 | 422,
+    readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid',
+    message: string,
+    readonly conflicts?: ApplyConflict[],
+  ) {
+    super(message);
+  }
+}
+
+type Listener = (event: WatchEvent, type: ResourceType) => void;
+
+/**
+ * The simulated cluster's objects, kept in memory, with resource versions, watch
+ * events and server-side-apply field ownership.
+ */
+export class ObjectStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<Listener>();
+  private revision = 1;
+
+  private key(type: ResourceType, namespace: string | undefined, name: string) {
+    return `${type.plural}.${type.group}|${namespace ?? ''}|${name}`;
+  }
+
+  /** The current resource version of the whole store. */
+  get resourceVersion(): string {
+    return String(this.revision);
+  }
+
+  /** Objects of a type, in one namespace or all, sorted by namespace and name. */
+  list(type: ResourceType, namespace?: string): KubeObject[] {
+    const prefix = `${type.plural}.${type.group}|`;
+    const result: KubeObject[] = [];
+    for (const [key, entry] of this.entries) {
+      if (!key.startsWith(prefix)) continue;
+      if (namespace !== undefined && entry.object.metadata.namespace !== namespace) continue;
+      result.push(this.render(type, entry));
+    }
+    return result.sort((a, b) =>
+      `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`),
+    );
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const entry = this.entries.get(this.key(type, namespace, name));
+    return entry ? this.render(type, entry) : undefined;
+  }
+
+  /** Creates an object (POST); 409 AlreadyExists when it is there. */
+  create(type: ResourceType, object: KubeObject, options: { manager: string; dryRun?: boolean }): KubeObject {
+    const { name, namespace } = object.metadata;
+    const key = this.key(type, type.namespaced ? namespace : undefined, name);
+    if (this.entries.has(key)) {
+      throw new StoreError(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" already exists`);
+    }
+    const stored = this.stamp(type, JSON.parse(JSON.stringify(object)), undefined);
+    const entry: Entry = {
+      object: stored,
+      ownership: ownAll(stored as unknown as Record<string, Json>, options.manager),
+      operations: new Map([[options.manager, { operation: 'Update', time: stored.metadata.creationTimestamp! }]]),
+    };
+    if (!options.dryRun) {
+      this.entries.set(key, entry);
+      this.emit({ type: 'ADDED', object: this.render(type, entry) }, type);
+    }
+    return this.render(type, entry);
+  }
+
+  /** Server-side apply (PATCH application/apply-patch+yaml). */
+  apply(
+    type: ResourceType,
+    patch: KubeObject,
+    options: { manager: string; force: boolean; dryRun?: boolean },
+  ): { object: KubeObject; created: boolean } {
+    const { name, namespace } = patch.metadata;
+    const key = this.key(type, type.namespaced ? namespace : undefined, name);
+    const existing = this.entries.get(key);
+    const result = serverSideApply({
+      current: existing?.object as unknown as Record<string, Json> | undefined,
+      ownership: existing?.ownership ?? new Map(),
+      patch: patch as unknown as Record<string, Json>,
+      manager: options.manager,
+      force: options.force,
+    });
+    if ('conflicts' in result) {
+      const fields = result.conflicts.map(c => `conflict with "${c.manager}": ${c.field}`).join('\n');
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Apply failed with ${result.conflicts.length} conflict${result.conflicts.length > 1 ? 's' : ''}: ${fields}`,
+        result.conflicts,
+      );
+    }
+    const merged = result.object as unknown as KubeObject;
+    merged.metadata.name = name;
+    if (type.namespaced) merged.metadata.namespace = namespace;
+    const stored = this.stamp(type, merged, existing?.object);
+    const operations = new Map(existing?.operations ?? []);
+    operations.set(options.manager, { operation: 'Apply', time: new Date().toISOString() });
+    const entry: Entry = { object: stored, ownership: result.ownership, operations };
+    const changed = !existing || JSON.stringify(existing.object) !== JSON.stringify(stored);
+    if (!options.dryRun) {
+      if (changed) {
+        this.entries.set(key, entry);
+        this.emit({ type: existing ? 'MODIFIED' : 'ADDED', object: this.render(type, entry) }, type);
+      } else {
+        existing!.ownership = result.ownership;
+        existing!.operations = operations;
+      }
+    }
+    return { object: this.render(type, changed ? entry : existing!), created: !existing };
+  }
+
+  /** Replaces an object's status or spec as the simulator itself (not a client). */
+  update(type: ResourceType, object: KubeObject): KubeObject {
+    const key = this.key(type, type.namespaced ? object.metadata.namespace : undefined, object.metadata.name);
+    const existing = this.entries.get(key);
+    if (!existing) throw new StoreError(404, 'NotFound', `${type.plural} "${object.metadata.name}" not found`);
+    existing.object = this.stamp(type, JSON.parse(JSON.stringify(object)), existing.object);
+    this.emit({ type: 'MODIFIED', object: this.render(type, existing) }, type);
+    return this.render(type, existing);
+  }
+
+  delete(type: ResourceType, namespace: string | undefined, name: string, options: { dryRun?: boolean } = {}): KubeObject {
+    const key = this.key(type, type.namespaced ? namespace : undefined, name);
+    const entry = this.entries.get(key);
+    if (!entry) {
+      throw new StoreError(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`);
+    }
+    const rendered = this.render(type, entry);
+    if (!options.dryRun) {
+      this.entries.delete(key);
+      this.revision++;
+      rendered.metadata.resourceVersion = String(this.revision);
+      this.emit({ type: 'DELETED', object: rendered }, type);
+    }
+    return rendered;
+  }
+
+  /** Subscribes to every change; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: WatchEvent, type: ResourceType) {
+    for (const listener of this.listeners) listener(event, type);
+  }
+
+  private stamp(type: ResourceType, object: KubeObject, previous: KubeObject | undefined): KubeObject {
+    this.revision++;
+    const metadata = object.metadata;
+    metadata.uid = previous?.metadata.uid ?? metadata.uid ?? randomUUID();
+    metadata.creationTimestamp = previous?.metadata.creationTimestamp ?? metadata.creationTimestamp ?? new Date().toISOString();
+    metadata.resourceVersion = String(this.revision);
+    const specChanged = JSON.stringify(previous?.spec) !== JSON.stringify(object.spec);
+    metadata.generation = (previous?.metadata.generation ?? 0) + (previous && !specChanged ? 0 : 1);
+    delete metadata.managedFields;
+    object.apiVersion = groupVersion(type.group, type.versions[0]);
+    object.kind = type.kind;
+    return object;
+  }
+
+  private render(type: ResourceType, entry: Entry): KubeObject {
+    const copy: KubeObject = JSON.parse(JSON.stringify(entry.object));
+    copy.metadata.managedFields = managedFieldsOf(entry.ownership, copy.apiVersion, entry.operations);
+    return copy;
+  }
+}
