@@ -1,1 +1,16 @@
-export {};
+/**
+ * The mesh simulator: a local Kubernetes API with Istio installed, for the demo and
+ * the integration tests.
+ *
+ * @packageDocumentation
+ */
+
+export { startDemoCluster } from './DemoCluster';
+export type { DemoCluster, StartOptions } from './DemoCluster';
+export {
+  loadScenario,
+  listScenarios,
+  withScale,
+} from './scenario/loadScenario';
+export type { Scenario } from './scenario/types';
+export type { Fault } from './api/faults';

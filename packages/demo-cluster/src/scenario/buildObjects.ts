@@ -29,7 +29,12 @@ export interface BuiltCluster {
 
 const MI = 1024 * 1024;
 
-function meta(name: string, namespace: string | undefined, labels?: Record<string, string>, annotations?: Record<string, string>) {
+function meta(
+  name: string,
+  namespace: string | undefined,
+  labels?: Record<string, string>,
+  annotations?: Record<string, string>,
+) {
   return {
     name,
     ...(namespace ? { namespace } : {}),
@@ -54,7 +59,9 @@ function fillerNamespaces(scenario: Scenario): ScenarioNamespace[] {
         portName: 'http',
         extraPorts: extra ? [{ name: 'grpc', port: 9090 }] : undefined,
         replicas: filler.podsPerService ?? 1,
-        appMemoryMi: 30 + Math.round(stableRandom(scenario.seed ?? 0, name, s, 'mem') * 90),
+        appMemoryMi:
+          30 +
+          Math.round(stableRandom(scenario.seed ?? 0, name, s, 'mem') * 90),
         image: 'registry.example.com/filler/app:1.0.0',
       });
     }
@@ -68,7 +75,9 @@ export function scopedFillerNamespaces(scenario: Scenario): string[] {
   const fraction = scenario.filler?.scopedFraction ?? 0;
   return fillerNamespaces(scenario)
     .map(ns => ns.name)
-    .filter(name => stableRandom(scenario.seed ?? 0, name, 'scoped') < fraction);
+    .filter(
+      name => stableRandom(scenario.seed ?? 0, name, 'scoped') < fraction,
+    );
 }
 
 /** Every namespace of the scenario, including the control plane's and the filler. */
@@ -88,20 +97,37 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
   const objects: KubeObject[] = [];
   const pods: PodRuntime[] = [];
   const meshConfig = istio.meshConfig ?? {};
-  const prometheusMerge = (meshConfig as { enablePrometheusMerge?: boolean }).enablePrometheusMerge ?? true;
+  const prometheusMerge =
+    (meshConfig as { enablePrometheusMerge?: boolean }).enablePrometheusMerge ??
+    true;
 
   const namespaces = allNamespaces(scenario);
   const namespaceNames = new Set(namespaces.map(n => n.name));
-  const ensureNamespace = (name: string, labels: Record<string, string> = {}) => {
+  const ensureNamespace = (
+    name: string,
+    labels: Record<string, string> = {},
+  ) => {
     if (namespaceNames.has(name)) return;
     namespaceNames.add(name);
-    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: meta(name, undefined, { 'kubernetes.io/metadata.name': name, ...labels }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: meta(name, undefined, {
+        'kubernetes.io/metadata.name': name,
+        ...labels,
+      }),
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   };
   for (const ns of namespaces) {
     objects.push({
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: meta(ns.name, undefined, { 'kubernetes.io/metadata.name': ns.name, ...(ns.labels ?? {}) }),
+      metadata: meta(ns.name, undefined, {
+        'kubernetes.io/metadata.name': ns.name,
+        ...(ns.labels ?? {}),
+      }),
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });
@@ -111,7 +137,12 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
 
   const imagePull = (image: string) =>
     istio.imagePullFailure
-      ? { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } }
+      ? {
+          waiting: {
+            reason: 'ImagePullBackOff',
+            message: `Back-off pulling image "${image}"`,
+          },
+        }
       : undefined;
 
   /** Adds a Deployment and its pods. */
@@ -126,57 +157,127 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     ports: Array<{ name: string; port: number }>;
     podLabels?: Record<string, string>;
     appMemoryMi: number;
-    mode: 'sidecar' | 'none' | 'ambient' | 'gateway-injected' | 'gateway-plain' | 'control-plane';
+    mode:
+      | 'sidecar'
+      | 'none'
+      | 'ambient'
+      | 'gateway-injected'
+      | 'gateway-plain'
+      | 'control-plane';
     extraAnnotations?: Record<string, string>;
   }) => {
-    const labels = { app: options.app, version: options.version, ...(options.podLabels ?? {}) };
-    const templateHash = stableSuffix(9, seed, options.namespace, options.name, 'rs').replace(/^(.)/, '6');
+    const labels = {
+      app: options.app,
+      version: options.version,
+      ...(options.podLabels ?? {}),
+    };
+    const templateHash = stableSuffix(
+      9,
+      seed,
+      options.namespace,
+      options.name,
+      'rs',
+    ).replace(/^(.)/, '6');
     objects.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta(options.name, options.namespace, { app: options.app, version: options.version }),
+      metadata: meta(options.name, options.namespace, {
+        app: options.app,
+        version: options.version,
+      }),
       spec: {
         replicas: options.replicas,
-        selector: { matchLabels: { app: options.app, version: options.version } },
-        template: { metadata: { labels }, spec: { containers: [{ name: options.containerName, image: options.image }] } },
+        selector: {
+          matchLabels: { app: options.app, version: options.version },
+        },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [{ name: options.containerName, image: options.image }],
+          },
+        },
       },
-      status: { replicas: options.replicas, readyReplicas: istio.imagePullFailure && options.mode !== 'none' ? 0 : options.replicas, availableReplicas: options.replicas, observedGeneration: 1 },
+      status: {
+        replicas: options.replicas,
+        readyReplicas:
+          istio.imagePullFailure && options.mode !== 'none'
+            ? 0
+            : options.replicas,
+        availableReplicas: options.replicas,
+        observedGeneration: 1,
+      },
     });
     for (let r = 0; r < options.replicas; r++) {
-      const podName = `${options.name}-${templateHash}-${stableSuffix(5, seed, options.namespace, options.name, r)}`;
+      const podName = `${options.name}-${templateHash}-${stableSuffix(
+        5,
+        seed,
+        options.namespace,
+        options.name,
+        r,
+      )}`;
       const proxyImage = `${hub}/proxyv2:${proxyTag}`;
       const appContainer = {
         name: options.containerName,
         image: options.image,
-        ports: options.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+        ports: options.ports.map(p => ({
+          name: p.name,
+          containerPort: p.port,
+          protocol: 'TCP',
+        })),
         resources: { requests: { cpu: '10m', memory: '64Mi' } },
       };
       const proxyContainer = {
         name: 'istio-proxy',
         image: proxyImage,
-        args: ['proxy', options.mode === 'sidecar' ? 'sidecar' : 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
-        ports: [{ name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' }],
+        args: [
+          'proxy',
+          options.mode === 'sidecar' ? 'sidecar' : 'router',
+          '--domain',
+          '$(POD_NAMESPACE).svc.cluster.local',
+        ],
+        ports: [
+          { name: 'http-envoy-prom', containerPort: 15090, protocol: 'TCP' },
+        ],
         env: [{ name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' }],
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+        resources: {
+          requests: { cpu: '100m', memory: '128Mi' },
+          limits: { cpu: '2', memory: '1Gi' },
+        },
       };
-      const podLabels: Record<string, string> = { ...labels, 'pod-template-hash': templateHash };
-      const annotations: Record<string, string> = { ...(options.extraAnnotations ?? {}) };
+      const podLabels: Record<string, string> = {
+        ...labels,
+        'pod-template-hash': templateHash,
+      };
+      const annotations: Record<string, string> = {
+        ...(options.extraAnnotations ?? {}),
+      };
       const containers: Record<string, unknown>[] = [];
       const initContainers: Record<string, unknown>[] = [];
       const containerStatuses: Record<string, unknown>[] = [];
       const initContainerStatuses: Record<string, unknown>[] = [];
-      const running = (name: string, image: string, failure?: ReturnType<typeof imagePull>) => ({
+      const running = (
+        name: string,
+        image: string,
+        failure?: ReturnType<typeof imagePull>,
+      ) => ({
         name,
         image,
-        imageID: failure ? '' : `${image.split(':')[0]}@sha256:${stableSuffix(16, image)}`,
+        imageID: failure
+          ? ''
+          : `${image.split(':')[0]}@sha256:${stableSuffix(16, image)}`,
         ready: !failure,
         restartCount: 0,
         started: !failure,
-        state: failure ?? { running: { startedAt: new Date(Date.now() - 3 * 86400_000).toISOString() } },
+        state: failure ?? {
+          running: {
+            startedAt: new Date(Date.now() - 3 * 86400_000).toISOString(),
+          },
+        },
       });
 
       let hasProxy = false;
-      const isGateway = options.mode === 'gateway-injected' || options.mode === 'gateway-plain';
+      const isGateway =
+        options.mode === 'gateway-injected' || options.mode === 'gateway-plain';
       if (options.mode === 'sidecar' || options.mode === 'gateway-injected') {
         hasProxy = true;
         const injectedInit: string[] = [];
@@ -191,35 +292,101 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         }
         if (options.mode === 'sidecar') {
           if (istio.cni) {
-            initContainers.push({ name: 'istio-validation', image: proxyImage, args: ['istio-iptables', '--run-validation', '--skip-rule-apply'] });
+            initContainers.push({
+              name: 'istio-validation',
+              image: proxyImage,
+              args: ['istio-iptables', '--run-validation', '--skip-rule-apply'],
+            });
             injectedInit.push('istio-validation');
           } else {
             initContainers.push({
               name: 'istio-init',
               image: proxyImage,
-              args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020'],
-              securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] }, runAsUser: 0, runAsNonRoot: false },
+              args: [
+                'istio-iptables',
+                '-p',
+                '15001',
+                '-z',
+                '15006',
+                '-u',
+                '1337',
+                '-m',
+                'REDIRECT',
+                '-i',
+                '*',
+                '-x',
+                '',
+                '-b',
+                '*',
+                '-d',
+                '15090,15021,15020',
+              ],
+              securityContext: {
+                capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+                runAsUser: 0,
+                runAsNonRoot: false,
+              },
             });
             injectedInit.push('istio-init');
           }
-          initContainerStatuses.push({ ...running(injectedInit[0], proxyImage, imagePull(proxyImage)), state: imagePull(proxyImage) ?? { terminated: { exitCode: 0, reason: 'Completed' } } });
+          initContainerStatuses.push({
+            ...running(injectedInit[0], proxyImage, imagePull(proxyImage)),
+            state: imagePull(proxyImage) ?? {
+              terminated: { exitCode: 0, reason: 'Completed' },
+            },
+          });
         }
         const native = options.mode === 'sidecar' && istio.nativeSidecars;
         if (native) {
           initContainers.push({ ...proxyContainer, restartPolicy: 'Always' });
-          initContainerStatuses.push(running('istio-proxy', proxyImage, imagePull(proxyImage)));
+          initContainerStatuses.push(
+            running('istio-proxy', proxyImage, imagePull(proxyImage)),
+          );
         } else {
-          containers.push(options.mode === 'gateway-injected' ? { ...proxyContainer, ports: [...proxyContainer.ports, ...options.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))] } : proxyContainer);
-          containerStatuses.push(running('istio-proxy', proxyImage, imagePull(proxyImage)));
+          containers.push(
+            options.mode === 'gateway-injected'
+              ? {
+                  ...proxyContainer,
+                  ports: [
+                    ...proxyContainer.ports,
+                    ...options.ports.map(p => ({
+                      name: p.name,
+                      containerPort: p.port,
+                      protocol: 'TCP',
+                    })),
+                  ],
+                }
+              : proxyContainer,
+          );
+          containerStatuses.push(
+            running('istio-proxy', proxyImage, imagePull(proxyImage)),
+          );
         }
         annotations['sidecar.istio.io/status'] = JSON.stringify({
-          initContainers: native ? [...injectedInit, 'istio-proxy'] : injectedInit,
-          containers: native || options.mode === 'gateway-injected' ? [] : ['istio-proxy'],
-          volumes: ['workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert'],
+          initContainers: native
+            ? [...injectedInit, 'istio-proxy']
+            : injectedInit,
+          containers:
+            native || options.mode === 'gateway-injected'
+              ? []
+              : ['istio-proxy'],
+          volumes: [
+            'workload-socket',
+            'credential-socket',
+            'workload-certs',
+            'istio-envoy',
+            'istio-data',
+            'istio-podinfo',
+            'istio-token',
+            'istiod-ca-cert',
+          ],
           imagePullSecrets: null,
           revision,
         });
-        annotations['kubectl.kubernetes.io/default-container'] = options.mode === 'gateway-injected' ? 'istio-proxy' : options.containerName;
+        annotations['kubectl.kubernetes.io/default-container'] =
+          options.mode === 'gateway-injected'
+            ? 'istio-proxy'
+            : options.containerName;
         if (prometheusMerge) {
           annotations['prometheus.io/path'] = '/stats/prometheus';
           annotations['prometheus.io/port'] = '15020';
@@ -228,35 +395,71 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       } else if (options.mode === 'gateway-plain') {
         hasProxy = true;
         podLabels.istio = 'ingressgateway';
-        containers.push({ ...proxyContainer, ports: [...proxyContainer.ports, ...options.ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }))] });
-        containerStatuses.push(running('istio-proxy', proxyImage, imagePull(proxyImage)));
+        containers.push({
+          ...proxyContainer,
+          ports: [
+            ...proxyContainer.ports,
+            ...options.ports.map(p => ({
+              name: p.name,
+              containerPort: p.port,
+              protocol: 'TCP',
+            })),
+          ],
+        });
+        containerStatuses.push(
+          running('istio-proxy', proxyImage, imagePull(proxyImage)),
+        );
       } else if (options.mode === 'ambient') {
         annotations['ambient.istio.io/redirection'] = 'enabled';
       }
-      if (options.mode !== 'gateway-injected' && options.mode !== 'gateway-plain') {
-        const failure = options.mode === 'control-plane' ? imagePull(options.image) : undefined;
+      if (
+        options.mode !== 'gateway-injected' &&
+        options.mode !== 'gateway-plain'
+      ) {
+        const failure =
+          options.mode === 'control-plane'
+            ? imagePull(options.image)
+            : undefined;
         containers.unshift(appContainer);
-        containerStatuses.unshift(running(options.containerName, options.image, failure));
+        containerStatuses.unshift(
+          running(options.containerName, options.image, failure),
+        );
       }
-      const allReady = [...containerStatuses].every(s => (s as { ready: boolean }).ready);
+      const allReady = [...containerStatuses].every(
+        s => (s as { ready: boolean }).ready,
+      );
       objects.push({
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: {
           ...meta(podName, options.namespace, podLabels, annotations),
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${options.name}-${templateHash}`, controller: true, uid: stableSuffix(12, options.namespace, options.name) }],
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'ReplicaSet',
+              name: `${options.name}-${templateHash}`,
+              controller: true,
+              uid: stableSuffix(12, options.namespace, options.name),
+            },
+          ],
         },
         spec: {
           containers,
           ...(initContainers.length ? { initContainers } : {}),
-          nodeName: `node-${1 + Math.floor(stableRandom(seed, podName, 'node') * 6)}`,
+          nodeName: `node-${
+            1 + Math.floor(stableRandom(seed, podName, 'node') * 6)
+          }`,
           restartPolicy: 'Always',
           serviceAccountName: options.app,
         },
         status: {
           phase: allReady ? 'Running' : 'Pending',
           conditions: [{ type: 'Ready', status: allReady ? 'True' : 'False' }],
-          podIP: `10.${Math.floor(stableRandom(seed, podName, 'a') * 250)}.${Math.floor(stableRandom(seed, podName, 'b') * 250)}.${2 + Math.floor(stableRandom(seed, podName, 'c') * 250)}`,
+          podIP: `10.${Math.floor(
+            stableRandom(seed, podName, 'a') * 250,
+          )}.${Math.floor(stableRandom(seed, podName, 'b') * 250)}.${
+            2 + Math.floor(stableRandom(seed, podName, 'c') * 250)
+          }`,
           startTime: new Date(Date.now() - 3 * 86400_000).toISOString(),
           containerStatuses,
           ...(initContainerStatuses.length ? { initContainerStatuses } : {}),
@@ -268,7 +471,11 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         workload: options.name,
         app: options.app,
         version: options.version,
-        appMemoryBytes: Math.round(options.appMemoryMi * MI * (0.95 + 0.1 * stableRandom(seed, podName, 'appmem'))),
+        appMemoryBytes: Math.round(
+          options.appMemoryMi *
+            MI *
+            (0.95 + 0.1 * stableRandom(seed, podName, 'appmem')),
+        ),
         appContainer: options.containerName,
         hasProxy: hasProxy && !istio.imagePullFailure,
         isGateway,
@@ -278,8 +485,16 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     }
   };
 
-  const addService = (namespace: string, name: string, app: string, ports: Array<{ name: string; port: number }>, selector?: Record<string, string>) => {
-    const ip = `10.96.${Math.floor(stableRandom(seed, namespace, name, 'ip1') * 250)}.${1 + Math.floor(stableRandom(seed, namespace, name, 'ip2') * 250)}`;
+  const addService = (
+    namespace: string,
+    name: string,
+    app: string,
+    ports: Array<{ name: string; port: number }>,
+    selector?: Record<string, string>,
+  ) => {
+    const ip = `10.96.${Math.floor(
+      stableRandom(seed, namespace, name, 'ip1') * 250,
+    )}.${1 + Math.floor(stableRandom(seed, namespace, name, 'ip2') * 250)}`;
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
@@ -288,7 +503,12 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         type: 'ClusterIP',
         clusterIP: ip,
         clusterIPs: [ip],
-        ports: ports.map(p => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP' })),
+        ports: ports.map(p => ({
+          name: p.name,
+          port: p.port,
+          targetPort: p.port,
+          protocol: 'TCP',
+        })),
         selector: selector ?? { app },
       },
       status: { loadBalancer: {} },
@@ -296,7 +516,11 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
   };
 
   // Control plane.
-  const istiodLabels = { app: 'istiod', istio: 'pilot', 'istio.io/rev': revision };
+  const istiodLabels = {
+    app: 'istiod',
+    istio: 'pilot',
+    'istio.io/rev': revision,
+  };
   addWorkload({
     namespace: rootNs,
     name: revision === 'default' ? 'istiod' : `istiod-${revision}`,
@@ -305,40 +529,78 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     replicas: 1,
     image: `${hub}/pilot:${tag}`,
     containerName: 'discovery',
-    ports: [{ name: 'grpc-xds', port: 15010 }, { name: 'https-dns', port: 15012 }, { name: 'http-monitoring', port: 15014 }],
+    ports: [
+      { name: 'grpc-xds', port: 15010 },
+      { name: 'https-dns', port: 15012 },
+      { name: 'http-monitoring', port: 15014 },
+    ],
     podLabels: istiodLabels,
     appMemoryMi: 350,
     mode: 'control-plane',
   });
-  const istiodDeployment = objects.find(o => o.kind === 'Deployment' && o.metadata.name.startsWith('istiod'))!;
-  istiodDeployment.metadata.labels = { ...istiodDeployment.metadata.labels, ...istiodLabels, 'install.operator.istio.io/owning-resource': istio.installMethod === 'helm' ? 'unknown' : 'installed-state' };
+  const istiodDeployment = objects.find(
+    o => o.kind === 'Deployment' && o.metadata.name.startsWith('istiod'),
+  )!;
+  istiodDeployment.metadata.labels = {
+    ...istiodDeployment.metadata.labels,
+    ...istiodLabels,
+    'install.operator.istio.io/owning-resource':
+      istio.installMethod === 'helm' ? 'unknown' : 'installed-state',
+  };
   if (istio.installMethod === 'helm') {
     istiodDeployment.metadata.labels['app.kubernetes.io/managed-by'] = 'Helm';
-    istiodDeployment.metadata.labels['helm.sh/chart'] = `istiod-${istio.version}`;
-    delete istiodDeployment.metadata.labels['install.operator.istio.io/owning-resource'];
+    istiodDeployment.metadata.labels[
+      'helm.sh/chart'
+    ] = `istiod-${istio.version}`;
+    delete istiodDeployment.metadata.labels[
+      'install.operator.istio.io/owning-resource'
+    ];
   } else {
     istiodDeployment.metadata.labels['operator.istio.io/component'] = 'Pilot';
-    istiodDeployment.metadata.labels['operator.istio.io/version'] = istio.version;
+    istiodDeployment.metadata.labels['operator.istio.io/version'] =
+      istio.version;
   }
   (istiodDeployment.spec as any).template.spec.containers[0].env = [
     { name: 'REVISION', value: revision },
-    { name: 'PILOT_TRACE_SAMPLING', value: String((meshConfig as any).defaultConfig?.tracing?.sampling ?? 1) },
+    {
+      name: 'PILOT_TRACE_SAMPLING',
+      value: String((meshConfig as any).defaultConfig?.tracing?.sampling ?? 1),
+    },
   ];
   // The pod carries the same labels and env as the deployment template.
   for (const o of objects) {
-    if (o.kind === 'Pod' && o.metadata.namespace === rootNs && o.metadata.labels?.app === 'istiod') {
+    if (
+      o.kind === 'Pod' &&
+      o.metadata.namespace === rootNs &&
+      o.metadata.labels?.app === 'istiod'
+    ) {
       o.metadata.labels = { ...o.metadata.labels, ...istiodLabels };
-      (o.spec as any).containers[0].env = (istiodDeployment.spec as any).template.spec.containers[0].env;
+      (o.spec as any).containers[0].env = (
+        istiodDeployment.spec as any
+      ).template.spec.containers[0].env;
     }
   }
-  addService(rootNs, revision === 'default' ? 'istiod' : `istiod-${revision}`, 'istiod', [
-    { name: 'grpc-xds', port: 15010 }, { name: 'https-dns', port: 15012 }, { name: 'https-webhook', port: 443 }, { name: 'http-monitoring', port: 15014 },
-  ]);
+  addService(
+    rootNs,
+    revision === 'default' ? 'istiod' : `istiod-${revision}`,
+    'istiod',
+    [
+      { name: 'grpc-xds', port: 15010 },
+      { name: 'https-dns', port: 15012 },
+      { name: 'https-webhook', port: 443 },
+      { name: 'http-monitoring', port: 15014 },
+    ],
+  );
   const cmSuffix = revision === 'default' ? '' : `-${revision}`;
   objects.push({
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta(`istio${cmSuffix}`, rootNs, { 'istio.io/rev': revision, ...(istio.installMethod === 'helm' ? { 'app.kubernetes.io/managed-by': 'Helm' } : {}) }),
+    metadata: meta(`istio${cmSuffix}`, rootNs, {
+      'istio.io/rev': revision,
+      ...(istio.installMethod === 'helm'
+        ? { 'app.kubernetes.io/managed-by': 'Helm' }
+        : {}),
+    }),
     data: { mesh: yaml.stringify(meshConfig), meshNetworks: 'networks: {}\n' },
   });
   const injectorValues = istio.injectorValues ?? {
@@ -350,16 +612,34 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
   objects.push({
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta(`istio-sidecar-injector${cmSuffix}`, rootNs, { 'istio.io/rev': revision }),
-    data: { values: JSON.stringify(injectorValues, null, 2), config: 'defaultTemplates: [sidecar]\npolicy: enabled\n' },
+    metadata: meta(`istio-sidecar-injector${cmSuffix}`, rootNs, {
+      'istio.io/rev': revision,
+    }),
+    data: {
+      values: JSON.stringify(injectorValues, null, 2),
+      config: 'defaultTemplates: [sidecar]\npolicy: enabled\n',
+    },
   });
 
   if (istio.cni) {
     objects.push({
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
-      metadata: meta('istio-cni-node', rootNs, { 'k8s-app': 'istio-cni-node', 'istio.io/rev': revision }),
-      spec: { selector: { matchLabels: { 'k8s-app': 'istio-cni-node' } }, template: { metadata: { labels: { 'k8s-app': 'istio-cni-node' } }, spec: { containers: [{ name: 'install-cni', image: `${hub}/install-cni:${tag}` }] } } },
+      metadata: meta('istio-cni-node', rootNs, {
+        'k8s-app': 'istio-cni-node',
+        'istio.io/rev': revision,
+      }),
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'istio-cni-node' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'istio-cni-node' } },
+          spec: {
+            containers: [
+              { name: 'install-cni', image: `${hub}/install-cni:${tag}` },
+            ],
+          },
+        },
+      },
       status: { desiredNumberScheduled: 6, numberReady: 6, numberAvailable: 6 },
     });
   }
@@ -368,7 +648,17 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: meta('ztunnel', rootNs, { app: 'ztunnel' }),
-      spec: { selector: { matchLabels: { app: 'ztunnel' } }, template: { metadata: { labels: { app: 'ztunnel' } }, spec: { containers: [{ name: 'istio-proxy', image: `${hub}/ztunnel:${tag}` }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'ztunnel' } },
+        template: {
+          metadata: { labels: { app: 'ztunnel' } },
+          spec: {
+            containers: [
+              { name: 'istio-proxy', image: `${hub}/ztunnel:${tag}` },
+            ],
+          },
+        },
+      },
       status: { desiredNumberScheduled: 6, numberReady: 6, numberAvailable: 6 },
     });
   }
@@ -388,7 +678,11 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     });
   }
   for (const iop of istio.operatorCrd ? istio.istioOperators ?? [] : []) {
-    objects.push({ ...iop, apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator' });
+    objects.push({
+      ...iop,
+      apiVersion: 'install.istio.io/v1alpha1',
+      kind: 'IstioOperator',
+    });
   }
 
   // Kiali.
@@ -399,42 +693,95 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       external_services: scenario.kiali.externalServices,
       auth: { strategy: 'anonymous' },
     };
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kiali', scenario.kiali.namespace, { app: 'kiali' }), data: { 'config.yaml': yaml.stringify(kialiConfig) } });
-    addWorkload({ namespace: scenario.kiali.namespace, name: 'kiali', app: 'kiali', version: 'v2.2.0', replicas: 1, image: 'quay.io/kiali/kiali:v2.2.0', containerName: 'kiali', ports: [{ name: 'http', port: 20001 }, { name: 'http-metrics', port: 9090 }], appMemoryMi: 90, mode: 'none' });
-    addService(scenario.kiali.namespace, 'kiali', 'kiali', [{ name: 'http', port: 20001 }, { name: 'http-metrics', port: 9090 }]);
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta('kiali', scenario.kiali.namespace, { app: 'kiali' }),
+      data: { 'config.yaml': yaml.stringify(kialiConfig) },
+    });
+    addWorkload({
+      namespace: scenario.kiali.namespace,
+      name: 'kiali',
+      app: 'kiali',
+      version: 'v2.2.0',
+      replicas: 1,
+      image: 'quay.io/kiali/kiali:v2.2.0',
+      containerName: 'kiali',
+      ports: [
+        { name: 'http', port: 20001 },
+        { name: 'http-metrics', port: 9090 },
+      ],
+      appMemoryMi: 90,
+      mode: 'none',
+    });
+    addService(scenario.kiali.namespace, 'kiali', 'kiali', [
+      { name: 'http', port: 20001 },
+      { name: 'http-metrics', port: 9090 },
+    ]);
   }
 
   // Gateways.
   for (const gw of scenario.gateways ?? []) {
     ensureNamespace(gw.namespace);
-    const ports = [{ name: 'status-port', port: 15021 }, { name: 'http2', port: 80 }, { name: 'https', port: 443 }];
+    const ports = [
+      { name: 'status-port', port: 15021 },
+      { name: 'http2', port: 80 },
+      { name: 'https', port: 443 },
+    ];
     addWorkload({
       namespace: gw.namespace,
       name: gw.name,
       app: gw.name,
       version: istio.version,
       replicas: gw.replicas ?? 1,
-      image: gw.injectionTemplate === 'gateway' ? 'auto' : `${hub}/proxyv2:${proxyTag}`,
+      image:
+        gw.injectionTemplate === 'gateway'
+          ? 'auto'
+          : `${hub}/proxyv2:${proxyTag}`,
       containerName: 'istio-proxy',
       ports,
       appMemoryMi: 0,
-      mode: gw.injectionTemplate === 'gateway' ? 'gateway-injected' : 'gateway-plain',
+      mode:
+        gw.injectionTemplate === 'gateway'
+          ? 'gateway-injected'
+          : 'gateway-plain',
     });
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: meta(gw.name, gw.namespace, { app: gw.name, istio: 'ingressgateway' }),
-      spec: { type: 'LoadBalancer', clusterIP: '10.96.0.80', ports: ports.map(p => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP' })), selector: { app: gw.name, istio: 'ingressgateway' } },
+      metadata: meta(gw.name, gw.namespace, {
+        app: gw.name,
+        istio: 'ingressgateway',
+      }),
+      spec: {
+        type: 'LoadBalancer',
+        clusterIP: '10.96.0.80',
+        ports: ports.map(p => ({
+          name: p.name,
+          port: p.port,
+          targetPort: p.port,
+          protocol: 'TCP',
+        })),
+        selector: { app: gw.name, istio: 'ingressgateway' },
+      },
       status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
     });
   }
 
   // Applications.
   for (const ns of namespaces) {
-    const ambient = ns.labels?.['istio.io/dataplane-mode'] === 'ambient' && !ns.labels?.['istio-injection'] && !ns.labels?.['istio.io/rev'];
-    const injected = ns.labels?.['istio-injection'] === 'enabled' || Boolean(ns.labels?.['istio.io/rev']);
+    const ambient =
+      ns.labels?.['istio.io/dataplane-mode'] === 'ambient' &&
+      !ns.labels?.['istio-injection'] &&
+      !ns.labels?.['istio.io/rev'];
+    const injected =
+      ns.labels?.['istio-injection'] === 'enabled' ||
+      Boolean(ns.labels?.['istio.io/rev']);
     for (const app of ns.apps ?? []) {
-      const ports = [{ name: app.portName ?? 'http', port: app.port ?? 8080 }, ...(app.extraPorts ?? [])];
+      const ports = [
+        { name: app.portName ?? 'http', port: app.port ?? 8080 },
+        ...(app.extraPorts ?? []),
+      ];
       for (const version of app.versions ?? ['v1']) {
         addWorkload({
           namespace: ns.name,
@@ -447,8 +794,15 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           ports,
           podLabels: app.podLabels,
           appMemoryMi: app.appMemoryMi ?? 60,
-          mode: ambient ? 'ambient' : injected && !app.noSidecar ? 'sidecar' : 'none',
-          extraAnnotations: app.noSidecar && injected ? { 'sidecar.istio.io/inject': 'false' } : undefined,
+          mode: ambient
+            ? 'ambient'
+            : injected && !app.noSidecar
+            ? 'sidecar'
+            : 'none',
+          extraAnnotations:
+            app.noSidecar && injected
+              ? { 'sidecar.istio.io/inject': 'false' }
+              : undefined,
         });
       }
       if (!app.noService) addService(ns.name, app.name, app.name, ports);
@@ -465,24 +819,49 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     });
   }
 
-  for (const extra of scenario.objects ?? []) objects.push(JSON.parse(JSON.stringify(extra)));
+  for (const extra of scenario.objects ?? [])
+    objects.push(JSON.parse(JSON.stringify(extra)));
 
   // Endpoints follow the Services' selectors.
   const podObjects = objects.filter(o => o.kind === 'Pod');
   for (const svc of objects.filter(o => o.kind === 'Service')) {
-    const selector = (svc.spec as { selector?: Record<string, string> }).selector ?? {};
+    const selector =
+      (svc.spec as { selector?: Record<string, string> }).selector ?? {};
     const ready = podObjects.filter(
-      p => p.metadata.namespace === svc.metadata.namespace && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+      p =>
+        p.metadata.namespace === svc.metadata.namespace &&
+        Object.entries(selector).every(
+          ([k, v]) => p.metadata.labels?.[k] === v,
+        ),
     );
     objects.push({
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: meta(svc.metadata.name, svc.metadata.namespace, svc.metadata.labels),
+      metadata: meta(
+        svc.metadata.name,
+        svc.metadata.namespace,
+        svc.metadata.labels,
+      ),
       subsets: ready.length
-        ? [{
-            addresses: ready.map(p => ({ ip: (p.status as { podIP: string }).podIP, targetRef: { kind: 'Pod', name: p.metadata.name, namespace: p.metadata.namespace } })),
-            ports: ((svc.spec as { ports: Array<{ name: string; port: number }> }).ports).map(p => ({ name: p.name, port: p.port, protocol: 'TCP' })),
-          }]
+        ? [
+            {
+              addresses: ready.map(p => ({
+                ip: (p.status as { podIP: string }).podIP,
+                targetRef: {
+                  kind: 'Pod',
+                  name: p.metadata.name,
+                  namespace: p.metadata.namespace,
+                },
+              })),
+              ports: (
+                svc.spec as { ports: Array<{ name: string; port: number }> }
+              ).ports.map(p => ({
+                name: p.name,
+                port: p.port,
+                protocol: 'TCP',
+              })),
+            },
+          ]
         : [],
     });
   }

@@ -20,11 +20,17 @@ export function listScenarios(): string[] {
  * `extends: <name>` and override top-level keys.
  */
 export function loadScenario(nameOrPath: string): Scenario {
-  const file = nameOrPath.endsWith('.yaml') ? path.resolve(nameOrPath) : path.join(SCENARIO_DIR, `${nameOrPath}.yaml`);
+  const file = nameOrPath.endsWith('.yaml')
+    ? path.resolve(nameOrPath)
+    : path.join(SCENARIO_DIR, `${nameOrPath}.yaml`);
   if (!fs.existsSync(file)) {
-    throw new Error(`No scenario '${nameOrPath}' (known: ${listScenarios().join(', ')})`);
+    throw new Error(
+      `No scenario '${nameOrPath}' (known: ${listScenarios().join(', ')})`,
+    );
   }
-  const raw = yaml.parse(fs.readFileSync(file, 'utf8')) as Partial<Scenario> & { extends?: string };
+  const raw = yaml.parse(fs.readFileSync(file, 'utf8')) as Partial<Scenario> & {
+    extends?: string;
+  };
   if (raw.extends) {
     const { extends: base, ...rest } = raw;
     const parent = loadScenario(base);
@@ -34,7 +40,10 @@ export function loadScenario(nameOrPath: string): Scenario {
 }
 
 /** Shallow override, except `istio`, which is merged one level deep. */
-function mergeScenario(parent: Scenario, override: Partial<Scenario>): Scenario {
+function mergeScenario(
+  parent: Scenario,
+  override: Partial<Scenario>,
+): Scenario {
   return {
     ...parent,
     ...override,
@@ -45,7 +54,17 @@ function mergeScenario(parent: Scenario, override: Partial<Scenario>): Scenario 
 /** Replaces the filler with a generated mesh of the given size (the scale generator). */
 export function withScale(
   scenario: Scenario,
-  scale: { namespaces: number; servicesPerNamespace: number; podsPerService: number },
+  scale: {
+    namespaces: number;
+    servicesPerNamespace: number;
+    podsPerService: number;
+  },
 ): Scenario {
-  return { ...scenario, filler: { ...(scenario.filler ?? { scopedFraction: 0.3, rps: 0.5 }), ...scale } };
+  return {
+    ...scenario,
+    filler: {
+      ...(scenario.filler ?? { scopedFraction: 0.3, rps: 0.5 }),
+      ...scale,
+    },
+  };
 }

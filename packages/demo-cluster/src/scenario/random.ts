@@ -7,7 +7,10 @@ export function stableRandom(...parts: Array<string | number>): number {
 }
 
 /** A stable lowercase alphanumeric suffix, like the hashes in generated pod names. */
-export function stableSuffix(length: number, ...parts: Array<string | number>): string {
+export function stableSuffix(
+  length: number,
+  ...parts: Array<string | number>
+): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   const digest = createHash('sha256').update(parts.join('\u0000')).digest();
   let out = '';

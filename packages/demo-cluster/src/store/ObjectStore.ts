@@ -28,6 +28,13 @@ export class StoreError extends Error {
   }
 }
 
+/** RFC 3339 with second precision, as the API server writes timestamps. */
+export function kubeTime(ms: number = Date.now()): string {
+  return new Date(Math.floor(ms / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
+}
+
 type Listener = (event: WatchEvent, type: ResourceType) => void;
 
 /**
@@ -54,37 +61,69 @@ export class ObjectStore {
     const result: KubeObject[] = [];
     for (const [key, entry] of this.entries) {
       if (!key.startsWith(prefix)) continue;
-      if (namespace !== undefined && entry.object.metadata.namespace !== namespace) continue;
-      result.push(this.render(type, entry));
+      if (
+        namespace !== undefined &&
+        entry.object.metadata.namespace !== namespace
+      )
+        continue;
+      result.push(this.render(entry));
     }
     return result.sort((a, b) =>
-      `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`),
+      `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
+        `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+      ),
     );
   }
 
-  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+  get(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
     const entry = this.entries.get(this.key(type, namespace, name));
-    return entry ? this.render(type, entry) : undefined;
+    return entry ? this.render(entry) : undefined;
   }
 
   /** Creates an object (POST); 409 AlreadyExists when it is there. */
-  create(type: ResourceType, object: KubeObject, options: { manager: string; dryRun?: boolean }): KubeObject {
+  create(
+    type: ResourceType,
+    object: KubeObject,
+    options: { manager: string; dryRun?: boolean },
+  ): KubeObject {
     const { name, namespace } = object.metadata;
     const key = this.key(type, type.namespaced ? namespace : undefined, name);
     if (this.entries.has(key)) {
-      throw new StoreError(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" already exists`);
+      throw new StoreError(
+        409,
+        'AlreadyExists',
+        `${type.plural}${
+          type.group ? `.${type.group}` : ''
+        } "${name}" already exists`,
+      );
     }
-    const stored = this.stamp(type, JSON.parse(JSON.stringify(object)), undefined);
+    const stored = this.stamp(
+      type,
+      JSON.parse(JSON.stringify(object)),
+      undefined,
+    );
     const entry: Entry = {
       object: stored,
-      ownership: ownAll(stored as unknown as Record<string, Json>, options.manager),
-      operations: new Map([[options.manager, { operation: 'Update', time: stored.metadata.creationTimestamp! }]]),
+      ownership: ownAll(
+        stored as unknown as Record<string, Json>,
+        options.manager,
+      ),
+      operations: new Map([
+        [
+          options.manager,
+          { operation: 'Update', time: stored.metadata.creationTimestamp! },
+        ],
+      ]),
     };
     if (!options.dryRun) {
       this.entries.set(key, entry);
-      this.emit({ type: 'ADDED', object: this.render(type, entry) }, type);
+      this.emit({ type: 'ADDED', object: this.render(entry) }, type);
     }
-    return this.render(type, entry);
+    return this.render(entry);
   }
 
   /** Server-side apply (PATCH application/apply-patch+yaml). */
@@ -104,51 +143,90 @@ export class ObjectStore {
       force: options.force,
     });
     if ('conflicts' in result) {
-      const fields = result.conflicts.map(c => `conflict with "${c.manager}": ${c.field}`).join('\n');
+      const fields = result.conflicts
+        .map(c => `conflict with "${c.manager}": ${c.field}`)
+        .join('\n');
       throw new StoreError(
         409,
         'Conflict',
-        `Apply failed with ${result.conflicts.length} conflict${result.conflicts.length > 1 ? 's' : ''}: ${fields}`,
+        `Apply failed with ${result.conflicts.length} conflict${
+          result.conflicts.length > 1 ? 's' : ''
+        }: ${fields}`,
         result.conflicts,
       );
     }
     const merged = result.object as unknown as KubeObject;
-    merged.metadata.name = name;
+    merged.metadata = { ...(merged.metadata ?? {}), name };
     if (type.namespaced) merged.metadata.namespace = namespace;
     const stored = this.stamp(type, merged, existing?.object);
     const operations = new Map(existing?.operations ?? []);
-    operations.set(options.manager, { operation: 'Apply', time: new Date().toISOString() });
-    const entry: Entry = { object: stored, ownership: result.ownership, operations };
-    const changed = !existing || JSON.stringify(existing.object) !== JSON.stringify(stored);
+    operations.set(options.manager, { operation: 'Apply', time: kubeTime() });
+    const entry: Entry = {
+      object: stored,
+      ownership: result.ownership,
+      operations,
+    };
+    const changed =
+      !existing || JSON.stringify(existing.object) !== JSON.stringify(stored);
     if (!options.dryRun) {
       if (changed) {
         this.entries.set(key, entry);
-        this.emit({ type: existing ? 'MODIFIED' : 'ADDED', object: this.render(type, entry) }, type);
+        this.emit(
+          { type: existing ? 'MODIFIED' : 'ADDED', object: this.render(entry) },
+          type,
+        );
       } else {
         existing!.ownership = result.ownership;
         existing!.operations = operations;
       }
     }
-    return { object: this.render(type, changed ? entry : existing!), created: !existing };
+    return {
+      object: this.render(changed ? entry : existing!),
+      created: !existing,
+    };
   }
 
   /** Replaces an object's status or spec as the simulator itself (not a client). */
   update(type: ResourceType, object: KubeObject): KubeObject {
-    const key = this.key(type, type.namespaced ? object.metadata.namespace : undefined, object.metadata.name);
+    const key = this.key(
+      type,
+      type.namespaced ? object.metadata.namespace : undefined,
+      object.metadata.name,
+    );
     const existing = this.entries.get(key);
-    if (!existing) throw new StoreError(404, 'NotFound', `${type.plural} "${object.metadata.name}" not found`);
-    existing.object = this.stamp(type, JSON.parse(JSON.stringify(object)), existing.object);
-    this.emit({ type: 'MODIFIED', object: this.render(type, existing) }, type);
-    return this.render(type, existing);
+    if (!existing)
+      throw new StoreError(
+        404,
+        'NotFound',
+        `${type.plural} "${object.metadata.name}" not found`,
+      );
+    existing.object = this.stamp(
+      type,
+      JSON.parse(JSON.stringify(object)),
+      existing.object,
+    );
+    this.emit({ type: 'MODIFIED', object: this.render(existing) }, type);
+    return this.render(existing);
   }
 
-  delete(type: ResourceType, namespace: string | undefined, name: string, options: { dryRun?: boolean } = {}): KubeObject {
+  delete(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: { dryRun?: boolean } = {},
+  ): KubeObject {
     const key = this.key(type, type.namespaced ? namespace : undefined, name);
     const entry = this.entries.get(key);
     if (!entry) {
-      throw new StoreError(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`);
+      throw new StoreError(
+        404,
+        'NotFound',
+        `${type.plural}${
+          type.group ? `.${type.group}` : ''
+        } "${name}" not found`,
+      );
     }
-    const rendered = this.render(type, entry);
+    const rendered = this.render(entry);
     if (!options.dryRun) {
       this.entries.delete(key);
       this.revision++;
@@ -168,23 +246,36 @@ export class ObjectStore {
     for (const listener of this.listeners) listener(event, type);
   }
 
-  private stamp(type: ResourceType, object: KubeObject, previous: KubeObject | undefined): KubeObject {
+  private stamp(
+    type: ResourceType,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+  ): KubeObject {
     this.revision++;
     const metadata = object.metadata;
     metadata.uid = previous?.metadata.uid ?? metadata.uid ?? randomUUID();
-    metadata.creationTimestamp = previous?.metadata.creationTimestamp ?? metadata.creationTimestamp ?? new Date().toISOString();
+    metadata.creationTimestamp =
+      previous?.metadata.creationTimestamp ??
+      metadata.creationTimestamp ??
+      kubeTime();
     metadata.resourceVersion = String(this.revision);
-    const specChanged = JSON.stringify(previous?.spec) !== JSON.stringify(object.spec);
-    metadata.generation = (previous?.metadata.generation ?? 0) + (previous && !specChanged ? 0 : 1);
+    const specChanged =
+      JSON.stringify(previous?.spec) !== JSON.stringify(object.spec);
+    metadata.generation =
+      (previous?.metadata.generation ?? 0) + (previous && !specChanged ? 0 : 1);
     delete metadata.managedFields;
     object.apiVersion = groupVersion(type.group, type.versions[0]);
     object.kind = type.kind;
     return object;
   }
 
-  private render(type: ResourceType, entry: Entry): KubeObject {
+  private render(entry: Entry): KubeObject {
     const copy: KubeObject = JSON.parse(JSON.stringify(entry.object));
-    copy.metadata.managedFields = managedFieldsOf(entry.ownership, copy.apiVersion, entry.operations);
+    copy.metadata.managedFields = managedFieldsOf(
+      entry.ownership,
+      copy.apiVersion,
+      entry.operations,
+    );
     return copy;
   }
 }

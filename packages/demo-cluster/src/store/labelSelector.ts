@@ -7,11 +7,13 @@ export type LabelRequirement =
 /** Thrown for a selector the Kubernetes API would reject (answered with 400). */
 export class SelectorError extends Error {}
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 function checkKey(key: string) {
-  if (!LABEL_KEY.test(key)) throw new SelectorError(`invalid label key "${key}"`);
+  if (!LABEL_KEY.test(key))
+    throw new SelectorError(`invalid label key "${key}"`);
 }
 function checkValue(value: string) {
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
@@ -39,12 +41,17 @@ function splitTopLevel(selector: string): string[] {
 }
 
 /** Parses the `labelSelector` query syntax: `a=b,c!=d,e in (f,g),!h,i`. */
-export function parseLabelSelector(selector: string | undefined): LabelRequirement[] {
+export function parseLabelSelector(
+  selector: string | undefined,
+): LabelRequirement[] {
   if (!selector || selector.trim() === '') return [];
   return splitTopLevel(selector).map(part => {
     let match = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
     if (match) {
-      const values = match[3].split(',').map(v => v.trim()).filter(Boolean);
+      const values = match[3]
+        .split(',')
+        .map(v => v.trim())
+        .filter(Boolean);
       checkKey(match[1]);
       values.forEach(checkValue);
       return { key: match[1], op: match[2] as 'in' | 'notin', values };
@@ -53,7 +60,11 @@ export function parseLabelSelector(selector: string | undefined): LabelRequireme
     if (match) {
       checkKey(match[1]);
       checkValue(match[3]);
-      return { key: match[1], op: match[2] === '!=' ? '!=' : '=', value: match[3] };
+      return {
+        key: match[1],
+        op: match[2] === '!=' ? '!=' : '=',
+        value: match[3],
+      };
     }
     match = /^!\s*(\S+)$/.exec(part);
     if (match) {

@@ -15,8 +15,13 @@ export interface ApplyConflict {
 
 /** Metadata the server owns; never part of an applied configuration. */
 const SERVER_FIELDS = new Set([
-  'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields',
-  'selfLink', 'deletionTimestamp',
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'generation',
+  'managedFields',
+  'selfLink',
+  'deletionTimestamp',
 ]);
 
 function isMap(value: unknown): value is Record<string, Json> {
@@ -24,11 +29,23 @@ function isMap(value: unknown): value is Record<string, Json> {
 }
 
 /** Leaf paths of an object: maps recurse, everything else (lists too) is a leaf. */
-export function leafPaths(object: Record<string, Json>, prefix: string[] = []): Map<string, Json> {
+export function leafPaths(
+  object: Record<string, Json>,
+  prefix: string[] = [],
+): Map<string, Json> {
   const leaves = new Map<string, Json>();
   for (const [key, value] of Object.entries(object)) {
-    if (prefix.length === 0 && (key === 'apiVersion' || key === 'kind' || key === 'status')) continue;
-    if (prefix.length === 1 && prefix[0] === 'metadata' && (SERVER_FIELDS.has(key) || key === 'name' || key === 'namespace')) continue;
+    if (
+      prefix.length === 0 &&
+      (key === 'apiVersion' || key === 'kind' || key === 'status')
+    )
+      continue;
+    if (
+      prefix.length === 1 &&
+      prefix[0] === 'metadata' &&
+      (SERVER_FIELDS.has(key) || key === 'name' || key === 'namespace')
+    )
+      continue;
     const path = [...prefix, key];
     if (isMap(value) && Object.keys(value).length > 0) {
       for (const [p, v] of leafPaths(value, path)) leaves.set(p, v);
@@ -39,7 +56,10 @@ export function leafPaths(object: Record<string, Json>, prefix: string[] = []): 
   return leaves;
 }
 
-function getPath(object: Record<string, Json>, path: string[]): Json | undefined {
+function getPath(
+  object: Record<string, Json>,
+  path: string[],
+): Json | undefined {
   let current: Json | undefined = object;
   for (const key of path) {
     if (!isMap(current)) return undefined;
@@ -70,7 +90,11 @@ function deletePath(object: Record<string, Json>, path: string[]) {
   for (let i = path.length - 2; i >= 0; i--) {
     const parent = parents[i];
     const child = parent[path[i]];
-    if (isMap(child) && Object.keys(child).length === 0 && !(i === 0 && path[0] === 'metadata')) {
+    if (
+      isMap(child) &&
+      Object.keys(child).length === 0 &&
+      !(i === 0 && path[0] === 'metadata')
+    ) {
       delete parent[path[i]];
     } else {
       break;
@@ -93,7 +117,9 @@ export function serverSideApply(options: {
   patch: Record<string, Json>;
   manager: string;
   force: boolean;
-}): { object: Record<string, Json>; ownership: Ownership } | { conflicts: ApplyConflict[] } {
+}):
+  | { object: Record<string, Json>; ownership: Ownership }
+  | { conflicts: ApplyConflict[] } {
   const { current, patch, manager, force } = options;
   const applied = leafPaths(patch);
   const existing = current ? leafPaths(current) : new Map<string, Json>();
@@ -103,12 +129,15 @@ export function serverSideApply(options: {
     if (!existing.has(path)) continue;
     if (JSON.stringify(existing.get(path)) === JSON.stringify(value)) continue;
     for (const [other, fields] of options.ownership) {
-      if (other !== manager && fields.has(path)) conflicts.push({ manager: other, field: fieldName(path) });
+      if (other !== manager && fields.has(path))
+        conflicts.push({ manager: other, field: fieldName(path) });
     }
   }
   if (conflicts.length > 0 && !force) return { conflicts };
 
-  const object: Record<string, Json> = JSON.parse(JSON.stringify(current ?? {}));
+  const object: Record<string, Json> = JSON.parse(
+    JSON.stringify(current ?? {}),
+  );
   const ownership: Ownership = new Map(
     [...options.ownership].map(([m, fields]) => [m, new Set(fields)]),
   );
@@ -117,26 +146,36 @@ export function serverSideApply(options: {
   // Fields this manager applied before but not now: remove unless someone else owns them.
   for (const path of previouslyMine) {
     if (applied.has(path)) continue;
-    const ownedElsewhere = [...ownership].some(([m, f]) => m !== manager && f.has(path));
+    const ownedElsewhere = [...ownership].some(
+      ([m, f]) => m !== manager && f.has(path),
+    );
     if (!ownedElsewhere) deletePath(object, JSON.parse(path));
   }
   for (const [path, value] of applied) {
     setPath(object, JSON.parse(path), value);
     if (force) {
       for (const [other, fields] of ownership) {
-        if (other !== manager && JSON.stringify(existing.get(path)) !== JSON.stringify(value)) fields.delete(path);
+        if (
+          other !== manager &&
+          JSON.stringify(existing.get(path)) !== JSON.stringify(value)
+        )
+          fields.delete(path);
       }
     }
   }
   ownership.set(manager, new Set(applied.keys()));
-  for (const [m, fields] of ownership) if (fields.size === 0) ownership.delete(m);
+  for (const [m, fields] of ownership)
+    if (fields.size === 0) ownership.delete(m);
   object.apiVersion = patch.apiVersion;
   object.kind = patch.kind;
   return { object, ownership };
 }
 
 /** Ownership of a created or replaced object: its manager owns every field. */
-export function ownAll(object: Record<string, Json>, manager: string): Ownership {
+export function ownAll(
+  object: Record<string, Json>,
+  manager: string,
+): Ownership {
   return new Map([[manager, new Set(leafPaths(object).keys())]]);
 }
 
@@ -156,8 +195,18 @@ export function managedFieldsOf(
         node = node[k] as Record<string, Json>;
       }
     }
-    const op = operations.get(manager) ?? { operation: 'Update', time: new Date(0).toISOString() };
-    return { manager, operation: op.operation, apiVersion, time: op.time, fieldsType: 'FieldsV1', fieldsV1 };
+    const op = operations.get(manager) ?? {
+      operation: 'Update',
+      time: new Date(0).toISOString(),
+    };
+    return {
+      manager,
+      operation: op.operation,
+      apiVersion,
+      time: op.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1,
+    };
   });
 }
 

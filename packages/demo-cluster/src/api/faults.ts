@@ -1,0 +1,23 @@
+/** A fault injected into API answers (reliability tests). */
+export interface Fault {
+  /** Only requests whose path matches this regular expression; all when absent. */
+  pathPattern?: string;
+  /** Added latency, ms. */
+  latencyMs?: number;
+  /** Fraction of matching requests answered 503. */
+  errorRate?: number;
+  /** Never answer. */
+  hang?: boolean;
+  /** Answer 429 with this Retry-After (seconds). */
+  tooManyRequests?: number;
+  /** Drop the connection without an answer. */
+  dropConnection?: boolean;
+  /** Answer this status (e.g. 401, 403) with a Status body. */
+  status?: number;
+}
+
+export function faultFor(faults: Fault[], path: string): Fault | undefined {
+  return faults.find(
+    f => !f.pathPattern || new RegExp(f.pathPattern).test(path),
+  );
+}

@@ -1,0 +1,865 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import yaml from 'yaml';
+import type { MeshSimulation } from '../mesh/MeshSimulation';
+import {
+  matchesLabels,
+  parseLabelSelector,
+  SelectorError,
+} from '../store/labelSelector';
+import { StoreError, type ObjectStore } from '../store/ObjectStore';
+import { groupVersion, type ResourceType } from '../store/resources';
+import type { KubeObject } from '../store/types';
+import type { Scenario } from '../scenario/types';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from './discovery';
+import { faultFor, type Fault } from './faults';
+import { openApiGroupVersion, openApiIndex } from './openapi';
+import {
+  envoyExposition,
+  meshExposition,
+  podMetricsList,
+} from './metricsViews';
+import { ApiError, statusBody } from './status';
+import { toTable } from './table';
+
+const MAX_BODY = 1024 * 1024;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+interface Caller {
+  user: string;
+  role: 'read' | 'write';
+}
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  mesh: MeshSimulation;
+  scenario: Scenario;
+  types: ResourceType[];
+  faults: Fault[];
+  /** Token for the `/_sim/*` control routes (faults at run time). */
+  controlToken: string;
+  /** Serving certificate and key (PEM). */
+  tls: { certPem: string; keyPem: string };
+}
+
+function send(
+  res: http.ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(
+          new ApiError(
+            413,
+            'RequestEntityTooLarge',
+            'the request body is too large',
+          ),
+        );
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Sidecar validation as istiod's validating webhook does it (the parts we exercise). */
+function validateIstioObject(object: KubeObject, rootNamespace: string) {
+  if (object.kind !== 'Sidecar') return;
+  const spec = (object.spec ?? {}) as {
+    egress?: Array<{ hosts?: string[] }>;
+    workloadSelector?: unknown;
+  };
+  const problems: string[] = [];
+  for (const [i, egress] of (spec.egress ?? []).entries()) {
+    if (!egress.hosts || egress.hosts.length === 0)
+      problems.push(
+        `sidecar: egress listener ${i} must have at least one host`,
+      );
+    for (const host of egress.hosts ?? []) {
+      const parts = host.split('/');
+      if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
+        problems.push(
+          `sidecar: host must be of form namespace/dnsName: ${host}`,
+        );
+      }
+    }
+  }
+  if (object.metadata.namespace === rootNamespace && spec.workloadSelector) {
+    problems.push(
+      'sidecar: a Sidecar in the root namespace must not have a workloadSelector',
+    );
+  }
+  if (problems.length > 0) {
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `admission webhook "validation.istio.io" denied the request: configuration is invalid: ${problems.join(
+        ', ',
+      )}`,
+    );
+  }
+}
+
+/** Parses `/api/v1/...` and `/apis/<g>/<v>/...` into the parts of a resource request. */
+function parseResourcePath(path: string) {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let group = '';
+  let version: string;
+  let rest: string[];
+  if (parts[0] === 'api') {
+    version = parts[1];
+    rest = parts.slice(2);
+  } else {
+    group = parts[1];
+    version = parts[2];
+    rest = parts.slice(3);
+  }
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  return {
+    group,
+    version,
+    namespace,
+    plural: rest[0],
+    name: rest[1],
+    subresource: rest[2],
+    subpath: rest.slice(3),
+  };
+}
+
+/** The simulated Kubernetes API server. */
+export function createApiServer(options: ApiServerOptions) {
+  const { store, mesh, scenario } = options;
+  const rootNamespace = scenario.istio.namespace ?? 'istio-system';
+  const watchers = new Set<http.ServerResponse>();
+
+  function authenticate(req: http.IncomingMessage): Caller {
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/i.exec(header)?.[1];
+    const entry = scenario.auth.tokens.find(t => t.token === token);
+    if (!entry) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    const impersonate = req.headers['impersonate-user'];
+    if (typeof impersonate === 'string' && impersonate !== '') {
+      if (!entry.impersonate) {
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `users "${impersonate}" is forbidden: User "${entry.user}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+        );
+      }
+      return {
+        user: impersonate,
+        role: scenario.auth.users?.[impersonate] ?? 'read',
+      };
+    }
+    return { user: entry.user, role: entry.role };
+  }
+
+  function forbidden(
+    caller: Caller,
+    verb: string,
+    type: ResourceType,
+    name: string | undefined,
+    namespace: string | undefined,
+  ) {
+    const what = `${type.plural}${type.group ? `.${type.group}` : ''}${
+      name ? ` "${name}"` : ''
+    }`;
+    return new ApiError(
+      403,
+      'Forbidden',
+      `${what} is forbidden: User "${caller.user}" cannot ${verb} resource "${
+        type.plural
+      }" in API group "${type.group}"${
+        namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope'
+      }`,
+      { name, group: type.group, kind: type.plural },
+    );
+  }
+
+  function findType(
+    group: string,
+    version: string,
+    plural: string,
+  ): ResourceType {
+    const t = options.types.find(
+      r =>
+        r.group === group &&
+        r.plural === plural &&
+        r.versions.includes(version),
+    );
+    if (!t)
+      throw new ApiError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+    return t;
+  }
+
+  function listObjects(
+    type: ResourceType,
+    namespace: string | undefined,
+    query: URLSearchParams,
+  ) {
+    let labelRequirements;
+    try {
+      labelRequirements = parseLabelSelector(
+        query.get('labelSelector') ?? undefined,
+      );
+    } catch (e) {
+      if (e instanceof SelectorError)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          `unable to parse requirement: ${e.message}`,
+        );
+      throw e;
+    }
+    const fieldRequirements = (query.get('fieldSelector') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map(f => {
+        const m = /^([a-zA-Z.]+)(==|=|!=)(.*)$/.exec(f);
+        if (
+          !m ||
+          ![
+            'metadata.name',
+            'metadata.namespace',
+            'status.phase',
+            'spec.nodeName',
+          ].includes(m[1])
+        ) {
+          throw new ApiError(
+            400,
+            'BadRequest',
+            `field label not supported: ${f.split(/[=!]/)[0]}`,
+          );
+        }
+        return { path: m[1].split('.'), negate: m[2] === '!=', value: m[3] };
+      });
+    return store.list(type, namespace).filter(o => {
+      if (!matchesLabels(labelRequirements, o.metadata.labels)) return false;
+      return fieldRequirements.every(f => {
+        let v: unknown = o;
+        for (const k of f.path)
+          v = (v as Record<string, unknown> | undefined)?.[k];
+        return f.negate ? v !== f.value : v === f.value;
+      });
+    });
+  }
+
+  function asVersion(
+    object: KubeObject,
+    type: ResourceType,
+    version: string,
+  ): KubeObject {
+    return { ...object, apiVersion: groupVersion(type.group, version) };
+  }
+
+  function startWatch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    query: URLSearchParams,
+  ) {
+    const selector = parseLabelSelector(
+      query.get('labelSelector') ?? undefined,
+    );
+    const fromVersion = Number(query.get('resourceVersion') ?? '0');
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+    });
+    const write = (eventType: string, object: KubeObject) => {
+      res.write(
+        `${JSON.stringify({
+          type: eventType,
+          object: asVersion(object, type, version),
+        })}\n`,
+      );
+    };
+    if (!fromVersion) {
+      for (const o of listObjects(type, namespace, query)) write('ADDED', o);
+    }
+    watchers.add(res);
+    const unsubscribe = store.subscribe((event, t) => {
+      if (t !== type) return;
+      if (namespace && event.object.metadata.namespace !== namespace) return;
+      if (!matchesLabels(selector, event.object.metadata.labels)) return;
+      if (Number(event.object.metadata.resourceVersion) <= fromVersion) return;
+      write(event.type, event.object);
+    });
+    const timeout =
+      Math.min(Number(query.get('timeoutSeconds') ?? '1800'), 3600) * 1000;
+    const timer = setTimeout(() => res.end(), timeout);
+    const close = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      watchers.delete(res);
+    };
+    req.on('close', close);
+    res.on('close', close);
+  }
+
+  async function handleResource(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    caller: Caller,
+  ) {
+    const parsed = parseResourcePath(url.pathname);
+    const { group, version, plural, name, subresource, subpath } = parsed;
+    let namespace = parsed.namespace;
+    const method = req.method ?? 'GET';
+
+    // `/api/v1/namespaces/<name>` is the Namespace object itself.
+    if (!plural && namespace) {
+      return handleResource(
+        req,
+        res,
+        new URL(
+          `/api/v1/namespaces/_/namespaces/${namespace}${url.search}`,
+          url,
+        ),
+        caller,
+      );
+    }
+    if (group === 'metrics.k8s.io') {
+      if (plural !== 'pods' || version !== 'v1beta1')
+        throw new ApiError(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        );
+      const list = podMetricsList(mesh, namespace, name);
+      if (name) {
+        if (list.items.length === 0)
+          throw new ApiError(
+            404,
+            'NotFound',
+            `podmetrics.metrics.k8s.io "${name}" not found`,
+          );
+        return send(res, 200, list.items[0]);
+      }
+      const selector = parseLabelSelector(
+        url.searchParams.get('labelSelector') ?? undefined,
+      );
+      list.items = list.items.filter(item => {
+        const pod = store.get(
+          findType('', 'v1', 'pods'),
+          item.metadata.namespace,
+          item.metadata.name,
+        );
+        return matchesLabels(selector, pod?.metadata.labels);
+      });
+      return send(res, 200, list);
+    }
+
+    const type = findType(group, version, plural);
+    if (type.plural === 'namespaces') namespace = undefined;
+    if (
+      type.namespaced === false &&
+      url.pathname.includes('/namespaces/') &&
+      type.plural !== 'namespaces'
+    ) {
+      throw new ApiError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+    }
+
+    if (
+      subresource === 'proxy' ||
+      (name && name.includes(':') && subresource === 'proxy')
+    ) {
+      return handlePodProxy(res, type, namespace, name, subpath);
+    }
+    if (
+      type.plural === 'pods' &&
+      subresource === undefined &&
+      name?.includes(':')
+    ) {
+      throw new ApiError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+    }
+
+    if (method === 'GET') {
+      if (!name) {
+        if (
+          url.searchParams.get('watch') === 'true' ||
+          url.searchParams.get('watch') === '1'
+        ) {
+          return startWatch(
+            req,
+            res,
+            type,
+            version,
+            namespace,
+            url.searchParams,
+          );
+        }
+        const all = listObjects(type, namespace, url.searchParams);
+        const limit = Number(url.searchParams.get('limit') ?? '0');
+        const offset = url.searchParams.get('continue')
+          ? Number(
+              Buffer.from(
+                url.searchParams.get('continue')!,
+                'base64url',
+              ).toString(),
+            )
+          : 0;
+        if (Number.isNaN(offset))
+          throw new ApiError(400, 'BadRequest', 'invalid continue token');
+        const page =
+          limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+        const next =
+          limit > 0 && offset + limit < all.length
+            ? Buffer.from(String(offset + limit)).toString('base64url')
+            : undefined;
+        const metadata = {
+          resourceVersion: store.resourceVersion,
+          ...(next
+            ? {
+                continue: next,
+                remainingItemCount: all.length - offset - limit,
+              }
+            : {}),
+        };
+        if ((req.headers.accept ?? '').includes('as=Table')) {
+          const table = toTable(
+            type.kind,
+            page,
+            store.resourceVersion,
+            Date.now(),
+          );
+          return send(
+            res,
+            200,
+            { ...table, metadata },
+            { 'Content-Type': 'application/json' },
+          );
+        }
+        return send(res, 200, {
+          kind: `${type.kind}List`,
+          apiVersion: groupVersion(type.group, version),
+          metadata,
+          items: page.map(o => asVersion(o, type, version)),
+        });
+      }
+      const object = store.get(type, namespace, name);
+      if (!object)
+        throw new ApiError(
+          404,
+          'NotFound',
+          `${type.plural}${
+            type.group ? `.${type.group}` : ''
+          } "${name}" not found`,
+          { name, group: type.group, kind: type.plural },
+        );
+      if ((req.headers.accept ?? '').includes('as=Table'))
+        return send(
+          res,
+          200,
+          toTable(type.kind, [object], store.resourceVersion, Date.now()),
+        );
+      return send(res, 200, asVersion(object, type, version));
+    }
+
+    const dryRun = url.searchParams.get('dryRun') === 'All';
+    const verb =
+      method === 'POST'
+        ? 'create'
+        : method === 'DELETE'
+        ? 'delete'
+        : method === 'PATCH'
+        ? 'patch'
+        : 'update';
+    if (!['POST', 'DELETE', 'PATCH'].includes(method))
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource`,
+      );
+    if (caller.role !== 'write' || !type.writable)
+      throw forbidden(caller, verb, type, name, namespace);
+
+    if (method === 'DELETE') {
+      const deleted = store.delete(type, namespace, name, { dryRun });
+      return send(res, 200, asVersion(deleted, type, version));
+    }
+
+    const text = await readBody(req);
+    const contentType = (req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
+    let body: KubeObject;
+    try {
+      if (
+        method === 'PATCH' &&
+        contentType !== 'application/apply-patch+yaml'
+      ) {
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`,
+        );
+      }
+      const docs = yaml.parseAllDocuments(text);
+      if (docs.length !== 1 || docs[0].errors.length > 0)
+        throw new Error('expected a single YAML or JSON document');
+      body = docs[0].toJS({ maxAliasCount: 0 }) as KubeObject;
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `error decoding the request body: ${(e as Error).message}`,
+      );
+    }
+    if (
+      !body ||
+      typeof body !== 'object' ||
+      !body.metadata ||
+      typeof body.metadata.name !== 'string'
+    ) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} is invalid: metadata.name: Required value: name is required`,
+      );
+    }
+    if (
+      body.kind !== type.kind ||
+      body.apiVersion !== groupVersion(type.group, version)
+    ) {
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `the object's kind/apiVersion (${body.kind}/${
+          body.apiVersion
+        }) does not match the request (${type.kind}/${groupVersion(
+          type.group,
+          version,
+        )})`,
+      );
+    }
+    if (method === 'PATCH' && body.metadata.name !== name) {
+      throw new ApiError(
+        400,
+        'BadRequest',
+        'the name of the object does not match the name on the URL',
+      );
+    }
+    if (type.namespaced) {
+      if (body.metadata.namespace && body.metadata.namespace !== namespace) {
+        throw new ApiError(
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      }
+      body.metadata.namespace = namespace;
+      if (!store.get(findType('', 'v1', 'namespaces'), undefined, namespace!)) {
+        throw new ApiError(
+          404,
+          'NotFound',
+          `namespaces "${namespace}" not found`,
+        );
+      }
+    }
+    if (
+      !DNS_1123_LABEL.test(body.metadata.name) ||
+      body.metadata.name.length > 63
+    ) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} "${body.metadata.name}" is invalid: metadata.name: Invalid value: "${body.metadata.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
+      );
+    }
+    validateIstioObject(body, rootNamespace);
+    const manager =
+      url.searchParams.get('fieldManager') ??
+      (method === 'POST' ? 'unknown' : '');
+    if (method === 'PATCH') {
+      if (!manager)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        );
+      const force = url.searchParams.get('force') === 'true';
+      const { object, created } = store.apply(type, body, {
+        manager,
+        force,
+        dryRun,
+      });
+      return send(res, created ? 201 : 200, asVersion(object, type, version));
+    }
+    const created = store.create(type, body, { manager, dryRun });
+    return send(res, 201, asVersion(created, type, version));
+  }
+
+  function handlePodProxy(
+    res: http.ServerResponse,
+    type: ResourceType,
+    namespace: string | undefined,
+    target: string,
+    subpath: string[],
+  ) {
+    if (type.plural !== 'pods')
+      throw new ApiError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+    const [podName, port] = target.split(':');
+    const pod = store.get(type, namespace, podName);
+    if (!pod)
+      throw new ApiError(404, 'NotFound', `pods "${podName}" not found`);
+    const path = `/${subpath.join('/')}`;
+    const stats = mesh.envoyStats(namespace!, podName);
+    if (port === '15020' && path === '/stats/prometheus' && stats) {
+      const text = envoyExposition(mesh, stats);
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(text);
+      return undefined;
+    }
+    throw new ApiError(
+      503,
+      'ServiceUnavailable',
+      `error trying to reach service: dial tcp ${
+        (pod.status as { podIP?: string }).podIP
+      }:${port ?? 80}: connect: connection refused`,
+    );
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+
+    if (path.startsWith('/_sim/')) {
+      if (req.headers.authorization !== `Bearer ${options.controlToken}`)
+        throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+      if (path === '/_sim/faults' && req.method === 'PUT') {
+        const faults = JSON.parse(await readBody(req)) as Fault[];
+        options.faults.splice(0, options.faults.length, ...faults);
+        return send(res, 200, { faults: options.faults });
+      }
+      if (path === '/_sim/faults' && req.method === 'GET')
+        return send(res, 200, { faults: options.faults });
+      throw new ApiError(404, 'NotFound', 'no such control route');
+    }
+
+    const fault = faultFor(options.faults, path);
+    if (fault) {
+      if (fault.latencyMs)
+        await new Promise(r => setTimeout(r, fault.latencyMs));
+      if (fault.hang) return undefined;
+      if (fault.dropConnection) {
+        req.socket.destroy();
+        return undefined;
+      }
+      if (fault.tooManyRequests !== undefined) {
+        throw new ApiError(
+          429,
+          'TooManyRequests',
+          'Too many requests, please try again later.',
+          { retryAfterSeconds: fault.tooManyRequests },
+          { 'Retry-After': String(fault.tooManyRequests) },
+        );
+      }
+      if (fault.status)
+        throw new ApiError(
+          fault.status,
+          fault.status === 401
+            ? 'Unauthorized'
+            : fault.status === 403
+            ? 'Forbidden'
+            : 'InternalError',
+          `injected fault ${fault.status}`,
+        );
+      if (fault.errorRate && Math.random() < fault.errorRate)
+        throw new ApiError(
+          503,
+          'ServiceUnavailable',
+          'injected fault: the server is currently unable to handle the request',
+        );
+    }
+
+    if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return undefined;
+    }
+    const caller = authenticate(req);
+    if (path === '/version') {
+      const [major, minor] = scenario.kubernetesVersion
+        .replace(/^v/, '')
+        .split('.');
+      return send(res, 200, {
+        major,
+        minor,
+        gitVersion: scenario.kubernetesVersion,
+        platform: 'linux/amd64',
+        goVersion: 'go1.24.4',
+        compiler: 'gc',
+      });
+    }
+    if (path === '/openapi/v3')
+      return send(res, 200, openApiIndex(options.types));
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openApiGroupVersion(
+        options.types,
+        path.slice('/openapi/v3/'.length),
+        scenario.kubernetesVersion,
+      );
+      if (!doc)
+        throw new ApiError(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        );
+      return send(res, 200, doc);
+    }
+    if (path === '/api') return send(res, 200, apiVersions);
+    if (path === '/apis') return send(res, 200, apiGroupList(options.types));
+    if (path === '/api/v1')
+      return send(res, 200, apiResourceList(options.types, '', 'v1'));
+    const groupMatch = /^\/apis\/([^/]+)\/?$/.exec(path);
+    if (groupMatch) {
+      const group = apiGroup(options.types, groupMatch[1]);
+      if (!group)
+        throw new ApiError(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        );
+      return send(res, 200, group);
+    }
+    const versionMatch = /^\/apis\/([^/]+)\/([^/]+)\/?$/.exec(path);
+    if (versionMatch) {
+      const list = apiResourceList(
+        options.types,
+        versionMatch[1],
+        versionMatch[2],
+      );
+      if (list.resources.length === 0)
+        throw new ApiError(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        );
+      return send(res, 200, list);
+    }
+    if (path.startsWith('/api/') || path.startsWith('/apis/'))
+      return handleResource(req, res, url, caller);
+    throw new ApiError(
+      404,
+      'NotFound',
+      'the server could not find the requested resource',
+    );
+  }
+
+  const server = https.createServer(
+    { cert: options.tls.certPem, key: options.tls.keyPem },
+    (req, res) => {
+      handle(req, res).catch(error => {
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
+        if (error instanceof ApiError) {
+          send(
+            res,
+            error.code,
+            statusBody(error.code, error.reason, error.message, error.details),
+            error.headers,
+          );
+        } else if (error instanceof StoreError) {
+          const details = error.conflicts
+            ? {
+                causes: error.conflicts.map(c => ({
+                  type: 'FieldManagerConflict',
+                  message: `conflict with "${c.manager}"`,
+                  field: c.field,
+                })),
+              }
+            : undefined;
+          send(
+            res,
+            error.code,
+            statusBody(error.code, error.reason, error.message, details),
+          );
+        } else {
+          send(
+            res,
+            500,
+            statusBody(
+              500,
+              'InternalError',
+              `internal error: ${(error as Error).message}`,
+            ),
+          );
+        }
+      });
+    },
+  );
+
+  return {
+    server,
+    closeWatchers() {
+      for (const w of watchers) w.end();
+    },
+  };
+}
+
+/** Starts an HTTP server on loopback and resolves with its port. */
+export function listenOnLoopback(
+  server: http.Server | https.Server,
+  port: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve((server.address() as AddressInfo).port),
+    );
+  });
+}
+
+export { meshExposition };

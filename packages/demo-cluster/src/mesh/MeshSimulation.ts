@@ -1,0 +1,476 @@
+import yaml from 'yaml';
+import type { PodRuntime } from '../scenario/buildObjects';
+import type { Scenario, ScenarioTraffic } from '../scenario/types';
+import type { ObjectStore } from '../store/ObjectStore';
+import { RESOURCE_TYPES, type ResourceType } from '../store/resources';
+import type { KubeObject } from '../store/types';
+import {
+  ALLOCATED_FRACTION,
+  HEAP_FRACTION,
+  ProxyMemory,
+  targetProxyMemory,
+} from './memoryModel';
+import {
+  clusterCount,
+  listenerCount,
+  sidecarInForce,
+  visibleServices,
+  type MeshService,
+  type MeshView,
+} from './visibility';
+
+const type = (plural: string) => RESOURCE_TYPES.find(t => t.plural === plural)!;
+
+interface ProxyState {
+  pod: PodRuntime;
+  labels: Record<string, string>;
+  visibleHosts: Set<string>;
+  clusters: number;
+  listeners: number;
+  memory: ProxyMemory;
+}
+
+interface Edge {
+  source: PodRuntime;
+  sourceHasProxy: boolean;
+  /** Destination service, or undefined for an external ServiceEntry host. */
+  service?: { namespace: string; name: string; host: string };
+  externalHost?: string;
+  rps: number;
+  protocol: 'http' | 'tcp';
+  errorRate: number;
+  destinationPods: PodRuntime[];
+}
+
+/** Label set of one counter series, serialised as its key. */
+type SeriesKey = string;
+
+/**
+ * The live mesh: proxies' visible config and memory, and the traffic counters, kept in
+ * step with the objects in the store (applying a Sidecar changes what proxies see).
+ */
+export class MeshSimulation {
+  private readonly proxies = new Map<string, ProxyState>();
+  private readonly pods: PodRuntime[];
+  private readonly edges: Edge[] = [];
+  private readonly counters = new Map<
+    SeriesKey,
+    { metric: string; labels: Record<string, string>; value: number }
+  >();
+  private view!: MeshView;
+  private outboundMode = 'ALLOW_ANY';
+  private lastTick: number;
+  private readonly rootNamespace: string;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly scenario: Scenario,
+    pods: PodRuntime[],
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.pods = pods;
+    this.rootNamespace = scenario.istio.namespace ?? 'istio-system';
+    this.lastTick = clock();
+    this.refreshView();
+    const now = clock();
+    for (const pod of pods.filter(p => p.hasProxy)) {
+      const labels =
+        store.get(type('pods'), pod.namespace, pod.name)?.metadata.labels ?? {};
+      const state = this.computeProxy(pod, labels);
+      this.proxies.set(`${pod.namespace}/${pod.name}`, {
+        ...state,
+        pod,
+        labels,
+        memory: new ProxyMemory(
+          targetProxyMemory(pod.name, state.clusters),
+          now,
+          scenario.memoryConvergenceSeconds ?? 0,
+        ),
+      });
+    }
+    this.buildEdges();
+    store.subscribe((_event, t) => this.onChange(t));
+  }
+
+  private onChange(t: ResourceType) {
+    if (
+      ![
+        'sidecars',
+        'services',
+        'serviceentries',
+        'namespaces',
+        'configmaps',
+      ].includes(t.plural)
+    )
+      return;
+    this.tick();
+    this.refreshView();
+    const now = this.clock();
+    for (const proxy of this.proxies.values()) {
+      const next = this.computeProxy(proxy.pod, proxy.labels);
+      proxy.visibleHosts = next.visibleHosts;
+      proxy.clusters = next.clusters;
+      proxy.listeners = next.listeners;
+      proxy.memory.setTarget(
+        targetProxyMemory(proxy.pod.name, next.clusters),
+        now,
+      );
+    }
+  }
+
+  private refreshView() {
+    const services: MeshService[] = this.store.list(type('services')).map(s => {
+      const exportAnnotation =
+        s.metadata.annotations?.['networking.istio.io/exportTo'];
+      return {
+        namespace: s.metadata.namespace!,
+        name: s.metadata.name,
+        host: `${s.metadata.name}.${s.metadata.namespace}.svc.cluster.local`,
+        ports: (
+          (s.spec as { ports?: Array<{ port: number }> }).ports ?? []
+        ).map(p => p.port),
+        exportTo: exportAnnotation
+          ? exportAnnotation.split(',').map(e => e.trim())
+          : ['*'],
+        serviceEntry: false,
+      };
+    });
+    for (const se of this.store.list(type('serviceentries'))) {
+      const spec = se.spec as {
+        hosts?: string[];
+        ports?: Array<{ number: number }>;
+        exportTo?: string[];
+      };
+      for (const host of spec.hosts ?? []) {
+        services.push({
+          namespace: se.metadata.namespace!,
+          name: se.metadata.name,
+          host,
+          ports: (spec.ports ?? []).map(p => p.number),
+          exportTo: spec.exportTo ?? ['*'],
+          serviceEntry: true,
+        });
+      }
+    }
+    const meshText = this.store.get(
+      type('configmaps'),
+      this.rootNamespace,
+      'istio',
+    )?.data as { mesh?: string } | undefined;
+    const mesh = (meshText?.mesh ? yaml.parse(meshText.mesh) : {}) ?? {};
+    this.outboundMode = mesh.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY';
+    let discovered: Set<string> | undefined;
+    const selectors = mesh.discoverySelectors as
+      | Array<{ matchLabels?: Record<string, string> }>
+      | undefined;
+    if (selectors && selectors.length > 0) {
+      discovered = new Set(
+        this.store
+          .list(type('namespaces'))
+          .filter(ns =>
+            selectors.some(sel =>
+              Object.entries(sel.matchLabels ?? {}).every(
+                ([k, v]) => ns.metadata.labels?.[k] === v,
+              ),
+            ),
+          )
+          .map(ns => ns.metadata.name),
+      );
+    }
+    this.view = {
+      services,
+      sidecars: this.store.list(type('sidecars')),
+      rootNamespace: this.rootNamespace,
+      discovered,
+    };
+  }
+
+  private computeProxy(pod: PodRuntime, labels: Record<string, string>) {
+    const visible = visibleServices(this.view, {
+      namespace: pod.namespace,
+      labels,
+      isGateway: pod.isGateway,
+    });
+    return {
+      visibleHosts: new Set(visible.map(s => s.host)),
+      clusters: clusterCount(visible),
+      listeners: listenerCount(visible),
+    };
+  }
+
+  private buildEdges() {
+    const traffic: ScenarioTraffic[] = [...(this.scenario.traffic ?? [])];
+    const filler = this.scenario.filler;
+    if (filler && filler.namespaces > 0 && (filler.rps ?? 0) > 0) {
+      for (let n = 0; n < filler.namespaces; n++) {
+        const ns = `team-${String(n + 1).padStart(3, '0')}`;
+        for (let s = 1; s < filler.servicesPerNamespace; s++) {
+          traffic.push({
+            from: `${ns}/svc-${String(s).padStart(2, '0')}-v1`,
+            to: `${ns}/svc-${String(s + 1).padStart(2, '0')}`,
+            rps: filler.rps!,
+          });
+        }
+      }
+    }
+    for (const t of traffic) {
+      const [fromNs, fromWorkload] = t.from.split('/');
+      const sources = this.pods.filter(
+        p => p.namespace === fromNs && p.workload === fromWorkload,
+      );
+      if (sources.length === 0)
+        throw new Error(`traffic source ${t.from} has no pods`);
+      const [toNs, toName] = t.to.split('/');
+      let service: Edge['service'];
+      let destinationPods: PodRuntime[] = [];
+      if (toNs === 'external') {
+        destinationPods = [];
+      } else {
+        const svc = this.store.get(type('services'), toNs, toName);
+        if (!svc)
+          throw new Error(`traffic destination ${t.to} is not a Service`);
+        service = {
+          namespace: toNs,
+          name: toName,
+          host: `${toName}.${toNs}.svc.cluster.local`,
+        };
+        const selector =
+          (svc.spec as { selector?: Record<string, string> }).selector ?? {};
+        destinationPods = this.pods.filter(p => {
+          if (p.namespace !== toNs) return false;
+          const labels =
+            this.store.get(type('pods'), p.namespace, p.name)?.metadata
+              .labels ?? {};
+          return Object.entries(selector).every(([k, v]) => labels[k] === v);
+        });
+      }
+      for (const source of sources) {
+        this.edges.push({
+          source,
+          sourceHasProxy: source.hasProxy,
+          service,
+          externalHost: toNs === 'external' ? toName : undefined,
+          rps: t.rps / sources.length,
+          protocol: t.protocol ?? 'http',
+          errorRate: t.errorRate ?? 0,
+          destinationPods,
+        });
+      }
+    }
+  }
+
+  private add(metric: string, labels: Record<string, string>, amount: number) {
+    const key = `${metric}${JSON.stringify(labels)}`;
+    const existing = this.counters.get(key);
+    if (existing) existing.value += amount;
+    else this.counters.set(key, { metric, labels, value: amount });
+  }
+
+  /** Advances the traffic counters to now, routing each call as the proxies see it. */
+  tick() {
+    const now = this.clock();
+    const dt = Math.max(0, now - this.lastTick) / 1000;
+    this.lastTick = now;
+    if (dt === 0) return;
+    for (const edge of this.edges) {
+      const calls = edge.rps * dt;
+      const proxy = this.proxies.get(
+        `${edge.source.namespace}/${edge.source.name}`,
+      );
+      const host = edge.service?.host ?? edge.externalHost!;
+      const matched = !proxy || proxy.visibleHosts.has(host);
+      const metric =
+        edge.protocol === 'http'
+          ? 'istio_requests_total'
+          : 'istio_tcp_connections_opened_total';
+      const source = {
+        source_workload: edge.source.workload,
+        source_workload_namespace: edge.source.namespace,
+        source_app: edge.source.app,
+        source_version: edge.source.version,
+        source_canonical_service: edge.source.app,
+        source_principal: edge.sourceHasProxy
+          ? `spiffe://cluster.local/ns/${edge.source.namespace}/sa/${edge.source.app}`
+          : 'unknown',
+      };
+      const ok = calls * (1 - edge.errorRate);
+      const failed = calls * edge.errorRate;
+      if (edge.sourceHasProxy) {
+        if (matched) {
+          const destinations =
+            edge.destinationPods.length > 0
+              ? edge.destinationPods
+              : [undefined];
+          for (const dest of destinations) {
+            const labels = {
+              reporter: 'source',
+              ...source,
+              destination_service: host,
+              destination_service_name: edge.service?.name ?? host,
+              destination_service_namespace:
+                edge.service?.namespace ?? 'unknown',
+              destination_workload: dest?.workload ?? 'unknown',
+              destination_workload_namespace: dest?.namespace ?? 'unknown',
+              destination_app: dest?.app ?? 'unknown',
+              destination_version: dest?.version ?? 'unknown',
+              request_protocol: edge.protocol,
+              connection_security_policy: 'unknown',
+            };
+            const share = 1 / destinations.length;
+            this.addCalls(
+              metric,
+              labels,
+              ok * share,
+              failed * share,
+              edge.protocol,
+            );
+          }
+        } else {
+          const cluster =
+            this.outboundMode === 'REGISTRY_ONLY'
+              ? 'BlackHoleCluster'
+              : 'PassthroughCluster';
+          this.addCalls(
+            metric,
+            {
+              reporter: 'source',
+              ...source,
+              destination_service: host,
+              destination_service_name: cluster,
+              destination_service_namespace: 'unknown',
+              destination_workload: 'unknown',
+              destination_workload_namespace: 'unknown',
+              destination_app: 'unknown',
+              destination_version: 'unknown',
+              request_protocol: edge.protocol,
+              connection_security_policy: 'unknown',
+            },
+            cluster === 'BlackHoleCluster' ? 0 : ok,
+            cluster === 'BlackHoleCluster' ? calls : failed,
+            edge.protocol,
+          );
+          if (cluster === 'BlackHoleCluster') continue;
+        }
+      }
+      // Destination-side reports from sidecars of the destination pods.
+      for (const dest of edge.destinationPods.filter(p => p.hasProxy)) {
+        const share = 1 / edge.destinationPods.length;
+        this.addCalls(
+          metric,
+          {
+            reporter: 'destination',
+            ...source,
+            destination_service: host,
+            destination_service_name: edge.service!.name,
+            destination_service_namespace: edge.service!.namespace,
+            destination_workload: dest.workload,
+            destination_workload_namespace: dest.namespace,
+            destination_app: dest.app,
+            destination_version: dest.version,
+            request_protocol: edge.protocol,
+            connection_security_policy:
+              edge.sourceHasProxy && matched ? 'mutual_tls' : 'none',
+          },
+          ok * share,
+          failed * share,
+          edge.protocol,
+        );
+      }
+    }
+  }
+
+  private addCalls(
+    metric: string,
+    labels: Record<string, string>,
+    ok: number,
+    failed: number,
+    protocol: string,
+  ) {
+    if (protocol === 'tcp') {
+      this.add(metric, { ...labels, response_flags: '-' }, ok + failed);
+      return;
+    }
+    if (ok > 0)
+      this.add(
+        metric,
+        { ...labels, response_code: '200', response_flags: '-' },
+        ok,
+      );
+    if (failed > 0) {
+      const flags =
+        labels.destination_service_name === 'BlackHoleCluster' ? 'NR' : '-';
+      this.add(
+        metric,
+        {
+          ...labels,
+          response_code: flags === 'NR' ? '502' : '503',
+          response_flags: flags,
+        },
+        failed,
+      );
+    }
+  }
+
+  /** Counter series, advanced to now. */
+  trafficSeries() {
+    this.tick();
+    return [...this.counters.values()];
+  }
+
+  /** Every pod the simulation runs, with its memory now (bytes) per container. */
+  podMemory(
+    now = this.clock(),
+  ): Array<{
+    pod: PodRuntime;
+    containers: Array<{ name: string; bytes: number }>;
+  }> {
+    return this.pods.map(pod => {
+      const containers: Array<{ name: string; bytes: number }> = [];
+      if (!pod.isGateway)
+        containers.push({ name: pod.appContainer, bytes: pod.appMemoryBytes });
+      const proxy = this.proxies.get(`${pod.namespace}/${pod.name}`);
+      if (proxy)
+        containers.push({ name: 'istio-proxy', bytes: proxy.memory.read(now) });
+      return { pod, containers };
+    });
+  }
+
+  /** Envoy's own figures for one proxy, or undefined when the pod has no proxy. */
+  envoyStats(namespace: string, name: string, now = this.clock()) {
+    const proxy = this.proxies.get(`${namespace}/${name}`);
+    if (!proxy) return undefined;
+    const workingSet = proxy.memory.read(now);
+    return {
+      pod: proxy.pod,
+      allocated: Math.round(workingSet * ALLOCATED_FRACTION),
+      heapSize: Math.round(workingSet * HEAP_FRACTION),
+      activeClusters: proxy.clusters,
+      activeListeners: proxy.listeners,
+    };
+  }
+
+  /** All proxies' Envoy figures. */
+  allEnvoyStats(now = this.clock()) {
+    return [...this.proxies.values()].map(
+      p => this.envoyStats(p.pod.namespace, p.pod.name, now)!,
+    );
+  }
+
+  /** The Sidecar in force for a pod (for tests and the README's model description). */
+  sidecarFor(
+    namespace: string,
+    labels: Record<string, string>,
+  ): KubeObject | undefined {
+    return sidecarInForce(this.view, namespace, labels);
+  }
+
+  /** Number of proxies and services, for logs. */
+  summary() {
+    return {
+      proxies: this.proxies.size,
+      services: this.view.services.length,
+      pods: this.pods.length,
+      edges: this.edges.length,
+    };
+  }
+}
