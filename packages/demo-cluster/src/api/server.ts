@@ -301,6 +301,7 @@ export function createApiServer(options: ApiServerOptions) {
       'Content-Type': 'application/json',
       'Transfer-Encoding': 'chunked',
     });
+    res.flushHeaders();
     const write = (eventType: string, object: KubeObject) => {
       res.write(
         `${JSON.stringify({
