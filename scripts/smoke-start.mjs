@@ -65,6 +65,30 @@ try {
     clusters.status === 200,
     `GET /api/istio/clusters as guest answered ${clusters.status}`,
   );
+  // The Kubernetes plugin reads the demo cluster with the generated config (token + CA).
+  const workloads = await fetch(
+    'http://localhost:7007/api/kubernetes/resources/workloads/query',
+    {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ entityRef: 'component:default/productpage' }),
+    },
+  );
+  const workloadBody = workloads.ok ? await workloads.json() : {};
+  const pods = (workloadBody.items ?? [])
+    .flatMap(item => item.resources ?? [])
+    .filter(r => r.type === 'pods')
+    .flatMap(r => r.resources ?? []);
+  check(
+    workloads.ok &&
+      pods.length === 1 &&
+      pods[0].metadata.namespace === 'istio-demo',
+    `Kubernetes plugin workloads for productpage: HTTP ${workloads.status}, ${
+      pods.length
+    } pods, errors ${JSON.stringify(
+      (workloadBody.items ?? []).flatMap(i => i.errors ?? []),
+    )}`,
+  );
   const anonymous = await fetch('http://localhost:7007/api/istio/clusters');
   check(
     anonymous.status === 401,

@@ -2,9 +2,11 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs packages/demo-cluster/src/cli.ts \
 //     [--scenario default] [--port 6443] [--metrics-port 9464] [--scale 200x10x5]
 //     [--kubeconfig FILE]   (writes a kubeconfig with the CA and the first write token)
+//     [--backstage-config FILE]   (writes the app-config that points Backstage at it)
 // or from the repository root: yarn demo-cluster [--scenario ...]
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { backstageConfigFor } from './backstageConfig';
 import { kubeconfigFor } from './kubeconfig';
 import { startDemoCluster } from './DemoCluster';
 import {
@@ -22,6 +24,7 @@ async function main() {
       scale: { type: 'string' },
       list: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
+      'backstage-config': { type: 'string' },
     },
   });
   if (values.list) {
@@ -46,17 +49,23 @@ async function main() {
     metricsPort: Number(values['metrics-port']),
   });
   const summary = cluster.mesh.summary();
+  const token =
+    scenario.auth.tokens.find(t => t.role === 'write') ??
+    scenario.auth.tokens[0];
+  const connection = {
+    url: cluster.url,
+    caPem: cluster.caPem,
+    token: token.token,
+  };
   if (values.kubeconfig) {
-    const token =
-      scenario.auth.tokens.find(t => t.role === 'write') ??
-      scenario.auth.tokens[0];
+    fs.writeFileSync(values.kubeconfig, kubeconfigFor(connection), {
+      mode: 0o600,
+    });
+  }
+  if (values['backstage-config']) {
     fs.writeFileSync(
-      values.kubeconfig,
-      kubeconfigFor({
-        url: cluster.url,
-        caPem: cluster.caPem,
-        token: token.token,
-      }),
+      values['backstage-config'],
+      backstageConfigFor(connection),
       { mode: 0o600 },
     );
   }
