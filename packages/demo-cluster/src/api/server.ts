@@ -29,6 +29,17 @@ import { ApiError, statusBody } from './status';
 import { toTable } from './table';
 
 const MAX_BODY = 1024 * 1024;
+const VERBS: Record<string, string> = {
+  POST: 'create',
+  DELETE: 'delete',
+  PATCH: 'patch',
+};
+const STATUS_REASONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  503: 'ServiceUnavailable',
+};
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 interface Caller {
@@ -502,14 +513,7 @@ export function createApiServer(options: ApiServerOptions) {
     }
 
     const dryRun = url.searchParams.get('dryRun') === 'All';
-    const verb =
-      method === 'POST'
-        ? 'create'
-        : method === 'DELETE'
-        ? 'delete'
-        : method === 'PATCH'
-        ? 'patch'
-        : 'update';
+    const verb = VERBS[method] ?? 'update';
     if (!['POST', 'DELETE', 'PATCH'].includes(method))
       throw new ApiError(
         405,
@@ -708,11 +712,7 @@ export function createApiServer(options: ApiServerOptions) {
       if (fault.status)
         throw new ApiError(
           fault.status,
-          fault.status === 401
-            ? 'Unauthorized'
-            : fault.status === 403
-            ? 'Forbidden'
-            : 'InternalError',
+          STATUS_REASONS[fault.status] ?? 'InternalError',
           `injected fault ${fault.status}`,
         );
       if (fault.errorRate && Math.random() < fault.errorRate)

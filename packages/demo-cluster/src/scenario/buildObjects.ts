@@ -85,6 +85,24 @@ export function allNamespaces(scenario: Scenario): ScenarioNamespace[] {
   return [...scenario.namespaces, ...fillerNamespaces(scenario)];
 }
 
+function daemonSetStatus(imagePullFailure: boolean) {
+  const ready = imagePullFailure ? 0 : 6;
+  return {
+    desiredNumberScheduled: 6,
+    numberReady: ready,
+    numberAvailable: ready,
+    numberUnavailable: 6 - ready,
+  };
+}
+
+function podMode(
+  ambient: boolean,
+  sidecar: boolean,
+): 'ambient' | 'sidecar' | 'none' {
+  if (ambient) return 'ambient';
+  return sidecar ? 'sidecar' : 'none';
+}
+
 /** Builds the cluster's initial objects from a scenario. */
 export function buildObjects(scenario: Scenario): BuiltCluster {
   const seed = scenario.seed ?? 0;
@@ -416,17 +434,26 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         options.mode !== 'gateway-injected' &&
         options.mode !== 'gateway-plain'
       ) {
+        // The app container cannot start while an injected init container is stuck.
+        const initStuck = initContainerStatuses.some(
+          st => (st as { state?: { waiting?: unknown } }).state?.waiting,
+        );
         const failure =
           options.mode === 'control-plane'
             ? imagePull(options.image)
-            : undefined;
+            : (initStuck && {
+                waiting: { reason: 'PodInitializing', message: '' },
+              }) ||
+              undefined;
         containers.unshift(appContainer);
         containerStatuses.unshift(
           running(options.containerName, options.image, failure),
         );
       }
-      const allReady = [...containerStatuses].every(
-        s => (s as { ready: boolean }).ready,
+      const allReady = [...containerStatuses, ...initContainerStatuses].every(
+        s =>
+          (s as { ready: boolean }).ready ||
+          (s as { state?: { terminated?: unknown } }).state?.terminated,
       );
       objects.push({
         apiVersion: 'v1',
@@ -640,7 +667,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           },
         },
       },
-      status: { desiredNumberScheduled: 6, numberReady: 6, numberAvailable: 6 },
+      status: daemonSetStatus(Boolean(istio.imagePullFailure)),
     });
   }
   if (istio.ambient) {
@@ -659,7 +686,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           },
         },
       },
-      status: { desiredNumberScheduled: 6, numberReady: 6, numberAvailable: 6 },
+      status: daemonSetStatus(Boolean(istio.imagePullFailure)),
     });
   }
   if (istio.operatorDeployed) {
@@ -670,7 +697,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       app: 'istio-operator',
       version: istio.version,
       replicas: 1,
-      image: `${hub}/operator:${tag}`,
+      image: `${hub}/operator:${istio.operatorVersion ?? tag}`,
       containerName: 'istio-operator',
       ports: [{ name: 'http-metrics', port: 8383 }],
       appMemoryMi: 80,
@@ -794,11 +821,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           ports,
           podLabels: app.podLabels,
           appMemoryMi: app.appMemoryMi ?? 60,
-          mode: ambient
-            ? 'ambient'
-            : injected && !app.noSidecar
-            ? 'sidecar'
-            : 'none',
+          mode: podMode(ambient, injected && !app.noSidecar),
           extraAnnotations:
             app.noSidecar && injected
               ? { 'sidecar.istio.io/inject': 'false' }

@@ -4,7 +4,10 @@ import yaml from 'yaml';
 import type { Scenario } from './types';
 
 /** Folder of the committed scenario files. */
-export const SCENARIO_DIR = path.resolve(__dirname, '../../scenarios');
+export const SCENARIO_DIR = path.join(
+  path.dirname(require.resolve('@istio-backstage/demo-cluster/package.json')),
+  'scenarios',
+);
 
 /** Names of the committed scenarios. */
 export function listScenarios(): string[] {

@@ -293,11 +293,19 @@ async function expectImagePullFailure(cluster: DemoCluster) {
     expect(proxy.state.waiting?.reason).toBe('ImagePullBackOff');
     expect(proxy.state.waiting?.message).toContain('docker.io/istio/proxyv2:');
   }
-  // The gateway's proxy is its main container, so its pod does not run. (buildObjects
-  // derives phase and Ready from `containerStatuses` only, so bookinfo pods whose
-  // native istio-proxy init container cannot be pulled still report Running.)
-  for (const pod of pods(cluster, 'istio-ingress')) {
+  // Neither the gateway (its proxy is its main container) nor bookinfo (its native
+  // istio-proxy init container cannot be pulled, so the app never starts) runs.
+  for (const pod of [
+    ...bookinfoPods(cluster),
+    ...pods(cluster, 'istio-ingress'),
+  ]) {
     expect(statusOf(pod).phase).toBe('Pending');
+  }
+  for (const pod of bookinfoPods(cluster)) {
+    const app = allStatuses(pod).find(
+      s => s.name !== 'istio-proxy' && s.name !== 'istio-validation',
+    )!;
+    expect(app.state.waiting?.reason).toBe('PodInitializing');
   }
   // Workloads without Istio images are unaffected.
   for (const pod of pods(cluster, 'observability')) {
@@ -362,7 +370,7 @@ async function expectOperatorStillDeployed(cluster: DemoCluster) {
     'istio-operator',
   );
   expect((operator.spec as any).template.spec.containers[0].image).toBe(
-    'docker.io/istio/operator:1.24.3',
+    'docker.io/istio/operator:1.23.4',
   );
   const iops = cluster.store.list(type('istiooperators'));
   expect(iops.map(i => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual([

@@ -79,6 +79,8 @@ export interface Scenario {
     operatorCrd?: boolean;
     /** The in-cluster operator (deployment/istio-operator) is still running. */
     operatorDeployed?: boolean;
+    /** Version of that leftover operator (defaults to the control plane's tag). */
+    operatorVersion?: string;
     /** IstioOperator objects to create when the CRD is installed. */
     istioOperators?: KubeObject[];
     cni?: boolean;
