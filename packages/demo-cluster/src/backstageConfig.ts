@@ -32,7 +32,13 @@ export function backstageConfigFor(options: {
       ],
     },
     ...(options.prometheusUrl
-      ? { istio: { clusters: [{ name: 'demo', prometheus: { url: options.prometheusUrl } }] } }
+      ? {
+          istio: {
+            clusters: [
+              { name: 'demo', prometheus: { url: options.prometheusUrl } },
+            ],
+          },
+        }
       : {}),
   });
 }

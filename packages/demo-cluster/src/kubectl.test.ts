@@ -15,8 +15,14 @@ let cluster: DemoCluster;
 let dir: string;
 const kubeconfigs: Record<string, string> = {};
 
-async function kubectl(args: string[], as: 'writer' | 'reader' | 'anonymous' = 'writer', stdin?: string) {
-  const child = exec('kubectl', ['--kubeconfig', kubeconfigs[as], ...args], { timeout: 30_000 });
+async function kubectl(
+  args: string[],
+  as: 'writer' | 'reader' | 'anonymous' = 'writer',
+  stdin?: string,
+) {
+  const child = exec('kubectl', ['--kubeconfig', kubeconfigs[as], ...args], {
+    timeout: 30_000,
+  });
   if (stdin !== undefined) {
     child.child.stdin!.end(stdin);
   }
@@ -43,9 +49,16 @@ beforeAll(async () => {
   const scenario = { ...loadScenario('default'), memoryConvergenceSeconds: 0 };
   cluster = await startDemoCluster({ scenario, port: 0, metricsPort: 0 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-cluster-kubectl-'));
-  for (const [name, token] of [['writer', 'demo-writer-token'], ['reader', 'demo-reader-token'], ['anonymous', 'not-a-token']]) {
+  for (const [name, token] of [
+    ['writer', 'demo-writer-token'],
+    ['reader', 'demo-reader-token'],
+    ['anonymous', 'not-a-token'],
+  ]) {
     kubeconfigs[name] = path.join(dir, name);
-    fs.writeFileSync(kubeconfigs[name], kubeconfigFor({ url: cluster.url, caPem: cluster.caPem, token }));
+    fs.writeFileSync(
+      kubeconfigs[name],
+      kubeconfigFor({ url: cluster.url, caPem: cluster.caPem, token }),
+    );
   }
 });
 
@@ -66,11 +79,23 @@ describe('kubectl against the demo cluster', () => {
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     expect(lines).toHaveLength(7);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^(productpage|details|reviews|ratings)-v\d-\S+\s+2\/2\s+Running\s+0\s+3d$/);
+    for (const line of lines.slice(1))
+      expect(line).toMatch(
+        /^(productpage|details|reviews|ratings)-v\d-\S+\s+2\/2\s+Running\s+0\s+3d$/,
+      );
   });
 
   it('filters with label selectors', async () => {
-    const { stdout } = await kubectl(['get', 'pods', '-n', 'istio-demo', '-l', 'app=reviews,version!=v1', '-o', 'name']);
+    const { stdout } = await kubectl([
+      'get',
+      'pods',
+      '-n',
+      'istio-demo',
+      '-l',
+      'app=reviews,version!=v1',
+      '-o',
+      'name',
+    ]);
     expect(stdout.trim().split('\n').sort()).toEqual([
       expect.stringMatching(/^pod\/reviews-v2-/),
       expect.stringMatching(/^pod\/reviews-v3-/),
@@ -78,7 +103,11 @@ describe('kubectl against the demo cluster', () => {
   });
 
   it('lists Sidecars across namespaces', async () => {
-    const { code, stdout } = await kubectl(['get', 'sidecars.networking.istio.io', '-A']);
+    const { code, stdout } = await kubectl([
+      'get',
+      'sidecars.networking.istio.io',
+      '-A',
+    ]);
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+AGE/);
     expect(stdout).toMatch(/team-\d{3}\s+default\s+3d/);
@@ -96,47 +125,137 @@ describe('kubectl against the demo cluster', () => {
   });
 
   it('server-side applies a Sidecar: dry run changes nothing, then it is stored and memory drops', async () => {
-    const before = await kubectl(['top', 'pod', '-n', 'istio-demo', '--containers']);
-    const proxyBefore = [...before.stdout.matchAll(/istio-proxy\s+\S+\s+(\d+)Mi/g)].map(m => Number(m[1]));
+    const before = await kubectl([
+      'top',
+      'pod',
+      '-n',
+      'istio-demo',
+      '--containers',
+    ]);
+    const proxyBefore = [
+      ...before.stdout.matchAll(/istio-proxy\s+\S+\s+(\d+)Mi/g),
+    ].map(m => Number(m[1]));
 
-    const dry = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], 'writer', sidecar(['./*', 'istio-system/*']));
-    expect(dry.stdout).toContain('sidecar.networking.istio.io/default serverside-applied (server dry run)');
-    const absent = await kubectl(['get', 'sidecar', 'default', '-n', 'istio-demo']);
-    expect(absent.stderr).toContain('sidecars.networking.istio.io "default" not found');
+    const dry = await kubectl(
+      ['apply', '--server-side', '--dry-run=server', '-f', '-'],
+      'writer',
+      sidecar(['./*', 'istio-system/*']),
+    );
+    expect(dry.stdout).toContain(
+      'sidecar.networking.istio.io/default serverside-applied (server dry run)',
+    );
+    const absent = await kubectl([
+      'get',
+      'sidecar',
+      'default',
+      '-n',
+      'istio-demo',
+    ]);
+    expect(absent.stderr).toContain(
+      'sidecars.networking.istio.io "default" not found',
+    );
 
-    const real = await kubectl(['apply', '--server-side', '-f', '-'], 'writer', sidecar(['./*', 'istio-system/*']));
-    expect(real.stdout).toContain('sidecar.networking.istio.io/default serverside-applied');
-    const stored = await kubectl(['get', 'sidecar', 'default', '-n', 'istio-demo', '-o', 'json', '--show-managed-fields']);
+    const real = await kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      'writer',
+      sidecar(['./*', 'istio-system/*']),
+    );
+    expect(real.stdout).toContain(
+      'sidecar.networking.istio.io/default serverside-applied',
+    );
+    const stored = await kubectl([
+      'get',
+      'sidecar',
+      'default',
+      '-n',
+      'istio-demo',
+      '-o',
+      'json',
+      '--show-managed-fields',
+    ]);
     const object = JSON.parse(stored.stdout);
     expect(object.spec.egress[0].hosts).toEqual(['./*', 'istio-system/*']);
-    expect(object.metadata.managedFields[0]).toMatchObject({ manager: 'kubectl', operation: 'Apply' });
+    expect(object.metadata.managedFields[0]).toMatchObject({
+      manager: 'kubectl',
+      operation: 'Apply',
+    });
 
-    const after = await kubectl(['top', 'pod', '-n', 'istio-demo', '--containers']);
-    const proxyAfter = [...after.stdout.matchAll(/istio-proxy\s+\S+\s+(\d+)Mi/g)].map(m => Number(m[1]));
+    const after = await kubectl([
+      'top',
+      'pod',
+      '-n',
+      'istio-demo',
+      '--containers',
+    ]);
+    const proxyAfter = [
+      ...after.stdout.matchAll(/istio-proxy\s+\S+\s+(\d+)Mi/g),
+    ].map(m => Number(m[1]));
     expect(proxyAfter).toHaveLength(6);
     proxyAfter.forEach((mi, i) => expect(mi).toBeLessThan(proxyBefore[i] / 3));
   });
 
   it('reports a conflict with another field manager, and lets --force-conflicts take over', async () => {
-    const conflict = await kubectl(['apply', '--server-side', '--field-manager', 'backstage-istio', '-f', '-'], 'writer', sidecar(['./*']));
+    const conflict = await kubectl(
+      [
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'backstage-istio',
+        '-f',
+        '-',
+      ],
+      'writer',
+      sidecar(['./*']),
+    );
     expect(conflict.code).not.toBe(0);
     expect(conflict.stderr).toMatch(/conflict with "kubectl"/);
-    const forced = await kubectl(['apply', '--server-side', '--field-manager', 'backstage-istio', '--force-conflicts', '-f', '-'], 'writer', sidecar(['./*']));
+    const forced = await kubectl(
+      [
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'backstage-istio',
+        '--force-conflicts',
+        '-f',
+        '-',
+      ],
+      'writer',
+      sidecar(['./*']),
+    );
     expect(forced.code).toBe(0);
   });
 
   it('refuses writes to a read-only token and everything to an unknown token', async () => {
-    const readOnly = await kubectl(['apply', '--server-side', '-f', '-'], 'reader', sidecar(['./*']));
-    expect(readOnly.stderr).toMatch(/is forbidden: User "system:serviceaccount:backstage:istio-reader" cannot patch resource "sidecars"/);
-    const anonymous = await kubectl(['get', 'pods', '-n', 'istio-demo'], 'anonymous');
+    const readOnly = await kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      'reader',
+      sidecar(['./*']),
+    );
+    expect(readOnly.stderr).toMatch(
+      /is forbidden: User "system:serviceaccount:backstage:istio-reader" cannot patch resource "sidecars"/,
+    );
+    const anonymous = await kubectl(
+      ['get', 'pods', '-n', 'istio-demo'],
+      'anonymous',
+    );
     expect(anonymous.code).not.toBe(0);
     expect(anonymous.stderr).toMatch(/provide credentials|Unauthorized/);
   });
 
   it('answers NotFound for an unknown namespace object and deletes what it stored', async () => {
     const missing = await kubectl(['get', 'namespace', 'no-such-namespace']);
-    expect(missing.stderr).toContain('namespaces "no-such-namespace" not found');
-    const deleted = await kubectl(['delete', 'sidecar', 'default', '-n', 'istio-demo']);
-    expect(deleted.stdout).toContain('sidecar.networking.istio.io "default" deleted');
+    expect(missing.stderr).toContain(
+      'namespaces "no-such-namespace" not found',
+    );
+    const deleted = await kubectl([
+      'delete',
+      'sidecar',
+      'default',
+      '-n',
+      'istio-demo',
+    ]);
+    expect(deleted.stdout).toContain(
+      'sidecar.networking.istio.io "default" deleted',
+    );
   });
 });

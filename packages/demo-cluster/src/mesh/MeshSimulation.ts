@@ -418,9 +418,7 @@ export class MeshSimulation {
   }
 
   /** Every pod the simulation runs, with its memory now (bytes) per container. */
-  podMemory(
-    now = this.clock(),
-  ): Array<{
+  podMemory(now = this.clock()): Array<{
     pod: PodRuntime;
     containers: Array<{ name: string; bytes: number }>;
   }> {
