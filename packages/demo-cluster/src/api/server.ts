@@ -277,7 +277,7 @@ export function createApiServer(options: ApiServerOptions) {
         }
         return { path: m[1].split('.'), negate: m[2] === '!=', value: m[3] };
       });
-    return store.list(type, namespace).filter(o => {
+    return store.listShared(type, namespace).filter(o => {
       if (!matchesLabels(labelRequirements, o.metadata.labels)) return false;
       return fieldRequirements.every(f => {
         let v: unknown = o;
@@ -322,7 +322,8 @@ export function createApiServer(options: ApiServerOptions) {
       );
     };
     if (!fromVersion) {
-      for (const o of listObjects(type, namespace, query)) write('ADDED', o);
+      for (const o of listObjects(type, namespace, query))
+        write('ADDED', store.rendered(type, o));
     }
     watchers.add(res);
     const unsubscribe = store.subscribe((event, t) => {
@@ -459,6 +460,7 @@ export function createApiServer(options: ApiServerOptions) {
           throw new ApiError(400, 'BadRequest', 'invalid continue token');
         const page =
           limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+        const rendered = page.map(o => store.rendered(type, o));
         const next =
           limit > 0 && offset + limit < all.length
             ? Buffer.from(String(offset + limit)).toString('base64url')
@@ -475,7 +477,7 @@ export function createApiServer(options: ApiServerOptions) {
         if ((req.headers.accept ?? '').includes('as=Table')) {
           const table = toTable(
             type.kind,
-            page,
+            rendered,
             store.resourceVersion,
             Date.now(),
           );
@@ -490,7 +492,7 @@ export function createApiServer(options: ApiServerOptions) {
           kind: `${type.kind}List`,
           apiVersion: groupVersion(type.group, version),
           metadata,
-          items: page.map(o => asVersion(o, type, version)),
+          items: rendered.map(o => asVersion(o, type, version)),
         });
       }
       const object = store.get(type, namespace, name);

@@ -58,6 +58,10 @@ export class MeshSimulation {
     { metric: string; labels: Record<string, string>; value: number }
   >();
   private view!: MeshView;
+  private readonly configCache = new Map<
+    string,
+    { visibleHosts: Set<string>; clusters: number; listeners: number }
+  >();
   private outboundMode = 'ALLOW_ANY';
   private lastTick: number;
   private readonly rootNamespace: string;
@@ -119,6 +123,7 @@ export class MeshSimulation {
   }
 
   private refreshView() {
+    this.configCache.clear();
     const services: MeshService[] = this.store.list(type('services')).map(s => {
       const exportAnnotation =
         s.metadata.annotations?.['networking.istio.io/exportTo'];
@@ -186,16 +191,28 @@ export class MeshSimulation {
   }
 
   private computeProxy(pod: PodRuntime, labels: Record<string, string>) {
+    // Proxies in one namespace under the same Sidecar get the same config: compute it
+    // once per (namespace, Sidecar) so large meshes stay fast.
+    const sidecar = pod.isGateway
+      ? undefined
+      : sidecarInForce(this.view, pod.namespace, labels);
+    const key = `${pod.namespace}|${pod.isGateway}|${
+      sidecar?.metadata.uid ?? ''
+    }`;
+    const cached = this.configCache.get(key);
+    if (cached) return cached;
     const visible = visibleServices(this.view, {
       namespace: pod.namespace,
       labels,
       isGateway: pod.isGateway,
     });
-    return {
+    const config = {
       visibleHosts: new Set(visible.map(s => s.host)),
       clusters: clusterCount(visible),
       listeners: listenerCount(visible),
     };
+    this.configCache.set(key, config);
+    return config;
   }
 
   private buildEdges() {

@@ -43,6 +43,8 @@ type Listener = (event: WatchEvent, type: ResourceType) => void;
  */
 export class ObjectStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly byType = new Map<string, Map<string, Entry>>();
+  private readonly sortedByType = new Map<string, Entry[]>();
   private readonly listeners = new Set<Listener>();
   private revision = 1;
 
@@ -57,22 +59,58 @@ export class ObjectStore {
 
   /** Objects of a type, in one namespace or all, sorted by namespace and name. */
   list(type: ResourceType, namespace?: string): KubeObject[] {
-    const prefix = `${type.plural}.${type.group}|`;
-    const result: KubeObject[] = [];
-    for (const [key, entry] of this.entries) {
-      if (!key.startsWith(prefix)) continue;
-      if (
-        namespace !== undefined &&
-        entry.object.metadata.namespace !== namespace
-      )
-        continue;
-      result.push(this.render(entry));
-    }
-    return result.sort((a, b) =>
-      `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
-        `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+    return this.listStored(type, namespace).map(entry => this.render(entry));
+  }
+
+  /**
+   * Like {@link ObjectStore.list} but without copying: for filtering large lists before
+   * rendering a page with {@link ObjectStore.rendered}. Callers must not mutate.
+   */
+  listShared(type: ResourceType, namespace?: string): readonly KubeObject[] {
+    return this.listStored(type, namespace).map(entry => entry.object);
+  }
+
+  /** The output form (a copy with managedFields) of an object from {@link ObjectStore.listShared}. */
+  rendered(type: ResourceType, object: KubeObject): KubeObject {
+    const entry = this.entries.get(
+      this.key(
+        type,
+        type.namespaced ? object.metadata.namespace : undefined,
+        object.metadata.name,
       ),
     );
+    return entry ? this.render(entry) : JSON.parse(JSON.stringify(object));
+  }
+
+  private listStored(type: ResourceType, namespace?: string): Entry[] {
+    const typeKey = `${type.plural}.${type.group}`;
+    let sorted = this.sortedByType.get(typeKey);
+    if (!sorted) {
+      sorted = [...(this.byType.get(typeKey)?.values() ?? [])].sort((x, y) =>
+        `${x.object.metadata.namespace ?? ''}/${
+          x.object.metadata.name
+        }`.localeCompare(
+          `${y.object.metadata.namespace ?? ''}/${y.object.metadata.name}`,
+        ),
+      );
+      this.sortedByType.set(typeKey, sorted);
+    }
+    return namespace === undefined
+      ? sorted
+      : sorted.filter(e => e.object.metadata.namespace === namespace);
+  }
+
+  private setEntry(type: ResourceType, key: string, entry: Entry | undefined) {
+    const typeKey = `${type.plural}.${type.group}`;
+    if (!this.byType.has(typeKey)) this.byType.set(typeKey, new Map());
+    if (entry) {
+      this.entries.set(key, entry);
+      this.byType.get(typeKey)!.set(key, entry);
+    } else {
+      this.entries.delete(key);
+      this.byType.get(typeKey)!.delete(key);
+    }
+    this.sortedByType.delete(typeKey);
   }
 
   get(
@@ -120,7 +158,7 @@ export class ObjectStore {
       ]),
     };
     if (!options.dryRun) {
-      this.entries.set(key, entry);
+      this.setEntry(type, key, entry);
       this.emit({ type: 'ADDED', object: this.render(entry) }, type);
     }
     return this.render(entry);
@@ -170,7 +208,7 @@ export class ObjectStore {
       !existing || JSON.stringify(existing.object) !== JSON.stringify(stored);
     if (!options.dryRun) {
       if (changed) {
-        this.entries.set(key, entry);
+        this.setEntry(type, key, entry);
         this.emit(
           { type: existing ? 'MODIFIED' : 'ADDED', object: this.render(entry) },
           type,
@@ -228,7 +266,7 @@ export class ObjectStore {
     }
     const rendered = this.render(entry);
     if (!options.dryRun) {
-      this.entries.delete(key);
+      this.setEntry(type, key, undefined);
       this.revision++;
       rendered.metadata.resourceVersion = String(this.revision);
       this.emit({ type: 'DELETED', object: rendered }, type);
