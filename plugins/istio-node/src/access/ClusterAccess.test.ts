@@ -1,0 +1,151 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  loadScenario,
+  startDemoCluster,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
+import type { IstioClusterConfig } from '../clusters';
+import { ClusterAccess } from './ClusterAccess';
+import { toSourceError } from './errors';
+
+let demo: DemoCluster;
+
+function clusterConfig(
+  name: string,
+  overrides: Partial<IstioClusterConfig> = {},
+): IstioClusterConfig {
+  return {
+    name,
+    url: demo.url,
+    skipTLSVerify: false,
+    caData: Buffer.from(demo.caPem).toString('base64'),
+    credentials: {
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 'demo-reader-token',
+    },
+    grafanaDashboards: {},
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  demo = await startDemoCluster({
+    scenario: loadScenario('no-cni'),
+    port: 0,
+    metricsPort: 0,
+  });
+});
+afterAll(() => demo?.stop());
+afterEach(() => demo.setFaults([]));
+
+const listPods = (access: ClusterAccess, name: string) =>
+  access
+    .get(name)
+    .read(apis => apis.core.listNamespacedPod({ namespace: 'istio-demo' }));
+
+describe('ClusterAccess', () => {
+  it('reads a cluster over verified TLS with the configured token', async () => {
+    const access = new ClusterAccess([clusterConfig('demo')]);
+    const pods = await listPods(access, 'demo');
+    expect(pods.items).toHaveLength(6);
+  });
+
+  it('chooses clusters only by configured name', () => {
+    const access = new ClusterAccess([clusterConfig('demo')]);
+    expect(() => access.get('https://evil.example.com')).toThrow(NotFoundError);
+    expect(() => access.get('other')).toThrow(
+      "No cluster named 'other' is configured",
+    );
+  });
+
+  it('retries a read answered 429 and succeeds once the server recovers', async () => {
+    const access = new ClusterAccess([clusterConfig('demo')], {
+      maxRetryDelayMs: 300,
+      readRetries: 3,
+    });
+    demo.setFaults([{ tooManyRequests: 1 }]);
+    setTimeout(() => demo.setFaults([]), 400);
+    const pods = await listPods(access, 'demo');
+    expect(pods.items).toHaveLength(6);
+  });
+
+  it('gives up after the bounded retries with a sanitized RateLimited error', async () => {
+    const access = new ClusterAccess([clusterConfig('demo')], {
+      maxRetryDelayMs: 50,
+      readRetries: 2,
+    });
+    demo.setFaults([{ tooManyRequests: 1 }]);
+    const error = await listPods(access, 'demo').catch(e => e);
+    expect(toSourceError('kubernetes:pods', error)).toEqual({
+      source: 'kubernetes:pods',
+      errorType: 'RateLimited',
+      message: 'rate limited by the server (429)',
+    });
+  });
+
+  it('times out a hanging cluster', async () => {
+    const access = new ClusterAccess([clusterConfig('demo')], {
+      timeoutMs: 300,
+    });
+    demo.setFaults([{ hang: true }]);
+    const error = await listPods(access, 'demo').catch(e => e);
+    expect(toSourceError('kubernetes', error).errorType).toBe('Timeout');
+  });
+
+  it.each([
+    [
+      'an unknown token',
+      {
+        credentials: {
+          authProvider: 'serviceAccount' as const,
+          serviceAccountToken: 'wrong-token',
+        },
+      },
+      'Unauthorized',
+    ],
+    ['a CA that does not match', { caData: undefined }, 'TlsError'],
+    [
+      'a host name that does not resolve',
+      { url: 'https://cluster.does-not-exist.invalid:6443' },
+      'Unreachable',
+    ],
+  ])(
+    'reports %s as %s without leaking the upstream answer',
+    async (_case, overrides, errorType) => {
+      const access = new ClusterAccess([clusterConfig('demo', overrides)]);
+      const error = await listPods(access, 'demo').catch(e => e);
+      const sanitized = toSourceError('kubernetes', error);
+      expect(sanitized.errorType).toBe(errorType);
+      expect(JSON.stringify(sanitized)).not.toMatch(
+        /wrong-token|Status|Bearer/,
+      );
+    },
+  );
+
+  it('fans out: a hanging cluster times out at the deadline while the healthy one answers', async () => {
+    demo.setFaults([
+      { hang: true, pathPattern: '^/api/v1/namespaces/istio-system/' },
+    ]);
+    const access = new ClusterAccess(
+      [clusterConfig('healthy'), clusterConfig('hanging')],
+      { timeoutMs: 5000 },
+      500,
+    );
+    const started = Date.now();
+    const results = await access.fanOut(['healthy', 'hanging'], client =>
+      client.read(apis =>
+        apis.core.listNamespacedPod({
+          namespace:
+            client.cluster.name === 'healthy' ? 'istio-demo' : 'istio-system',
+        }),
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(results[0]).toMatchObject({ cluster: 'healthy', ok: true });
+    expect(results[1]).toMatchObject({
+      cluster: 'hanging',
+      ok: false,
+      error: { errorType: 'Timeout' },
+    });
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Why a read from a cluster or Prometheus failed, safe to show: never the upstream
+ * body or headers (they can carry tokens or internal details).
+ *
+ * @public
+ */
+export interface SourceError {
+  /** What was being read, e.g. `kubernetes:pods` or `prometheus`. */
+  source: string;
+  errorType:
+    | 'Unauthorized'
+    | 'Forbidden'
+    | 'NotFound'
+    | 'RateLimited'
+    | 'Unavailable'
+    | 'Timeout'
+    | 'Unreachable'
+    | 'TlsError'
+    | 'InvalidResponse'
+    | 'Unknown';
+  message: string;
+}
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  let current = error as
+    | { code?: unknown; errno?: unknown; cause?: unknown }
+    | undefined;
+  for (let i = 0; i < 5 && current; i++) {
+    if (typeof current.code === 'string') return current.code;
+    if (typeof current.errno === 'string') return current.errno;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}
+
+/** The HTTP status of a client-node `ApiException` (or similar), if any. */
+export function statusOf(error: unknown): number | undefined {
+  const code =
+    (error as { code?: unknown; statusCode?: unknown })?.code ??
+    (error as { statusCode?: unknown })?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Maps any failure to a sanitized {@link SourceError}. */
+export function toSourceError(source: string, error: unknown): SourceError {
+  const status = statusOf(error);
+  const name = (error as Error)?.name;
+  const code = codeOf(error);
+  const make = (
+    errorType: SourceError['errorType'],
+    message: string,
+  ): SourceError => ({ source, errorType, message });
+  if (status === 401)
+    return make(
+      'Unauthorized',
+      'the cluster rejected the configured credentials (401)',
+    );
+  if (status === 403)
+    return make(
+      'Forbidden',
+      'the configured credentials may not read this (403)',
+    );
+  if (status === 404) return make('NotFound', 'not found (404)');
+  if (status === 429)
+    return make('RateLimited', 'rate limited by the server (429)');
+  if (status !== undefined && status >= 500)
+    return make('Unavailable', `the server answered ${status}`);
+  if (status !== undefined)
+    return make('InvalidResponse', `unexpected answer ${status}`);
+  if (
+    name === 'AbortError' ||
+    name === 'TimeoutError' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ABORT_ERR'
+  ) {
+    return make('Timeout', 'no answer within the time limit');
+  }
+  if (code && TLS_CODES.has(code))
+    return make('TlsError', `TLS verification failed (${code})`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return make('Unreachable', 'the host name does not resolve');
+  if (code === 'ECONNREFUSED') return make('Unreachable', 'connection refused');
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET')
+    return make('Unreachable', 'the connection was closed');
+  if (error instanceof SyntaxError)
+    return make('InvalidResponse', 'the answer was not valid JSON');
+  return make('Unknown', 'the read failed');
+}

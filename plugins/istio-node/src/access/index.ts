@@ -1,0 +1,6 @@
+export { ClusterAccess } from './ClusterAccess';
+export type { ClusterResult } from './ClusterAccess';
+export { ClusterClient, DEFAULT_CLUSTER_CLIENT_OPTIONS } from './ClusterClient';
+export type { ClusterClientOptions, KubernetesApis } from './ClusterClient';
+export { statusOf, toSourceError } from './errors';
+export type { SourceError } from './errors';
