@@ -9,3 +9,4 @@ export * from './isIstioAvailable';
 export * from './permissions';
 export * from './types';
 export * from './support';
+export * from './meshConfigTypes';
