@@ -8,6 +8,12 @@ const toolchain = reexecUnderToolchain(import.meta.url);
 const yarn = args => [toolchain.yarn, args];
 
 const steps = [
+  // Real Prometheus for the integration tests, Chromium for the end-to-end tests.
+  [
+    'system packages',
+    toolchain.node,
+    ['scripts/ensure-system-packages.mjs', 'prometheus', 'chromium'],
+  ],
   ['type check', ...yarn(['tsc'])],
   ['lint', ...yarn(['backstage-cli', 'repo', 'lint'])],
   ['formatting', ...yarn(['prettier', '--check', '.'])],

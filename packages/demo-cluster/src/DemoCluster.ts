@@ -87,7 +87,7 @@ export async function startDemoCluster(
     p => p.namespace === rootNs && p.app === 'istiod',
   );
   const metricsServer = http.createServer((req, res) => {
-    if (req.url !== '/metrics') {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
@@ -95,8 +95,12 @@ export async function startDemoCluster(
       envoy: options.metrics?.envoy ?? true,
       istiod: options.metrics?.istiod ?? true,
       istiodPod: istiodPod
-        ? ({ namespace: istiodPod.namespace, pod: istiodPod.name } as any)
+        ? { namespace: istiodPod.namespace, pod: istiodPod.name }
         : undefined,
+      proxyVersion:
+        scenario.istio.proxyVersion ??
+        scenario.istio.tag ??
+        scenario.istio.version,
     });
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     res.end(text);

@@ -31,11 +31,7 @@ export function exposition(
       `# TYPE ${family.name} ${family.type}`,
     );
     for (const s of family.series)
-      lines.push(
-        `${family.name}${labelText(s.labels)} ${
-          Number.isInteger(s.value) ? s.value : s.value.toFixed(3)
-        }`,
-      );
+      lines.push(`${family.name}${labelText(s.labels)} ${Math.floor(s.value)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -160,7 +156,9 @@ export function meshExposition(
   options: {
     envoy: boolean;
     istiod: boolean;
-    istiodPod?: { namespace: string; name: string };
+    istiodPod?: { namespace: string; pod: string };
+    /** Version of the connected proxies (istiod's `pilot_xds{version}`). */
+    proxyVersion?: string;
   },
 ): string {
   const now = Date.now();
@@ -171,8 +169,10 @@ export function meshExposition(
       name: 'container_memory_working_set_bytes',
       type: 'gauge',
       help: 'Current working set of the container in bytes.',
-      series: memory.flatMap(p =>
-        p.containers.map(c => ({
+      // Per container, plus cAdvisor's pod-level series (container=""), so queries must
+      // filter on container as they must on a real cluster.
+      series: memory.flatMap(p => [
+        ...p.containers.map(c => ({
           labels: {
             container: c.name,
             namespace: p.pod.namespace,
@@ -180,7 +180,15 @@ export function meshExposition(
           },
           value: c.bytes,
         })),
-      ),
+        {
+          labels: {
+            container: '',
+            namespace: p.pod.namespace,
+            pod: p.pod.name,
+          },
+          value: p.containers.reduce((n, c) => n + c.bytes, 0) + 1024 * 1024,
+        },
+      ]),
     },
   ];
   if (options.envoy) {
@@ -211,7 +219,10 @@ export function meshExposition(
         help: 'Number of endpoints connected to this pilot using XDS.',
         series: [
           {
-            labels: { ...options.istiodPod, version: 'unknown' },
+            labels: {
+              ...options.istiodPod,
+              version: options.proxyVersion ?? 'unknown',
+            },
             value: stats.length,
           },
         ],
