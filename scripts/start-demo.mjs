@@ -23,6 +23,45 @@ async function shutdown(code) {
 process.on('SIGINT', () => shutdown(130));
 process.on('SIGTERM', () => shutdown(143));
 
+// A real Prometheus scraping the simulator, when the machine has one (the test command
+// installs Debian's; see scripts/ensure-system-packages.mjs).
+let prometheusUrl;
+if (fs.existsSync('/usr/bin/prometheus')) {
+  const promDir = path.join(demoDir, 'prometheus');
+  fs.mkdirSync(promDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(promDir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 5s',
+      'scrape_configs:',
+      '  - job_name: demo-cluster',
+      '    static_configs:',
+      "      - targets: ['127.0.0.1:9464']",
+      '',
+    ].join('\n'),
+  );
+  const prometheus = startService(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${path.join(promDir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(promDir, 'data')}`,
+      '--storage.tsdb.retention.time=7d',
+      '--web.listen-address=127.0.0.1:9091',
+    ],
+    { cwd: promDir, stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  children.push(prometheus);
+  prometheusUrl = 'http://127.0.0.1:9091';
+  process.stdout.write(
+    `Prometheus scrapes the demo cluster: ${prometheusUrl}\n`,
+  );
+} else {
+  process.stdout.write(
+    'No Prometheus on this machine (node scripts/ensure-system-packages.mjs prometheus installs it); memory history and traffic will be unknown.\n',
+  );
+}
+
 const cluster = startService(
   toolchain.node,
   [
@@ -39,6 +78,7 @@ const cluster = startService(
     kubeconfig,
     '--backstage-config',
     backstageConfig,
+    ...(prometheusUrl ? ['--prometheus-url', prometheusUrl] : []),
   ],
   { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
 );

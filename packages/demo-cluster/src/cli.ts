@@ -3,6 +3,7 @@
 //     [--scenario default] [--port 6443] [--metrics-port 9464] [--scale 200x10x5]
 //     [--kubeconfig FILE]   (writes a kubeconfig with the CA and the first write token)
 //     [--backstage-config FILE]   (writes the app-config that points Backstage at it)
+//     [--prometheus-url URL]      (the Prometheus that scrapes it, for that app-config)
 // or from the repository root: yarn demo-cluster [--scenario ...]
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ async function main() {
       list: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
       'backstage-config': { type: 'string' },
+      'prometheus-url': { type: 'string' },
     },
   });
   if (values.list) {
@@ -65,7 +67,10 @@ async function main() {
   if (values['backstage-config']) {
     fs.writeFileSync(
       values['backstage-config'],
-      backstageConfigFor(connection),
+      backstageConfigFor({
+        ...connection,
+        prometheusUrl: values['prometheus-url'],
+      }),
       { mode: 0o600 },
     );
   }
