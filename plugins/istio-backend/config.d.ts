@@ -5,6 +5,11 @@ export interface Config {
    * cluster, matched by cluster name.
    */
   istio?: {
+    /**
+     * Timeout of each request to a cluster's API server or Prometheus, in
+     * milliseconds. Default 5000.
+     */
+    requestTimeoutMs?: number;
     clusters?: Array<{
       /** Name of a cluster configured in `kubernetes.clusterLocatorMethods`. */
       name: string;

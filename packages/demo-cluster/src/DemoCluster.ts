@@ -25,6 +25,8 @@ export interface DemoCluster {
   mesh: MeshSimulation;
   /** Replaces the injected faults. */
   setFaults(faults: Fault[]): void;
+  /** Kubernetes API requests received so far. */
+  requestCount(): number;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startDemoCluster(
     setFaults(next) {
       faults.splice(0, faults.length, ...next);
     },
+    requestCount: api.requestCount,
     async stop() {
       api.closeWatchers();
       api.server.closeAllConnections();

@@ -14,3 +14,10 @@ export {
 } from './scenario/loadScenario';
 export type { Scenario } from './scenario/types';
 export type { Fault } from './api/faults';
+export {
+  startPrometheus,
+  queryPrometheus,
+  waitForSeries,
+} from './testing/prometheus';
+export type { RunningPrometheus } from './testing/prometheus';
+export { kubeconfigFor } from './kubeconfig';

@@ -3,8 +3,12 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { istioPermissions } from '@istio-backstage/plugin-istio-common';
-import { readClusterConfigs } from '@istio-backstage/plugin-istio-node';
+import {
+  ClusterAccess,
+  readClusterConfigs,
+} from '@istio-backstage/plugin-istio-node';
 import { createRouter } from './router';
+import { createMeshConfigService } from './services/MeshConfigService';
 
 /**
  * The Istio backend plugin, mounted at `/api/istio`.
@@ -18,6 +22,7 @@ export const istioPlugin = createBackendPlugin({
       deps: {
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        cache: coreServices.cache,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -26,6 +31,7 @@ export const istioPlugin = createBackendPlugin({
       async init({
         logger,
         config,
+        cache,
         httpRouter,
         httpAuth,
         permissions,
@@ -35,8 +41,24 @@ export const istioPlugin = createBackendPlugin({
         logger.info('Istio plugin configured', {
           clusters: clusters.map(c => c.name).join(',') || '(none)',
         });
+        const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
+        const access = new ClusterAccess(
+          clusters,
+          timeoutMs ? { timeoutMs } : {},
+        );
         permissionsRegistry.addPermissions(istioPermissions);
-        httpRouter.use(await createRouter({ httpAuth, permissions, clusters }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            clusters,
+            meshConfig: createMeshConfigService({
+              clusters: access,
+              cache,
+              logger,
+            }),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

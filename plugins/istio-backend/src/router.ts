@@ -2,7 +2,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   istioMeshReadPermission,
@@ -11,27 +11,49 @@ import {
 import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
 import { toClusterSummary } from './lib/toClusterSummary';
+import type { MeshConfigService } from './services/MeshConfigService';
 
 /** What the router needs; it holds no logic of its own beyond HTTP. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   clusters: IstioClusterConfig[];
+  meshConfig: MeshConfigService;
+}
+
+/** A configured cluster name: never a URL, never a path. */
+const clusterName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    'not a cluster name',
+  );
+
+const meshConfigQuery = z.object({ cluster: clusterName.optional() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'query'}: ${i.message}`)
+        .join('; '),
+    );
+  }
+  return result.data;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, clusters } = options;
+  const { httpAuth, permissions, clusters, meshConfig } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  router.get('/clusters', async (req, res) => {
+  /** User credentials allowed to read the mesh; checked before any cluster I/O. */
+  async function meshReader(req: express.Request) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const [decision] = await permissions.authorize(
       [{ permission: istioMeshReadPermission }],
@@ -40,10 +62,25 @@ export async function createRouter(
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('Not allowed to read the service mesh');
     }
+    return credentials;
+  }
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await meshReader(req);
     const body: IstioClustersResponse = {
       items: clusters.map(toClusterSummary),
     };
     res.json(body);
+  });
+
+  router.get('/mesh-config', async (req, res) => {
+    const credentials = await meshReader(req);
+    const query = parse(meshConfigQuery, req.query);
+    res.json(await meshConfig.getMeshConfig(query, { credentials }));
   });
 
   return router;

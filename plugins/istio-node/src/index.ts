@@ -7,3 +7,4 @@
 
 export * from './clusters';
 export * from './access';
+export * from './prometheus';

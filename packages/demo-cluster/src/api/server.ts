@@ -676,7 +676,10 @@ export function createApiServer(options: ApiServerOptions) {
     );
   }
 
+  let requests = 0;
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    requests++;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
 
@@ -849,6 +852,8 @@ export function createApiServer(options: ApiServerOptions) {
     closeWatchers() {
       for (const w of watchers) w.end();
     },
+    /** Requests received so far (tests check that a refused call made none). */
+    requestCount: () => requests,
   };
 }
 

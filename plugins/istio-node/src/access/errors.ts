@@ -30,14 +30,25 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+const CODE_IN_MESSAGE =
+  /\b(E[A-Z_]{3,}|CERT_[A-Z_]+|[A-Z_]*SELF_SIGNED[A-Z_]*|UNABLE_TO_[A-Z_]+|ERR_TLS_[A-Z_]+)\b/;
+
+/** The system error code anywhere in an error's cause chain (or its messages). */
 function codeOf(error: unknown): string | undefined {
   let current = error as
-    | { code?: unknown; errno?: unknown; cause?: unknown }
+    | { code?: unknown; errno?: unknown; cause?: unknown; message?: unknown }
     | undefined;
+  const messages: string[] = [];
   for (let i = 0; i < 5 && current; i++) {
     if (typeof current.code === 'string') return current.code;
     if (typeof current.errno === 'string') return current.errno;
+    if (typeof current.message === 'string') messages.push(current.message);
     current = current.cause as typeof current;
+  }
+  // Some runtimes (fetch inside Jest's VM) drop the code but keep it in the message.
+  for (const message of messages) {
+    const match = CODE_IN_MESSAGE.exec(message);
+    if (match) return match[1];
   }
   return undefined;
 }

@@ -1,0 +1,412 @@
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import {
+  supportVerdict,
+  type IstioControlPlane,
+  type IstioGateway,
+  type IstioMeshConfig,
+  type IstioTracing,
+  type KialiExternalService,
+  type Tristate,
+} from '@istio-backstage/plugin-istio-common';
+import type { MeshInventory } from './inventory';
+import {
+  istioProxyOf,
+  parseImage,
+  parseYamlSafely,
+  resolveServiceHost,
+  splitHostPort,
+  versionOfTag,
+} from './parse';
+
+type Mesh = Record<string, any>;
+
+const tristate = (value: boolean | undefined): Tristate =>
+  value === undefined ? 'unknown' : value ? 'yes' : 'no';
+
+function isIstiod(d: V1Deployment): boolean {
+  return (
+    d.metadata?.labels?.app === 'istiod' ||
+    d.spec?.template?.metadata?.labels?.app === 'istiod'
+  );
+}
+
+function revisionOf(d: V1Deployment): string {
+  const env = d.spec?.template?.spec?.containers?.[0]?.env?.find(
+    e => e.name === 'REVISION',
+  )?.value;
+  return d.metadata?.labels?.['istio.io/rev'] ?? env ?? 'default';
+}
+
+function installMethodOf(
+  d: V1Deployment,
+  inventory: MeshInventory,
+): IstioControlPlane['installMethod'] {
+  const labels = d.metadata?.labels ?? {};
+  if (
+    labels['app.kubernetes.io/managed-by'] === 'Helm' ||
+    labels['helm.sh/chart']
+  )
+    return 'helm';
+  const operatorRunning = inventory.deployments?.some(
+    x => x.metadata?.name === 'istio-operator',
+  );
+  if (operatorRunning) return 'operator';
+  if (
+    labels['operator.istio.io/component'] ||
+    labels['install.operator.istio.io/owning-resource']
+  )
+    return 'istioctl';
+  return 'unknown';
+}
+
+/** MeshConfig of a control plane: ConfigMap `istio` (default revision) or `istio-<rev>`. */
+export function meshConfigOf(
+  inventory: MeshInventory,
+  namespace: string,
+  revision: string,
+): Mesh | undefined {
+  if (!inventory.configMaps) return undefined;
+  const names =
+    revision === 'default' ? ['istio'] : [`istio-${revision}`, 'istio'];
+  for (const name of names) {
+    const cm = inventory.configMaps.find(
+      c => c.metadata?.namespace === namespace && c.metadata?.name === name,
+    );
+    if (cm) return parseYamlSafely(cm.data?.mesh) ?? {};
+  }
+  return {};
+}
+
+function controlPlanes(
+  inventory: MeshInventory,
+  now: Date,
+): IstioControlPlane[] {
+  return (inventory.deployments ?? []).filter(isIstiod).map(d => {
+    const image = parseImage(
+      d.spec?.template?.spec?.containers?.find(c => c.name === 'discovery')
+        ?.image ?? d.spec?.template?.spec?.containers?.[0]?.image,
+    );
+    const version = versionOfTag(image?.tag);
+    const verdict =
+      version && inventory.kubernetesVersion
+        ? supportVerdict({
+            istioVersion: version,
+            kubernetesVersion: inventory.kubernetesVersion,
+            now,
+          })
+        : {
+            verdict: 'unknown' as const,
+            reasons: [
+              version
+                ? 'the Kubernetes version could not be read'
+                : 'the Istio version could not be read from the istiod image',
+            ],
+          };
+    return {
+      revision: revisionOf(d),
+      namespace: d.metadata?.namespace ?? '',
+      version,
+      hub: image?.hub,
+      tag: image?.tag,
+      installMethod: installMethodOf(d, inventory),
+      support: {
+        verdict: verdict.verdict,
+        reasons: verdict.reasons,
+        ...('release' in verdict && verdict.release
+          ? {
+              kubernetesTested: verdict.release.kubernetesTested.join('–'),
+              endOfLife: verdict.release.endOfLife,
+            }
+          : {}),
+      },
+      ready: {
+        ready: d.status?.readyReplicas ?? 0,
+        desired: d.spec?.replicas ?? d.status?.replicas ?? 0,
+      },
+    };
+  });
+}
+
+function tracingOf(
+  inventory: MeshInventory,
+  mesh: Mesh | undefined,
+  rootNamespace: string,
+): IstioTracing {
+  if (!mesh) return { enabled: 'unknown', configuredIn: 'unknown' };
+  const enabled: Tristate = mesh.enableTracing === false ? 'no' : 'yes';
+  const providers: Array<Record<string, any>> = Array.isArray(
+    mesh.extensionProviders,
+  )
+    ? mesh.extensionProviders
+    : [];
+  const rootTelemetry = inventory.telemetries?.find(
+    t =>
+      t.metadata.namespace === rootNamespace &&
+      !(t.spec as Mesh | undefined)?.selector,
+  );
+  const telemetryTracing = ((rootTelemetry?.spec as Mesh | undefined)
+    ?.tracing ?? [])[0] as Mesh | undefined;
+  const providerName: string | undefined =
+    telemetryTracing?.providers?.[0]?.name ??
+    mesh.defaultProviders?.tracing?.[0];
+  const collectorOf = (host: string | undefined, port: number | undefined) => {
+    if (!host) return undefined;
+    const resolved = resolveServiceHost(
+      host,
+      port,
+      inventory.services,
+      rootNamespace,
+    );
+    return {
+      host,
+      port: port ?? 0,
+      ...(resolved.service ? { service: resolved.service } : {}),
+      exists: resolved.exists,
+    };
+  };
+  if (providerName) {
+    const provider = providers.find(p => p.name === providerName);
+    const kind = provider
+      ? Object.keys(provider).find(k => k !== 'name')
+      : undefined;
+    const settings = kind ? (provider![kind] as Mesh) : undefined;
+    const sampling = telemetryTracing?.randomSamplingPercentage;
+    return {
+      enabled,
+      samplingPercent:
+        typeof sampling === 'number'
+          ? sampling
+          : inventory.telemetries
+          ? 1
+          : undefined,
+      configuredIn: 'extensionProviders+Telemetry',
+      provider: kind ?? providerName,
+      collector: collectorOf(
+        settings?.service,
+        typeof settings?.port === 'number' ? settings.port : undefined,
+      ),
+    };
+  }
+  const legacy = mesh.defaultConfig?.tracing as Mesh | undefined;
+  if (legacy) {
+    const address = splitHostPort(legacy.zipkin?.address);
+    return {
+      enabled,
+      samplingPercent:
+        typeof legacy.sampling === 'number' ? legacy.sampling : 1,
+      configuredIn: 'meshConfig.defaultConfig.tracing',
+      provider: legacy.zipkin
+        ? 'zipkin'
+        : Object.keys(legacy).find(
+            k => k !== 'sampling' && k !== 'custom_tags',
+          ),
+      collector: address ? collectorOf(address.host, address.port) : undefined,
+    };
+  }
+  return { enabled, configuredIn: 'none' };
+}
+
+function isGatewayPod(pod: V1Pod): boolean {
+  const template = pod.metadata?.annotations?.['inject.istio.io/templates'];
+  const proxy = pod.spec?.containers?.find(c => c.name === 'istio-proxy');
+  return (
+    template === 'gateway' ||
+    /gateway/.test(pod.metadata?.labels?.istio ?? '') ||
+    proxy?.args?.[1] === 'router'
+  );
+}
+
+function gatewaysOf(pods: V1Pod[] | undefined): IstioGateway[] {
+  const byWorkload = new Map<string, IstioGateway>();
+  for (const pod of pods ?? []) {
+    const labels = pod.metadata?.labels ?? {};
+    const template = pod.metadata?.annotations?.['inject.istio.io/templates'];
+    if (!isGatewayPod(pod)) continue;
+    const name =
+      labels.app ??
+      labels['app.kubernetes.io/name'] ??
+      pod.metadata?.name ??
+      'gateway';
+    const key = `${pod.metadata?.namespace}/${name}`;
+    const existing = byWorkload.get(key);
+    if (existing) {
+      existing.replicas = (existing.replicas ?? 0) + 1;
+      continue;
+    }
+    byWorkload.set(key, {
+      name,
+      namespace: pod.metadata?.namespace ?? '',
+      ...(template ? { injectionTemplate: template } : {}),
+      sendsTraces: template === 'gateway' ? 'yes' : 'no',
+      replicas: 1,
+    });
+  }
+  return [...byWorkload.values()];
+}
+
+function kialiOf(
+  inventory: MeshInventory,
+  rootNamespace: string,
+): IstioMeshConfig['kiali'] {
+  if (!inventory.configMaps && !inventory.deployments)
+    return { installed: 'unknown', externalServices: [] };
+  const cm = inventory.configMaps?.find(c => c.metadata?.name === 'kiali');
+  const deployment = inventory.deployments?.find(
+    d => d.metadata?.name === 'kiali',
+  );
+  if (!cm && !deployment)
+    return {
+      installed: inventory.deployments ? 'no' : 'unknown',
+      externalServices: [],
+    };
+  const config = parseYamlSafely(cm?.data?.['config.yaml']) as Mesh | undefined;
+  const external = (config?.external_services ?? {}) as Mesh;
+  const services: KialiExternalService[] = [];
+  for (const name of ['prometheus', 'grafana', 'tracing']) {
+    const entry = external[name] as Mesh | undefined;
+    const url: string | undefined = entry?.in_cluster_url ?? entry?.url;
+    if (!url || entry?.enabled === false) continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed) {
+      services.push({ name, url, exists: 'unknown' });
+      continue;
+    }
+    const port = parsed.port
+      ? Number(parsed.port)
+      : parsed.protocol === 'https:'
+      ? 443
+      : 80;
+    const resolved = resolveServiceHost(
+      parsed.hostname,
+      port,
+      inventory.services,
+      cm?.metadata?.namespace ?? rootNamespace,
+    );
+    services.push({ name, url, exists: resolved.exists });
+  }
+  return {
+    installed: 'yes',
+    namespace: cm?.metadata?.namespace ?? deployment?.metadata?.namespace,
+    externalServices: services,
+  };
+}
+
+/**
+ * Describes a cluster's installed mesh from what was read: every field that depends on
+ * a failed read is unknown or absent, never a guess.
+ */
+export function analyzeMesh(
+  inventory: MeshInventory,
+  options: { cluster: string; title?: string; now: Date },
+): Omit<IstioMeshConfig, 'diagnostics'> {
+  const planes = controlPlanes(inventory, options.now);
+  const primary = planes.find(p => p.revision === 'default') ?? planes[0];
+  const rootNamespace = primary?.namespace ?? 'istio-system';
+  const mesh = primary
+    ? meshConfigOf(inventory, primary.namespace, primary.revision)
+    : undefined;
+  const namespaces = inventory.namespaces;
+  const injected = namespaces?.filter(n => {
+    const l = n.metadata?.labels ?? {};
+    return l['istio-injection'] === 'enabled' || Boolean(l['istio.io/rev']);
+  });
+  const ambient = namespaces?.filter(n => {
+    const l = n.metadata?.labels ?? {};
+    return (
+      l['istio.io/dataplane-mode'] === 'ambient' &&
+      !l['istio-injection'] &&
+      !l['istio.io/rev']
+    );
+  });
+  // Sidecar proxies only: gateways run Envoy as their main container.
+  const proxies = inventory.pods
+    ?.filter(p => !isGatewayPod(p))
+    .map(p => istioProxyOf(p))
+    .filter(Boolean) as
+    | Array<NonNullable<ReturnType<typeof istioProxyOf>>>
+    | undefined;
+  const proxyVersions: Record<string, number> = {};
+  for (const proxy of proxies ?? []) {
+    const version =
+      versionOfTag(parseImage(proxy.container.image)?.tag) ?? 'unknown';
+    proxyVersions[version] = (proxyVersions[version] ?? 0) + 1;
+  }
+  let nativeSidecars: IstioMeshConfig['dataPlane']['nativeSidecars'] =
+    'unknown';
+  if (proxies && proxies.length > 0) {
+    const native = proxies.filter(p => p.native).length;
+    nativeSidecars =
+      native === 0 ? 'no' : native === proxies.length ? 'yes' : 'mixed';
+  }
+  const netAdmin = inventory.pods?.filter(p =>
+    (p.spec?.initContainers ?? []).some(
+      c =>
+        c.name === 'istio-init' &&
+        (c.securityContext?.capabilities?.add ?? []).includes('NET_ADMIN'),
+    ),
+  ).length;
+  const istioInstalled: Tristate = inventory.deployments
+    ? tristate(planes.length > 0)
+    : 'unknown';
+
+  return {
+    cluster: options.cluster,
+    ...(options.title ? { title: options.title } : {}),
+    readAt: options.now.toISOString(),
+    ...(inventory.kubernetesVersion
+      ? { kubernetesVersion: inventory.kubernetesVersion }
+      : {}),
+    istioInstalled,
+    controlPlanes: planes,
+    dataPlane: {
+      sidecarNamespaces: (injected ?? []).map(n => n.metadata!.name!).sort(),
+      ambientNamespaces: (ambient ?? []).map(n => n.metadata!.name!).sort(),
+      nativeSidecars,
+      proxyVersions,
+    },
+    cni: {
+      installed: inventory.daemonSets
+        ? tristate(
+            inventory.daemonSets.some(
+              d => d.metadata?.name === 'istio-cni-node',
+            ),
+          )
+        : 'unknown',
+      ...(netAdmin !== undefined ? { podsWithNetAdmin: netAdmin } : {}),
+    },
+    tracing: tracingOf(inventory, mesh, rootNamespace),
+    gateways: gatewaysOf(inventory.pods),
+    ...(mesh
+      ? {
+          outboundTrafficPolicy:
+            mesh.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY',
+        }
+      : {}),
+    ...(mesh?.discoverySelectors
+      ? { discoverySelectors: mesh.discoverySelectors }
+      : {}),
+    prometheus: {
+      merge: mesh ? tristate(mesh.enablePrometheusMerge !== false) : 'unknown',
+      configured: inventory.prometheusConfigured,
+      envoySeries: tristate(inventory.prometheus?.envoySeries),
+      istiodSeries: tristate(inventory.prometheus?.istiodSeries),
+    },
+    kiali: kialiOf(inventory, rootNamespace),
+    meshSize: {
+      ...(namespaces ? { namespaces: namespaces.length } : {}),
+      ...(injected ? { injectedNamespaces: injected.length } : {}),
+      ...(inventory.services ? { services: inventory.services.length } : {}),
+      ...(inventory.pods ? { pods: inventory.pods.length } : {}),
+      ...(proxies ? { proxies: proxies.length } : {}),
+      ...(inventory.sidecars
+        ? { sidecarResources: inventory.sidecars.length }
+        : {}),
+    },
+    errors: inventory.errors,
+  };
+}

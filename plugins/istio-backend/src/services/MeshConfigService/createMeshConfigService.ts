@@ -1,0 +1,74 @@
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type {
+  IstioMeshConfig,
+  IstioMeshConfigResponse,
+} from '@istio-backstage/plugin-istio-common';
+import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
+import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
+import { diagnose } from '../../lib/mesh/diagnostics';
+import { readInventory } from './readInventory';
+import type { MeshConfigService } from './types';
+
+const CACHE_TTL_MS = 30_000;
+
+/** Builds the {@link MeshConfigService}: read (cached per cluster), analyse, diagnose. */
+export function createMeshConfigService(options: {
+  clusters: ClusterAccess;
+  cache: CacheService;
+  logger: LoggerService;
+  now?: () => Date;
+}): MeshConfigService {
+  const { clusters, cache, logger } = options;
+  const now = options.now ?? (() => new Date());
+
+  return {
+    async getMeshConfig(request) {
+      // Unknown names are refused here, before any I/O.
+      const names = request.cluster
+        ? [clusters.get(request.cluster).cluster.name]
+        : clusters.names();
+      const results = await clusters.fanOut(names, async client => {
+        const key = `mesh-config:v1:${client.cluster.name}`;
+        const cached = (await cache.get(key)) as IstioMeshConfig | undefined;
+        if (cached) return cached;
+        const inventory = await readInventory(client);
+        const analysed = analyzeMesh(inventory, {
+          cluster: client.cluster.name,
+          title: client.cluster.title,
+          now: now(),
+        });
+        const meshConfig: IstioMeshConfig = {
+          ...analysed,
+          diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
+        };
+        // A cluster that answered nothing at all is not cached, so it is retried soon.
+        if (inventory.namespaces || inventory.deployments) {
+          await cache.set(
+            key,
+            meshConfig as unknown as Parameters<CacheService['set']>[1],
+            {
+              ttl: CACHE_TTL_MS,
+            },
+          );
+        }
+        return meshConfig;
+      });
+      const response: IstioMeshConfigResponse = { items: [], errors: [] };
+      for (const result of results) {
+        if (result.ok) {
+          response.items.push(result.value);
+        } else {
+          logger.warn('Reading a cluster mesh failed', {
+            cluster: result.cluster,
+            errorType: result.error.errorType,
+          });
+          response.errors.push({ cluster: result.cluster, ...result.error });
+        }
+      }
+      return response;
+    },
+  };
+}

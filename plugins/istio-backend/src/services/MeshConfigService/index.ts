@@ -1,0 +1,2 @@
+export { createMeshConfigService } from './createMeshConfigService';
+export type { MeshConfigService } from './types';

@@ -1,0 +1,154 @@
+import {
+  PrometheusClient,
+  statusOf,
+  toSourceError,
+  type ClusterClient,
+  type KubernetesApis,
+} from '@istio-backstage/plugin-istio-node';
+import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
+
+type CustomList = { items: IstioObject[] };
+
+/**
+ * Reads what describes a cluster's mesh. Reads run in parallel; each failure is
+ * recorded as a sanitized error and leaves its field undefined (unknown). Only a 404
+ * on the IstioOperator CRD means "absent".
+ */
+export async function readInventory(
+  client: ClusterClient,
+  prometheusTimeoutMs = 5000,
+): Promise<MeshInventory> {
+  const errors: MeshInventory['errors'] = [];
+  const attempt = async <T>(
+    source: string,
+    task: (apis: KubernetesApis) => Promise<T>,
+  ): Promise<T | undefined> => {
+    try {
+      return await client.read(task);
+    } catch (error) {
+      errors.push(toSourceError(source, error));
+      return undefined;
+    }
+  };
+  /** Istio CRDs in their newest served version, falling back to older ones on 404. */
+  const listIstio = async (
+    source: string,
+    group: string,
+    versions: string[],
+    plural: string,
+  ) => {
+    for (const [i, version] of versions.entries()) {
+      try {
+        const list = (await client.read(apis =>
+          apis.custom.listClusterCustomObject({ group, version, plural }),
+        )) as CustomList;
+        return list.items;
+      } catch (error) {
+        if (statusOf(error) === 404 && i < versions.length - 1) continue;
+        errors.push(toSourceError(source, error));
+        return undefined;
+      }
+    }
+    return undefined;
+  };
+
+  const [
+    version,
+    namespaces,
+    pods,
+    services,
+    deployments,
+    daemonSets,
+    configMaps,
+    sidecars,
+    telemetries,
+    istioOperators,
+  ] = await Promise.all([
+    attempt('kubernetes:version', apis => apis.version.getCode()),
+    attempt('kubernetes:namespaces', apis => apis.core.listNamespace()),
+    attempt('kubernetes:pods', apis => apis.core.listPodForAllNamespaces()),
+    attempt('kubernetes:services', apis =>
+      apis.core.listServiceForAllNamespaces(),
+    ),
+    attempt('kubernetes:deployments', apis =>
+      apis.apps.listDeploymentForAllNamespaces(),
+    ),
+    attempt('kubernetes:daemonsets', apis =>
+      apis.apps.listDaemonSetForAllNamespaces(),
+    ),
+    attempt('kubernetes:configmaps', apis =>
+      apis.core.listConfigMapForAllNamespaces(),
+    ),
+    listIstio(
+      'istio:sidecars',
+      'networking.istio.io',
+      ['v1', 'v1beta1', 'v1alpha3'],
+      'sidecars',
+    ),
+    listIstio(
+      'istio:telemetries',
+      'telemetry.istio.io',
+      ['v1', 'v1alpha1'],
+      'telemetries',
+    ),
+    (async () => {
+      try {
+        const list = (await client.read(apis =>
+          apis.custom.listClusterCustomObject({
+            group: 'install.istio.io',
+            version: 'v1alpha1',
+            plural: 'istiooperators',
+          }),
+        )) as CustomList;
+        return list.items;
+      } catch (error) {
+        if (statusOf(error) === 404) return 'crd-absent' as const;
+        errors.push(toSourceError('istio:istiooperators', error));
+        return undefined;
+      }
+    })(),
+  ]);
+
+  let prometheus: MeshInventory['prometheus'];
+  const prometheusUrl = client.cluster.prometheusUrl;
+  if (prometheusUrl) {
+    const prom = new PrometheusClient(prometheusUrl, prometheusTimeoutMs);
+    try {
+      const [envoy, istiod] = await Promise.all([
+        prom.query(
+          'count(envoy_cluster_manager_active_clusters) or count(envoy_server_memory_allocated)',
+        ),
+        prom.query('count(pilot_xds) or count(pilot_services)'),
+      ]);
+      prometheus = {
+        envoySeries: envoy.length > 0 && envoy[0].value > 0,
+        istiodSeries: istiod.length > 0 && istiod[0].value > 0,
+      };
+    } catch (error) {
+      errors.push(toSourceError('prometheus', error));
+    }
+  }
+
+  // Only the ConfigMaps the analysis reads; MeshConfig and Kiali config, nothing else.
+  const relevantConfigMaps = configMaps?.items.filter(c =>
+    /^(istio(-[a-z0-9-]+)?|istio-sidecar-injector(-[a-z0-9-]+)?|kiali)$/.test(
+      c.metadata?.name ?? '',
+    ),
+  );
+
+  return {
+    ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
+    namespaces: namespaces?.items,
+    pods: pods?.items,
+    services: services?.items,
+    deployments: deployments?.items,
+    daemonSets: daemonSets?.items,
+    configMaps: relevantConfigMaps,
+    sidecars,
+    telemetries,
+    istioOperators,
+    prometheus,
+    prometheusConfigured: Boolean(prometheusUrl),
+    errors,
+  };
+}

@@ -1,0 +1,11 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { IstioMeshConfigResponse } from '@istio-backstage/plugin-istio-common';
+
+/** Reads the installed mesh of the configured clusters. */
+export interface MeshConfigService {
+  /** One cluster by configured name, or all clusters when `cluster` is omitted. */
+  getMeshConfig(
+    request: { cluster?: string },
+    options: { credentials: BackstageCredentials },
+  ): Promise<IstioMeshConfigResponse>;
+}

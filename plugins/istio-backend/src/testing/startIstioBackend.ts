@@ -1,0 +1,52 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { DemoCluster } from '@istio-backstage/demo-cluster';
+import { istioPlugin } from '../plugin';
+
+/** A demo cluster as the backend should see it: a name, and optionally a Prometheus. */
+export interface TestCluster {
+  name: string;
+  demo: DemoCluster;
+  prometheusUrl?: string;
+  token?: string;
+}
+
+/**
+ * Starts the Istio backend plugin with the Kubernetes-plugin style configuration of
+ * the given demo clusters, exactly as a user would configure real ones.
+ */
+export async function startIstioBackend(
+  clusters: TestCluster[],
+  extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
+) {
+  const config = {
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: clusters.map(c => ({
+            name: c.name,
+            url: c.demo.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: c.token ?? 'demo-reader-token',
+            caData: Buffer.from(c.demo.caPem).toString('base64'),
+          })),
+        },
+      ],
+    },
+    istio: {
+      requestTimeoutMs: 2000,
+      clusters: clusters
+        .filter(c => c.prometheusUrl)
+        .map(c => ({ name: c.name, prometheus: { url: c.prometheusUrl } })),
+    },
+  };
+  const { server } = await startTestBackend({
+    features: [
+      istioPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      ...(extraFeatures ?? []),
+    ],
+  });
+  return server;
+}

@@ -1,0 +1,6 @@
+export {
+  escapeLabelValue,
+  PrometheusClient,
+  PrometheusError,
+} from './PrometheusClient';
+export type { PrometheusSample } from './PrometheusClient';
