@@ -1,0 +1,124 @@
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import {
+  describeObject,
+  makeDiagnostic,
+  plural,
+  yamlDocs,
+  type DiagnosticRule,
+  type ObjectRef,
+} from './diagnostic';
+import { podRef } from './k8s';
+import { parseImage } from './versions';
+
+/** Containers whose images come from the Istio hub (istiod, proxies, init, CNI). */
+export const ISTIO_CONTAINERS = [
+  'istio-proxy',
+  'istio-init',
+  'istio-validation',
+  'discovery',
+  'install-cni',
+];
+
+const PULL_FAILURES = ['ErrImagePull', 'ImagePullBackOff'];
+
+function statuses(pod: V1Pod): V1ContainerStatus[] {
+  return [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+}
+
+/** The image a container was asked to run (spec wins: status may show a resolved name). */
+function specImage(pod: V1Pod, container: string): string | undefined {
+  return [
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.containers ?? []),
+  ].find(c => c.name === container)?.image;
+}
+
+/**
+ * Istio images that cannot be pulled (seed FAQ 1: docker.io unreachable). One
+ * diagnostic per failing image, naming the first pod, with the `hub` fix.
+ */
+export const imagePullFailures: DiagnosticRule = (inventory, _mesh) => {
+  if (!inventory.pods) return [];
+  const failing = new Map<
+    string,
+    { pods: ObjectRef[]; reasons: Set<string>; container: string }
+  >();
+  const workingHubs = new Set<string>();
+  for (const pod of inventory.pods) {
+    for (const status of statuses(pod)) {
+      if (!ISTIO_CONTAINERS.includes(status.name)) continue;
+      const image = specImage(pod, status.name) ?? status.image;
+      const reason = status.state?.waiting?.reason;
+      if (reason && PULL_FAILURES.includes(reason)) {
+        const entry = failing.get(image) ?? {
+          pods: [],
+          reasons: new Set<string>(),
+          container: status.name,
+        };
+        entry.pods.push(podRef(pod));
+        entry.reasons.add(reason);
+        failing.set(image, entry);
+      } else if (status.state?.running || status.state?.terminated) {
+        // An Istio image that did start proves its hub is reachable.
+        const hub = parseImage(image).hub;
+        if (hub) workingHubs.add(hub);
+      }
+    }
+  }
+  return [...failing.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([image, entry]) => {
+      const pods = [...entry.pods].sort((a, b) =>
+        describeObject(a).localeCompare(describeObject(b)),
+      );
+      const object = pods[0];
+      const parsed = parseImage(image);
+      const hub = parsed.hub ?? 'docker.io';
+      const reachable = [...workingHubs].find(h => h !== hub);
+      const newHub = reachable ?? 'example.com/istio';
+      const others =
+        pods.length > 1 ? ` and ${plural(pods.length - 1, 'other pod')}` : '';
+      return makeDiagnostic('IBS-IMAGE-PULL-FAILED', {
+        object,
+        message: `Image ${image} cannot be pulled (${[...entry.reasons]
+          .sort()
+          .join(', ')}): container ${entry.container} of ${describeObject(
+          object,
+        )}${others}.`,
+        fix: {
+          text: `Pull Istio images from a registry the nodes can reach: set the hub (IstioOperator spec.hub, Helm global.hub) to a mirror of ${hub}${
+            reachable
+              ? ` such as ${reachable}, from which other Istio images run fine`
+              : ''
+          }, keeping tag ${
+            parsed.tag ?? '(unchanged)'
+          } — and check that this tag exists there. Then restart the failing pods.`,
+          yaml: yamlDocs(
+            {
+              comment: 'istioctl install -f (seed FAQ 1)',
+              value: {
+                apiVersion: 'install.istio.io/v1alpha1',
+                kind: 'IstioOperator',
+                spec: {
+                  hub: newHub,
+                  ...(parsed.tag ? { tag: parsed.tag } : {}),
+                },
+              },
+            },
+            {
+              comment: 'Helm values (istiod, gateway and cni charts)',
+              value: {
+                global: {
+                  hub: newHub,
+                  ...(parsed.tag ? { tag: parsed.tag } : {}),
+                },
+              },
+            },
+          ),
+        },
+      });
+    });
+};

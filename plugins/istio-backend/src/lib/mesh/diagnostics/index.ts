@@ -1,0 +1,82 @@
+import type {
+  IstioDiagnostic,
+  IstioMeshConfig,
+} from '@istio-backstage/plugin-istio-common';
+import type { MeshInventory } from '../inventory';
+import { cniMissing } from './cni';
+import type { DiagnosticRule } from './diagnostic';
+import { gatewayInRootNamespace, gatewayWithoutInjection } from './gateways';
+import { imagePullFailures } from './imagePull';
+import { kialiServiceMissing } from './kiali';
+import { multipleInjectionLabels } from './namespaceLabels';
+import { inClusterOperator } from './operator';
+import { envoyMetricsNotScraped, istiodMetricsNotScraped } from './prometheus';
+import { proxyNewerThanControlPlane } from './proxyVersions';
+import { fullSamplingInLargeMesh, samplingWrittenAsFraction } from './sampling';
+import {
+  multipleDefaultSidecars,
+  rootSidecarWithSelector,
+  sidecarInAmbientNamespace,
+} from './sidecarConflicts';
+import { namespaceNotScoped } from './sidecarScoping';
+import { unsupportedVersion } from './support';
+import { tracingCollectorMissing } from './tracingCollector';
+import { tracingWithoutProvider } from './tracingProvider';
+
+export { DIAGNOSTIC_CODES } from './codes';
+export type { DiagnosticCode, DiagnosticCodeInfo } from './codes';
+export type { DiagnosticRule } from './diagnostic';
+
+/** Every rule, in the order of the issue that asked for them. */
+export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
+  gatewayInRootNamespace,
+  gatewayWithoutInjection,
+  tracingCollectorMissing,
+  tracingWithoutProvider,
+  fullSamplingInLargeMesh,
+  samplingWrittenAsFraction,
+  cniMissing,
+  unsupportedVersion,
+  inClusterOperator,
+  imagePullFailures,
+  envoyMetricsNotScraped,
+  istiodMetricsNotScraped,
+  kialiServiceMissing,
+  namespaceNotScoped,
+  multipleDefaultSidecars,
+  rootSidecarWithSelector,
+  sidecarInAmbientNamespace,
+  proxyNewerThanControlPlane,
+  multipleInjectionLabels,
+];
+
+const SEVERITY_ORDER: Record<IstioDiagnostic['severity'], number> = {
+  error: 0,
+  warning: 1,
+  info: 2,
+};
+
+function objectKey(d: IstioDiagnostic): string {
+  return d.object
+    ? `${d.object.kind}/${d.object.namespace ?? ''}/${d.object.name}`
+    : '';
+}
+
+/**
+ * Diagnoses one cluster's mesh: runs every rule on what was read from the cluster
+ * (`inventory`) and the mesh model built from it (`mesh`, whose `diagnostics` field is
+ * ignored). Pure: no I/O, no clock (dates come from `mesh.readAt`). A rule whose data is
+ * unknown reports nothing. Errors first, then warnings, then info; stable order within.
+ */
+export function diagnose(
+  inventory: MeshInventory,
+  mesh: IstioMeshConfig,
+): IstioDiagnostic[] {
+  return DIAGNOSTIC_RULES.flatMap(rule => rule(inventory, mesh)).sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.code.localeCompare(b.code) ||
+      objectKey(a).localeCompare(objectKey(b)) ||
+      a.message.localeCompare(b.message),
+  );
+}

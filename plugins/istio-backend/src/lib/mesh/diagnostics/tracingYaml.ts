@@ -1,0 +1,82 @@
+import type { IstioMeshConfig } from '@istio-backstage/plugin-istio-common';
+import type { MeshInventory } from '../inventory';
+import { apiVersions, rootNamespaces } from './istio';
+
+/** Where a tracing provider sends spans. */
+export interface ProviderTarget {
+  /** `zipkin` for port 9411, `opentelemetry` for OTLP 4317/4318. */
+  type: 'zipkin' | 'opentelemetry';
+  /** Provider name referenced by the Telemetry resource. */
+  name: string;
+  /** Fully qualified service host, as extension providers require. */
+  service: string;
+  port: number;
+}
+
+/** The seed's collector: Jaeger's Zipkin endpoint in `observability`. */
+export const SEED_COLLECTOR: ProviderTarget = {
+  type: 'zipkin',
+  name: 'zipkin',
+  service: 'jaeger-collector.observability.svc.cluster.local',
+  port: 9411,
+};
+
+/** The mesh's first root namespace; `istio-system` when none is known. */
+export function firstRootNamespace(
+  inventory: MeshInventory,
+  mesh: IstioMeshConfig,
+): string {
+  return [...rootNamespaces(inventory, mesh)][0] ?? 'istio-system';
+}
+
+/**
+ * Telemetry API tracing: the provider in `meshConfig.extensionProviders` (IstioOperator
+ * form; the same `meshConfig` block goes into the istiod Helm values) and a root-namespace
+ * Telemetry that enables it mesh-wide.
+ */
+export function telemetryProviderYaml(
+  inventory: MeshInventory,
+  mesh: IstioMeshConfig,
+  target: ProviderTarget,
+  samplingPercent: number,
+) {
+  const provider =
+    target.type === 'zipkin'
+      ? { zipkin: { service: target.service, port: target.port } }
+      : { opentelemetry: { service: target.service, port: target.port } };
+  return [
+    {
+      comment:
+        'IstioOperator (istioctl install -f) — with Helm put the meshConfig block in the istiod values',
+      value: {
+        apiVersion: 'install.istio.io/v1alpha1',
+        kind: 'IstioOperator',
+        spec: {
+          meshConfig: {
+            enableTracing: true,
+            extensionProviders: [{ name: target.name, ...provider }],
+          },
+        },
+      },
+    },
+    {
+      comment: 'Mesh-wide tracing through the Telemetry API',
+      value: {
+        apiVersion: apiVersions(mesh).telemetry,
+        kind: 'Telemetry',
+        metadata: {
+          name: 'mesh-default',
+          namespace: firstRootNamespace(inventory, mesh),
+        },
+        spec: {
+          tracing: [
+            {
+              providers: [{ name: target.name }],
+              randomSamplingPercentage: samplingPercent,
+            },
+          ],
+        },
+      },
+    },
+  ];
+}
