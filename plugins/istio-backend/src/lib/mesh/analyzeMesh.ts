@@ -20,8 +20,10 @@ import {
 
 type Mesh = Record<string, any>;
 
-const tristate = (value: boolean | undefined): Tristate =>
-  value === undefined ? 'unknown' : value ? 'yes' : 'no';
+function tristate(value: boolean | undefined): Tristate {
+  if (value === undefined) return 'unknown';
+  return value ? 'yes' : 'no';
+}
 
 function isIstiod(d: V1Deployment): boolean {
   return (
@@ -173,12 +175,8 @@ function tracingOf(
     const sampling = telemetryTracing?.randomSamplingPercentage;
     return {
       enabled,
-      samplingPercent:
-        typeof sampling === 'number'
-          ? sampling
-          : inventory.telemetries
-          ? 1
-          : undefined,
+      // Telemetry's randomSamplingPercentage defaults to 1 %.
+      samplingPercent: typeof sampling === 'number' ? sampling : 1,
       configuredIn: 'extensionProviders+Telemetry',
       provider: kind ?? providerName,
       collector: collectorOf(
@@ -276,11 +274,8 @@ function kialiOf(
       services.push({ name, url, exists: 'unknown' });
       continue;
     }
-    const port = parsed.port
-      ? Number(parsed.port)
-      : parsed.protocol === 'https:'
-      ? 443
-      : 80;
+    const defaultPort = parsed.protocol === 'https:' ? 443 : 80;
+    const port = parsed.port ? Number(parsed.port) : defaultPort;
     const resolved = resolveServiceHost(
       parsed.hostname,
       port,
@@ -340,8 +335,8 @@ export function analyzeMesh(
     'unknown';
   if (proxies && proxies.length > 0) {
     const native = proxies.filter(p => p.native).length;
-    nativeSidecars =
-      native === 0 ? 'no' : native === proxies.length ? 'yes' : 'mixed';
+    if (native === 0) nativeSidecars = 'no';
+    else nativeSidecars = native === proxies.length ? 'yes' : 'mixed';
   }
   const netAdmin = inventory.pods?.filter(p =>
     (p.spec?.initContainers ?? []).some(

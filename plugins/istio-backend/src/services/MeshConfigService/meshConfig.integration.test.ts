@@ -1,3 +1,5 @@
+/* eslint-disable jest/no-standalone-expect -- the per-scenario expectation tables are
+   called from inside it.each below. */
 // The mesh-config endpoint against the demo cluster over HTTPS (every scenario) and a
 // real Prometheus: fields each scenario must produce, and the bad inputs and faults.
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -17,7 +19,7 @@ import type {
 } from '@istio-backstage/plugin-istio-common';
 import net from 'node:net';
 import request from 'supertest';
-import { startIstioBackend } from '../../testing/startIstioBackend';
+import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(60_000);
 
@@ -43,7 +45,100 @@ async function meshConfigOf(scenario: string): Promise<IstioMeshConfig> {
 }
 
 const codes = (mesh: IstioMeshConfig) => mesh.diagnostics.map(d => d.code);
-void codes;
+
+const ALWAYS_CLEAN_IN_DEFAULT = [
+  'IBS-GATEWAY-IN-ROOT-NAMESPACE',
+  'IBS-GATEWAY-NO-INJECTION',
+  'IBS-CNI-MISSING',
+  'IBS-TRACING-COLLECTOR-MISSING',
+  'IBS-IMAGE-PULL-FAILED',
+  'IBS-IN-CLUSTER-OPERATOR',
+  'IBS-PROXY-NEWER-THAN-CONTROL-PLANE',
+  'IBS-SIDECAR-MULTIPLE-DEFAULTS',
+  'IBS-ROOT-SIDECAR-WITH-SELECTOR',
+  'IBS-NAMESPACE-MULTIPLE-INJECTION-LABELS',
+  'IBS-SIDECAR-IN-AMBIENT-NAMESPACE',
+  'IBS-KIALI-SERVICE-MISSING',
+  'IBS-ENVOY-METRICS-NOT-SCRAPED',
+  'IBS-ISTIOD-METRICS-NOT-SCRAPED',
+];
+const without = (list: string[], ...remove: string[]) =>
+  list.filter(c => !remove.includes(c));
+
+/** Diagnostics each scenario must produce and must not produce. */
+const diagnosticExpectations: Record<
+  string,
+  { must: string[]; mustNot: string[] }
+> = {
+  // The seed's MeshConfig: sampling 1.0 (1 %), legacy zipkin address on Istio 1.28, a big unscoped mesh.
+  default: {
+    must: [
+      'IBS-TRACING-SAMPLING-FRACTION',
+      'IBS-TRACING-NO-PROVIDER',
+      'IBS-NAMESPACE-NOT-SCOPED',
+    ],
+    mustNot: ALWAYS_CLEAN_IN_DEFAULT,
+  },
+  'gateway-in-istio-system': {
+    must: ['IBS-GATEWAY-IN-ROOT-NAMESPACE', 'IBS-GATEWAY-NO-INJECTION'],
+    mustNot: without(
+      ALWAYS_CLEAN_IN_DEFAULT,
+      'IBS-GATEWAY-IN-ROOT-NAMESPACE',
+      'IBS-GATEWAY-NO-INJECTION',
+    ),
+  },
+  'jaeger-without-zipkin': {
+    must: ['IBS-TRACING-COLLECTOR-MISSING'],
+    mustNot: without(ALWAYS_CLEAN_IN_DEFAULT, 'IBS-TRACING-COLLECTOR-MISSING'),
+  },
+  'no-cni': {
+    must: ['IBS-CNI-MISSING'],
+    mustNot: without(ALWAYS_CLEAN_IN_DEFAULT, 'IBS-CNI-MISSING'),
+  },
+  'unsupported-versions': {
+    must: ['IBS-VERSION-UNSUPPORTED'],
+    mustNot: without(ALWAYS_CLEAN_IN_DEFAULT, 'IBS-CNI-MISSING'),
+  },
+  'image-pull-failure': {
+    must: ['IBS-IMAGE-PULL-FAILED'],
+    mustNot: without(ALWAYS_CLEAN_IN_DEFAULT, 'IBS-IMAGE-PULL-FAILED'),
+  },
+  ambient: { must: [], mustNot: ALWAYS_CLEAN_IN_DEFAULT },
+  'legacy-sidecars': { must: [], mustNot: ALWAYS_CLEAN_IN_DEFAULT },
+  'operator-still-deployed': {
+    must: ['IBS-IN-CLUSTER-OPERATOR', 'IBS-VERSION-UNSUPPORTED'],
+    mustNot: without(ALWAYS_CLEAN_IN_DEFAULT, 'IBS-IN-CLUSTER-OPERATOR'),
+  },
+  'helm-no-operator-crd': {
+    must: [],
+    mustNot: [
+      ...ALWAYS_CLEAN_IN_DEFAULT,
+      'IBS-TRACING-NO-PROVIDER',
+      'IBS-TRACING-SAMPLING-FRACTION',
+    ],
+  },
+  'proxy-newer-than-control-plane': {
+    must: ['IBS-PROXY-NEWER-THAN-CONTROL-PLANE'],
+    mustNot: without(
+      ALWAYS_CLEAN_IN_DEFAULT,
+      'IBS-PROXY-NEWER-THAN-CONTROL-PLANE',
+    ),
+  },
+  'sidecar-mistakes': {
+    must: [
+      'IBS-SIDECAR-MULTIPLE-DEFAULTS',
+      'IBS-ROOT-SIDECAR-WITH-SELECTOR',
+      'IBS-NAMESPACE-MULTIPLE-INJECTION-LABELS',
+    ],
+    mustNot: without(
+      ALWAYS_CLEAN_IN_DEFAULT,
+      'IBS-SIDECAR-MULTIPLE-DEFAULTS',
+      'IBS-ROOT-SIDECAR-WITH-SELECTOR',
+      'IBS-NAMESPACE-MULTIPLE-INJECTION-LABELS',
+    ),
+  },
+  'service-entry': { must: [], mustNot: ALWAYS_CLEAN_IN_DEFAULT },
+};
 
 /** What each scenario must show (and, through the diagnostics lists, must not). */
 const expectations: Record<string, (mesh: IstioMeshConfig) => void> = {
@@ -164,11 +259,15 @@ const expectations: Record<string, (mesh: IstioMeshConfig) => void> = {
 describe('GET /api/istio/mesh-config against every demo scenario', () => {
   it('has an expectation for every scenario', () => {
     expect(Object.keys(expectations).sort()).toEqual(listScenarios());
+    expect(Object.keys(diagnosticExpectations).sort()).toEqual(listScenarios());
   });
 
   it.each(listScenarios())('%s', async scenario => {
     const mesh = await meshConfigOf(scenario);
     expectations[scenario](mesh);
+    const { must, mustNot } = diagnosticExpectations[scenario];
+    expect(codes(mesh)).toEqual(expect.arrayContaining(must));
+    expect(codes(mesh).filter(c => mustNot.includes(c))).toEqual([]);
     // Every diagnostic names its object and carries a fix.
     for (const d of mesh.diagnostics) {
       expect(d.code).toMatch(/^IBS-[A-Z0-9-]+$/);
