@@ -262,7 +262,8 @@ function kialiOf(
   const services: KialiExternalService[] = [];
   for (const name of ['prometheus', 'grafana', 'tracing']) {
     const entry = external[name] as Mesh | undefined;
-    const url: string | undefined = entry?.in_cluster_url ?? entry?.url;
+    const url: string | undefined =
+      entry?.internal_url ?? entry?.in_cluster_url ?? entry?.url;
     if (!url || entry?.enabled === false) continue;
     let parsed: URL | undefined;
     try {
