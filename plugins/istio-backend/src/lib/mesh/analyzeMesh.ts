@@ -84,10 +84,11 @@ function controlPlanes(
   now: Date,
 ): IstioControlPlane[] {
   return (inventory.deployments ?? []).filter(isIstiod).map(d => {
-    const image = parseImage(
-      d.spec?.template?.spec?.containers?.find(c => c.name === 'discovery')
-        ?.image ?? d.spec?.template?.spec?.containers?.[0]?.image,
-    );
+    const containers = d.spec?.template?.spec?.containers ?? [];
+    const imageName = (
+      containers.find(c => c.name === 'discovery') ?? containers[0]
+    )?.image;
+    const image = imageName ? parseImage(imageName) : undefined;
     const version = versionOfTag(image?.tag);
     const verdict =
       version && inventory.kubernetesVersion
@@ -329,7 +330,11 @@ export function analyzeMesh(
   const proxyVersions: Record<string, number> = {};
   for (const proxy of proxies ?? []) {
     const version =
-      versionOfTag(parseImage(proxy.container.image)?.tag) ?? 'unknown';
+      versionOfTag(
+        proxy.container.image
+          ? parseImage(proxy.container.image).tag
+          : undefined,
+      ) ?? 'unknown';
     proxyVersions[version] = (proxyVersions[version] ?? 0) + 1;
   }
   let nativeSidecars: IstioMeshConfig['dataPlane']['nativeSidecars'] =

@@ -22,9 +22,14 @@ describe('parseImage', () => {
     ],
     [
       'gcr.io/istio/pilot:1.11.0@sha256:abc',
-      { hub: 'gcr.io/istio', name: 'pilot', tag: '1.11.0' },
+      {
+        hub: 'gcr.io/istio',
+        name: 'pilot',
+        tag: '1.11.0',
+        digest: 'sha256:abc',
+      },
     ],
-    ['pilot', { hub: undefined, name: 'pilot', tag: undefined }],
+    ['pilot', { name: 'pilot' }],
   ])('%s', (image, expected) => {
     expect(parseImage(image)).toEqual(expected);
   });

@@ -1,19 +1,42 @@
 import type { V1Container, V1Pod, V1Service } from '@kubernetes/client-node';
 import yaml from 'yaml';
 
-/** `<hub>/<name>:<tag>` → its parts; digests and registries with ports are handled. */
-export function parseImage(
-  image: string | undefined,
-): { hub?: string; name: string; tag?: string } | undefined {
-  if (!image) return undefined;
-  const withoutDigest = image.split('@')[0];
-  const slash = withoutDigest.lastIndexOf('/');
-  const last = withoutDigest.slice(slash + 1);
-  const colon = last.indexOf(':');
+/** A container image split into hub (registry/path), image name, tag and digest. */
+export interface ImageRef {
+  /** Everything before the last `/`, e.g. `docker.io/istio`; undefined for `proxyv2:1.22`. */
+  hub?: string;
+  /** The last path segment, e.g. `proxyv2`. */
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+/**
+ * Parses `<hub>/<name>:<tag>[@digest]`. A registry port (`localhost:5000/istio/pilot`)
+ * is not mistaken for a tag because only a `:` after the last `/` starts the tag.
+ */
+export function parseImage(image: string): ImageRef {
+  let rest = image.trim();
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  let tag: string | undefined;
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const hub = slash >= 0 ? rest.slice(0, slash) : undefined;
+  const name = slash >= 0 ? rest.slice(slash + 1) : rest;
   return {
-    hub: slash === -1 ? undefined : withoutDigest.slice(0, slash),
-    name: colon === -1 ? last : last.slice(0, colon),
-    tag: colon === -1 ? undefined : last.slice(colon + 1),
+    ...(hub ? { hub } : {}),
+    name,
+    ...(tag ? { tag } : {}),
+    ...(digest ? { digest } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { istioProxyOf } from '../parse';
 import type { V1Container, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import type { ObjectRef } from './diagnostic';
 
@@ -13,12 +14,7 @@ export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
  * the proxy is an init container with `restartPolicy: Always`, so both lists are searched.
  */
 export function istioProxyContainer(pod: V1Pod): V1Container | undefined {
-  return (
-    pod.spec?.containers?.find(c => c.name === 'istio-proxy') ??
-    pod.spec?.initContainers?.find(
-      c => c.name === 'istio-proxy' && c.restartPolicy === 'Always',
-    )
-  );
+  return istioProxyOf(pod)?.container;
 }
 
 /** Every container of a pod, init containers included. */

@@ -1,41 +1,5 @@
-/** A container image split into hub (registry/path), image name, tag and digest. */
-export interface ImageRef {
-  /** Everything before the last `/`, e.g. `docker.io/istio`; undefined for `proxyv2:1.22`. */
-  hub?: string;
-  /** The last path segment, e.g. `proxyv2`. */
-  name: string;
-  tag?: string;
-  digest?: string;
-}
-
-/**
- * Parses `<hub>/<name>:<tag>[@digest]`. A registry port (`localhost:5000/istio/pilot`)
- * is not mistaken for a tag because only a `:` after the last `/` starts the tag.
- */
-export function parseImage(image: string): ImageRef {
-  let rest = image.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  let tag: string | undefined;
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const hub = slash >= 0 ? rest.slice(0, slash) : undefined;
-  const name = slash >= 0 ? rest.slice(slash + 1) : rest;
-  return {
-    ...(hub ? { hub } : {}),
-    name,
-    ...(tag ? { tag } : {}),
-    ...(digest ? { digest } : {}),
-  };
-}
+export { parseImage } from '../parse';
+export type { ImageRef } from '../parse';
 
 /** A major.minor pair. */
 export type Minor = [number, number];
