@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './types';
 export * from './support';
 export * from './meshConfigTypes';
+export * from './sidecarMemoryTypes';

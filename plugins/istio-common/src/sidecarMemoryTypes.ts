@@ -1,0 +1,122 @@
+import type { IstioSourceError } from './meshConfigTypes';
+
+/** One pod's Envoy sidecar and what it costs. @public */
+export interface IstioProxyMemory {
+  cluster: string;
+  namespace: string;
+  pod: string;
+  workload?: string;
+  /** `sidecar` (classic), `native-sidecar` (init container with restartPolicy Always), `gateway`, `ambient`, `none`. */
+  proxyKind: 'sidecar' | 'native-sidecar' | 'gateway' | 'ambient' | 'none';
+  proxyVersion?: string;
+  /** Working set of istio-proxy now (metrics.k8s.io, like `kubectl top pod --containers`), bytes. */
+  memoryNowBytes?: number;
+  /** Peak and average working set over the window (Prometheus), bytes. */
+  memoryPeakBytes?: number;
+  memoryAverageBytes?: number;
+  /** Envoy's own figures, when available. */
+  envoyAllocatedBytes?: number;
+  envoyActiveClusters?: number;
+}
+
+/** A host of a recommended Sidecar and why it is there. @public */
+export interface IstioEgressHost {
+  /** `namespace/dnsName`, e.g. `./*`, `istio-system/*`, `observability/jaeger-collector.observability.svc.cluster.local`. */
+  host: string;
+  reasons: Array<{
+    kind:
+      | 'own-namespace'
+      | 'control-plane'
+      | 'tracing-collector'
+      | 'observed-traffic'
+      | 'catalog-dependency'
+      | 'service-entry'
+      | 'virtual-service'
+      | 'requested';
+    /** Human-readable detail, e.g. "productpage-v1 → details: 12,345 requests in 7d". */
+    detail: string;
+  }>;
+}
+
+/** A recommended Sidecar for one namespace (or one workload). @public */
+export interface IstioSidecarRecommendation {
+  cluster: string;
+  namespace: string;
+  /** `namespace`: one selector-less `default` Sidecar; `workload`: per-workload Sidecars with a workloadSelector. */
+  scope: 'namespace' | 'workload';
+  /** The Sidecar objects to apply (YAML, one document per object). */
+  yaml: string;
+  objects: Array<{
+    name: string;
+    workloadSelector?: Record<string, string>;
+    hosts: string[];
+  }>;
+  egress: IstioEgressHost[];
+  /** Services (Envoy clusters) each proxy sees now and would see after applying. */
+  servicesVisibleBefore?: number;
+  servicesVisibleAfter?: number;
+  clustersBefore?: number;
+  clustersAfter?: number;
+}
+
+/** Estimated memory saving, with how it was estimated. @public */
+export interface IstioSavingEstimate {
+  perPodBytes?: number;
+  totalBytes?: number;
+  /** `fitted`: from this mesh's own pods (memory against active clusters); `default-per-cluster`: Istio's ~118 KB per Envoy cluster. */
+  method: 'fitted' | 'default-per-cluster' | 'unknown';
+  /** Bytes per Envoy cluster used for the estimate. */
+  bytesPerCluster?: number;
+  confidence: 'high' | 'medium' | 'low';
+  explanation: string;
+}
+
+/** Memory before and after a Sidecar applied through Backstage. @public */
+export interface IstioMeasuredSaving {
+  appliedAt: string;
+  appliedBy: string;
+  beforeBytes: number;
+  /** Undefined until enough time passed for a measurement. */
+  afterBytes?: number;
+  measuredAt?: string;
+}
+
+/** A warning about the recommendation or the data behind it. @public */
+export interface IstioSidecarWarning {
+  code:
+    | 'no-traffic-observed'
+    | 'unmatched-traffic'
+    | 'ambient-namespace'
+    | 'gateway'
+    | 'prometheus-unavailable'
+    | 'metrics-unavailable'
+    | 'existing-sidecar'
+    | 'no-workloads'
+    | 'not-in-mesh';
+  message: string;
+  workload?: string;
+}
+
+/** Response of `GET /api/istio/sidecar-memory`. @public */
+export interface IstioSidecarMemoryResponse {
+  entityRef?: string;
+  /** Per cluster and namespace the entity runs in. */
+  items: Array<{
+    cluster: string;
+    namespace: string;
+    windowDays: number;
+    proxies: IstioProxyMemory[];
+    sidecarsInForce: Array<{
+      name: string;
+      namespace: string;
+      workloadSelector?: Record<string, string>;
+      hosts: string[];
+    }>;
+    recommendation?: IstioSidecarRecommendation;
+    estimate?: IstioSavingEstimate;
+    measured?: IstioMeasuredSaving;
+    warnings: IstioSidecarWarning[];
+    errors: IstioSourceError[];
+  }>;
+  errors: Array<{ cluster: string } & IstioSourceError>;
+}
