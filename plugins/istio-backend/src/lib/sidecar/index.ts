@@ -1,0 +1,44 @@
+export * from './types';
+export {
+  DEFAULT_CLUSTER_DOMAIN,
+  coveringWildcards,
+  dnsNameCovers,
+  dnsNamesOverlap,
+  isExportedTo,
+  isWildcard,
+  normalizeDnsName,
+  parseKubernetesHost,
+  parseEgressHost,
+  shortHost,
+  type EgressHost,
+} from './hosts';
+export {
+  ENVOY_FIXED_CLUSTERS,
+  clusterCount,
+  compileEgressHosts,
+  egressImports,
+  selectorMatches,
+  sidecarInForce,
+  visibleServices,
+  type EgressMatcher,
+  type ProxyInfo,
+} from './visibility';
+export { recommendSidecar, withRecommendedSidecars } from './recommendSidecar';
+export {
+  selectorChooser,
+  sidecarObjectName,
+  stableLabels,
+  workloadSelectorFor,
+} from './workloadSelector';
+export {
+  SIDECAR_API_VERSION,
+  sidecarYaml,
+  yamlScalar,
+  type SidecarManifest,
+} from './sidecarYaml';
+export {
+  DEFAULT_BYTES_PER_CLUSTER,
+  estimateSaving,
+  fitMemoryPerCluster,
+  type LinearFit,
+} from './estimateSaving';

@@ -1,0 +1,234 @@
+import type { MeshServiceInfo, SidecarObject } from './types';
+import {
+  coveringWildcards,
+  dnsNameCovers,
+  isExportedTo,
+  normalizeDnsName,
+  parseEgressHost,
+} from './hosts';
+
+/** The proxy whose view of the mesh is computed. */
+export interface ProxyInfo {
+  namespace: string;
+  /** Pod labels, matched against `workloadSelector.labels`. */
+  labels: Record<string, string>;
+  /** Gateways (and waypoints) ignore Sidecar resources. */
+  isGateway: boolean;
+}
+
+/**
+ * Envoy clusters every sidecar has whatever it sees: `BlackHoleCluster`,
+ * `PassthroughCluster`, `InboundPassthroughCluster` (outbound/inbound catch-alls),
+ * `prometheus_stats` (the 15090 stats endpoint), `agent` (pilot-agent health/stats),
+ * `sds-grpc` (certificates) and `xds-grpc` (config from istiod), plus `zipkin`/OTel
+ * tracing cluster when tracing is on. Inbound clusters for the pod's own ports are left
+ * out: they are the same before and after scoping.
+ */
+export const ENVOY_FIXED_CLUSTERS: readonly string[] = [
+  'BlackHoleCluster',
+  'PassthroughCluster',
+  'InboundPassthroughCluster',
+  'prometheus_stats',
+  'agent',
+  'sds-grpc',
+  'xds-grpc',
+  'tracing',
+];
+
+/**
+ * Whether a `workloadSelector.labels` map selects pods with `labels`: every selector
+ * label must be present with the same value. An empty map selects every pod (Istio's
+ * `labels.Instance.SubsetOf`).
+ */
+export function selectorMatches(
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+): boolean {
+  for (const [key, value] of Object.entries(selector)) {
+    if (labels[key] !== value) return false;
+  }
+  return true;
+}
+
+/** Older first; a Sidecar without `creationTimestamp` (not applied yet) counts as newest. */
+function byAge(a: SidecarObject, b: SidecarObject): number {
+  const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : Infinity;
+  const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : Infinity;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.name.localeCompare(b.name);
+}
+
+/**
+ * The Sidecar resource that configures a proxy, with istiod's precedence:
+ *
+ * 1. a Sidecar in the proxy's namespace whose `workloadSelector` matches its labels;
+ * 2. else the namespace's selector-less Sidecar (its default);
+ * 3. else the selector-less Sidecar of the root namespace (the mesh default).
+ *
+ * When several candidates tie at one level (a misconfiguration istioctl reports as
+ * IST0110 / IST0111), istiod takes the oldest; so does this. Gateways and waypoints are
+ * never configured by a Sidecar: `undefined`. A Sidecar's `workloadSelector` only reaches
+ * workloads of its own namespace, root namespace included.
+ */
+export function sidecarInForce(
+  sidecars: readonly SidecarObject[],
+  proxy: ProxyInfo,
+  rootNamespace: string,
+): SidecarObject | undefined {
+  if (proxy.isGateway) return undefined;
+  let selected: SidecarObject | undefined;
+  let nsDefault: SidecarObject | undefined;
+  let rootDefault: SidecarObject | undefined;
+  for (const s of sidecars) {
+    if (s.namespace === proxy.namespace) {
+      if (s.workloadSelector) {
+        if (
+          selectorMatches(s.workloadSelector, proxy.labels) &&
+          (!selected || byAge(s, selected) < 0)
+        ) {
+          selected = s;
+        }
+      } else if (!nsDefault || byAge(s, nsDefault) < 0) {
+        nsDefault = s;
+      }
+    } else if (
+      s.namespace === rootNamespace &&
+      !s.workloadSelector &&
+      (!rootDefault || byAge(s, rootDefault) < 0)
+    ) {
+      rootDefault = s;
+    }
+  }
+  return selected ?? nsDefault ?? rootDefault;
+}
+
+interface NamespaceImports {
+  /** `ns/*`. */
+  all: boolean;
+  exact: Set<string>;
+  /** `*.suffix` patterns. */
+  wildcards: Set<string>;
+}
+
+/** Egress hosts compiled for fast look-ups, keyed by namespace (`*` for any). */
+export type EgressMatcher = Map<string, NamespaceImports>;
+
+/**
+ * Compiles Sidecar egress hosts for a proxy in `proxyNamespace`. `.` becomes the proxy's
+ * namespace — also for a mesh default Sidecar inherited from the root namespace, as
+ * istiod converts it with the workload's namespace. `~/…` imports nothing and malformed
+ * hosts (no `/`) are skipped, as istiod does.
+ */
+export function compileEgressHosts(
+  hosts: readonly string[],
+  proxyNamespace: string,
+): EgressMatcher {
+  const matcher: EgressMatcher = new Map();
+  for (const raw of hosts) {
+    const parsed = parseEgressHost(raw);
+    if (!parsed || parsed.namespace === '~') continue;
+    const ns = parsed.namespace === '.' ? proxyNamespace : parsed.namespace;
+    let entry = matcher.get(ns);
+    if (!entry) {
+      entry = { all: false, exact: new Set(), wildcards: new Set() };
+      matcher.set(ns, entry);
+    }
+    if (parsed.dnsName === '*') entry.all = true;
+    else if (parsed.dnsName.startsWith('*.'))
+      entry.wildcards.add(parsed.dnsName);
+    else entry.exact.add(parsed.dnsName);
+  }
+  return matcher;
+}
+
+function importsFrom(entry: NamespaceImports, host: string): boolean {
+  if (entry.all || entry.exact.has(host) || entry.wildcards.has(host)) {
+    return true;
+  }
+  for (const pattern of coveringWildcards(host)) {
+    if (entry.wildcards.has(pattern)) return true;
+  }
+  if (host.startsWith('*.')) {
+    // A wildcard ServiceEntry (`*.example.com`) is imported by a more specific egress host
+    // (`api.example.com`): istiod pushes a copy narrowed to that name.
+    for (const name of entry.exact) if (dnsNameCovers(host, name)) return true;
+    for (const name of entry.wildcards)
+      if (dnsNameCovers(host, name)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether compiled egress hosts import a service of `serviceNamespace` with `host`
+ * (lower-case, as {@link normalizeDnsName} returns). The namespace part matches the
+ * namespace the Service or ServiceEntry lives in (`*` any); the DNS part matches the
+ * host by Istio's overlap rules: `*`, left-most wildcards at any depth, else exact
+ * string equality. Short names are **not** expanded: `istio-demo/details` does not
+ * import `details.istio-demo.svc.cluster.local` (it would only import a ServiceEntry
+ * whose host is literally `details`).
+ */
+export function egressImports(
+  matcher: EgressMatcher,
+  serviceNamespace: string,
+  host: string,
+): boolean {
+  const own = matcher.get(serviceNamespace);
+  if (own && importsFrom(own, host)) return true;
+  const any = matcher.get('*');
+  return any !== undefined && importsFrom(any, host);
+}
+
+/**
+ * The services (Envoy outbound clusters' sources) a proxy receives from istiod:
+ *
+ * - only namespaces istiod discovers (MeshConfig `discoverySelectors`; applied to
+ *   ServiceEntries too, as with istiod's enhanced resource scoping);
+ * - only services exported to the proxy's namespace ({@link isExportedTo});
+ * - when a Sidecar is in force ({@link sidecarInForce}), only those its egress hosts
+ *   import ({@link egressImports}); gateways see everything exported to them.
+ *
+ * Services sharing a host collapse into one (the proxy gets one cluster per host and
+ * port), preferring the one in the proxy's namespace as istiod does.
+ */
+export function visibleServices(
+  services: readonly MeshServiceInfo[],
+  sidecars: readonly SidecarObject[],
+  proxy: ProxyInfo,
+  rootNamespace: string,
+  discoveredNamespaces?: readonly string[],
+): MeshServiceInfo[] {
+  const discovered = discoveredNamespaces
+    ? new Set(discoveredNamespaces)
+    : undefined;
+  const sidecar = sidecarInForce(sidecars, proxy, rootNamespace);
+  const matcher = sidecar
+    ? compileEgressHosts(sidecar.hosts, proxy.namespace)
+    : undefined;
+  const byHost = new Map<string, MeshServiceInfo>();
+  for (const s of services) {
+    if (discovered && !discovered.has(s.namespace)) continue;
+    if (!isExportedTo(s.exportTo, s.namespace, proxy.namespace)) continue;
+    const host = normalizeDnsName(s.host);
+    if (matcher && !egressImports(matcher, s.namespace, host)) continue;
+    const previous = byHost.get(host);
+    if (
+      !previous ||
+      (previous.namespace !== proxy.namespace &&
+        s.namespace === proxy.namespace)
+    ) {
+      byHost.set(host, s);
+    }
+  }
+  return [...byHost.values()];
+}
+
+/**
+ * Envoy clusters a proxy holds for these services: one outbound cluster per service port
+ * (`outbound|<port>||<host>`) plus the {@link ENVOY_FIXED_CLUSTERS} (8). DestinationRule
+ * subsets add clusters too and are not counted, so this is a floor for real proxies.
+ */
+export function clusterCount(visible: readonly MeshServiceInfo[]): number {
+  let ports = 0;
+  for (const s of visible) ports += s.ports.length;
+  return ports + ENVOY_FIXED_CLUSTERS.length;
+}
