@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { istioPlugin } from './plugin';
 
@@ -46,6 +47,7 @@ async function start(
       istioPlugin,
       mockServices.rootConfig.factory({ data: config }),
       mockServices.permissions.factory({ result: permission }),
+      catalogServiceMock.factory({ entities: [] }),
     ],
   });
   return server;

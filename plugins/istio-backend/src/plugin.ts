@@ -8,7 +8,10 @@ import {
   readClusterConfigs,
 } from '@istio-backstage/plugin-istio-node';
 import { createRouter } from './router';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { AppliedSidecarStore } from './services/AppliedSidecarStore';
 import { createMeshConfigService } from './services/MeshConfigService';
+import { createSidecarMemoryService } from './services/SidecarMemoryService';
 
 /**
  * The Istio backend plugin, mounted at `/api/istio`.
@@ -27,6 +30,8 @@ export const istioPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        database: coreServices.database,
       },
       async init({
         logger,
@@ -36,6 +41,8 @@ export const istioPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        catalog,
+        database,
       }) {
         const clusters = readClusterConfigs(config);
         logger.info('Istio plugin configured', {
@@ -47,14 +54,22 @@ export const istioPlugin = createBackendPlugin({
           timeoutMs ? { timeoutMs } : {},
         );
         permissionsRegistry.addPermissions(istioPermissions);
+        const meshConfig = createMeshConfigService({
+          clusters: access,
+          cache,
+          logger,
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
             clusters,
-            meshConfig: createMeshConfigService({
+            meshConfig,
+            sidecarMemory: createSidecarMemoryService({
               clusters: access,
-              cache,
+              catalog,
+              meshConfig,
+              applied: await AppliedSidecarStore.create(database),
               logger,
             }),
           }),

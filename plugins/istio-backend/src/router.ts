@@ -14,6 +14,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
+import type { SidecarMemoryService } from './services/SidecarMemoryService';
 
 /** What the router needs; it holds no logic of its own beyond HTTP. */
 export interface RouterOptions {
@@ -21,6 +22,7 @@ export interface RouterOptions {
   permissions: PermissionsService;
   clusters: IstioClusterConfig[];
   meshConfig: MeshConfigService;
+  sidecarMemory: SidecarMemoryService;
 }
 
 /** A configured cluster name: never a URL, never a path. */
@@ -32,6 +34,31 @@ const clusterName = z
   );
 
 const meshConfigQuery = z.object({ cluster: clusterName.optional() }).strict();
+
+/** `ns/dns` egress host the user may add to a recommendation. */
+const egressHost = z
+  .string()
+  .max(253)
+  .regex(
+    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|\*|\.|~)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/,
+    'not a namespace/host',
+  );
+
+const sidecarMemoryQuery = z.union([
+  z
+    .object({
+      entityRef: z.string().min(3).max(300),
+      extraHost: z.union([egressHost, z.array(egressHost).max(20)]).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      cluster: clusterName,
+      namespace: z.string().max(63),
+      extraHost: z.union([egressHost, z.array(egressHost).max(20)]).optional(),
+    })
+    .strict(),
+]);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -48,7 +75,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, clusters, meshConfig } = options;
+  const { httpAuth, permissions, clusters, meshConfig, sidecarMemory } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -81,6 +109,20 @@ export async function createRouter(
     const credentials = await meshReader(req);
     const query = parse(meshConfigQuery, req.query);
     res.json(await meshConfig.getMeshConfig(query, { credentials }));
+  });
+
+  router.get('/sidecar-memory', async (req, res) => {
+    const credentials = await meshReader(req);
+    const query = parse(sidecarMemoryQuery, req.query);
+    const extraHosts =
+      query.extraHost === undefined
+        ? undefined
+        : ([] as string[]).concat(query.extraHost);
+    const request =
+      'entityRef' in query
+        ? { entityRef: query.entityRef, extraHosts }
+        : { cluster: query.cluster, namespace: query.namespace, extraHosts };
+    res.json(await sidecarMemory.getSidecarMemory(request, { credentials }));
   });
 
   return router;

@@ -1,6 +1,9 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { DemoCluster } from '@istio-backstage/demo-cluster';
 import { istioPlugin } from '../plugin';
+import { bookinfoEntities } from './bookinfoEntities';
 
 /** A demo cluster as the backend should see it: a name, and optionally a Prometheus. */
 export interface TestCluster {
@@ -17,6 +20,7 @@ export interface TestCluster {
 export async function startIstioBackend(
   clusters: TestCluster[],
   extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
+  entities: Entity[] = bookinfoEntities,
 ) {
   const config = {
     kubernetes: {
@@ -45,6 +49,7 @@ export async function startIstioBackend(
     features: [
       istioPlugin,
       mockServices.rootConfig.factory({ data: config }),
+      catalogServiceMock.factory({ entities }),
       ...(extraFeatures ?? []),
     ],
   });

@@ -10,6 +10,7 @@ import {
 } from '@istio-backstage/plugin-istio-common';
 import type { MeshInventory } from './inventory';
 import {
+  isGatewayPod,
   istioProxyOf,
   parseImage,
   parseYamlSafely,
@@ -203,16 +204,6 @@ function tracingOf(
     };
   }
   return { enabled, configuredIn: 'none' };
-}
-
-function isGatewayPod(pod: V1Pod): boolean {
-  const template = pod.metadata?.annotations?.['inject.istio.io/templates'];
-  const proxy = pod.spec?.containers?.find(c => c.name === 'istio-proxy');
-  return (
-    template === 'gateway' ||
-    /gateway/.test(pod.metadata?.labels?.istio ?? '') ||
-    proxy?.args?.[1] === 'router'
-  );
 }
 
 function gatewaysOf(pods: V1Pod[] | undefined): IstioGateway[] {

@@ -46,6 +46,17 @@ export function versionOfTag(tag: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** Gateway pods run Envoy as their main container (gateway injection or a plain proxy). */
+export function isGatewayPod(pod: V1Pod): boolean {
+  const template = pod.metadata?.annotations?.['inject.istio.io/templates'];
+  const proxy = pod.spec?.containers?.find(c => c.name === 'istio-proxy');
+  return (
+    template === 'gateway' ||
+    /gateway/.test(pod.metadata?.labels?.istio ?? '') ||
+    proxy?.args?.[1] === 'router'
+  );
+}
+
 /** The pod's istio-proxy container: a regular container or (native sidecar, Istio ≥ 1.27) an init container. */
 export function istioProxyOf(
   pod: V1Pod,

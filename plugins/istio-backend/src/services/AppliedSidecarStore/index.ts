@@ -1,0 +1,2 @@
+export { AppliedSidecarStore } from './AppliedSidecarStore';
+export type { AppliedSidecar } from './AppliedSidecarStore';

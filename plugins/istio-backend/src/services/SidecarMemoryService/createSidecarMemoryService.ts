@@ -1,0 +1,339 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type {
+  IstioMeshConfig,
+  IstioProxyMemory,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
+import {
+  toSourceError,
+  type ClusterAccess,
+  type ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
+import {
+  istioProxyOf,
+  isGatewayPod,
+  parseImage,
+  versionOfTag,
+} from '../../lib/mesh/parse';
+import { estimateSaving, recommendSidecar } from '../../lib/sidecar';
+import type { MeshServiceInfo } from '../../lib/sidecar/types';
+import type { AppliedSidecarStore } from '../AppliedSidecarStore';
+import type { MeshConfigService } from '../MeshConfigService';
+import { catalogDependencies } from './catalogDependencies';
+import { checkNamespace, entitySelection } from './entitySelection';
+import { readNamespace } from './readNamespace';
+import type { SidecarMemoryService } from './types';
+import { toWorkloads } from './workloads';
+
+type Item = IstioSidecarMemoryResponse['items'][number];
+
+const WINDOW_DAYS = 7;
+
+/** Builds the {@link SidecarMemoryService}. */
+export function createSidecarMemoryService(options: {
+  clusters: ClusterAccess;
+  catalog: CatalogService;
+  meshConfig: MeshConfigService;
+  applied: AppliedSidecarStore;
+  logger: LoggerService;
+  /** Seconds after an apply before memory counts as "after" (proxies settle). */
+  settleSeconds?: number;
+}): SidecarMemoryService {
+  const { clusters, catalog, meshConfig, applied } = options;
+  const settleMs = (options.settleSeconds ?? 60) * 1000;
+
+  /** One namespace of one cluster: proxies, Sidecars in force, recommendation, estimate. */
+  async function analyseNamespace(args: {
+    client: ClusterClient;
+    mesh?: IstioMeshConfig;
+    namespace: string;
+    labelSelector?: string;
+    entity?: Entity;
+    dependencies: Array<{
+      entityRef: string;
+      namespace: string;
+      service: string;
+    }>;
+    extraHosts?: string[];
+  }): Promise<Item> {
+    const { client, mesh, namespace } = args;
+    const data = await readNamespace(client, namespace, WINDOW_DAYS);
+    const item: Item = {
+      cluster: client.cluster.name,
+      namespace,
+      windowDays: WINDOW_DAYS,
+      proxies: [],
+      sidecarsInForce: [],
+      warnings: [],
+      errors: [...data.errors],
+    };
+    if (!data.namespacePods) return item;
+
+    const selected = args.labelSelector
+      ? (
+          await client.read(apis =>
+            apis.core.listNamespacedPod({
+              namespace,
+              labelSelector: args.labelSelector,
+            }),
+          )
+        ).items
+      : data.namespacePods;
+    const window = data.prometheus?.window;
+    item.proxies = selected.map((pod): IstioProxyMemory => {
+      const name = pod.metadata?.name ?? '';
+      const proxy = istioProxyOf(pod);
+      let proxyKind: IstioProxyMemory['proxyKind'] = 'none';
+      if (isGatewayPod(pod)) proxyKind = 'gateway';
+      else if (proxy) proxyKind = proxy.native ? 'native-sidecar' : 'sidecar';
+      else if (
+        pod.metadata?.annotations?.['ambient.istio.io/redirection'] ===
+        'enabled'
+      )
+        proxyKind = 'ambient';
+      const tag = proxy?.container.image
+        ? parseImage(proxy.container.image).tag
+        : undefined;
+      const version = versionOfTag(tag);
+      return {
+        cluster: client.cluster.name,
+        namespace,
+        pod: name,
+        workload: pod.metadata?.labels?.app,
+        proxyKind,
+        ...(version ? { proxyVersion: version } : {}),
+        ...(data.memoryNow?.has(name)
+          ? { memoryNowBytes: data.memoryNow.get(name) }
+          : {}),
+        ...(window?.peak.has(name)
+          ? { memoryPeakBytes: window.peak.get(name) }
+          : {}),
+        ...(window?.average.has(name)
+          ? { memoryAverageBytes: Math.round(window.average.get(name)!) }
+          : {}),
+        ...(window?.allocated.has(name)
+          ? { envoyAllocatedBytes: window.allocated.get(name) }
+          : {}),
+        ...(window?.clusters.has(name)
+          ? { envoyActiveClusters: window.clusters.get(name) }
+          : {}),
+      };
+    });
+
+    const rootNamespace = mesh?.controlPlanes[0]?.namespace ?? 'istio-system';
+    const collector = mesh?.tracing.collector;
+    const services: MeshServiceInfo[] = [
+      ...(data.services ?? []),
+      ...(data.serviceEntries ?? []).flatMap(se =>
+        se.hosts.map(host => ({
+          namespace: se.namespace,
+          name: se.name,
+          host,
+          ports: se.ports,
+          exportTo: se.exportTo,
+          serviceEntry: true,
+        })),
+      ),
+    ];
+    const entityWorkloads = toWorkloads(selected);
+    const result = recommendSidecar({
+      cluster: client.cluster.name,
+      namespace,
+      rootNamespace,
+      controlPlaneNamespaces: [
+        ...new Set((mesh?.controlPlanes ?? []).map(c => c.namespace)),
+      ],
+      ...(collector
+        ? {
+            tracingCollector: {
+              host: collector.service
+                ? `${collector.service.name}.${collector.service.namespace}.svc.cluster.local`
+                : collector.host,
+              namespace: collector.service?.namespace,
+              port: collector.port,
+            },
+          }
+        : {}),
+      entityWorkloads,
+      namespaceWorkloads: toWorkloads(data.namespacePods),
+      observedEdges: data.prometheus?.edges,
+      catalogDependencies: args.dependencies,
+      serviceEntries: data.serviceEntries ?? [],
+      virtualServices: data.virtualServices ?? [],
+      services,
+      sidecars: data.sidecars ?? [],
+      discoveredNamespaces: undefined,
+      namespaceAmbient: (() => {
+        const labels = data.namespaceLabels ?? {};
+        return (
+          labels['istio.io/dataplane-mode'] === 'ambient' &&
+          !labels['istio-injection'] &&
+          !labels['istio.io/rev']
+        );
+      })(),
+      extraHosts: args.extraHosts,
+      windowDays: WINDOW_DAYS,
+    });
+    item.warnings.push(...result.warnings);
+    if (!data.memoryNow) {
+      item.warnings.push({
+        code: 'metrics-unavailable',
+        message: 'metrics.k8s.io could not be read: current memory is unknown.',
+      });
+    }
+    item.sidecarsInForce = (data.sidecars ?? [])
+      .filter(
+        s =>
+          s.namespace === namespace ||
+          (s.namespace === rootNamespace && !s.workloadSelector),
+      )
+      .map(s => ({
+        name: s.name,
+        namespace: s.namespace,
+        ...(s.workloadSelector ? { workloadSelector: s.workloadSelector } : {}),
+        hosts: s.hosts,
+      }));
+    const lastApply = await applied.latest(client.cluster.name, namespace);
+    if (lastApply) {
+      const sidecarMemory = item.proxies.filter(
+        p =>
+          p.memoryNowBytes !== undefined &&
+          (p.proxyKind === 'sidecar' || p.proxyKind === 'native-sidecar'),
+      );
+      const settled = Date.now() - lastApply.appliedAt.getTime() >= settleMs;
+      item.measured = {
+        appliedAt: lastApply.appliedAt.toISOString(),
+        appliedBy: lastApply.appliedBy,
+        beforeBytes: lastApply.beforeBytes,
+        ...(settled && sidecarMemory.length > 0
+          ? {
+              afterBytes: Math.round(
+                sidecarMemory.reduce((n, p) => n + p.memoryNowBytes!, 0) /
+                  sidecarMemory.length,
+              ),
+              measuredAt: new Date().toISOString(),
+            }
+          : {}),
+      };
+    }
+    if (result.recommendation) {
+      item.recommendation = result.recommendation;
+      const { clustersBefore, clustersAfter } = result.recommendation;
+      const sidecarPods = item.proxies.filter(
+        p => p.proxyKind === 'sidecar' || p.proxyKind === 'native-sidecar',
+      ).length;
+      if (clustersBefore !== undefined && clustersAfter !== undefined) {
+        item.estimate = estimateSaving({
+          samples: data.prometheus?.samples ?? [],
+          clustersBefore,
+          clustersAfter,
+          pods: sidecarPods,
+        });
+      }
+    }
+    return item;
+  }
+
+  return {
+    async getSidecarMemory(request, { credentials }) {
+      const extraHosts = request.extraHosts;
+      if ('namespace' in request) {
+        const client = clusters.get(request.cluster);
+        const namespace = checkNamespace(request.namespace);
+        const mesh = (
+          await meshConfig.getMeshConfig(
+            { cluster: client.cluster.name },
+            { credentials },
+          )
+        ).items[0];
+        const item = await analyseNamespace({
+          client,
+          mesh,
+          namespace,
+          dependencies: [],
+          extraHosts,
+        });
+        return { items: [item], errors: [] };
+      }
+
+      let ref;
+      try {
+        ref = parseEntityRef(request.entityRef);
+      } catch (error) {
+        throw new InputError(
+          `Malformed entityRef: ${(error as Error).message}`,
+        );
+      }
+      // Read on behalf of the caller: an entity they cannot see answers like a missing one.
+      const entity = await catalog.getEntityByRef(ref, { credentials });
+      if (!entity)
+        throw new NotFoundError(`No entity ${stringifyEntityRef(ref)}`);
+      const selection = entitySelection(entity);
+      const names = selection.cluster
+        ? [clusters.get(selection.cluster).cluster.name]
+        : clusters.names();
+      const dependencies = await catalogDependencies(
+        entity,
+        catalog,
+        credentials,
+      );
+
+      const results = await clusters.fanOut(names, async client => {
+        const pods = await client.read(apis =>
+          selection.namespace
+            ? apis.core.listNamespacedPod({
+                namespace: selection.namespace,
+                labelSelector: selection.labelSelector,
+              })
+            : apis.core.listPodForAllNamespaces({
+                labelSelector: selection.labelSelector,
+              }),
+        );
+        const namespaces = [
+          ...new Set(pods.items.map(p => p.metadata?.namespace ?? '')),
+        ]
+          .filter(Boolean)
+          .sort();
+        if (namespaces.length === 0) return [];
+        const mesh = (
+          await meshConfig.getMeshConfig(
+            { cluster: client.cluster.name },
+            { credentials },
+          )
+        ).items[0];
+        return Promise.all(
+          namespaces.map(namespace =>
+            analyseNamespace({
+              client,
+              mesh,
+              namespace,
+              labelSelector: selection.labelSelector,
+              entity,
+              dependencies,
+              extraHosts,
+            }),
+          ),
+        );
+      });
+      const response: IstioSidecarMemoryResponse = {
+        entityRef: stringifyEntityRef(entity),
+        items: [],
+        errors: [],
+      };
+      for (const result of results) {
+        if (result.ok) response.items.push(...result.value);
+        else response.errors.push({ cluster: result.cluster, ...result.error });
+      }
+      return response;
+    },
+  };
+}
+
+export { toSourceError };

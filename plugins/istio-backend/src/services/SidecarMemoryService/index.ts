@@ -1,0 +1,2 @@
+export { createSidecarMemoryService } from './createSidecarMemoryService';
+export type { SidecarMemoryService } from './types';

@@ -1,0 +1,95 @@
+import {
+  escapeLabelValue,
+  type PrometheusClient,
+} from '@istio-backstage/plugin-istio-node';
+import type { MemorySample, ObservedEdge } from '../../lib/sidecar/types';
+
+/** Outbound calls from a namespace's workloads over the window, as sidecars report them. */
+export async function observedEdges(
+  prometheus: PrometheusClient,
+  namespace: string,
+  windowDays: number,
+): Promise<ObservedEdge[]> {
+  const ns = escapeLabelValue(namespace);
+  const by =
+    'source_workload_namespace, source_workload, destination_service_namespace, destination_service, destination_service_name';
+  const query = (metric: string) =>
+    `sum by (${by}) (increase(${metric}{reporter="source", source_workload_namespace="${ns}"}[${windowDays}d])) > 0`;
+  const [http, tcp] = await Promise.all([
+    prometheus.query(query('istio_requests_total')),
+    prometheus.query(query('istio_tcp_connections_opened_total')),
+  ]);
+  const toEdge =
+    (protocol: 'http' | 'tcp') =>
+    (s: { metric: Record<string, string>; value: number }): ObservedEdge => ({
+      sourceNamespace: s.metric.source_workload_namespace,
+      sourceWorkload: s.metric.source_workload,
+      destinationNamespace: s.metric.destination_service_namespace ?? 'unknown',
+      destinationService: s.metric.destination_service ?? 'unknown',
+      destinationServiceName: s.metric.destination_service_name ?? 'unknown',
+      count: Math.round(s.value),
+      protocol,
+    });
+  return [...http.map(toEdge('http')), ...tcp.map(toEdge('tcp'))];
+}
+
+/** Per-pod istio-proxy memory peak and average over the window, and Envoy's own figures now. */
+export async function proxyWindowMemory(
+  prometheus: PrometheusClient,
+  namespace: string,
+  windowDays: number,
+) {
+  const ns = escapeLabelValue(namespace);
+  const selector = `{container="istio-proxy", namespace="${ns}"}`;
+  const [peak, average, allocated, clusters] = await Promise.all([
+    prometheus.query(
+      `max by (pod) (max_over_time(container_memory_working_set_bytes${selector}[${windowDays}d]))`,
+    ),
+    prometheus.query(
+      `avg by (pod) (avg_over_time(container_memory_working_set_bytes${selector}[${windowDays}d]))`,
+    ),
+    prometheus.query(
+      `max by (pod) (envoy_server_memory_allocated{namespace="${ns}"})`,
+    ),
+    prometheus.query(
+      `max by (pod) (envoy_cluster_manager_active_clusters{namespace="${ns}"})`,
+    ),
+  ]);
+  const byPod = (
+    samples: Array<{ metric: Record<string, string>; value: number }>,
+  ) => new Map(samples.map(s => [s.metric.pod, s.value]));
+  return {
+    peak: byPod(peak),
+    average: byPod(average),
+    allocated: byPod(allocated),
+    clusters: byPod(clusters),
+  };
+}
+
+/** The mesh's proxies: working set against active Envoy clusters, to fit the cost of a cluster. */
+export async function memorySamples(
+  prometheus: PrometheusClient,
+  limit = 5000,
+): Promise<MemorySample[]> {
+  const [memory, clusters] = await Promise.all([
+    prometheus.query(
+      `max by (namespace, pod) (container_memory_working_set_bytes{container="istio-proxy"})`,
+    ),
+    prometheus.query(
+      `max by (namespace, pod) (envoy_cluster_manager_active_clusters)`,
+    ),
+  ]);
+  const clustersByPod = new Map(
+    clusters.map(s => [`${s.metric.namespace}/${s.metric.pod}`, s.value]),
+  );
+  const samples: MemorySample[] = [];
+  for (const s of memory) {
+    const activeClusters = clustersByPod.get(
+      `${s.metric.namespace}/${s.metric.pod}`,
+    );
+    if (activeClusters !== undefined)
+      samples.push({ memoryBytes: s.value, activeClusters });
+    if (samples.length >= limit) break;
+  }
+  return samples;
+}

@@ -1,0 +1,257 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import {
+  PrometheusClient,
+  statusOf,
+  toSourceError,
+  type ClusterClient,
+  type SourceError,
+} from '@istio-backstage/plugin-istio-node';
+import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
+import {
+  memorySamples,
+  observedEdges,
+  proxyWindowMemory,
+} from './prometheusQueries';
+
+type IstioItem = {
+  metadata: {
+    name: string;
+    namespace: string;
+    creationTimestamp?: string;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, any>;
+};
+
+/** Everything read from one cluster for one namespace; undefined fields failed (see errors). */
+export interface NamespaceData {
+  namespacePods?: V1Pod[];
+  namespaceLabels?: Record<string, string>;
+  services?: MeshServiceInfo[];
+  serviceEntries?: Array<{
+    namespace: string;
+    name: string;
+    hosts: string[];
+    exportTo: string[];
+    ports: number[];
+  }>;
+  virtualServices?: Array<{ namespace: string; name: string; hosts: string[] }>;
+  sidecars?: SidecarObject[];
+  /** metrics.k8s.io: istio-proxy working set per pod, bytes. */
+  memoryNow?: Map<string, number>;
+  prometheus?: {
+    edges: Awaited<ReturnType<typeof observedEdges>>;
+    window: Awaited<ReturnType<typeof proxyWindowMemory>>;
+    samples: Awaited<ReturnType<typeof memorySamples>>;
+  };
+  errors: SourceError[];
+}
+
+/** Kubernetes quantities as bytes: `123456Ki`, `300Mi`, `1Gi`, `1048576`. */
+export function quantityToBytes(
+  quantity: string | undefined,
+): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity ?? '');
+  if (!match) return undefined;
+  const units: Record<string, number> = {
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Math.round(Number(match[1]) * (match[2] ? units[match[2]] : 1));
+}
+
+async function listIstio(
+  client: ClusterClient,
+  group: string,
+  versions: string[],
+  plural: string,
+  namespace?: string,
+): Promise<IstioItem[]> {
+  for (const [i, version] of versions.entries()) {
+    try {
+      const list = (await client.read(apis =>
+        namespace
+          ? apis.custom.listNamespacedCustomObject({
+              group,
+              version,
+              namespace,
+              plural,
+            })
+          : apis.custom.listClusterCustomObject({ group, version, plural }),
+      )) as { items: IstioItem[] };
+      return list.items;
+    } catch (error) {
+      if (statusOf(error) === 404 && i < versions.length - 1) continue;
+      throw error;
+    }
+  }
+  return [];
+}
+
+/** Reads a namespace's workloads, the mesh's services and Sidecars, metrics and traffic, in parallel. */
+export async function readNamespace(
+  client: ClusterClient,
+  namespace: string,
+  windowDays: number,
+): Promise<NamespaceData> {
+  const errors: SourceError[] = [];
+  const attempt = async <T>(
+    source: string,
+    task: () => Promise<T>,
+  ): Promise<T | undefined> => {
+    try {
+      return await task();
+    } catch (error) {
+      errors.push(toSourceError(source, error));
+      return undefined;
+    }
+  };
+  const prometheusUrl = client.cluster.prometheusUrl;
+  const prometheus = prometheusUrl
+    ? new PrometheusClient(prometheusUrl)
+    : undefined;
+
+  const [
+    pods,
+    ns,
+    services,
+    serviceEntries,
+    virtualServices,
+    sidecars,
+    metrics,
+    prom,
+  ] = await Promise.all([
+    attempt('kubernetes:pods', () =>
+      client.read(apis => apis.core.listNamespacedPod({ namespace })),
+    ),
+    attempt('kubernetes:namespaces', () =>
+      client.read(apis => apis.core.readNamespace({ name: namespace })),
+    ),
+    attempt('kubernetes:services', () =>
+      client.read(apis => apis.core.listServiceForAllNamespaces()),
+    ),
+    attempt('istio:serviceentries', () =>
+      listIstio(
+        client,
+        'networking.istio.io',
+        ['v1', 'v1beta1', 'v1alpha3'],
+        'serviceentries',
+      ),
+    ),
+    attempt('istio:virtualservices', () =>
+      listIstio(
+        client,
+        'networking.istio.io',
+        ['v1', 'v1beta1', 'v1alpha3'],
+        'virtualservices',
+        namespace,
+      ),
+    ),
+    attempt('istio:sidecars', () =>
+      listIstio(
+        client,
+        'networking.istio.io',
+        ['v1', 'v1beta1', 'v1alpha3'],
+        'sidecars',
+      ),
+    ),
+    attempt('metrics.k8s.io', () =>
+      client.read(apis =>
+        apis.custom.listNamespacedCustomObject({
+          group: 'metrics.k8s.io',
+          version: 'v1beta1',
+          namespace,
+          plural: 'pods',
+        }),
+      ),
+    ),
+    prometheus
+      ? attempt('prometheus', async () => {
+          const [edges, window, samples] = await Promise.all([
+            observedEdges(prometheus, namespace, windowDays),
+            proxyWindowMemory(prometheus, namespace, windowDays),
+            memorySamples(prometheus),
+          ]);
+          return { edges, window, samples };
+        })
+      : Promise.resolve(undefined),
+  ]);
+
+  let memoryNow: Map<string, number> | undefined;
+  if (metrics) {
+    memoryNow = new Map();
+    for (const item of (
+      metrics as {
+        items: Array<{
+          metadata: { name: string };
+          containers: Array<{ name: string; usage: { memory: string } }>;
+        }>;
+      }
+    ).items) {
+      const proxy = item.containers.find(c => c.name === 'istio-proxy');
+      const bytes = quantityToBytes(proxy?.usage.memory);
+      if (bytes !== undefined) memoryNow.set(item.metadata.name, bytes);
+    }
+  }
+
+  return {
+    namespacePods: pods?.items,
+    namespaceLabels: ns ? ns.metadata?.labels ?? {} : undefined,
+    services: services?.items.map(s => {
+      const exportTo =
+        s.metadata?.annotations?.['networking.istio.io/exportTo'];
+      return {
+        namespace: s.metadata?.namespace ?? '',
+        name: s.metadata?.name ?? '',
+        host: `${s.metadata?.name}.${s.metadata?.namespace}.svc.cluster.local`,
+        ports: (s.spec?.ports ?? []).map(p => p.port),
+        exportTo: exportTo ? exportTo.split(',').map(e => e.trim()) : ['*'],
+        serviceEntry: false,
+      };
+    }),
+    serviceEntries: serviceEntries?.map(se => ({
+      namespace: se.metadata.namespace,
+      name: se.metadata.name,
+      hosts: (se.spec?.hosts as string[] | undefined) ?? [],
+      exportTo: (se.spec?.exportTo as string[] | undefined) ?? ['*'],
+      ports: (
+        (se.spec?.ports as Array<{ number: number }> | undefined) ?? []
+      ).map(p => p.number),
+    })),
+    virtualServices: virtualServices?.map(vs => ({
+      namespace: vs.metadata.namespace,
+      name: vs.metadata.name,
+      hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
+    })),
+    sidecars: sidecars?.map(sc => ({
+      name: sc.metadata.name,
+      namespace: sc.metadata.namespace,
+      creationTimestamp: sc.metadata.creationTimestamp,
+      ...(sc.spec?.workloadSelector?.labels
+        ? {
+            workloadSelector: sc.spec.workloadSelector.labels as Record<
+              string,
+              string
+            >,
+          }
+        : {}),
+      hosts: (
+        (sc.spec?.egress as Array<{ hosts?: string[] }> | undefined) ?? []
+      ).flatMap(e => e.hosts ?? []),
+      ...(sc.spec?.outboundTrafficPolicy?.mode
+        ? {
+            outboundTrafficPolicy: sc.spec.outboundTrafficPolicy.mode as string,
+          }
+        : {}),
+    })),
+    memoryNow,
+    prometheus: prom,
+    errors,
+  };
+}

@@ -1,0 +1,239 @@
+// The sidecar-memory endpoint against the demo cluster (HTTPS) and a real Prometheus
+// scraping it, with the catalog's bookinfo entities.
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  loadScenario,
+  startDemoCluster,
+  startPrometheus,
+  queryPrometheus,
+  waitForSeries,
+  type DemoCluster,
+  type RunningPrometheus,
+} from '@istio-backstage/demo-cluster';
+import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
+import {
+  KubernetesObjectApi,
+  KubeConfig,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import request from 'supertest';
+import yaml from 'yaml';
+import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
+
+jest.setTimeout(120_000);
+
+let demo: DemoCluster;
+let prometheus: RunningPrometheus;
+let server: Awaited<ReturnType<typeof startIstioBackend>>;
+
+const get = (path: string) =>
+  request(server).get(path).set('Authorization', mockCredentials.user.header());
+
+beforeAll(async () => {
+  demo = await startDemoCluster({
+    scenario: { ...loadScenario('default'), memoryConvergenceSeconds: 0 },
+    port: 0,
+    metricsPort: 0,
+  });
+  prometheus = await startPrometheus({ scrapeTargets: [demo.metricsUrl] });
+  // Two scrapes of traffic so increase() has something to measure.
+  await waitForSeries(
+    prometheus.url,
+    'increase(istio_requests_total{reporter="source",source_workload_namespace="istio-demo"}[1m]) > 0',
+    60_000,
+  );
+  server = await startIstioBackend([
+    {
+      name: 'demo',
+      demo,
+      prometheusUrl: prometheus.url,
+      token: 'demo-writer-token',
+    },
+  ]);
+});
+afterAll(async () => {
+  await prometheus?.stop();
+  await demo?.stop();
+});
+
+describe('GET /api/istio/sidecar-memory', () => {
+  it('answers for productpage: its proxy, memory now and over the window, and a workload-scoped recommendation', async () => {
+    const res = await get(
+      '/api/istio/sidecar-memory?entityRef=component:default/productpage',
+    );
+    expect(res.status).toBe(200);
+    const body = res.body as IstioSidecarMemoryResponse;
+    expect(body.errors).toEqual([]);
+    expect(body.items).toHaveLength(1);
+    const item = body.items[0];
+    expect(item).toMatchObject({
+      cluster: 'demo',
+      namespace: 'istio-demo',
+      windowDays: 7,
+    });
+    expect(item.proxies).toHaveLength(1);
+    expect(item.proxies[0]).toMatchObject({
+      proxyKind: 'native-sidecar',
+      proxyVersion: '1.28.1',
+    });
+    expect(item.proxies[0].memoryNowBytes).toBeGreaterThan(150 * 1024 * 1024);
+    expect(item.proxies[0].memoryPeakBytes).toBeGreaterThan(150 * 1024 * 1024);
+    expect(item.proxies[0].envoyActiveClusters).toBeGreaterThan(1000);
+    // productpage shares istio-demo with the other bookinfo services.
+    expect(item.recommendation?.scope).toBe('workload');
+    const hosts = item.recommendation!.egress.map(h => h.host);
+    expect(hosts).toEqual(expect.arrayContaining(['istio-system/*']));
+    // details and reviews share the namespace: `./*` carries them, with the calls as reasons.
+    const ownNamespace = item.recommendation!.egress.find(
+      h => h.host === './*',
+    )!;
+    const observed = ownNamespace.reasons
+      .filter(r => r.kind === 'observed-traffic')
+      .map(r => r.detail)
+      .join('\n');
+    expect(observed).toMatch(/details/);
+    expect(observed).toMatch(/reviews/);
+    expect(hosts.some(h => h.startsWith('observability/'))).toBe(true);
+    expect(item.recommendation!.clustersAfter!).toBeLessThan(
+      item.recommendation!.clustersBefore! / 10,
+    );
+    // The simulator's per-cluster cost is 118 KiB; the fit must recover it within 25 %.
+    expect(item.estimate?.method).toBe('fitted');
+    expect(item.estimate!.bytesPerCluster! / (118 * 1024)).toBeGreaterThan(
+      0.75,
+    );
+    expect(item.estimate!.bytesPerCluster! / (118 * 1024)).toBeLessThan(1.25);
+  });
+
+  it.each(['productpage', 'details', 'reviews', 'ratings'])(
+    'answers for %s',
+    async name => {
+      const res = await get(
+        `/api/istio/sidecar-memory?entityRef=component:default/${name}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.items[0].proxies.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('answers for a namespace, and its recommendation applied leaves no unmatched traffic and lowers memory', async () => {
+    const res = await get(
+      '/api/istio/sidecar-memory?cluster=demo&namespace=istio-demo',
+    );
+    expect(res.status).toBe(200);
+    const item = (res.body as IstioSidecarMemoryResponse).items[0];
+    expect(item.recommendation?.scope).toBe('namespace');
+    const before = item.proxies.map(p => p.memoryNowBytes!);
+
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: 'demo',
+          server: demo.url,
+          caData: Buffer.from(demo.caPem).toString('base64'),
+        },
+      ],
+      users: [{ name: 'writer', token: 'demo-writer-token' }],
+      contexts: [{ name: 'demo', cluster: 'demo', user: 'writer' }],
+      currentContext: 'demo',
+    });
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    for (const doc of yaml.parseAllDocuments(item.recommendation!.yaml)) {
+      await objects.patch(
+        doc.toJS(),
+        undefined,
+        undefined,
+        'test',
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+    }
+    // Let Prometheus scrape a few times after the change.
+    await new Promise(resolve => setTimeout(resolve, 4000));
+    const unmatched = await queryPrometheus(
+      prometheus.url,
+      `sum(istio_requests_total{reporter="source",source_workload_namespace="istio-demo",destination_service_name=~"PassthroughCluster|BlackHoleCluster"})`,
+    );
+    expect(unmatched).toEqual([]);
+
+    const after = (
+      await get('/api/istio/sidecar-memory?cluster=demo&namespace=istio-demo')
+    ).body as IstioSidecarMemoryResponse;
+    after.items[0].proxies.forEach((p, i) =>
+      expect(p.memoryNowBytes!).toBeLessThan(before[i] / 2),
+    );
+  });
+
+  it.each([
+    [
+      'a malformed entity ref',
+      '/api/istio/sidecar-memory?entityRef=component:',
+      400,
+    ],
+    [
+      'an entity that does not exist or is not visible',
+      '/api/istio/sidecar-memory?entityRef=component:default/nope',
+      404,
+    ],
+    [
+      'an entity without Kubernetes annotations',
+      '/api/istio/sidecar-memory?entityRef=component:default/website',
+      400,
+    ],
+    [
+      'an invalid namespace',
+      '/api/istio/sidecar-memory?cluster=demo&namespace=Istio_Demo',
+      400,
+    ],
+    [
+      'PromQL injection in a namespace',
+      `/api/istio/sidecar-memory?cluster=demo&namespace=${encodeURIComponent(
+        'x"} or vector(1) #',
+      )}`,
+      400,
+    ],
+    [
+      'an unknown cluster',
+      '/api/istio/sidecar-memory?cluster=nope&namespace=istio-demo',
+      404,
+    ],
+    [
+      'an invalid extra host',
+      '/api/istio/sidecar-memory?cluster=demo&namespace=istio-demo&extraHost=http://x',
+      400,
+    ],
+    ['neither entity nor namespace', '/api/istio/sidecar-memory', 400],
+  ])(
+    'answers %s with %s, without calling the cluster',
+    async (_case, path, status) => {
+      const before = demo.requestCount();
+      const res = await get(path);
+      expect(res.status).toBe(status);
+      expect(demo.requestCount()).toBe(before);
+    },
+  );
+});
+
+describe('sidecar-memory without Prometheus', () => {
+  it('uses metrics.k8s.io and the catalog, and says so', async () => {
+    const noProm = await startIstioBackend([{ name: 'demo', demo }]);
+    const res = await request(noProm)
+      .get('/api/istio/sidecar-memory?entityRef=component:default/reviews')
+      .set('Authorization', mockCredentials.user.header());
+    const item = (res.body as IstioSidecarMemoryResponse).items[0];
+    expect(
+      item.proxies.every(
+        p => p.memoryNowBytes! > 0 && p.memoryPeakBytes === undefined,
+      ),
+    ).toBe(true);
+    expect(item.warnings.map(w => w.code)).toContain('prometheus-unavailable');
+    const hosts = item.recommendation!.egress;
+    // ratings shares the namespace: `./*` carries the catalog dependency as a reason.
+    const catalogReasons = hosts
+      .flatMap(h => h.reasons)
+      .filter(r => r.kind === 'catalog-dependency');
+    expect(catalogReasons.map(r => r.detail).join('\n')).toMatch(/ratings/);
+    expect(item.estimate?.method).toBe('default-per-cluster');
+  });
+});

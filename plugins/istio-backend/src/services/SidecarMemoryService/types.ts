@@ -1,0 +1,12 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
+
+/** What an entity's (or a namespace's) Envoy sidecars cost, and the Sidecar that would cut it. */
+export interface SidecarMemoryService {
+  getSidecarMemory(
+    request:
+      | { entityRef: string; extraHosts?: string[] }
+      | { cluster: string; namespace: string; extraHosts?: string[] },
+    options: { credentials: BackstageCredentials },
+  ): Promise<IstioSidecarMemoryResponse>;
+}
