@@ -70,6 +70,8 @@ const cluster = startService(
     'packages/demo-cluster/src/cli.ts',
     '--scenario',
     process.env.DEMO_SCENARIO ?? 'default',
+    // The scale generator, e.g. DEMO_SCALE=200x10x5 (benchmarks).
+    ...(process.env.DEMO_SCALE ? ['--scale', process.env.DEMO_SCALE] : []),
     '--port',
     '6443',
     '--metrics-port',

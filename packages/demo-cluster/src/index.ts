@@ -21,3 +21,4 @@ export {
 } from './testing/prometheus';
 export type { RunningPrometheus } from './testing/prometheus';
 export { kubeconfigFor } from './kubeconfig';
+export { RESOURCE_TYPES } from './store/resources';

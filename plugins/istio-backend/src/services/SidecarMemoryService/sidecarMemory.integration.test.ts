@@ -3,6 +3,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   loadScenario,
+  RESOURCE_TYPES,
   startDemoCluster,
   startPrometheus,
   queryPrometheus,
@@ -235,5 +236,106 @@ describe('sidecar-memory without Prometheus', () => {
       .filter(r => r.kind === 'catalog-dependency');
     expect(catalogReasons.map(r => r.detail).join('\n')).toMatch(/ratings/);
     expect(item.estimate?.method).toBe('default-per-cluster');
+  });
+});
+
+describe('sidecar-memory on the problem scenarios', () => {
+  let other: DemoCluster;
+  let otherProm: RunningPrometheus;
+  let otherServer: Awaited<ReturnType<typeof startIstioBackend>>;
+  const ask = (path: string) =>
+    request(otherServer)
+      .get(path)
+      .set('Authorization', mockCredentials.user.header());
+
+  beforeAll(async () => {
+    // service-entry: productpage calls an external API through a ServiceEntry.
+    other = await startDemoCluster({
+      scenario: {
+        ...loadScenario('service-entry'),
+        memoryConvergenceSeconds: 0,
+      },
+      port: 0,
+      metricsPort: 0,
+    });
+    otherProm = await startPrometheus({ scrapeTargets: [other.metricsUrl] });
+    await waitForSeries(
+      otherProm.url,
+      'increase(istio_requests_total{reporter="source",destination_service="api.payments.example.com"}[1m]) > 0',
+      60_000,
+    );
+    otherServer = await startIstioBackend([
+      { name: 'demo', demo: other, prometheusUrl: otherProm.url },
+    ]);
+  });
+  afterAll(async () => {
+    await otherProm?.stop();
+    await other?.stop();
+  });
+
+  it('keeps the ServiceEntry host productpage uses', async () => {
+    const res = await ask(
+      '/api/istio/sidecar-memory?entityRef=component:default/productpage',
+    );
+    const egress = (res.body as IstioSidecarMemoryResponse).items[0]
+      .recommendation!.egress;
+    const reasons = egress
+      .flatMap(h => h.reasons.map(r => `${h.host} ${r.kind} ${r.detail}`))
+      .join('\n');
+    expect(reasons).toMatch(/service-entry .*api\.payments\.example\.com/);
+  });
+
+  it('warns, and recommends nothing new, where a Sidecar is already in force', async () => {
+    const scoped = (
+      await ask('/api/istio/sidecar-memory?cluster=demo&namespace=istio-demo')
+    ).body as IstioSidecarMemoryResponse;
+    expect(scoped.items[0].sidecarsInForce).toEqual([]);
+    const withExisting = await startDemoCluster({
+      scenario: { ...loadScenario('default'), memoryConvergenceSeconds: 0 },
+      port: 0,
+      metricsPort: 0,
+    });
+    try {
+      const server2 = await startIstioBackend([
+        { name: 'demo', demo: withExisting },
+      ]);
+      const scopedNamespace = withExisting.store
+        .list(RESOURCE_TYPES.find(t => t.plural === 'sidecars')!)
+        .map(s => s.metadata.namespace)[0]!;
+      const res = await request(server2)
+        .get(
+          `/api/istio/sidecar-memory?cluster=demo&namespace=${scopedNamespace}`,
+        )
+        .set('Authorization', mockCredentials.user.header());
+      const item = (res.body as IstioSidecarMemoryResponse).items[0];
+      expect(item.sidecarsInForce.map(s => s.name)).toContain('default');
+      expect(item.warnings.map(w => w.code)).toContain('existing-sidecar');
+    } finally {
+      await withExisting.stop();
+    }
+  });
+});
+
+describe('sidecar-memory for an ambient namespace', () => {
+  it('recommends no Sidecar and says why', async () => {
+    const ambient = await startDemoCluster({
+      scenario: loadScenario('ambient'),
+      port: 0,
+      metricsPort: 0,
+    });
+    try {
+      const server3 = await startIstioBackend([
+        { name: 'demo', demo: ambient },
+      ]);
+      const res = await request(server3)
+        .get('/api/istio/sidecar-memory?cluster=demo&namespace=ambient-demo')
+        .set('Authorization', mockCredentials.user.header());
+      const item = (res.body as IstioSidecarMemoryResponse).items[0];
+      expect(item.recommendation).toBeUndefined();
+      expect(item.warnings.map(w => w.code)).toContain('ambient-namespace');
+      expect(item.proxies.every(p => p.proxyKind === 'ambient')).toBe(true);
+    } finally {
+      await ambient.stop();
+    }
   });
 });
