@@ -10,6 +10,20 @@ export interface Config {
      * milliseconds. Default 5000.
      */
     requestTimeoutMs?: number;
+    /** Applying recommended Sidecars (`POST /api/istio/sidecars`). */
+    apply?: {
+      /**
+       * Send the Backstage user as `Impersonate-User`, so the cluster's RBAC decides
+       * whether they may write Sidecars (the configured token must be allowed to
+       * impersonate). Default false.
+       */
+      impersonateUser?: boolean;
+      /**
+       * Seconds after an apply before the proxies' memory counts as "after" for the
+       * measured saving. Default 60.
+       */
+      settleSeconds?: number;
+    };
     clusters?: Array<{
       /** Name of a cluster configured in `kubernetes.clusterLocatorMethods`. */
       name: string;

@@ -12,6 +12,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
 import { createMeshConfigService } from './services/MeshConfigService';
 import { createSidecarMemoryService } from './services/SidecarMemoryService';
+import { createSidecarApplyService } from './services/SidecarApplyService';
 
 /**
  * The Istio backend plugin, mounted at `/api/istio`.
@@ -32,6 +33,7 @@ export const istioPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         database: coreServices.database,
+        auditor: coreServices.auditor,
       },
       async init({
         logger,
@@ -43,6 +45,7 @@ export const istioPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         database,
+        auditor,
       }) {
         const clusters = readClusterConfigs(config);
         logger.info('Istio plugin configured', {
@@ -59,19 +62,32 @@ export const istioPlugin = createBackendPlugin({
           cache,
           logger,
         });
+        const applied = await AppliedSidecarStore.create(database);
+        const sidecarMemory = createSidecarMemoryService({
+          clusters: access,
+          catalog,
+          meshConfig,
+          applied,
+          logger,
+          settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
+        });
+        const sidecarApply = createSidecarApplyService({
+          clusters: access,
+          sidecarMemory,
+          applied,
+          auditor,
+          logger,
+          impersonate:
+            config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
             clusters,
             meshConfig,
-            sidecarMemory: createSidecarMemoryService({
-              clusters: access,
-              catalog,
-              meshConfig,
-              applied: await AppliedSidecarStore.create(database),
-              logger,
-            }),
+            sidecarMemory,
+            sidecarApply,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

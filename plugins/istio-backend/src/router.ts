@@ -6,6 +6,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   istioMeshReadPermission,
+  istioSidecarApplyPermission,
   type IstioClustersResponse,
 } from '@istio-backstage/plugin-istio-common';
 import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
@@ -14,7 +15,9 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
+import type { SidecarApplyService } from './services/SidecarApplyService';
 import type { SidecarMemoryService } from './services/SidecarMemoryService';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 
 /** What the router needs; it holds no logic of its own beyond HTTP. */
 export interface RouterOptions {
@@ -23,6 +26,7 @@ export interface RouterOptions {
   clusters: IstioClusterConfig[];
   meshConfig: MeshConfigService;
   sidecarMemory: SidecarMemoryService;
+  sidecarApply: SidecarApplyService;
 }
 
 /** A configured cluster name: never a URL, never a path. */
@@ -43,6 +47,18 @@ const egressHost = z
     /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|\*|\.|~)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/,
     'not a namespace/host',
   );
+
+const sidecarApplyBody = z
+  .object({
+    entityRef: z.string().min(3).max(300),
+    cluster: clusterName,
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'not a namespace name'),
+    dryRun: z.boolean().default(true),
+    extraHosts: z.array(egressHost).max(20).optional(),
+  })
+  .strict();
 
 const sidecarMemoryQuery = z.union([
   z
@@ -75,8 +91,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, clusters, meshConfig, sidecarMemory } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    clusters,
+    meshConfig,
+    sidecarMemory,
+    sidecarApply,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -123,6 +145,33 @@ export async function createRouter(
         ? { entityRef: query.entityRef, extraHosts }
         : { cluster: query.cluster, namespace: query.namespace, extraHosts };
     res.json(await sidecarMemory.getSidecarMemory(request, { credentials }));
+  });
+
+  router.post('/sidecars', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parse(sidecarApplyBody, req.body);
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(body.entityRef));
+    } catch (error) {
+      throw new InputError(`Malformed entityRef: ${(error as Error).message}`);
+    }
+    // Ownership (through the policy's catalog condition) is checked before any cluster call.
+    const [decision] = await permissions.authorize(
+      [{ permission: istioSidecarApplyPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to apply Sidecars for ${entityRef}`,
+      );
+    }
+    res.json(
+      await sidecarApply.apply(
+        { ...body, entityRef, dryRun: body.dryRun ?? true },
+        { credentials },
+      ),
+    );
   });
 
   return router;

@@ -21,6 +21,7 @@ export async function startIstioBackend(
   clusters: TestCluster[],
   extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
   entities: Entity[] = bookinfoEntities,
+  istioConfig: Record<string, unknown> = {},
 ) {
   const config = {
     kubernetes: {
@@ -39,6 +40,7 @@ export async function startIstioBackend(
       ],
     },
     istio: {
+      ...istioConfig,
       requestTimeoutMs: 2000,
       clusters: clusters
         .filter(c => c.prometheusUrl)

@@ -1,0 +1,256 @@
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  statusOf,
+  type ClusterAccess,
+} from '@istio-backstage/plugin-istio-node';
+import yaml from 'yaml';
+import type { AppliedSidecarStore } from '../AppliedSidecarStore';
+import type { SidecarMemoryService } from '../SidecarMemoryService';
+import type { SidecarApplyService, SidecarChange } from './types';
+
+/** The field manager our writes own fields as (conflicts name it). */
+export const FIELD_MANAGER = 'backstage-istio';
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+type SidecarObject = KubernetesObject & {
+  spec?: { egress?: Array<{ hosts?: string[] }> };
+};
+
+const hostsOf = (o: SidecarObject | undefined) =>
+  (o?.spec?.egress ?? []).flatMap(e => e.hosts ?? []);
+
+/** The `message` of a Kubernetes Status body, trimmed: never the rest of the upstream answer. */
+function statusMessage(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  let message: unknown;
+  if (typeof body === 'string') {
+    try {
+      message = JSON.parse(body).message;
+    } catch {
+      message = undefined;
+    }
+  } else if (body && typeof body === 'object') {
+    message = (body as { message?: unknown }).message;
+  }
+  return typeof message === 'string'
+    ? message.slice(0, 500)
+    : 'the API server refused the request';
+}
+
+/** Maps a cluster's refusal to our error, so an upstream 401 never becomes our 401. */
+function toApplyError(error: unknown): Error {
+  const status = statusOf(error);
+  if (status === 409) return new ConflictError(statusMessage(error));
+  if (status === 400 || status === 422)
+    return new InputError(
+      `The cluster rejected the Sidecar: ${statusMessage(error)}`,
+    );
+  if (status === 403)
+    return new NotAllowedError(
+      `The cluster refused the write: ${statusMessage(error)}`,
+    );
+  if (status === 401)
+    return new ServiceUnavailableError(
+      'The cluster rejected the configured credentials',
+    );
+  return new ServiceUnavailableError('The cluster could not apply the Sidecar');
+}
+
+/**
+ * Applies the recommended Sidecar for an entity: built server-side from the current
+ * recommendation (never client YAML), only Sidecars in the target namespace, server-side
+ * apply with `dryRun=All` first and then for real with our field manager and
+ * `force=false`; every write audited; memory before recorded for the measured saving.
+ */
+export function createSidecarApplyService(options: {
+  clusters: ClusterAccess;
+  sidecarMemory: SidecarMemoryService;
+  applied: AppliedSidecarStore;
+  auditor: AuditorService;
+  logger: LoggerService;
+  impersonate: boolean;
+}): SidecarApplyService {
+  const { clusters, sidecarMemory, applied, auditor, impersonate } = options;
+
+  return {
+    async apply(request, { credentials }) {
+      const user = credentials.principal.userEntityRef;
+      const client = clusters.get(request.cluster);
+      const memory = await sidecarMemory.getSidecarMemory(
+        { entityRef: request.entityRef, extraHosts: request.extraHosts },
+        { credentials },
+      );
+      const item = memory.items.find(
+        i =>
+          i.cluster === client.cluster.name &&
+          i.namespace === request.namespace,
+      );
+      if (!item)
+        throw new NotFoundError(
+          `${request.entityRef} has no workloads in ${request.cluster}/${request.namespace}`,
+        );
+      if (!item.recommendation) {
+        throw new ConflictError(
+          `No Sidecar is recommended here: ${
+            item.warnings.map(w => w.message).join(' ') || 'no data'
+          }`,
+        );
+      }
+
+      const objects = yaml
+        .parseAllDocuments(item.recommendation.yaml)
+        .map(d => d.toJS({ maxAliasCount: 0 }) as SidecarObject);
+      for (const object of objects) {
+        // Defence in depth: only Sidecars, only in the requested namespace.
+        if (
+          object.kind !== 'Sidecar' ||
+          !object.apiVersion?.startsWith('networking.istio.io/') ||
+          object.metadata?.namespace !== request.namespace ||
+          !DNS_1123_LABEL.test(object.metadata?.name ?? '')
+        ) {
+          throw new InputError(
+            'The recommendation produced an object that may not be applied',
+          );
+        }
+      }
+
+      const event = await auditor.createEvent({
+        eventId: 'sidecar-apply',
+        severityLevel: request.dryRun ? 'low' : 'medium',
+        meta: {
+          user,
+          cluster: client.cluster.name,
+          namespace: request.namespace,
+          objects: objects.map(o => o.metadata?.name ?? ''),
+          dryRun: request.dryRun,
+        },
+      });
+      try {
+        const impersonateUser = impersonate ? user : undefined;
+        const existing = await Promise.all(
+          objects.map(o =>
+            client
+              .read(apis =>
+                apis.objects.read({
+                  apiVersion: o.apiVersion,
+                  kind: o.kind,
+                  metadata: {
+                    name: o.metadata!.name!,
+                    namespace: request.namespace,
+                  },
+                }),
+              )
+              .then(x => x as SidecarObject)
+              .catch(error => {
+                if (statusOf(error) === 404) return undefined;
+                throw error;
+              }),
+          ),
+        );
+        const patch = (dryRun: boolean) =>
+          Promise.all(
+            objects.map(o =>
+              client.write(
+                apis =>
+                  apis.objects.patch(
+                    o,
+                    undefined,
+                    dryRun ? 'All' : undefined,
+                    FIELD_MANAGER,
+                    false,
+                    PatchStrategy.ServerSideApply,
+                  ),
+                impersonateUser,
+              ),
+            ),
+          );
+        // Always a dry run first: admission webhooks and conflicts surface before any change.
+        let results = await patch(true);
+        if (!request.dryRun) results = await patch(false);
+
+        const changes: SidecarChange[] = objects.map((o, i) => {
+          const before = existing[i];
+          const after = hostsOf(o);
+          let action: SidecarChange['action'] = 'created';
+          if (before)
+            action =
+              JSON.stringify(hostsOf(before)) === JSON.stringify(after)
+                ? 'unchanged'
+                : 'configured';
+          return {
+            name: o.metadata!.name!,
+            namespace: request.namespace,
+            action,
+            ...(before ? { hostsBefore: hostsOf(before) } : {}),
+            hostsAfter: after,
+          };
+        });
+
+        // Only a real change starts a new before/after measurement.
+        if (!request.dryRun && changes.some(c => c.action !== 'unchanged')) {
+          const sidecars = item.proxies.filter(
+            p =>
+              p.memoryNowBytes !== undefined &&
+              (p.proxyKind === 'sidecar' || p.proxyKind === 'native-sidecar'),
+          );
+          if (sidecars.length > 0) {
+            await applied.record({
+              cluster: client.cluster.name,
+              namespace: request.namespace,
+              entityRef: memory.entityRef,
+              appliedBy: user,
+              appliedAt: new Date(),
+              beforeBytes:
+                sidecars.reduce((n, p) => n + p.memoryNowBytes!, 0) /
+                sidecars.length,
+              pods: sidecars.length,
+              sidecarNames: objects.map(o => o.metadata!.name!),
+            });
+          }
+        }
+        await event.success({
+          meta: { changes: changes.map(c => `${c.name}:${c.action}`) },
+        });
+        return {
+          cluster: client.cluster.name,
+          namespace: request.namespace,
+          dryRun: request.dryRun,
+          changes,
+          yaml: results
+            .map(r =>
+              yaml.stringify({
+                ...r,
+                metadata: { ...r.metadata, managedFields: undefined },
+              }),
+            )
+            .join('---\n'),
+        };
+      } catch (error) {
+        const mapped =
+          error instanceof Error &&
+          [
+            'ConflictError',
+            'InputError',
+            'NotAllowedError',
+            'NotFoundError',
+          ].includes(error.name)
+            ? error
+            : toApplyError(error);
+        await event.fail({ error: mapped });
+        throw mapped;
+      }
+    },
+  };
+}
