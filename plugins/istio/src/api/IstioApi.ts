@@ -1,5 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { IstioClustersResponse } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioClustersResponse,
+  IstioMeshConfigResponse,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
 
 /**
  * Client for the Istio backend plugin (`/api/istio`).
@@ -9,6 +13,14 @@ import type { IstioClustersResponse } from '@istio-backstage/plugin-istio-common
 export interface IstioApi {
   /** The configured clusters and their tool links. */
   getClusters(): Promise<IstioClustersResponse>;
+  /** The installed mesh of one cluster, or of all. */
+  getMeshConfig(request?: {
+    cluster?: string;
+  }): Promise<IstioMeshConfigResponse>;
+  /** An entity's sidecars, their memory and the recommended Sidecar. */
+  getSidecarMemory(request: {
+    entityRef: string;
+  }): Promise<IstioSidecarMemoryResponse>;
 }
 
 /**

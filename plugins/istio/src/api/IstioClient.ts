@@ -1,6 +1,10 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { IstioClustersResponse } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioClustersResponse,
+  IstioMeshConfigResponse,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
 import type { IstioApi } from './IstioApi';
 
 /**
@@ -20,6 +24,25 @@ export class IstioClient implements IstioApi {
 
   async getClusters(): Promise<IstioClustersResponse> {
     return this.get<IstioClustersResponse>('/clusters');
+  }
+
+  async getMeshConfig(
+    request: { cluster?: string } = {},
+  ): Promise<IstioMeshConfigResponse> {
+    const query = request.cluster
+      ? `?${new URLSearchParams({ cluster: request.cluster })}`
+      : '';
+    return this.get<IstioMeshConfigResponse>(`/mesh-config${query}`);
+  }
+
+  async getSidecarMemory(request: {
+    entityRef: string;
+  }): Promise<IstioSidecarMemoryResponse> {
+    return this.get<IstioSidecarMemoryResponse>(
+      `/sidecar-memory?${new URLSearchParams({
+        entityRef: request.entityRef,
+      })}`,
+    );
   }
 
   private async get<T>(path: string): Promise<T> {

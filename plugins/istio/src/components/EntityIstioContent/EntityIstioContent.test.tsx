@@ -1,22 +1,168 @@
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import type {
+  IstioMeshConfig,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
 import { screen } from '@testing-library/react';
 import { istioApiRef, type IstioApi } from '../../api';
 import { EntityIstioContent } from './EntityIstioContent';
+
+const MI = 1024 * 1024;
 
 function entityWith(annotations: Record<string, string>): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'productpage', annotations },
+    metadata: { name: 'productpage', namespace: 'default', annotations },
     spec: { type: 'service', owner: 'bookinfo-team', lifecycle: 'production' },
   };
 }
+const productpage = entityWith({
+  'backstage.io/kubernetes-id': 'productpage',
+  'backstage.io/kubernetes-namespace': 'istio-demo',
+});
 
-function renderFor(entity: Entity, api: Partial<IstioApi>) {
+const memory: IstioSidecarMemoryResponse = {
+  entityRef: 'component:default/productpage',
+  items: [
+    {
+      cluster: 'demo',
+      namespace: 'istio-demo',
+      windowDays: 7,
+      proxies: [
+        {
+          cluster: 'demo',
+          namespace: 'istio-demo',
+          pod: 'productpage-v1-abc',
+          workload: 'productpage',
+          proxyKind: 'native-sidecar',
+          proxyVersion: '1.28.1',
+          memoryNowBytes: 223 * MI,
+          memoryPeakBytes: 230 * MI,
+          envoyAllocatedBytes: 138 * MI,
+          envoyActiveClusters: 1582,
+        },
+      ],
+      sidecarsInForce: [],
+      recommendation: {
+        cluster: 'demo',
+        namespace: 'istio-demo',
+        scope: 'workload',
+        yaml: 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: productpage\n',
+        objects: [
+          {
+            name: 'productpage',
+            workloadSelector: { app: 'productpage' },
+            hosts: ['./*', 'istio-system/*'],
+          },
+        ],
+        egress: [
+          {
+            host: './*',
+            reasons: [
+              {
+                kind: 'observed-traffic',
+                detail:
+                  'productpage-v1 → details.istio-demo (600 requests in 7d)',
+              },
+            ],
+          },
+          {
+            host: 'istio-system/*',
+            reasons: [
+              { kind: 'control-plane', detail: 'istiod runs in istio-system' },
+            ],
+          },
+        ],
+        servicesVisibleBefore: 1311,
+        servicesVisibleAfter: 7,
+        clustersBefore: 1582,
+        clustersAfter: 20,
+      },
+      estimate: {
+        perPodBytes: 180 * MI,
+        totalBytes: 180 * MI,
+        method: 'fitted',
+        bytesPerCluster: 118 * 1024,
+        confidence: 'high',
+        explanation: 'Fitted on 1,306 proxies.',
+      },
+      warnings: [],
+      errors: [],
+    },
+  ],
+  errors: [],
+};
+
+const mesh = {
+  cluster: 'demo',
+  title: 'Demo mesh',
+  kubernetesVersion: 'v1.33.2',
+  controlPlanes: [
+    {
+      revision: 'default',
+      namespace: 'istio-system',
+      version: '1.28.1',
+      installMethod: 'helm',
+      support: {
+        verdict: 'unsupported',
+        reasons: ['Istio 1.28 reached end of life on 2026-07-01'],
+      },
+    },
+  ],
+  tracing: {
+    enabled: 'yes',
+    samplingPercent: 1,
+    configuredIn: 'meshConfig.defaultConfig.tracing',
+    provider: 'zipkin',
+    collector: {
+      host: 'jaeger-collector.observability',
+      port: 9411,
+      exists: 'yes',
+    },
+  },
+  diagnostics: [
+    {
+      code: 'IBS-TRACING-SAMPLING-FRACTION',
+      severity: 'info',
+      title: 'Sampling written as a fraction',
+      message: 'ConfigMap istio-system/istio sets sampling to 1.',
+      fix: { text: 'Write 100 to trace everything.' },
+    },
+    {
+      code: 'IBS-NAMESPACE-NOT-SCOPED',
+      severity: 'info',
+      title: 'Namespace without Sidecar scoping',
+      message: 'Namespace team-001 has no Sidecar.',
+      object: { kind: 'Namespace', name: 'team-001' },
+      fix: { text: 'Add one.' },
+    },
+  ],
+} as unknown as IstioMeshConfig;
+
+function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
+  return {
+    getClusters: async () => ({
+      items: [
+        {
+          name: 'demo',
+          title: 'Demo mesh',
+          links: { jaegerUrl: 'https://jaeger.example.com' },
+          prometheusConfigured: true,
+        },
+      ],
+    }),
+    getSidecarMemory: async () => memory,
+    getMeshConfig: async () => ({ items: [mesh], errors: [] }),
+    ...overrides,
+  };
+}
+
+function renderFor(entity: Entity, istioApi: Partial<IstioApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[istioApiRef, api]]}>
+    <TestApiProvider apis={[[istioApiRef, istioApi]]}>
       <EntityProvider entity={entity}>
         <EntityIstioContent />
       </EntityProvider>
@@ -25,59 +171,145 @@ function renderFor(entity: Entity, api: Partial<IstioApi>) {
 }
 
 describe('EntityIstioContent', () => {
-  it('asks for the Kubernetes annotations when the entity has none', async () => {
-    const getClusters = jest.fn();
-    await renderFor(entityWith({}), { getClusters });
+  it('asks for the Kubernetes annotations when the entity has none, without calling the backend', async () => {
+    const getSidecarMemory = jest.fn();
+    await renderFor(entityWith({}), api({ getSidecarMemory }));
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(
-      screen.getAllByText(/backstage.io\/kubernetes-id/).length,
-    ).toBeGreaterThan(0);
-    expect(getClusters).not.toHaveBeenCalled();
+    expect(getSidecarMemory).not.toHaveBeenCalled();
   });
 
-  it('shows how the workloads are found and the configured clusters', async () => {
+  it('shows mesh status, tracing with the Jaeger link, memory and the recommendation', async () => {
+    await renderFor(productpage, api());
+    expect(await screen.findByText('Mesh status')).toBeInTheDocument();
+    expect(screen.getByText('sidecar (native)')).toBeInTheDocument();
+    expect(
+      screen.getByText(/unsupported — Istio 1.28 reached end of life/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 % of requests')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /jaeger-collector.observability:9411 \(service and port exist\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByRole('link', { name: /traces/i })[0]).toHaveAttribute(
+      'href',
+      'https://jaeger.example.com/search?service=productpage.istio-demo&lookback=1h&limit=20',
+    );
+    expect(screen.getAllByText('223 MiB').length).toBeGreaterThan(0);
+    expect(screen.getByText(/1311 now → 7 after/)).toBeInTheDocument();
+    expect(screen.getByText(/180 MiB per pod/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/productpage-v1 → details.istio-demo/),
+    ).toBeInTheDocument();
+    // Diagnostics: the mesh-wide tracing one, not another namespace's.
+    expect(
+      screen.getByText(/IBS-TRACING-SAMPLING-FRACTION/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/IBS-NAMESPACE-NOT-SCOPED/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('hides the traces link, with a hint, when no Jaeger URL is configured', async () => {
     await renderFor(
-      entityWith({
-        'backstage.io/kubernetes-id': 'productpage',
-        'backstage.io/kubernetes-namespace': 'istio-demo',
-      }),
-      {
+      productpage,
+      api({
         getClusters: async () => ({
-          items: [
+          items: [{ name: 'demo', links: {}, prometheusConfigured: false }],
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(/No Jaeger URL is configured/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /traces/i }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says memory is unknown rather than inventing it', async () => {
+    const unknown: IstioSidecarMemoryResponse = {
+      ...memory,
+      items: [
+        {
+          ...memory.items[0],
+          proxies: [
             {
-              name: 'demo',
-              title: 'Demo mesh',
-              links: {},
-              prometheusConfigured: true,
+              ...memory.items[0].proxies[0],
+              memoryNowBytes: undefined,
+              memoryPeakBytes: undefined,
+              envoyAllocatedBytes: undefined,
+              envoyActiveClusters: undefined,
+            },
+          ],
+          warnings: [
+            {
+              code: 'metrics-unavailable',
+              message:
+                'metrics.k8s.io could not be read: current memory is unknown.',
+            },
+          ],
+        },
+      ],
+    };
+    await renderFor(
+      productpage,
+      api({ getSidecarMemory: async () => unknown }),
+    );
+    expect(
+      await screen.findByText(/Current memory is unknown/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('unknown').length).toBeGreaterThan(2);
+  });
+
+  it('shows a failed cluster next to the ones that answered', async () => {
+    await renderFor(
+      productpage,
+      api({
+        getSidecarMemory: async () => ({
+          ...memory,
+          errors: [
+            {
+              cluster: 'eu',
+              source: 'kubernetes',
+              errorType: 'Timeout',
+              message: 'the cluster did not answer before the deadline',
             },
           ],
         }),
-      },
+      }),
     );
     expect(
-      await screen.findByText('backstage.io/kubernetes-id=productpage'),
+      await screen.findByText(/Cluster eu could not be read/),
     ).toBeInTheDocument();
-    expect(screen.getByText('istio-demo')).toBeInTheDocument();
-    expect(screen.getByText('Demo mesh')).toBeInTheDocument();
+    expect(screen.getByText('Mesh status')).toBeInTheDocument();
   });
 
-  it('says so when no cluster is configured instead of inventing one', async () => {
+  it('says when no pods were found instead of showing empty cards', async () => {
     await renderFor(
-      entityWith({ 'backstage.io/kubernetes-label-selector': 'app=ratings' }),
-      {
-        getClusters: async () => ({ items: [] }),
-      },
+      productpage,
+      api({
+        getSidecarMemory: async () => ({
+          entityRef: 'component:default/productpage',
+          items: [],
+          errors: [],
+        }),
+      }),
     );
-    expect(await screen.findByText('app=ratings')).toBeInTheDocument();
-    expect(screen.getByText(/none configured/)).toBeInTheDocument();
+    expect(
+      await screen.findByText('no pods found in any configured cluster'),
+    ).toBeInTheDocument();
   });
 
-  it('shows the backend error when the clusters cannot be read', async () => {
-    await renderFor(entityWith({ 'backstage.io/kubernetes-id': 'details' }), {
-      getClusters: async () => {
-        throw new Error('backend unavailable');
-      },
-    });
+  it('shows the backend error when the data cannot be read', async () => {
+    await renderFor(
+      productpage,
+      api({
+        getSidecarMemory: async () => {
+          throw new Error('backend unavailable');
+        },
+      }),
+    );
     expect(
       (await screen.findAllByText(/backend unavailable/)).length,
     ).toBeGreaterThan(0);

@@ -4,19 +4,30 @@ import {
   Progress,
   ResponseErrorPanel,
   StructuredMetadataTable,
+  WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATIONS,
   isIstioAvailable,
+  type IstioDiagnostic,
+  type IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
 import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import { istioApiRef } from '../../api';
+import { DiagnosticsCard } from '../DiagnosticsCard';
+import { MeshStatusCard } from '../MeshStatusCard';
+import { SidecarScopingCard } from '../SidecarScopingCard';
+import { TracingCard } from '../TracingCard';
 
 const README_URL =
   'https://backstage.io/docs/features/kubernetes/configuration#surfacing-your-kubernetes-components-as-part-of-an-entity';
+
+/** Mesh-wide problems that affect every workload, shown on each entity. */
+const MESH_WIDE = /^IBS-(TRACING|VERSION|CNI|IMAGE|PROXY)-/;
 
 /**
  * The "Service Mesh" entity tab.
@@ -36,44 +47,113 @@ export function EntityIstioContent() {
       />
     );
   }
-  return <WorkloadSelection />;
+  return <ServiceMesh />;
 }
 
-/** How the entity's workloads are found, and which clusters are searched. */
-function WorkloadSelection() {
+function ServiceMesh() {
   const { entity } = useEntity();
   const istioApi = useApi(istioApiRef);
-  const clusters = useAsync(() => istioApi.getClusters(), [istioApi]);
+  const entityRef = stringifyEntityRef(entity);
+  const state = useAsync(async () => {
+    const [clusters, memory] = await Promise.all([
+      istioApi.getClusters(),
+      istioApi.getSidecarMemory({ entityRef }),
+    ]);
+    const names = [...new Set(memory.items.map(i => i.cluster))];
+    const meshes = await Promise.all(
+      names.map(cluster => istioApi.getMeshConfig({ cluster })),
+    );
+    const meshByCluster: Record<string, IstioMeshConfig | undefined> = {};
+    for (const response of meshes)
+      for (const mesh of response.items) meshByCluster[mesh.cluster] = mesh;
+    return { clusters, memory, meshByCluster };
+  }, [istioApi, entityRef]);
+
+  if (state.loading) return <Progress />;
+  if (state.error) return <ResponseErrorPanel error={state.error} />;
+  const { clusters, memory, meshByCluster } = state.value!;
   const annotations = entity.metadata.annotations ?? {};
-  const pinnedCluster = annotations[ANNOTATIONS.kubernetesCluster];
 
-  if (clusters.loading) return <Progress />;
-  if (clusters.error) return <ResponseErrorPanel error={clusters.error} />;
+  if (memory.items.length === 0) {
+    return (
+      <Grid container spacing={3}>
+        {memory.errors.map(e => (
+          <Grid item xs={12} key={e.cluster}>
+            <WarningPanel
+              severity="error"
+              title={`Cluster ${e.cluster} could not be read`}
+              message={`${e.errorType}: ${e.message}`}
+            />
+          </Grid>
+        ))}
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Workloads in the mesh">
+            <StructuredMetadataTable
+              metadata={{
+                'Pod selector':
+                  annotations[ANNOTATIONS.kubernetesLabelSelector] ??
+                  `${ANNOTATIONS.kubernetesId}=${
+                    annotations[ANNOTATIONS.kubernetesId]
+                  }`,
+                Namespace:
+                  annotations[ANNOTATIONS.kubernetesNamespace] ??
+                  'any namespace',
+                Result: memory.errors.length
+                  ? 'unknown (see the errors above)'
+                  : 'no pods found in any configured cluster',
+              }}
+            />
+          </InfoCard>
+        </Grid>
+      </Grid>
+    );
+  }
 
-  const clusterNames = (clusters.value?.items ?? [])
-    .filter(c => !pinnedCluster || c.name === pinnedCluster)
-    .map(c => c.title ?? c.name);
-
-  const metadata: Record<string, string> = {
-    'Pod selector': annotations[ANNOTATIONS.kubernetesLabelSelector]
-      ? annotations[ANNOTATIONS.kubernetesLabelSelector]
-      : `${ANNOTATIONS.kubernetesId}=${annotations[ANNOTATIONS.kubernetesId]}`,
-    Namespace: annotations[ANNOTATIONS.kubernetesNamespace] ?? 'any namespace',
-    Clusters:
-      clusterNames.length > 0
-        ? clusterNames.join(', ')
-        : 'none configured (see kubernetes.clusterLocatorMethods)',
-  };
+  const namespaces = new Set(memory.items.map(i => i.namespace));
+  const diagnostics: IstioDiagnostic[] = Object.values(meshByCluster)
+    .flatMap(m => m?.diagnostics ?? [])
+    .filter(
+      d =>
+        (d.object?.namespace && namespaces.has(d.object.namespace)) ||
+        MESH_WIDE.test(d.code),
+    );
+  const first = memory.items[0];
+  const app =
+    first.proxies.find(p => p.workload)?.workload ?? entity.metadata.name;
+  const service =
+    annotations[ANNOTATIONS.jaegerService] ?? `${app}.${first.namespace}`;
+  const jaegerUrl = clusters.items.find(c => c.name === first.cluster)?.links
+    .jaegerUrl;
 
   return (
     <Grid container spacing={3}>
+      {memory.errors.map(e => (
+        <Grid item xs={12} key={e.cluster}>
+          <WarningPanel
+            severity="error"
+            title={`Cluster ${e.cluster} could not be read`}
+            message={`${e.errorType}: ${e.message}. The other clusters are shown.`}
+          />
+        </Grid>
+      ))}
       <Grid item xs={12} md={6}>
-        <InfoCard
-          title="Workloads in the mesh"
-          subheader="How this entity's pods are found"
-        >
-          <StructuredMetadataTable metadata={metadata} />
-        </InfoCard>
+        <MeshStatusCard memory={memory} meshByCluster={meshByCluster} />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <TracingCard
+          mesh={meshByCluster[first.cluster]}
+          jaegerUrl={jaegerUrl}
+          service={service}
+          diagnostics={diagnostics}
+        />
+      </Grid>
+      {memory.items.map(item => (
+        <Grid item xs={12} key={`${item.cluster}/${item.namespace}`}>
+          <SidecarScopingCard item={item} />
+        </Grid>
+      ))}
+      <Grid item xs={12}>
+        <DiagnosticsCard diagnostics={diagnostics} />
       </Grid>
     </Grid>
   );

@@ -1,0 +1,1 @@
+export { MeshStatusCard } from './MeshStatusCard';

@@ -1,0 +1,1 @@
+export { SidecarScopingCard } from './SidecarScopingCard';
