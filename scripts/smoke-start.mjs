@@ -5,7 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
-import { startService, stopService, waitForHttp } from './lib/processes.mjs';
+import {
+  runStep,
+  startService,
+  stopService,
+  waitForHttp,
+} from './lib/processes.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
 const START_DEADLINE_MS = 180_000;
@@ -94,6 +99,17 @@ try {
     anonymous.status === 401,
     `GET /api/istio/clusters without a token answered ${anonymous.status}`,
   );
+  // End to end in Debian's Chromium while the demo runs.
+  if (failures.length === 0) {
+    const e2e = await runStep(toolchain.node, ['e2e/serviceMesh.e2e.mjs'], {
+      cwd: repoRoot,
+      env: toolchain.env,
+    });
+    check(
+      e2e === 0,
+      'the end-to-end test failed (screenshots in e2e-test-report/)',
+    );
+  }
 } catch (error) {
   failures.push(error.message);
 } finally {

@@ -21,7 +21,7 @@ const steps = [
     'unit and integration tests',
     ...yarn(['backstage-cli', 'repo', 'test', '--ci']),
   ],
-  ['demo start-up', toolchain.node, ['scripts/smoke-start.mjs']],
+  ['demo start-up and end-to-end', toolchain.node, ['scripts/smoke-start.mjs']],
 ];
 
 const only = process.argv.slice(2);

@@ -225,6 +225,45 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         observedGeneration: 1,
       },
     });
+    const deployment = objects[objects.length - 1];
+    // The ReplicaSet between the Deployment and its pods, as the Kubernetes plugin expects.
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        ...meta(`${options.name}-${templateHash}`, options.namespace, {
+          ...labels,
+          'pod-template-hash': templateHash,
+        }),
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: options.name,
+            controller: true,
+            uid: stableSuffix(12, options.namespace, options.name, 'deploy'),
+          },
+        ],
+      },
+      spec: {
+        replicas: options.replicas,
+        selector: {
+          matchLabels: {
+            app: options.app,
+            version: options.version,
+            'pod-template-hash': templateHash,
+          },
+        },
+        template: (deployment.spec as { template: unknown }).template,
+      },
+      status: {
+        replicas: options.replicas,
+        readyReplicas: (deployment.status as { readyReplicas: number })
+          .readyReplicas,
+        availableReplicas: options.replicas,
+        observedGeneration: 1,
+      },
+    });
     for (let r = 0; r < options.replicas; r++) {
       const podName = `${options.name}-${templateHash}-${stableSuffix(
         5,
