@@ -55,6 +55,8 @@ try {
     assert.match(text, /jaeger-collector\.observability:9411/);
     assert.match(text, /\d+(\.\d)? MiB/);
     assert.match(text, /istio-system\/\*/);
+    // The demo configures no Kiali: the card says so instead of linking nowhere.
+    assert.match(text, /Kiali: application: no Kiali URL configured/);
     await page.screenshot({
       path: path.join(reportDir, `service-mesh-${name}.png`),
       fullPage: true,

@@ -5,7 +5,10 @@ export interface IstioProxyMemory {
   cluster: string;
   namespace: string;
   pod: string;
+  /** The pod's workload (its Deployment, or its controller). */
   workload?: string;
+  /** The pod's `app` label, which names the application in Istio telemetry. */
+  app?: string;
   /** `sidecar` (classic), `native-sidecar` (init container with restartPolicy Always), `gateway`, `ambient`, `none`. */
   proxyKind: 'sidecar' | 'native-sidecar' | 'gateway' | 'ambient' | 'none';
   proxyVersion?: string;

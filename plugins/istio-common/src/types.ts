@@ -5,9 +5,12 @@
  * @public
  */
 export interface IstioToolLinks {
+  /** Kiali base URL including its web root, e.g. `https://kiali.example.com/kiali`. */
   kialiUrl?: string;
   jaegerUrl?: string;
   grafanaUrl?: string;
+  /** UIDs of the Istio Grafana dashboards (Istio ≥ 1.22 dashboards have no fixed UID). */
+  grafanaDashboards?: { service?: string; workload?: string; mesh?: string };
 }
 
 /**

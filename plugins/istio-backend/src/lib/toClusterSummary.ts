@@ -12,6 +12,12 @@ export function toClusterSummary(
   if (cluster.kialiUrl) links.kialiUrl = cluster.kialiUrl;
   if (cluster.jaegerUrl) links.jaegerUrl = cluster.jaegerUrl;
   if (cluster.grafanaUrl) links.grafanaUrl = cluster.grafanaUrl;
+  const dashboards = Object.fromEntries(
+    Object.entries(cluster.grafanaDashboards).filter(([, uid]) => uid),
+  );
+  if (cluster.grafanaUrl && Object.keys(dashboards).length > 0) {
+    links.grafanaDashboards = dashboards;
+  }
   return {
     name: cluster.name,
     ...(cluster.title ? { title: cluster.title } : {}),

@@ -30,7 +30,7 @@ import { catalogDependencies } from './catalogDependencies';
 import { checkNamespace, entitySelection } from './entitySelection';
 import { readNamespace } from './readNamespace';
 import type { SidecarMemoryService } from './types';
-import { toWorkloads } from './workloads';
+import { toWorkloads, workloadNameOf } from './workloads';
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
@@ -106,7 +106,8 @@ export function createSidecarMemoryService(options: {
         cluster: client.cluster.name,
         namespace,
         pod: name,
-        workload: pod.metadata?.labels?.app,
+        workload: workloadNameOf(pod),
+        ...(pod.metadata?.labels?.app ? { app: pod.metadata.labels.app } : {}),
         proxyKind,
         ...(version ? { proxyVersion: version } : {}),
         ...(data.memoryNow?.has(name)

@@ -36,7 +36,8 @@ const memory: IstioSidecarMemoryResponse = {
           cluster: 'demo',
           namespace: 'istio-demo',
           pod: 'productpage-v1-abc',
-          workload: 'productpage',
+          workload: 'productpage-v1',
+          app: 'productpage',
           proxyKind: 'native-sidecar',
           proxyVersion: '1.28.1',
           memoryNowBytes: 223 * MI,
@@ -149,7 +150,10 @@ function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
         {
           name: 'demo',
           title: 'Demo mesh',
-          links: { jaegerUrl: 'https://jaeger.example.com' },
+          links: {
+            jaegerUrl: 'https://jaeger.example.com',
+            kialiUrl: 'https://kiali.example.com/kiali',
+          },
           prometheusConfigured: true,
         },
       ],
@@ -200,6 +204,15 @@ describe('EntityIstioContent', () => {
     expect(screen.getByText(/180 MiB per pod/)).toBeInTheDocument();
     expect(
       screen.getByText(/productpage-v1 → details.istio-demo/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Kiali: workload').closest('a')).toHaveAttribute(
+      'href',
+      'https://kiali.example.com/kiali/console/namespaces/istio-demo/workloads/productpage-v1',
+    );
+    expect(
+      screen.getByText(
+        /Grafana: Istio service dashboard: no Grafana URL configured/,
+      ),
     ).toBeInTheDocument();
     // Diagnostics: the mesh-wide tracing one, not another namespace's.
     expect(

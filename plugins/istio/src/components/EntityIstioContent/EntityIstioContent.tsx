@@ -18,7 +18,9 @@ import {
 import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import { istioApiRef } from '../../api';
+import { toolLinks } from '../../lib/links';
 import { DiagnosticsCard } from '../DiagnosticsCard';
+import { LinksCard } from '../LinksCard';
 import { MeshStatusCard } from '../MeshStatusCard';
 import { SidecarScopingCard } from '../SidecarScopingCard';
 import { TracingCard } from '../TracingCard';
@@ -118,12 +120,20 @@ function ServiceMesh() {
         MESH_WIDE.test(d.code),
     );
   const first = memory.items[0];
-  const app =
-    first.proxies.find(p => p.workload)?.workload ?? entity.metadata.name;
+  const app = first.proxies.find(p => p.app)?.app ?? entity.metadata.name;
   const service =
     annotations[ANNOTATIONS.jaegerService] ?? `${app}.${first.namespace}`;
-  const jaegerUrl = clusters.items.find(c => c.name === first.cluster)?.links
-    .jaegerUrl;
+  const clusterLinks =
+    clusters.items.find(c => c.name === first.cluster)?.links ?? {};
+  const jaegerUrl = clusterLinks.jaegerUrl;
+  const workload = first.proxies.find(p => p.workload)?.workload;
+  const links = toolLinks(clusterLinks, {
+    namespace: annotations[ANNOTATIONS.kialiNamespace] ?? first.namespace,
+    app,
+    workload,
+    service: app,
+    jaegerService: service,
+  });
 
   return (
     <Grid container spacing={3}>
@@ -146,6 +156,9 @@ function ServiceMesh() {
           service={service}
           diagnostics={diagnostics}
         />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <LinksCard links={links} />
       </Grid>
       {memory.items.map(item => (
         <Grid item xs={12} key={`${item.cluster}/${item.namespace}`}>
