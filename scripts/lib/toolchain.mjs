@@ -36,7 +36,16 @@ function run(command, args, options = {}) {
 function ensureNode22() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major >= 22) {
-    return { bin: path.dirname(process.execPath), headers: undefined };
+    // Build native addons against this Node's own headers when it ships them: an npmrc
+    // `nodedir` may point at another Node's headers (these machines set /usr, Node 20).
+    const prefix = path.resolve(path.dirname(process.execPath), '..');
+    const hasHeaders = fs.existsSync(
+      path.join(prefix, 'include/node/common.gypi'),
+    );
+    return {
+      bin: path.dirname(process.execPath),
+      headers: hasHeaders ? prefix : undefined,
+    };
   }
   const pkg = `node-${process.platform}-${process.arch}`;
   const nodeDir = path.join(toolchainDir, 'node_modules', pkg);
