@@ -20,11 +20,7 @@ import {
 } from './discovery';
 import { faultFor, type Fault } from './faults';
 import { openApiGroupVersion, openApiIndex } from './openapi';
-import {
-  envoyExposition,
-  meshExposition,
-  podMetricsList,
-} from './metricsViews';
+import { envoyExposition, podMetricsList } from './metricsViews';
 import { ApiError, statusBody } from './status';
 import { toTable } from './table';
 
@@ -869,5 +865,3 @@ export function listenOnLoopback(
     );
   });
 }
-
-export { meshExposition };

@@ -1,6 +1,5 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
-  parseEntityRef,
   RELATION_CONSUMES_API,
   RELATION_DEPENDS_ON,
   RELATION_API_PROVIDED_BY,
@@ -66,5 +65,3 @@ export async function catalogDependencies(
   }
   return [...result.values()];
 }
-
-export { parseEntityRef };

@@ -1,9 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  parseEntityRef,
-  stringifyEntityRef,
-  type Entity,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
@@ -11,10 +7,10 @@ import type {
   IstioProxyMemory,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
-import {
-  toSourceError,
-  type ClusterAccess,
-  type ClusterClient,
+import type { V1Pod } from '@kubernetes/client-node';
+import type {
+  ClusterAccess,
+  ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
 import {
   istioProxyOf,
@@ -54,8 +50,8 @@ export function createSidecarMemoryService(options: {
     client: ClusterClient;
     mesh?: IstioMeshConfig;
     namespace: string;
-    labelSelector?: string;
-    entity?: Entity;
+    /** The entity's pods in this namespace (already listed); all pods when absent. */
+    selectedPods?: V1Pod[];
     dependencies: Array<{
       entityRef: string;
       namespace: string;
@@ -76,16 +72,7 @@ export function createSidecarMemoryService(options: {
     };
     if (!data.namespacePods) return item;
 
-    const selected = args.labelSelector
-      ? (
-          await client.read(apis =>
-            apis.core.listNamespacedPod({
-              namespace,
-              labelSelector: args.labelSelector,
-            }),
-          )
-        ).items
-      : data.namespacePods;
+    const selected = args.selectedPods ?? data.namespacePods;
     const window = data.prometheus?.window;
     item.proxies = selected.map((pod): IstioProxyMemory => {
       const name = pod.metadata?.name ?? '';
@@ -315,8 +302,9 @@ export function createSidecarMemoryService(options: {
               client,
               mesh,
               namespace,
-              labelSelector: selection.labelSelector,
-              entity,
+              selectedPods: pods.items.filter(
+                p => p.metadata?.namespace === namespace,
+              ),
               dependencies,
               extraHosts,
             }),
@@ -336,5 +324,3 @@ export function createSidecarMemoryService(options: {
     },
   };
 }
-
-export { toSourceError };
