@@ -11,3 +11,4 @@ export * from './types';
 export * from './support';
 export * from './meshConfigTypes';
 export * from './sidecarMemoryTypes';
+export * from './sidecarApplyTypes';

@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   IstioClustersResponse,
   IstioMeshConfigResponse,
+  IstioSidecarApplyRequest,
+  IstioSidecarApplyResult,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 
@@ -21,6 +23,13 @@ export interface IstioApi {
   getSidecarMemory(request: {
     entityRef: string;
   }): Promise<IstioSidecarMemoryResponse>;
+  /**
+   * Applies the current recommendation for an entity's workloads in one namespace
+   * (the backend builds the Sidecar; `dryRun` only validates it with the cluster).
+   */
+  applySidecar(
+    request: IstioSidecarApplyRequest,
+  ): Promise<IstioSidecarApplyResult>;
 }
 
 /**

@@ -3,6 +3,8 @@ import { ResponseError } from '@backstage/errors';
 import type {
   IstioClustersResponse,
   IstioMeshConfigResponse,
+  IstioSidecarApplyRequest,
+  IstioSidecarApplyResult,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import type { IstioApi } from './IstioApi';
@@ -45,9 +47,23 @@ export class IstioClient implements IstioApi {
     );
   }
 
+  async applySidecar(
+    request: IstioSidecarApplyRequest,
+  ): Promise<IstioSidecarApplyResult> {
+    return this.call<IstioSidecarApplyResult>('/sidecars', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
   private async get<T>(path: string): Promise<T> {
+    return this.call<T>(path);
+  }
+
+  private async call<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('istio');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -10,6 +10,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { IstioSidecarChange } from '@istio-backstage/plugin-istio-common';
 import {
   statusOf,
   type ClusterAccess,
@@ -17,7 +18,7 @@ import {
 import yaml from 'yaml';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
 import type { SidecarMemoryService } from '../SidecarMemoryService';
-import type { SidecarApplyService, SidecarChange } from './types';
+import type { SidecarApplyService } from './types';
 
 /** The field manager our writes own fields as (conflicts name it). */
 export const FIELD_MANAGER = 'backstage-istio';
@@ -180,10 +181,10 @@ export function createSidecarApplyService(options: {
         let results = await patch(true);
         if (!request.dryRun) results = await patch(false);
 
-        const changes: SidecarChange[] = objects.map((o, i) => {
+        const changes: IstioSidecarChange[] = objects.map((o, i) => {
           const before = existing[i];
           const after = hostsOf(o);
-          let action: SidecarChange['action'] = 'created';
+          let action: IstioSidecarChange['action'] = 'created';
           if (before)
             action =
               JSON.stringify(hostsOf(before)) === JSON.stringify(after)

@@ -2,8 +2,4 @@ export {
   createSidecarApplyService,
   FIELD_MANAGER,
 } from './createSidecarApplyService';
-export type {
-  SidecarApplyService,
-  SidecarApplyResult,
-  SidecarChange,
-} from './types';
+export type { SidecarApplyService } from './types';

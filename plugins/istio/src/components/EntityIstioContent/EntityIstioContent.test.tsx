@@ -1,11 +1,17 @@
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import type {
   IstioMeshConfig,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { istioApiRef, type IstioApi } from '../../api';
 import { EntityIstioContent } from './EntityIstioContent';
 
@@ -164,9 +170,21 @@ function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
   };
 }
 
-function renderFor(entity: Entity, istioApi: Partial<IstioApi>) {
+function renderFor(
+  entity: Entity,
+  istioApi: Partial<IstioApi>,
+  canApply: boolean = false,
+) {
+  const permissionApi = mockApis.permission({
+    authorize: canApply ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+  });
   return renderInTestApp(
-    <TestApiProvider apis={[[istioApiRef, istioApi]]}>
+    <TestApiProvider
+      apis={[
+        [istioApiRef, istioApi],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityIstioContent />
       </EntityProvider>
@@ -175,6 +193,72 @@ function renderFor(entity: Entity, istioApi: Partial<IstioApi>) {
 }
 
 describe('EntityIstioContent', () => {
+  it('hides the Apply button from a user not allowed to apply', async () => {
+    await renderFor(productpage, api(), false);
+    expect(await screen.findByText('Mesh status')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /apply sidecar/i })).toBeNull();
+  });
+
+  it('lets an owner apply, then reloads to show the measured saving', async () => {
+    let applied = false;
+    const getSidecarMemory = jest.fn(async () =>
+      applied
+        ? {
+            ...memory,
+            items: [
+              {
+                ...memory.items[0],
+                measured: {
+                  appliedAt: '2026-11-25T10:00:00.000Z',
+                  appliedBy: 'user:default/guest',
+                  beforeBytes: 223 * MI,
+                  afterBytes: 41 * MI,
+                  measuredAt: '2026-11-25T10:05:00.000Z',
+                },
+              },
+            ],
+          }
+        : memory,
+    );
+    const applySidecar = jest.fn(async (request: { dryRun: boolean }) => {
+      if (!request.dryRun) applied = true;
+      return {
+        cluster: 'demo',
+        namespace: 'istio-demo',
+        dryRun: request.dryRun,
+        changes: [
+          {
+            name: 'productpage',
+            namespace: 'istio-demo',
+            action: 'created' as const,
+            hostsAfter: ['./*', 'istio-system/*'],
+          },
+        ],
+        yaml: 'kind: Sidecar\n',
+      };
+    });
+    // Another ref than the other tests': usePermission caches answers by ref.
+    const owned = {
+      ...productpage,
+      metadata: { ...productpage.metadata, namespace: 'owned' },
+    };
+    await renderFor(owned, api({ getSidecarMemory, applySidecar }), true);
+    fireEvent.click(
+      await screen.findByRole('button', { name: /apply sidecar/i }),
+    );
+    expect(await screen.findByText(/will be created/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /^apply$/i }));
+    expect(await screen.findByText(/^Applied\./)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /close/i }));
+    await waitFor(() => expect(getSidecarMemory).toHaveBeenCalledTimes(2));
+    expect(
+      await screen.findByText(
+        /41.0 MiB measured after, a measured saving of 182 MiB per pod/,
+      ),
+    ).toBeInTheDocument();
+    expect(getSidecarMemory).toHaveBeenCalledTimes(2);
+  });
+
   it('asks for the Kubernetes annotations when the entity has none, without calling the backend', async () => {
     const getSidecarMemory = jest.fn();
     await renderFor(entityWith({}), api({ getSidecarMemory }));

@@ -16,7 +16,7 @@ import {
   type IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
 import Grid from '@material-ui/core/Grid';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { istioApiRef } from '../../api';
 import { toolLinks } from '../../lib/links';
 import { DiagnosticsCard } from '../DiagnosticsCard';
@@ -56,7 +56,7 @@ function ServiceMesh() {
   const { entity } = useEntity();
   const istioApi = useApi(istioApiRef);
   const entityRef = stringifyEntityRef(entity);
-  const state = useAsync(async () => {
+  const state = useAsyncRetry(async () => {
     const [clusters, memory] = await Promise.all([
       istioApi.getClusters(),
       istioApi.getSidecarMemory({ entityRef }),
@@ -71,7 +71,8 @@ function ServiceMesh() {
     return { clusters, memory, meshByCluster };
   }, [istioApi, entityRef]);
 
-  if (state.loading) return <Progress />;
+  // A reload after an apply keeps the cards on screen instead of a spinner.
+  if (state.loading && !state.value) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
   const { clusters, memory, meshByCluster } = state.value!;
   const annotations = entity.metadata.annotations ?? {};
@@ -162,7 +163,11 @@ function ServiceMesh() {
       </Grid>
       {memory.items.map(item => (
         <Grid item xs={12} key={`${item.cluster}/${item.namespace}`}>
-          <SidecarScopingCard item={item} />
+          <SidecarScopingCard
+            item={item}
+            entityRef={entityRef}
+            onApplied={state.retry}
+          />
         </Grid>
       ))}
       <Grid item xs={12}>

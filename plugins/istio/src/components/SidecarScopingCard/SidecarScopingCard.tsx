@@ -12,6 +12,7 @@ import type {
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { formatBytes } from '../../lib/format';
+import { ApplySidecarButton } from '../ApplySidecarButton';
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
@@ -68,7 +69,16 @@ function MemoryBars({ proxies }: { proxies: IstioProxyMemory[] }) {
 }
 
 /** What the entity's sidecars cost, and the Sidecar that would cut it, with every host's reasons. */
-export function SidecarScopingCard({ item }: { item: Item }) {
+export function SidecarScopingCard({
+  item,
+  entityRef,
+  onApplied,
+}: {
+  item: Item;
+  entityRef: string;
+  /** Reloads the figures after a real apply. */
+  onApplied?: () => void;
+}) {
   const { recommendation, estimate, measured } = item;
   return (
     <InfoCard title={`Sidecar scoping — ${item.cluster}/${item.namespace}`}>
@@ -131,6 +141,16 @@ export function SidecarScopingCard({ item }: { item: Item }) {
           >
             Download YAML
           </a>
+          <Box mt={2}>
+            <ApplySidecarButton
+              target={{
+                entityRef,
+                cluster: item.cluster,
+                namespace: item.namespace,
+              }}
+              onApplied={onApplied}
+            />
+          </Box>
         </Box>
       ) : (
         <Typography variant="body2">
@@ -143,7 +163,11 @@ export function SidecarScopingCard({ item }: { item: Item }) {
           {formatBytes(measured.beforeBytes)} per pod before,{' '}
           {measured.afterBytes === undefined
             ? 'after not measured yet (proxies are settling)'
-            : `${formatBytes(measured.afterBytes)} measured after`}
+            : `${formatBytes(
+                measured.afterBytes,
+              )} measured after, a measured saving of ${formatBytes(
+                measured.beforeBytes - measured.afterBytes,
+              )} per pod`}
           .
         </Typography>
       )}

@@ -1,0 +1,2 @@
+export { ApplySidecarButton } from './ApplySidecarButton';
+export type { ApplySidecarTarget } from './ApplySidecarButton';
