@@ -6,9 +6,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const baseUrl = process.env.APP_URL ?? 'http://localhost:3000';
+const backendUrl = process.env.BACKEND_URL ?? 'http://localhost:7007';
+const kubeconfig = path.resolve(
+  process.env.DEMO_KUBECONFIG ?? 'node_modules/.cache/demo/kubeconfig',
+);
 const reportDir = path.resolve(process.env.E2E_REPORT_DIR ?? 'e2e-test-report');
 fs.mkdirSync(reportDir, { recursive: true });
 
@@ -25,6 +30,24 @@ const browser = await chromium.launch({
   ],
 });
 const results = [];
+
+/** The backend as the guest, from outside the browser (what a script could try). */
+async function backend(urlPath, { method = 'GET', body } = {}) {
+  const session = await fetch(
+    `${backendUrl}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  const { token } = (await session.json()).backstageIdentity;
+  const response = await fetch(`${backendUrl}${urlPath}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
+    body: body && JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.text() };
+}
 try {
   const page = await browser.newPage({
     viewport: { width: 1440, height: 1800 },
@@ -64,6 +87,91 @@ try {
     results.push({ entity: name, visibleAfterMs: ms });
   }
 
+  // Navigation inside the app (no page load, warm backend): Overview → Service Mesh.
+  for (const name of ['productpage', 'reviews']) {
+    await open(
+      `${baseUrl}/catalog/default/component/${name}`,
+      page.getByRole('tab', { name: 'Service Mesh' }),
+    );
+    const started = Date.now();
+    await page.getByRole('tab', { name: 'Service Mesh' }).click();
+    await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
+    results.push({
+      entity: name,
+      tabVisibleAfterClickMs: Date.now() - started,
+    });
+  }
+
+  // An owner applies the recommendation: dry run and its change first, then for real.
+  await page
+    .getByRole('button', { name: /Apply Sidecar/ })
+    .first()
+    .click();
+  await page.getByText(/Dry run accepted by the cluster/).waitFor();
+  const dialog = page.getByRole('dialog');
+  assert.match(await dialog.innerText(), /Sidecar \S+ will be created/);
+  await page.screenshot({
+    path: path.join(reportDir, 'apply-dry-run.png'),
+    fullPage: true,
+  });
+  await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.getByText(/^Applied\./).waitFor();
+  assert.match(await dialog.innerText(), /kind: Sidecar/);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // The reload shows who applied and the memory before: the measured-saving view.
+  await page
+    .getByText(/Applied by user:default\/guest at .*per pod before/)
+    .waitFor();
+  await page.screenshot({
+    path: path.join(reportDir, 'apply-done.png'),
+    fullPage: true,
+  });
+  // The demo cluster holds it, managed by our field manager (read with kubectl).
+  const sidecars = JSON.parse(
+    execFileSync(
+      'kubectl',
+      [
+        '--kubeconfig',
+        kubeconfig,
+        'get',
+        'sidecars',
+        '-n',
+        'istio-demo',
+        '-o',
+        'json',
+      ],
+      { encoding: 'utf8' },
+    ),
+  ).items;
+  const ours = sidecars.filter(s =>
+    s.metadata.managedFields?.some(f => f.manager === 'backstage-istio'),
+  );
+  assert.ok(ours.length > 0, 'no Sidecar managed by backstage-istio');
+  results.push({ appliedSidecars: ours.map(s => s.metadata.name) });
+
+  // A non-owner (payments-team owns payments-api): no Apply button, and the backend refuses.
+  await open(
+    `${baseUrl}/catalog/default/component/payments-api/istio`,
+    page.getByText('Mesh status'),
+  );
+  await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
+  assert.equal(
+    await page.getByRole('button', { name: /Apply Sidecar/ }).count(),
+    0,
+  );
+  const refused = await backend('/api/istio/sidecars', {
+    method: 'POST',
+    body: {
+      entityRef: 'component:default/payments-api',
+      cluster: 'demo',
+      namespace: 'payments',
+      dryRun: true,
+    },
+  });
+  assert.equal(refused.status, 403);
+  assert.match(refused.body, /Not allowed to apply Sidecars/);
+  results.push({ nonOwnerApply: refused.status });
+
   // The tab is registered only for entities with Kubernetes annotations: the bookinfo system has none.
   await open(
     `${baseUrl}/catalog/default/system/bookinfo`,
@@ -84,4 +192,8 @@ try {
 } finally {
   await browser.close();
 }
+fs.writeFileSync(
+  path.join(reportDir, 'results.json'),
+  `${JSON.stringify(results, null, 2)}\n`,
+);
 process.stdout.write(`${JSON.stringify(results)}\n`);

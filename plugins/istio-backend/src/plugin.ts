@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { istioPermissions } from '@istio-backstage/plugin-istio-common';
 import {
   ClusterAccess,
   readClusterConfigs,
 } from '@istio-backstage/plugin-istio-node';
+import { registerMeshActions } from './actions';
 import { createRouter } from './router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
@@ -34,6 +36,7 @@ export const istioPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         database: coreServices.database,
         auditor: coreServices.auditor,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         logger,
@@ -46,6 +49,7 @@ export const istioPlugin = createBackendPlugin({
         catalog,
         database,
         auditor,
+        actionsRegistry,
       }) {
         const clusters = readClusterConfigs(config);
         logger.info('Istio plugin configured', {
@@ -90,6 +94,12 @@ export const istioPlugin = createBackendPlugin({
             sidecarApply,
           }),
         );
+        registerMeshActions({
+          actionsRegistry,
+          permissions,
+          meshConfig,
+          sidecarMemory,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

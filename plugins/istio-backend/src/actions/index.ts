@@ -1,0 +1,1 @@
+export { registerMeshActions } from './registerMeshActions';

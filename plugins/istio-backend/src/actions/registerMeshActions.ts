@@ -1,0 +1,183 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { istioMeshReadPermission } from '@istio-backstage/plugin-istio-common';
+import type { MeshConfigService } from '../services/MeshConfigService';
+import type { SidecarMemoryService } from '../services/SidecarMemoryService';
+import { meshSummary, recommendationSummary } from './summaries';
+
+type Zod = Parameters<
+  Parameters<ActionsRegistryService['register']>[0]['schema']['input']
+>[0];
+
+const errorsSchema = (z: Zod) =>
+  z
+    .array(
+      z.object({
+        cluster: z.string(),
+        errorType: z.string(),
+        message: z.string(),
+      }),
+    )
+    .describe('Clusters that could not be read; the others are answered');
+
+const entityRefInput = (z: Zod) =>
+  z
+    .string()
+    .min(3)
+    .max(300)
+    .describe('Catalog entity ref, e.g. component:default/productpage');
+
+/**
+ * Registers the read-only actions MCP clients and other tools call: an entity's
+ * mesh summary and its Sidecar recommendation. They check `istio.mesh.read` for
+ * the caller like the HTTP routes do, and read the catalog on the caller's behalf.
+ */
+export function registerMeshActions(options: {
+  actionsRegistry: ActionsRegistryService;
+  permissions: PermissionsService;
+  meshConfig: MeshConfigService;
+  sidecarMemory: SidecarMemoryService;
+}) {
+  const { actionsRegistry, permissions, meshConfig, sidecarMemory } = options;
+
+  async function authorizedMemory(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission: istioMeshReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('Not allowed to read the service mesh');
+    }
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(entityRef));
+    } catch (error) {
+      throw new InputError(`Malformed entityRef: ${(error as Error).message}`);
+    }
+    return sidecarMemory.getSidecarMemory({ entityRef: ref }, { credentials });
+  }
+
+  actionsRegistry.register({
+    name: 'get-mesh-summary',
+    title: 'Service mesh summary of an entity',
+    description:
+      "Returns a catalog entity's Istio mesh status: its pods and their proxies (sidecar, ambient or none, version, istio-proxy memory), each cluster's control plane with its support verdict, tracing (sampling, provider, collector), and the diagnostics that concern the entity's namespaces. Clusters that could not be read are listed in errors.",
+    visibilityPermission: istioMeshReadPermission,
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z => z.object({ entityRef: entityRefInput(z) }),
+      output: z =>
+        z.object({
+          entityRef: z.string().optional(),
+          workloads: z.array(
+            z.object({
+              cluster: z.string(),
+              namespace: z.string(),
+              pod: z.string(),
+              workload: z.string().optional(),
+              proxyKind: z.string(),
+              proxyVersion: z.string().optional(),
+              memoryNowBytes: z.number().optional(),
+            }),
+          ),
+          clusters: z.array(
+            z.object({
+              cluster: z.string(),
+              kubernetesVersion: z.string().optional(),
+              istioInstalled: z.string(),
+              controlPlanes: z.array(
+                z.object({
+                  revision: z.string(),
+                  namespace: z.string(),
+                  version: z.string().optional(),
+                  support: z.string(),
+                  supportReasons: z.array(z.string()),
+                }),
+              ),
+              tracing: z.object({
+                enabled: z.string(),
+                samplingPercent: z.number().optional(),
+                provider: z.string().optional(),
+                collector: z.string().optional(),
+                configuredIn: z.string(),
+              }),
+              diagnostics: z.array(
+                z.object({
+                  code: z.string(),
+                  severity: z.string(),
+                  message: z.string(),
+                  fix: z.string(),
+                }),
+              ),
+            }),
+          ),
+          errors: errorsSchema(z),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const memory = await authorizedMemory(input.entityRef, credentials);
+      const clusters = [...new Set(memory.items.map(i => i.cluster))];
+      const meshes = await Promise.all(
+        clusters.map(cluster =>
+          meshConfig.getMeshConfig({ cluster }, { credentials }),
+        ),
+      );
+      return {
+        output: meshSummary(
+          memory,
+          meshes.flatMap(m => m.items),
+          meshes.flatMap(m => m.errors),
+        ),
+      };
+    },
+  });
+
+  actionsRegistry.register({
+    name: 'get-sidecar-recommendation',
+    title: 'Recommended Istio Sidecar for an entity',
+    description:
+      "Returns the Istio Sidecar resource recommended for a catalog entity's workloads in each cluster namespace: the YAML, each egress host with the reasons it is kept (observed traffic, catalog dependencies, control plane, tracing collector), services visible before and after, and the estimated istio-proxy memory saving. Read-only: applying is done by the entity's owners in Backstage.",
+    visibilityPermission: istioMeshReadPermission,
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: z => z.object({ entityRef: entityRefInput(z) }),
+      output: z =>
+        z.object({
+          entityRef: z.string().optional(),
+          items: z.array(
+            z.object({
+              cluster: z.string(),
+              namespace: z.string(),
+              recommended: z.boolean(),
+              scope: z.string().optional(),
+              yaml: z.string().optional(),
+              hosts: z.array(
+                z.object({ host: z.string(), reasons: z.array(z.string()) }),
+              ),
+              servicesVisibleBefore: z.number().optional(),
+              servicesVisibleAfter: z.number().optional(),
+              estimatedSavingPerPodBytes: z.number().optional(),
+              estimatedSavingTotalBytes: z.number().optional(),
+              estimateExplanation: z.string().optional(),
+              warnings: z.array(z.string()),
+            }),
+          ),
+          errors: errorsSchema(z),
+        }),
+    },
+    action: async ({ input, credentials }) => ({
+      output: recommendationSummary(
+        await authorizedMemory(input.entityRef, credentials),
+      ),
+    }),
+  });
+}

@@ -1,0 +1,102 @@
+import type {
+  IstioMeshConfig,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
+
+/** Mesh-wide diagnostic codes that concern every workload (as on the entity tab). */
+const MESH_WIDE = /^IBS-(TRACING|VERSION|CNI|IMAGE|PROXY)-/;
+
+/**
+ * An entity's mesh in a few fields a tool or an agent can act on: its pods and
+ * their proxies, each cluster's control plane, support verdict and tracing, and
+ * the diagnostics that concern the entity's namespaces. Missing data stays absent
+ * (never guessed); per-cluster failures are listed in `errors`.
+ */
+export function meshSummary(
+  memory: IstioSidecarMemoryResponse,
+  meshes: IstioMeshConfig[],
+  meshErrors: IstioSidecarMemoryResponse['errors'],
+) {
+  const namespaces = new Set(memory.items.map(i => i.namespace));
+  return {
+    entityRef: memory.entityRef,
+    workloads: memory.items.flatMap(item =>
+      item.proxies.map(p => ({
+        cluster: p.cluster,
+        namespace: p.namespace,
+        pod: p.pod,
+        workload: p.workload,
+        proxyKind: p.proxyKind,
+        proxyVersion: p.proxyVersion,
+        memoryNowBytes: p.memoryNowBytes,
+      })),
+    ),
+    clusters: meshes.map(mesh => ({
+      cluster: mesh.cluster,
+      kubernetesVersion: mesh.kubernetesVersion,
+      istioInstalled: mesh.istioInstalled,
+      controlPlanes: mesh.controlPlanes.map(cp => ({
+        revision: cp.revision,
+        namespace: cp.namespace,
+        version: cp.version,
+        support: cp.support.verdict,
+        supportReasons: cp.support.reasons,
+      })),
+      tracing: {
+        enabled: mesh.tracing.enabled,
+        samplingPercent: mesh.tracing.samplingPercent,
+        provider: mesh.tracing.provider,
+        collector: mesh.tracing.collector
+          ? `${mesh.tracing.collector.host}:${mesh.tracing.collector.port}`
+          : undefined,
+        configuredIn: mesh.tracing.configuredIn,
+      },
+      diagnostics: mesh.diagnostics
+        .filter(
+          d =>
+            (d.object?.namespace && namespaces.has(d.object.namespace)) ||
+            MESH_WIDE.test(d.code),
+        )
+        .map(d => ({
+          code: d.code,
+          severity: d.severity,
+          message: d.message,
+          fix: d.fix.text,
+        })),
+    })),
+    errors: [...memory.errors, ...meshErrors].map(e => ({
+      cluster: e.cluster,
+      errorType: e.errorType,
+      message: e.message,
+    })),
+  };
+}
+
+/** The recommended Sidecar per cluster namespace, with every host's reasons and the saving. */
+export function recommendationSummary(memory: IstioSidecarMemoryResponse) {
+  return {
+    entityRef: memory.entityRef,
+    items: memory.items.map(item => ({
+      cluster: item.cluster,
+      namespace: item.namespace,
+      recommended: item.recommendation !== undefined,
+      scope: item.recommendation?.scope,
+      yaml: item.recommendation?.yaml,
+      hosts: (item.recommendation?.egress ?? []).map(h => ({
+        host: h.host,
+        reasons: h.reasons.map(r => r.detail),
+      })),
+      servicesVisibleBefore: item.recommendation?.servicesVisibleBefore,
+      servicesVisibleAfter: item.recommendation?.servicesVisibleAfter,
+      estimatedSavingPerPodBytes: item.estimate?.perPodBytes,
+      estimatedSavingTotalBytes: item.estimate?.totalBytes,
+      estimateExplanation: item.estimate?.explanation,
+      warnings: item.warnings.map(w => w.message),
+    })),
+    errors: memory.errors.map(e => ({
+      cluster: e.cluster,
+      errorType: e.errorType,
+      message: e.message,
+    })),
+  };
+}
