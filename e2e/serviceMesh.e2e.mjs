@@ -58,9 +58,12 @@ try {
   async function open(url, ready) {
     await page.goto(url);
     const enter = page.getByRole('button', { name: 'Enter' });
-    await Promise.race([enter.waitFor(), ready.waitFor()]);
-    if (await enter.isVisible()) await enter.click();
-    await ready.waitFor();
+    // Enter whenever the sign-in page shows (again), until the page is ready.
+    for (;;) {
+      await ready.or(enter).first().waitFor();
+      if (await ready.first().isVisible()) return;
+      await enter.click().catch(() => undefined);
+    }
   }
 
   for (const name of ['productpage', 'details', 'reviews', 'ratings']) {

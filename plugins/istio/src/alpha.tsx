@@ -1,11 +1,22 @@
+import { Content } from '@backstage/core-components';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { isIstioAvailable } from '@istio-backstage/plugin-istio-common';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { istioApiRef, IstioClient } from './api';
+import { rootRouteRef } from './routes';
+
+/** The mesh page's route in the new system: the legacy ref, converted once. */
+const meshRouteRef = convertLegacyRouteRef(rootRouteRef);
 
 /** The Istio API client for the new frontend system. */
 export const istioApi = ApiBlueprint.make({
@@ -31,6 +42,37 @@ export const istioEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The "Service Mesh" overview card (mesh status, istio-proxy memory, savings), an info
+ * card on the entity Overview of entities the plugin can match to pods.
+ */
+export const istioEntityCard = EntityCardBlueprint.make({
+  params: {
+    type: 'info',
+    filter: isIstioAvailable,
+    loader: () =>
+      import('./components/EntityIstioCard').then(m => <m.EntityIstioCard />),
+  },
+});
+
+/**
+ * The mesh page at `/istio`. The app's page layout draws the "Service Mesh" header, so
+ * only the content is rendered; the route ref gives it a sidebar item.
+ */
+export const istioMeshPage = PageBlueprint.make({
+  params: {
+    path: '/istio',
+    title: 'Service Mesh',
+    routeRef: meshRouteRef,
+    loader: () =>
+      import('./components/IstioMeshPage').then(m => (
+        <Content>
+          <m.IstioMeshContent />
+        </Content>
+      )),
+  },
+});
+
+/**
  * The Istio frontend plugin for the new frontend system.
  *
  * @alpha
@@ -38,5 +80,7 @@ export const istioEntityContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'istio',
   title: 'Service Mesh',
-  extensions: [istioApi, istioEntityContent],
+  icon: <DeviceHubIcon />,
+  routes: { root: meshRouteRef },
+  extensions: [istioApi, istioEntityContent, istioEntityCard, istioMeshPage],
 });

@@ -5,7 +5,12 @@
  * @packageDocumentation
  */
 
-export { istioPlugin, EntityIstioContent } from './plugin';
+export {
+  istioPlugin,
+  EntityIstioContent,
+  EntityIstioCard,
+  IstioMeshPage,
+} from './plugin';
 export { istioApiRef, IstioClient } from './api';
 export type { IstioApi } from './api';
 export { isIstioAvailable } from '@istio-backstage/plugin-istio-common';

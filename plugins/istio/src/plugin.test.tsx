@@ -2,11 +2,15 @@ import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
 import {
+  EntityIstioCard,
   EntityIstioContent,
+  IstioMeshPage,
   istioApiRef,
   istioPlugin,
   isIstioAvailable,
+  type IstioApi,
 } from './index';
 
 const website: Entity = {
@@ -14,13 +18,61 @@ const website: Entity = {
   kind: 'Component',
   metadata: { name: 'website' },
 };
+const productpage: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'productpage',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'productpage' },
+  },
+};
+
+const api: Partial<IstioApi> = {
+  getClusters: async () => ({ items: [] }),
+  getMeshConfig: async () => ({
+    items: [],
+    errors: [
+      {
+        cluster: 'demo',
+        source: 'kubernetes',
+        errorType: 'Timeout',
+        message: 'the cluster did not answer before the deadline',
+      },
+    ],
+  }),
+  getSidecarMemory: async () => ({
+    entityRef: 'component:default/productpage',
+    items: [
+      {
+        cluster: 'demo',
+        namespace: 'istio-demo',
+        windowDays: 7,
+        proxies: [
+          {
+            cluster: 'demo',
+            namespace: 'istio-demo',
+            pod: 'productpage-v1-abc',
+            proxyKind: 'sidecar',
+            memoryNowBytes: 100 * 1024 * 1024,
+          },
+        ],
+        sidecarsInForce: [],
+        warnings: [],
+        errors: [],
+      },
+    ],
+    errors: [],
+  }),
+};
 
 describe('istio plugin for the legacy frontend system', () => {
-  it('exports the plugin with its API and the availability check', () => {
+  it('exports the plugin with its API, its page route and the availability check', () => {
     expect(istioPlugin.getId()).toBe('istio');
     expect([...istioPlugin.getApis()].map(f => f.api.id)).toEqual([
       'plugin.istio.service',
     ]);
+    expect(istioPlugin.routes.root).toBeDefined();
     expect(isIstioAvailable(website)).toBe(false);
   });
 
@@ -33,5 +85,38 @@ describe('istio plugin for the legacy frontend system', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+  });
+
+  it('mounts EntityIstioCard as a component extension in a legacy app', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[istioApiRef, api]]}>
+        <EntityProvider entity={productpage}>
+          <EntityIstioCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText(
+        '1 of 1 pod in the mesh: 1 sidecar — cluster demo',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('100 MiB (1 pod)')).toBeInTheDocument();
+  });
+
+  it('mounts IstioMeshPage as a routable extension on its root route', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[istioApiRef, api]]}>
+        <Routes>
+          <Route path="/istio" element={<IstioMeshPage />} />
+        </Routes>
+      </TestApiProvider>,
+      { routeEntries: ['/istio'] },
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Service Mesh' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Cluster demo could not be read/),
+    ).toBeInTheDocument();
   });
 });

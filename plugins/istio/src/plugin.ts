@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { istioApiRef, IstioClient } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The Istio frontend plugin for the legacy frontend system.
@@ -21,6 +23,9 @@ export const istioPlugin = createPlugin({
       factory: deps => new IstioClient(deps),
     }),
   ],
+  routes: {
+    root: rootRouteRef,
+  },
 });
 
 /**
@@ -38,5 +43,37 @@ export const EntityIstioContent = istioPlugin.provide(
           m => m.EntityIstioContent,
         ),
     },
+  }),
+);
+
+/**
+ * The "Service Mesh" overview card for the legacy frontend system: mesh status, istio-proxy
+ * memory and savings of the entity. Put it on the entity Overview page, guarded by
+ * `isIstioAvailable`; its link leads to the entity's `istio` tab.
+ *
+ * @public
+ */
+export const EntityIstioCard = istioPlugin.provide(
+  createComponentExtension({
+    name: 'EntityIstioCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityIstioCard').then(m => m.EntityIstioCard),
+    },
+  }),
+);
+
+/**
+ * The mesh page for the legacy frontend system: every configured cluster's Istio
+ * installation and diagnostics. Mount it on a route, e.g. `<Route path="/istio" …>`.
+ *
+ * @public
+ */
+export const IstioMeshPage = istioPlugin.provide(
+  createRoutableExtension({
+    name: 'IstioMeshPage',
+    component: () =>
+      import('./components/IstioMeshPage').then(m => m.IstioMeshPage),
+    mountPoint: rootRouteRef,
   }),
 );

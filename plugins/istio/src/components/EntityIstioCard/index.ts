@@ -1,0 +1,1 @@
+export { EntityIstioCard } from './EntityIstioCard';

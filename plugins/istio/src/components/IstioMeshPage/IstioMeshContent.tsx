@@ -1,0 +1,96 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type { IstioClustersResponse } from '@istio-backstage/plugin-istio-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import useAsync from 'react-use/esm/useAsync';
+import { istioApiRef } from '../../api';
+import { errorMessage } from '../../lib/errorMessage';
+import { describeSourceError } from '../../lib/meshStatus';
+import { ClusterMeshCard } from './ClusterMeshCard';
+import { DiagnosticsTable } from './DiagnosticsTable';
+
+/** The configured clusters (for their tool links), or why they could not be read. */
+type ToolLinksResult = { value?: IstioClustersResponse; error?: Error };
+
+/**
+ * Every configured cluster's installed mesh and its diagnostics, without a page header
+ * (the new frontend system's page supplies one). A failed cluster is a warning next to
+ * the others; failing to read the tool links only makes the links unknown.
+ *
+ * @public
+ */
+export function IstioMeshContent() {
+  const istioApi = useApi(istioApiRef);
+  const state = useAsync(async () => {
+    const [mesh, clusters] = await Promise.all([
+      istioApi.getMeshConfig(),
+      istioApi.getClusters().then<ToolLinksResult, ToolLinksResult>(
+        value => ({ value }),
+        (error: Error) => ({ error }),
+      ),
+    ]);
+    return { mesh, clusters };
+  }, [istioApi]);
+
+  if (state.loading) return <Progress />;
+  if (state.error) return <ResponseErrorPanel error={state.error} />;
+  const { mesh, clusters } = state.value!;
+
+  if (mesh.items.length === 0 && mesh.errors.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No clusters configured"
+        description="The Istio backend reads the clusters of the Kubernetes plugin (kubernetes.clusterLocatorMethods); none is configured."
+      />
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      {clusters.error && (
+        <Grid item xs={12}>
+          <WarningPanel
+            severity="warning"
+            title="The configured clusters could not be read"
+            message={`${errorMessage(
+              clusters.error,
+            )}. Tool links are unknown; the meshes are shown.`}
+          />
+        </Grid>
+      )}
+      {mesh.errors.map(e => (
+        <Grid item xs={12} key={`error-${e.cluster}`}>
+          <WarningPanel
+            severity="error"
+            title={`Cluster ${e.cluster} could not be read`}
+            message={`${describeSourceError(e)}.${
+              mesh.items.length ? ' The other clusters are shown.' : ''
+            }`}
+          />
+        </Grid>
+      ))}
+      {mesh.items.map(m => (
+        <Grid item xs={12} key={m.cluster}>
+          <ClusterMeshCard
+            mesh={m}
+            summary={clusters.value?.items.find(c => c.name === m.cluster)}
+            clustersError={clusters.error}
+          />
+          <Box mt={2}>
+            <DiagnosticsTable
+              title={`Diagnostics — ${m.title ?? m.cluster}`}
+              diagnostics={m.diagnostics}
+            />
+          </Box>
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

@@ -1,0 +1,2 @@
+export { IstioMeshContent } from './IstioMeshContent';
+export { IstioMeshPage } from './IstioMeshPage';

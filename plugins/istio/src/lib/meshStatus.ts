@@ -1,0 +1,144 @@
+import type {
+  IstioControlPlane,
+  IstioProxyMemory,
+  IstioSidecarMemoryResponse,
+  IstioSourceError,
+} from '@istio-backstage/plugin-istio-common';
+
+type ProxyKind = IstioProxyMemory['proxyKind'];
+
+/** How each proxy kind is named on screen. */
+export const PROXY_KIND_LABELS: Record<ProxyKind, string> = {
+  sidecar: 'sidecar',
+  'native-sidecar': 'sidecar (native)',
+  gateway: 'gateway proxy',
+  ambient: 'ambient',
+  none: 'not in mesh',
+};
+
+/** `Timeout: the cluster did not answer` — a sanitized source error in one phrase. */
+export function describeSourceError(error: IstioSourceError): string {
+  return `${error.errorType}: ${error.message}`;
+}
+
+/** Where the entity's mesh state could not be read, and why. */
+export interface UnknownMeshStatus {
+  cluster: string;
+  /** Absent when the whole cluster failed. */
+  namespace?: string;
+  reason: string;
+}
+
+/** How many of an entity's pods are in the mesh, by data-plane mode. */
+export interface MeshStatusSummary {
+  pods: number;
+  /** Pods with an Envoy: sidecars (classic or native), gateways; plus ambient pods. */
+  inMesh: number;
+  sidecar: number;
+  ambient: number;
+  gateway: number;
+  none: number;
+  /** Clusters where pods were found, sorted. */
+  clusters: string[];
+  /** Clusters or namespaces whose pods could not be read. */
+  unknown: UnknownMeshStatus[];
+}
+
+/**
+ * Counts an entity's pods by data-plane mode. A cluster that failed, or a namespace whose
+ * pods could not be listed, counts as unknown with its reason, never as "not in mesh".
+ */
+export function summarizeMeshStatus(
+  memory: IstioSidecarMemoryResponse,
+): MeshStatusSummary {
+  const summary: MeshStatusSummary = {
+    pods: 0,
+    inMesh: 0,
+    sidecar: 0,
+    ambient: 0,
+    gateway: 0,
+    none: 0,
+    clusters: [],
+    unknown: memory.errors.map(e => ({
+      cluster: e.cluster,
+      reason: describeSourceError(e),
+    })),
+  };
+  const clusters = new Set<string>();
+  for (const item of memory.items) {
+    if (item.proxies.length === 0 && item.errors.length > 0) {
+      summary.unknown.push({
+        cluster: item.cluster,
+        namespace: item.namespace,
+        reason: item.errors.map(describeSourceError).join('; '),
+      });
+      continue;
+    }
+    if (item.proxies.length > 0) clusters.add(item.cluster);
+    for (const proxy of item.proxies) {
+      summary.pods++;
+      if (proxy.proxyKind === 'sidecar' || proxy.proxyKind === 'native-sidecar')
+        summary.sidecar++;
+      else summary[proxy.proxyKind]++;
+      if (proxy.proxyKind !== 'none') summary.inMesh++;
+    }
+  }
+  summary.clusters = [...clusters].sort();
+  return summary;
+}
+
+/** `3 of 4 pods in the mesh: 2 sidecar, 1 ambient, 1 not in mesh`. */
+export function describeMeshStatus(summary: MeshStatusSummary): string {
+  const parts = [
+    summary.sidecar && `${summary.sidecar} sidecar`,
+    summary.ambient && `${summary.ambient} ambient`,
+    summary.gateway && `${summary.gateway} gateway`,
+    summary.none && `${summary.none} not in mesh`,
+  ].filter(Boolean);
+  const pods = summary.pods === 1 ? 'pod' : 'pods';
+  return `${summary.inMesh} of ${
+    summary.pods
+  } ${pods} in the mesh: ${parts.join(', ')}`;
+}
+
+/** `unknown in eu (Timeout: …)`, `unknown in demo/shop (kubernetes:pods …)`. */
+export function describeUnknown(unknown: UnknownMeshStatus): string {
+  const where = unknown.namespace
+    ? `${unknown.cluster}/${unknown.namespace}`
+    : unknown.cluster;
+  return `unknown in ${where} (${unknown.reason})`;
+}
+
+/** A control plane's support verdict as a status level and a sentence. */
+export interface SupportDescription {
+  level: 'ok' | 'warning' | 'error';
+  text: string;
+}
+
+/**
+ * `Istio 1.28.1 on Kubernetes v1.33.2: unsupported — <reasons>`. Versions that were not
+ * read are shown as unknown.
+ */
+export function describeSupport(
+  plane: IstioControlPlane,
+  kubernetesVersion: string | undefined,
+): SupportDescription {
+  const subject = `Istio ${plane.version ?? 'unknown'} on Kubernetes ${
+    kubernetesVersion ?? 'unknown'
+  }`;
+  const reasons = plane.support.reasons.join('; ');
+  switch (plane.support.verdict) {
+    case 'supported':
+      return { level: 'ok', text: `${subject}: supported` };
+    case 'unsupported':
+      return {
+        level: 'error',
+        text: `${subject}: unsupported${reasons ? ` — ${reasons}` : ''}`,
+      };
+    default:
+      return {
+        level: 'warning',
+        text: `${subject}: unknown${reasons ? ` — ${reasons}` : ''}`,
+      };
+  }
+}
