@@ -10,6 +10,11 @@ describe('scaffolderModuleIstio', () => {
       features: [scaffolderModuleIstio],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['istio:version:check']);
+    expect(ids).toEqual([
+      'istio:version:check',
+      'istio:namespace:create',
+      'istio:install-config:render',
+      'istio:sidecar:apply',
+    ]);
   });
 });

@@ -1,6 +1,16 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  ClusterAccess,
+  readClusterConfigs,
+} from '@istio-backstage/plugin-istio-node';
 import { createCheckVersionAction } from './actions/checkVersion';
+import { createMeshNamespaceAction } from './actions/createNamespace';
+import { createRenderInstallConfigAction } from './actions/renderInstallConfig';
+import { createSidecarApplyAction } from './actions/sidecarApply';
 
 /**
  * Scaffolder actions for Istio service meshes.
@@ -12,9 +22,47 @@ export const scaffolderModuleIstio = createBackendModule({
   moduleId: 'istio',
   register(reg) {
     reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createCheckVersionAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({
+        scaffolder,
+        config,
+        logger,
+        permissions,
+        auditor,
+        discovery,
+        auth,
+      }) {
+        // The clusters of the Kubernetes plugin's config, as the Istio backend reads them.
+        const clusters = readClusterConfigs(config);
+        const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
+        const access = new ClusterAccess(
+          clusters,
+          timeoutMs ? { timeoutMs } : {},
+        );
+        logger.info('Istio scaffolder actions configured', {
+          clusters: clusters.map(c => c.name).join(',') || '(none)',
+        });
+        scaffolder.addActions(
+          createCheckVersionAction(),
+          createMeshNamespaceAction({
+            clusters: access,
+            permissions,
+            auditor,
+            impersonateUser:
+              config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
+          }),
+          createRenderInstallConfigAction(),
+          // Calls the Istio backend's POST /sidecars as the task's initiator.
+          createSidecarApplyAction({ discovery, auth }),
+        );
       },
     });
   },

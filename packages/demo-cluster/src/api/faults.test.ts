@@ -77,6 +77,50 @@ describe('fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
   });
 
+  it('limits a fault to one method and answers with the given message (an admission webhook refusing writes)', async () => {
+    const message =
+      'admission webhook "validation.example.com" denied the request: namespaces need an owner';
+    cluster.setFaults([
+      { pathPattern: '/namespaces/', method: 'PATCH', status: 400, message },
+    ]);
+    // Reads of the same path are not affected.
+    expect((await get('/api/v1/namespaces/istio-demo')).status).toBe(200);
+    const refused = await new Promise<{ status?: number; body: string }>(
+      resolve => {
+        const req = https.request(
+          `${cluster.url}/api/v1/namespaces/istio-demo?fieldManager=test`,
+          {
+            method: 'PATCH',
+            ca: cluster.caPem,
+            headers: {
+              Authorization: 'Bearer demo-writer-token',
+              'Content-Type': 'application/apply-patch+yaml',
+            },
+          },
+          res => {
+            let body = '';
+            res.on('data', c => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode, body }));
+          },
+        );
+        req.end(
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'istio-demo' },
+          }),
+        );
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body)).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message,
+      code: 400,
+    });
+  });
+
   it('accepts faults at run time through the control route, with its token only', async () => {
     const put = (token: string) =>
       new Promise<number | undefined>(resolve => {

@@ -2,6 +2,8 @@
 export interface Fault {
   /** Only requests whose path matches this regular expression; all when absent. */
   pathPattern?: string;
+  /** Only requests with this HTTP method (e.g. `PATCH`, to refuse writes but not reads); all when absent. */
+  method?: string;
   /** Added latency, ms. */
   latencyMs?: number;
   /** Fraction of matching requests answered 503. */
@@ -14,10 +16,18 @@ export interface Fault {
   dropConnection?: boolean;
   /** Answer this status (e.g. 401, 403) with a Status body. */
   status?: number;
+  /** The Status body's message for `status` (e.g. an admission webhook's refusal). */
+  message?: string;
 }
 
-export function faultFor(faults: Fault[], path: string): Fault | undefined {
+export function faultFor(
+  faults: Fault[],
+  path: string,
+  method?: string,
+): Fault | undefined {
   return faults.find(
-    f => !f.pathPattern || new RegExp(f.pathPattern).test(path),
+    f =>
+      (!f.pathPattern || new RegExp(f.pathPattern).test(path)) &&
+      (!f.method || f.method.toUpperCase() === method?.toUpperCase()),
   );
 }

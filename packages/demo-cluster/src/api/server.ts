@@ -31,6 +31,7 @@ const VERBS: Record<string, string> = {
   PATCH: 'patch',
 };
 const STATUS_REASONS: Record<number, string> = {
+  400: 'BadRequest',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'NotFound',
@@ -692,7 +693,7 @@ export function createApiServer(options: ApiServerOptions) {
       throw new ApiError(404, 'NotFound', 'no such control route');
     }
 
-    const fault = faultFor(options.faults, path);
+    const fault = faultFor(options.faults, path, req.method);
     if (fault) {
       if (fault.latencyMs)
         await new Promise(r => setTimeout(r, fault.latencyMs));
@@ -714,7 +715,7 @@ export function createApiServer(options: ApiServerOptions) {
         throw new ApiError(
           fault.status,
           STATUS_REASONS[fault.status] ?? 'InternalError',
-          `injected fault ${fault.status}`,
+          fault.message ?? `injected fault ${fault.status}`,
         );
       if (fault.errorRate && Math.random() < fault.errorRate)
         throw new ApiError(

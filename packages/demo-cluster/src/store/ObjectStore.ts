@@ -204,8 +204,14 @@ export class ObjectStore {
       ownership: result.ownership,
       operations,
     };
+    // As in Kubernetes, an apply that changes nothing keeps the resourceVersion.
+    const withoutVersion = (o: KubeObject) =>
+      JSON.stringify({
+        ...o,
+        metadata: { ...o.metadata, resourceVersion: undefined },
+      });
     const changed =
-      !existing || JSON.stringify(existing.object) !== JSON.stringify(stored);
+      !existing || withoutVersion(existing.object) !== withoutVersion(stored);
     if (!options.dryRun) {
       if (changed) {
         this.setEntry(type, key, entry);

@@ -1,0 +1,61 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  loadScenario,
+  startDemoCluster,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
+import {
+  ClusterAccess,
+  readClusterConfigs,
+} from '@istio-backstage/plugin-istio-node';
+
+/** A demo cluster as Backstage should see it: its configured name and token. */
+export interface TestCluster {
+  name: string;
+  demo: DemoCluster;
+  /** `demo-writer-token` (may write) unless told otherwise. */
+  token?: string;
+}
+
+/** Starts the default demo mesh on free loopback ports. */
+export function startTestDemoCluster(): Promise<DemoCluster> {
+  return startDemoCluster({
+    scenario: loadScenario('default'),
+    port: 0,
+    metricsPort: 0,
+  });
+}
+
+/**
+ * The configuration a user writes for real clusters (the Kubernetes plugin's
+ * `config` cluster locator: URL, service-account token, CA), pointing at demo clusters.
+ */
+export function clusterConfigFor(
+  clusters: TestCluster[],
+  istio: Record<string, unknown> = {},
+) {
+  return {
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: clusters.map(c => ({
+            name: c.name,
+            url: c.demo.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: c.token ?? 'demo-writer-token',
+            caData: Buffer.from(c.demo.caPem).toString('base64'),
+          })),
+        },
+      ],
+    },
+    istio: { requestTimeoutMs: 2000, ...istio },
+  };
+}
+
+/** Cluster access built from that configuration, exactly as the module builds it. */
+export function clusterAccessFor(clusters: TestCluster[]): ClusterAccess {
+  const config = mockServices.rootConfig({ data: clusterConfigFor(clusters) });
+  return new ClusterAccess(readClusterConfigs(config), { timeoutMs: 2000 });
+}

@@ -1,0 +1,601 @@
+// istio:namespace:create against the demo cluster over real HTTPS: what the cluster
+// holds afterwards, dry runs, re-runs, refusals before any cluster call, conflicts,
+// webhook rejections and cancellation.
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type {
+  AuditorService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  RESOURCE_TYPES,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
+import yaml from 'yaml';
+import {
+  clusterAccessFor,
+  startTestDemoCluster,
+} from '../__testUtils__/demoClusters';
+import { createMeshNamespaceAction } from './createNamespace';
+import { examples } from './createNamespace.examples';
+
+jest.setTimeout(60_000);
+
+const type = (plural: string) => RESOURCE_TYPES.find(t => t.plural === plural)!;
+const namespaces = type('namespaces');
+const sidecars = type('sidecars');
+const telemetries = type('telemetries');
+const peerAuthentications = type('peerauthentications');
+
+let demo: DemoCluster;
+beforeAll(async () => {
+  demo = await startTestDemoCluster();
+});
+afterAll(() => demo?.stop());
+afterEach(() => demo.setFaults([]));
+
+interface AuditRecord {
+  meta: Record<string, unknown>;
+  success: jest.Mock;
+  fail: jest.Mock;
+}
+
+function setup(
+  options: {
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    impersonateUser?: boolean;
+  } = {},
+) {
+  const audits: AuditRecord[] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async ({ meta }) => {
+      const record = {
+        meta: meta ?? {},
+        success: jest.fn(),
+        fail: jest.fn(),
+      };
+      audits.push(record);
+      return record as unknown as Awaited<
+        ReturnType<AuditorService['createEvent']>
+      >;
+    },
+  });
+  const permissions = mockServices.permissions({
+    result: options.permission ?? AuthorizeResult.ALLOW,
+  });
+  const action = createMeshNamespaceAction({
+    clusters: clusterAccessFor([{ name: 'demo', demo }]),
+    permissions,
+    auditor,
+    impersonateUser: options.impersonateUser,
+  });
+  return { action, audits };
+}
+
+type Ctx = ActionContext<any, any>;
+
+/** Runs the action once; answers its outputs by name. */
+async function run(
+  action: ReturnType<typeof setup>['action'],
+  input: Record<string, unknown>,
+  overrides: Partial<Ctx> = {},
+) {
+  const ctx: Ctx = {
+    ...createMockActionContext<Ctx['input']>({ input }),
+    ...overrides,
+  };
+  await action.handler(ctx);
+  return Object.fromEntries((ctx.output as jest.Mock).mock.calls) as {
+    cluster: string;
+    namespace: string;
+    dryRun: boolean;
+    objects: Array<Record<string, unknown>>;
+    notes: string[];
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the action to fail');
+}
+
+const stored = (ns: string) => ({
+  namespace: demo.store.get(namespaces, undefined, ns),
+  sidecar: demo.store.get(sidecars, ns, 'default'),
+  telemetry: demo.store.get(telemetries, ns, 'default'),
+  peerAuthentication: demo.store.get(peerAuthentications, ns, 'default'),
+});
+
+const inputOf = (example: { example: string }) =>
+  yaml.parse(example.example).steps[0].input;
+
+describe('istio:namespace:create examples', () => {
+  it('creates the sidecar namespace of the first example with all its objects', async () => {
+    const { action, audits } = setup();
+    const out = await run(action, inputOf(examples[0]));
+    expect(out).toEqual({
+      cluster: 'demo',
+      namespace: 'orders',
+      dryRun: false,
+      notes: [],
+      objects: [
+        {
+          kind: 'Namespace',
+          name: 'orders',
+          action: 'created',
+          checkedByCluster: true,
+        },
+        ...['Sidecar', 'Telemetry', 'PeerAuthentication'].map(kind => ({
+          kind,
+          name: 'default',
+          namespace: 'orders',
+          action: 'created',
+          checkedByCluster: true,
+        })),
+      ],
+    });
+    const now = stored('orders');
+    expect(now.namespace?.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+      'istio-injection': 'enabled',
+    });
+    expect(now.namespace?.metadata.annotations).toEqual({
+      'istio-backstage.io/owner': 'group:default/platform-team',
+    });
+    expect(now.namespace?.metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'backstage-istio',
+        operation: 'Apply',
+      }),
+    ]);
+    expect(now.sidecar?.spec).toEqual({
+      egress: [{ hosts: ['./*', 'istio-system/*'] }],
+    });
+    expect(now.telemetry?.spec).toEqual({
+      tracing: [{ randomSamplingPercentage: 10 }],
+    });
+    expect(now.peerAuthentication?.spec).toEqual({ mtls: { mode: 'STRICT' } });
+
+    expect(audits).toHaveLength(1);
+    expect(audits[0].meta).toMatchObject({
+      user: 'user:default/mock',
+      cluster: 'demo',
+      namespace: 'orders',
+      dryRun: false,
+      objects: [
+        'Namespace/orders',
+        'Sidecar/default',
+        'Telemetry/default',
+        'PeerAuthentication/default',
+      ],
+    });
+    expect(audits[0].success).toHaveBeenCalledWith({
+      meta: {
+        result: [
+          'Namespace/orders:created',
+          'Sidecar/default:created',
+          'Telemetry/default:created',
+          'PeerAuthentication/default:created',
+        ],
+      },
+    });
+  });
+
+  it('creates the ambient namespace of the second example, without a Sidecar', async () => {
+    const { action } = setup();
+    const out = await run(action, inputOf(examples[1]));
+    expect(out.objects.map(o => o.kind)).toEqual([
+      'Namespace',
+      'PeerAuthentication',
+    ]);
+    expect(out.notes).toEqual([expect.stringMatching(/no effect on ambient/)]);
+    const now = stored('reviews-ambient');
+    expect(now.namespace?.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+      'istio.io/dataplane-mode': 'ambient',
+    });
+    expect(now.sidecar).toBeUndefined();
+    expect(now.peerAuthentication?.spec).toEqual({
+      mtls: { mode: 'PERMISSIVE' },
+    });
+  });
+
+  it('creates the revisioned namespace of the third example, never with both injection labels', async () => {
+    const { action } = setup();
+    await run(action, inputOf(examples[2]));
+    const now = stored('checkout-canary');
+    expect(now.namespace?.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+      'istio.io/rev': 'canary',
+    });
+    expect(now.sidecar?.spec).toEqual({
+      egress: [
+        {
+          hosts: [
+            './*',
+            'istio-system/*',
+            'observability/jaeger-collector.observability.svc.cluster.local',
+          ],
+        },
+      ],
+    });
+    expect(now.telemetry).toBeUndefined();
+  });
+});
+
+describe('istio:namespace:create', () => {
+  it('dry-runs a new namespace without writing anything', async () => {
+    const { action, audits } = setup();
+    const out = await run(
+      action,
+      { cluster: 'demo', namespace: 'dry-new', tracingSampling: 5 },
+      { isDryRun: true },
+    );
+    expect(out.dryRun).toBe(true);
+    expect(out.objects).toEqual([
+      {
+        kind: 'Namespace',
+        name: 'dry-new',
+        action: 'created',
+        checkedByCluster: true,
+      },
+      expect.objectContaining({
+        kind: 'Sidecar',
+        action: 'created',
+        checkedByCluster: false,
+      }),
+      expect.objectContaining({
+        kind: 'Telemetry',
+        action: 'created',
+        checkedByCluster: false,
+      }),
+    ]);
+    expect(out.notes).toEqual([
+      expect.stringMatching(/could not dry-run the objects in it/),
+    ]);
+    expect(stored('dry-new')).toEqual({
+      namespace: undefined,
+      sidecar: undefined,
+      telemetry: undefined,
+      peerAuthentication: undefined,
+    });
+    expect(audits[0].meta.dryRun).toBe(true);
+  });
+
+  it('dry-runs a change to its own namespace: the cluster checks every object, nothing changes', async () => {
+    const { action } = setup();
+    await run(action, {
+      cluster: 'demo',
+      namespace: 'dry-existing',
+      tracingSampling: 1,
+    });
+    const before = stored('dry-existing');
+    const out = await run(
+      action,
+      {
+        cluster: 'demo',
+        namespace: 'dry-existing',
+        tracingSampling: 50,
+        mtls: 'STRICT',
+      },
+      { isDryRun: true },
+    );
+    expect(
+      out.objects.map(o => [o.kind, o.action, o.checkedByCluster]),
+    ).toEqual([
+      ['Namespace', 'unchanged', true],
+      ['Sidecar', 'unchanged', true],
+      ['Telemetry', 'configured', true],
+      ['PeerAuthentication', 'created', true],
+    ]);
+    expect(stored('dry-existing')).toEqual(before);
+  });
+
+  it('is idempotent: a re-run applies again and changes nothing', async () => {
+    const { action } = setup();
+    const input = {
+      cluster: 'demo',
+      namespace: 'rerun',
+      tracingSampling: 3,
+      mtls: 'STRICT',
+    };
+    await run(action, input);
+    const versions = () =>
+      Object.values(stored('rerun')).map(o => o?.metadata.resourceVersion);
+    const first = versions();
+    const again = await run(action, input);
+    expect(again.objects.map(o => o.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
+    expect(versions()).toEqual(first);
+  });
+
+  it('switches its own namespace from sidecar to ambient, dropping the injection label', async () => {
+    const { action } = setup();
+    await run(action, { cluster: 'demo', namespace: 'switch-mode' });
+    const out = await run(action, {
+      cluster: 'demo',
+      namespace: 'switch-mode',
+      dataPlaneMode: 'ambient',
+    });
+    expect(out.objects).toEqual([
+      expect.objectContaining({ kind: 'Namespace', action: 'configured' }),
+    ]);
+    expect(stored('switch-mode').namespace?.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+      'istio.io/dataplane-mode': 'ambient',
+    });
+  });
+
+  it('refuses with 409 a namespace someone else created, and leaves it alone', async () => {
+    const { action, audits } = setup();
+    const before = stored('istio-demo');
+    const error = await failure(
+      run(action, { cluster: 'demo', namespace: 'istio-demo', mtls: 'STRICT' }),
+    );
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toMatch(
+      /Namespace 'istio-demo' already exists in cluster 'demo' and was not created by Backstage \(field managers: helm\)/,
+    );
+    expect(stored('istio-demo')).toEqual(before);
+    expect(audits[0].fail).toHaveBeenCalledWith({
+      error,
+      meta: { written: [] },
+    });
+  });
+
+  it('refuses a namespace that only copies our label', async () => {
+    demo.store.apply(
+      namespaces,
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'copied-label',
+          labels: { 'app.kubernetes.io/managed-by': 'backstage-istio' },
+        },
+      },
+      { manager: 'kubectl', force: false },
+    );
+    const { action } = setup();
+    const error = await failure(
+      run(action, { cluster: 'demo', namespace: 'copied-label' }),
+    );
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toMatch(/field managers: kubectl/);
+    expect(stored('copied-label').sidecar).toBeUndefined();
+  });
+
+  it('answers 409 naming the other field manager when someone else owns an object in its namespace', async () => {
+    const { action } = setup();
+    await run(action, { cluster: 'demo', namespace: 'taken-sidecar' });
+    demo.store.apply(
+      sidecars,
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Sidecar',
+        metadata: { name: 'default', namespace: 'taken-sidecar' },
+        spec: { egress: [{ hosts: ['*/*'] }] },
+      },
+      { manager: 'kubectl', force: true },
+    );
+    const error = await failure(
+      run(action, { cluster: 'demo', namespace: 'taken-sidecar' }),
+    );
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toMatch(/conflict with "kubectl"/);
+    expect(stored('taken-sidecar').sidecar?.spec).toEqual({
+      egress: [{ hosts: ['*/*'] }],
+    });
+  });
+
+  it.each([
+    [
+      'an invalid namespace',
+      { cluster: 'demo', namespace: 'Not_A_Name' },
+      'InputError',
+    ],
+    [
+      'a URL as cluster',
+      { cluster: 'https://evil.example.com', namespace: 'ok' },
+      'InputError',
+    ],
+    [
+      'a cluster that is not configured',
+      { cluster: 'other', namespace: 'ok' },
+      'NotFoundError',
+    ],
+    [
+      'an invalid egress host',
+      { cluster: 'demo', namespace: 'ok', extraEgressHosts: ['x'] },
+      'InputError',
+    ],
+  ])('refuses %s before any cluster call', async (_case, input, name) => {
+    const { action, audits } = setup();
+    const before = demo.requestCount();
+    const error = await failure(run(action, input));
+    expect(error.name).toBe(name);
+    expect(demo.requestCount()).toBe(before);
+    expect(audits).toEqual([]);
+  });
+
+  it('refuses a user without istio.namespace.create before any cluster call', async () => {
+    const { action, audits } = setup({ permission: AuthorizeResult.DENY });
+    const before = demo.requestCount();
+    const error = await failure(
+      run(action, { cluster: 'demo', namespace: 'not-allowed' }),
+    );
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toMatch(/istio.namespace.create/);
+    expect(demo.requestCount()).toBe(before);
+    expect(audits).toEqual([]);
+  });
+
+  it('stops when cancelled after the Namespace; what was written is whole, and a re-run completes it', async () => {
+    const { action, audits } = setup();
+    const controller = new AbortController();
+    const keys: string[] = [];
+    const input = { cluster: 'demo', namespace: 'cancelled', mtls: 'STRICT' };
+    const error = await failure(
+      run(action, input, {
+        signal: controller.signal,
+        // The task is cancelled while the Namespace is being written.
+        checkpoint: (async ({
+          key,
+          fn,
+        }: {
+          key: string;
+          fn: () => Promise<unknown>;
+        }) => {
+          keys.push(key);
+          const value = await fn();
+          controller.abort();
+          return value;
+        }) as Ctx['checkpoint'],
+      }),
+    );
+    expect(error.name).toBe('AbortError');
+    expect(keys).toEqual(['istio-namespace.demo.-.Namespace.cancelled']);
+    const partial = stored('cancelled');
+    expect(partial.namespace?.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+      'istio-injection': 'enabled',
+    });
+    expect(partial.sidecar).toBeUndefined();
+    expect(partial.peerAuthentication).toBeUndefined();
+    expect(audits[0].fail).toHaveBeenCalledWith({
+      error,
+      meta: { written: ['Namespace/cancelled:created'] },
+    });
+
+    const rerun = await run(action, input);
+    expect(rerun.objects.map(o => [o.kind, o.action])).toEqual([
+      ['Namespace', 'unchanged'],
+      ['Sidecar', 'created'],
+      ['PeerAuthentication', 'created'],
+    ]);
+    expect(stored('cancelled').peerAuthentication?.spec).toEqual({
+      mtls: { mode: 'STRICT' },
+    });
+  });
+
+  it('makes no call at all when the task is already cancelled', async () => {
+    const { action } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    const before = demo.requestCount();
+    const error = await failure(
+      run(
+        action,
+        { cluster: 'demo', namespace: 'never' },
+        { signal: controller.signal },
+      ),
+    );
+    expect(error.name).toBe('AbortError');
+    expect(demo.requestCount()).toBe(before);
+  });
+
+  it("passes an admission webhook's refusal on as an InputError with its message, before writing any object in the namespace", async () => {
+    const { action } = setup();
+    const message =
+      'admission webhook "policy.example.com" denied the request: PeerAuthentication mode STRICT needs an exception ticket';
+    demo.setFaults([
+      {
+        pathPattern: '/peerauthentications/',
+        method: 'PATCH',
+        status: 400,
+        message,
+      },
+    ]);
+    const input = { cluster: 'demo', namespace: 'webhook', mtls: 'STRICT' };
+    const error = await failure(run(action, input));
+    expect(error.name).toBe('InputError');
+    expect(error.message).toBe(
+      `The cluster rejected PeerAuthentication webhook/default: ${message}`,
+    );
+    // The Namespace is whole on its own; the Sidecar dry-run passed but was not written.
+    const partial = stored('webhook');
+    expect(partial.namespace).toBeDefined();
+    expect(partial.sidecar).toBeUndefined();
+
+    demo.setFaults([]);
+    const rerun = await run(action, input);
+    expect(rerun.objects.map(o => o.action)).toEqual([
+      'unchanged',
+      'created',
+      'created',
+    ]);
+  });
+
+  it('refuses before any write when the cluster does not serve an Istio kind', async () => {
+    const { action } = setup();
+    demo.setFaults([
+      {
+        pathPattern: '^/apis/telemetry.istio.io/v1$',
+        status: 404,
+        message: 'the server could not find the requested resource',
+      },
+    ]);
+    const error = await failure(
+      run(action, {
+        cluster: 'demo',
+        namespace: 'no-telemetry',
+        tracingSampling: 1,
+      }),
+    );
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toMatch(
+      /does not serve Telemetry \(telemetry.istio.io\/v1\): is Istio 1.22 or later installed/,
+    );
+    expect(stored('no-telemetry').namespace).toBeUndefined();
+  });
+
+  it("never passes the cluster's 401 on as a 401", async () => {
+    const { action } = setup();
+    demo.setFaults([{ status: 401 }]);
+    const error = await failure(
+      run(action, { cluster: 'demo', namespace: 'unauthorized' }),
+    );
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toBe(
+      'The cluster rejected the configured credentials',
+    );
+  });
+
+  it('writes as the initiator when impersonation is on, so cluster RBAC decides', async () => {
+    const { action } = setup({ impersonateUser: true });
+    const as = (ref: string) => ({
+      getInitiatorCredentials: async () =>
+        mockCredentials.user(ref) as BackstageCredentials,
+    });
+    // The demo cluster lets user:default/guest write and nobody else.
+    const refused = await failure(
+      run(
+        action,
+        { cluster: 'demo', namespace: 'impersonated' },
+        as('user:default/visitor'),
+      ),
+    );
+    expect(refused.name).toBe('NotAllowedError');
+    expect(refused.message).toMatch(
+      /User "user:default\/visitor" cannot patch/,
+    );
+    expect(stored('impersonated').namespace).toBeUndefined();
+
+    await run(
+      action,
+      { cluster: 'demo', namespace: 'impersonated' },
+      as('user:default/guest'),
+    );
+    expect(stored('impersonated').namespace).toBeDefined();
+  });
+});

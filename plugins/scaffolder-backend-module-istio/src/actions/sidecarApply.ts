@@ -1,0 +1,160 @@
+import type {
+  AuthService,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
+import type {
+  IstioSidecarApplyRequest,
+  IstioSidecarApplyResult,
+} from '@istio-backstage/plugin-istio-common';
+import { examples } from './sidecarApply.examples';
+
+/** What the action needs from the backend: where the Istio plugin is, and tokens to call it. */
+export interface SidecarApplyActionOptions {
+  discovery: DiscoveryService;
+  auth: AuthService;
+}
+
+/** The backend's checks are the real ones; these only make the form and engine fail early. */
+const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const EGRESS_HOST =
+  /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|\*|\.|~)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+
+/**
+ * `istio:sidecar:apply` — applies the recommended `Sidecar` for an entity by calling the
+ * Istio backend's `POST /api/istio/sidecars` on behalf of the user who runs the task,
+ * so the same permission (entity ownership), validation, dry run, server-side apply,
+ * conflict handling and audit apply as in the entity page.
+ *
+ * @public
+ */
+export function createSidecarApplyAction(options: SidecarApplyActionOptions) {
+  const { discovery, auth } = options;
+  return createTemplateAction({
+    id: 'istio:sidecar:apply',
+    description:
+      "Applies the recommended Istio Sidecar for an entity's workloads through the Istio backend, as the user running the task.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .min(3)
+            .max(300)
+            .describe(
+              'Entity whose workloads get the Sidecar, e.g. component:default/productpage',
+            ),
+        cluster: z =>
+          z.string().regex(CLUSTER_NAME).describe('Configured cluster name'),
+        namespace: z =>
+          z.string().regex(NAMESPACE).describe('Namespace of the workloads'),
+        extraHosts: z =>
+          z
+            .array(z.string().max(253).regex(EGRESS_HOST))
+            .max(20)
+            .optional()
+            .describe(
+              'Egress hosts (namespace/host) to add to the recommendation',
+            ),
+        dryRun: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Only show what would change (default false; always true in a template dry run)',
+            ),
+      },
+      output: {
+        cluster: z => z.string(),
+        namespace: z => z.string(),
+        dryRun: z => z.boolean(),
+        changes: z =>
+          z
+            .array(
+              z.object({
+                name: z.string(),
+                namespace: z.string(),
+                action: z.enum(['created', 'configured', 'unchanged']),
+                hostsBefore: z.array(z.string()).optional(),
+                hostsAfter: z.array(z.string()),
+              }),
+            )
+            .describe('Each Sidecar and what the apply changes'),
+        yaml: z =>
+          z.string().describe('The Sidecars as the API server returned them'),
+      },
+    },
+    async handler(ctx) {
+      const dryRun = ctx.isDryRun === true || ctx.input.dryRun === true;
+      const body: IstioSidecarApplyRequest = {
+        entityRef: ctx.input.entityRef,
+        cluster: ctx.input.cluster,
+        namespace: ctx.input.namespace,
+        dryRun,
+        ...(ctx.input.extraHosts?.length
+          ? { extraHosts: ctx.input.extraHosts }
+          : {}),
+      };
+
+      const call = async (): Promise<IstioSidecarApplyResult> => {
+        const baseUrl = await discovery.getBaseUrl('istio');
+        // The user's identity travels with the call: the backend decides, not this action.
+        const { token } = await auth.getPluginRequestToken({
+          onBehalfOf: await ctx.getInitiatorCredentials(),
+          targetPluginId: 'istio',
+        });
+        const response = await fetch(`${baseUrl}/sidecars`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify(body),
+          signal: ctx.signal,
+          redirect: 'error',
+        });
+        if (!response.ok) {
+          const error = await ResponseError.fromResponse(response);
+          // Keep the backend's own message (who may not apply, which manager conflicts,
+          // what the webhook said) rather than only the status line.
+          error.message = `${error.message}: ${error.cause.message}`;
+          throw error;
+        }
+        return (await response.json()) as IstioSidecarApplyResult;
+      };
+
+      ctx.logger.info(
+        `${
+          dryRun ? 'Dry run: applying' : 'Applying'
+        } the recommended Sidecar for ${body.entityRef} in ${body.cluster}/${
+          body.namespace
+        }`,
+      );
+      const result = dryRun
+        ? await call()
+        : // A resumed task does not apply twice.
+          ((await ctx.checkpoint({
+            key: `istio-sidecar-apply.${body.cluster}.${body.namespace}.${body.entityRef}`,
+            fn: async () => (await call()) as unknown as JsonObject,
+          })) as unknown as IstioSidecarApplyResult);
+
+      for (const change of result.changes) {
+        ctx.logger.info(
+          `Sidecar ${change.namespace}/${change.name}: ${change.action}${
+            result.dryRun ? ' (dry run)' : ''
+          } — egress ${change.hostsAfter.join(', ')}`,
+        );
+      }
+      ctx.output('cluster', result.cluster);
+      ctx.output('namespace', result.namespace);
+      ctx.output('dryRun', result.dryRun);
+      ctx.output('changes', result.changes);
+      ctx.output('yaml', result.yaml);
+    },
+  });
+}

@@ -1,0 +1,171 @@
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  statusOf,
+  type ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
+import { FIELD_MANAGER, type MeshObject } from './objects';
+
+/** What applying one object does (or would do, in a dry run). */
+export type ObjectAction = 'created' | 'configured' | 'unchanged';
+
+const describe = (o: MeshObject) =>
+  o.metadata.namespace
+    ? `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`
+    : `${o.kind} ${o.metadata.name}`;
+
+/** The `message` of a Kubernetes Status body, trimmed: never the rest of the upstream answer. */
+function statusMessage(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  let message: unknown;
+  if (typeof body === 'string') {
+    try {
+      message = JSON.parse(body).message;
+    } catch {
+      message = undefined;
+    }
+  } else if (body && typeof body === 'object') {
+    message = (body as { message?: unknown }).message;
+  }
+  return typeof message === 'string'
+    ? message.slice(0, 500)
+    : 'the API server refused the request';
+}
+
+/**
+ * Maps a cluster's refusal to a Backstage error. An upstream 401 is our credentials
+ * problem, never the caller's, so it never becomes a 401 of ours.
+ */
+export function toWriteError(error: unknown, object: MeshObject): Error {
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  const status = statusOf(error);
+  const what = describe(object);
+  if (status === 409)
+    return new ConflictError(
+      `${what} is managed by someone else: ${statusMessage(error)}`,
+    );
+  if (status === 400 || status === 422)
+    return new InputError(
+      `The cluster rejected ${what}: ${statusMessage(error)}`,
+    );
+  if (status === 403)
+    return new NotAllowedError(
+      `The cluster refused to write ${what}: ${statusMessage(error)}`,
+    );
+  if (status === 401)
+    return new ServiceUnavailableError(
+      'The cluster rejected the configured credentials',
+    );
+  if (status === 404)
+    return new NotFoundError(`${what}: ${statusMessage(error)}`);
+  return new ServiceUnavailableError(`The cluster could not apply ${what}`);
+}
+
+/**
+ * Fails before any write when the cluster does not serve one of the kinds (Istio not
+ * installed, or older than 1.22 where these APIs are not `v1` yet).
+ */
+export async function ensureKindsServed(
+  client: ClusterClient,
+  objects: MeshObject[],
+): Promise<void> {
+  const seen = new Set<string>();
+  for (const object of objects) {
+    const key = `${object.apiVersion}/${object.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [group, version] = object.apiVersion.includes('/')
+      ? object.apiVersion.split('/')
+      : ['', object.apiVersion];
+    let served = false;
+    try {
+      const list = await client.read(apis =>
+        group
+          ? apis.custom.getAPIResources({ group, version })
+          : apis.core.getAPIResources(),
+      );
+      served = list.resources.some(r => r.kind === object.kind);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw toWriteError(error, object);
+    }
+    if (!served) {
+      throw new NotFoundError(
+        `Cluster '${client.cluster.name}' does not serve ${object.kind} (${object.apiVersion}): is Istio 1.22 or later installed?`,
+      );
+    }
+  }
+}
+
+/** The object as the cluster has it now, or undefined when it does not exist. */
+export async function readExisting(
+  client: ClusterClient,
+  object: MeshObject,
+): Promise<KubernetesObject | undefined> {
+  try {
+    return await client.read(apis =>
+      apis.objects.read({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        metadata: {
+          name: object.metadata.name,
+          ...(object.metadata.namespace
+            ? { namespace: object.metadata.namespace }
+            : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw toWriteError(error, object);
+  }
+}
+
+/**
+ * Server-side apply of one object with our field manager and `force=false`, so a
+ * field someone else owns is a conflict rather than silently taken over.
+ */
+export async function applyObject(
+  client: ClusterClient,
+  object: MeshObject,
+  options: { dryRun: boolean; impersonateUser?: string },
+): Promise<KubernetesObject> {
+  try {
+    return await client.write(
+      apis =>
+        apis.objects.patch(
+          // client-node fills in defaults on the object it is given.
+          structuredClone(object) as KubernetesObject,
+          undefined,
+          options.dryRun ? 'All' : undefined,
+          FIELD_MANAGER,
+          false,
+          PatchStrategy.ServerSideApply,
+        ),
+      options.impersonateUser,
+    );
+  } catch (error) {
+    throw toWriteError(error, object);
+  }
+}
+
+const comparable = (o: KubernetesObject | undefined) =>
+  JSON.stringify({
+    labels: o?.metadata?.labels ?? {},
+    annotations: o?.metadata?.annotations ?? {},
+    spec: (o as { spec?: unknown } | undefined)?.spec ?? null,
+  });
+
+/** What the apply changes, from the object before and the (dry-run) result after. */
+export function actionOf(
+  before: KubernetesObject | undefined,
+  after: KubernetesObject,
+): ObjectAction {
+  if (!before) return 'created';
+  return comparable(before) === comparable(after) ? 'unchanged' : 'configured';
+}
