@@ -53,12 +53,17 @@ function codeOf(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The HTTP status of a client-node `ApiException` (or similar), if any. */
+/**
+ * The HTTP status of a client-node `ApiException` (or similar), if any. Only 100–599
+ * counts: a `DOMException` carries a legacy numeric `code` too (23 for a fetch timeout).
+ */
 export function statusOf(error: unknown): number | undefined {
   const code =
     (error as { code?: unknown; statusCode?: unknown })?.code ??
     (error as { statusCode?: unknown })?.statusCode;
-  return typeof code === 'number' ? code : undefined;
+  return typeof code === 'number' && code >= 100 && code <= 599
+    ? code
+    : undefined;
 }
 
 /** Maps any failure to a sanitized {@link SourceError}. */

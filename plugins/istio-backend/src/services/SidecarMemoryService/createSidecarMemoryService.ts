@@ -1,4 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -45,10 +48,26 @@ export function createSidecarMemoryService(options: {
   const { clusters, catalog, meshConfig, applied } = options;
   const settleMs = (options.settleSeconds ?? 60) * 1000;
 
+  /** The cluster's mesh config, or undefined when it could not be read. */
+  const meshOf = async (
+    client: ClusterClient,
+    credentials: BackstageCredentials,
+  ): Promise<IstioMeshConfig | undefined> =>
+    (
+      await meshConfig.getMeshConfig(
+        { cluster: client.cluster.name },
+        { credentials },
+      )
+    ).items[0];
+
   /** One namespace of one cluster: proxies, Sidecars in force, recommendation, estimate. */
   async function analyseNamespace(args: {
     client: ClusterClient;
-    mesh?: IstioMeshConfig;
+    /**
+     * The mesh config, still being read: it is awaited alongside the namespace's reads,
+     * so a slow Prometheus costs one timeout, not two in a row past the fan-out deadline.
+     */
+    mesh: Promise<IstioMeshConfig | undefined>;
     namespace: string;
     /** The entity's pods in this namespace (already listed); all pods when absent. */
     selectedPods?: V1Pod[];
@@ -59,8 +78,11 @@ export function createSidecarMemoryService(options: {
     }>;
     extraHosts?: string[];
   }): Promise<Item> {
-    const { client, mesh, namespace } = args;
-    const data = await readNamespace(client, namespace, WINDOW_DAYS);
+    const { client, namespace } = args;
+    const [mesh, data] = await Promise.all([
+      args.mesh,
+      readNamespace(client, namespace, WINDOW_DAYS),
+    ]);
     const item: Item = {
       cluster: client.cluster.name,
       namespace,
@@ -235,15 +257,9 @@ export function createSidecarMemoryService(options: {
       if ('namespace' in request) {
         const client = clusters.get(request.cluster);
         const namespace = checkNamespace(request.namespace);
-        const mesh = (
-          await meshConfig.getMeshConfig(
-            { cluster: client.cluster.name },
-            { credentials },
-          )
-        ).items[0];
         const item = await analyseNamespace({
           client,
-          mesh,
+          mesh: meshOf(client, credentials),
           namespace,
           dependencies: [],
           extraHosts,
@@ -290,12 +306,7 @@ export function createSidecarMemoryService(options: {
           .filter(Boolean)
           .sort();
         if (namespaces.length === 0) return [];
-        const mesh = (
-          await meshConfig.getMeshConfig(
-            { cluster: client.cluster.name },
-            { credentials },
-          )
-        ).items[0];
+        const mesh = meshOf(client, credentials);
         return Promise.all(
           namespaces.map(namespace =>
             analyseNamespace({
