@@ -31,6 +31,33 @@ const browser = await chromium.launch({
 });
 const results = [];
 
+function kubectl(args) {
+  return execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+    encoding: 'utf8',
+  });
+}
+
+/** Names of the Sidecars in istio-demo that our field manager wrote. */
+function ourSidecars() {
+  // kubectl hides managedFields unless asked.
+  const list = JSON.parse(
+    kubectl([
+      'get',
+      'sidecars',
+      '-n',
+      'istio-demo',
+      '-o',
+      'json',
+      '--show-managed-fields',
+    ]),
+  );
+  return list.items
+    .filter(s =>
+      s.metadata.managedFields?.some(f => f.manager === 'backstage-istio'),
+    )
+    .map(s => s.metadata.name);
+}
+
 /** The backend as the guest, from outside the browser (what a script could try). */
 async function backend(urlPath, { method = 'GET', body } = {}) {
   const session = await fetch(
@@ -90,14 +117,44 @@ try {
     results.push({ entity: name, visibleAfterMs: ms });
   }
 
+  // The overview card: one line each for mesh status, memory and savings.
+  await open(
+    `${baseUrl}/catalog/default/component/productpage`,
+    page.getByText('Estimated saving'),
+  );
+  const card = await page.locator('main').innerText();
+  assert.match(card, /1 of 1 pods? in the mesh/);
+  assert.match(card, /istio-proxy memory now\s+\d+(\.\d)? MiB/);
+  assert.match(card, /Estimated saving\s+\d+(\.\d)? MiB per pod/);
+  await page.screenshot({
+    path: path.join(reportDir, 'overview-card-productpage.png'),
+    fullPage: true,
+  });
+
+  // The platform engineer's mesh page, from the sidebar.
+  await page.getByRole('link', { name: 'Service Mesh' }).first().click();
+  await page
+    .getByText(/Diagnostics — /)
+    .first()
+    .waitFor();
+  const meshPage = await page.locator('body').innerText();
+  assert.match(meshPage, /1\.28\.1/);
+  assert.match(meshPage, /v1\.33\.2/);
+  assert.match(meshPage, /IBS-[A-Z-]+/);
+  await page.screenshot({
+    path: path.join(reportDir, 'mesh-page.png'),
+    fullPage: true,
+  });
+
   // Navigation inside the app (no page load, warm backend): Overview → Service Mesh.
   for (const name of ['productpage', 'reviews']) {
-    await open(
-      `${baseUrl}/catalog/default/component/${name}`,
-      page.getByRole('tab', { name: 'Service Mesh' }),
-    );
+    // The entity page's tab (a header link; the overview card links there too).
+    const tab = page
+      .locator(`a[href="/catalog/default/component/${name}/istio"]`)
+      .first();
+    await open(`${baseUrl}/catalog/default/component/${name}`, tab);
     const started = Date.now();
-    await page.getByRole('tab', { name: 'Service Mesh' }).click();
+    await tab.click();
     await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
     results.push({
       entity: name,
@@ -106,6 +163,11 @@ try {
   }
 
   // An owner applies the recommendation: dry run and its change first, then for real.
+  // Start from a cluster without our Sidecars, so a re-run against the same demo works too.
+  for (const name of ourSidecars())
+    kubectl(['delete', 'sidecar', name, '-n', 'istio-demo']);
+  await page.reload();
+  await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
   await page
     .getByRole('button', { name: /Apply Sidecar/ })
     .first()
@@ -130,27 +192,9 @@ try {
     fullPage: true,
   });
   // The demo cluster holds it, managed by our field manager (read with kubectl).
-  const sidecars = JSON.parse(
-    execFileSync(
-      'kubectl',
-      [
-        '--kubeconfig',
-        kubeconfig,
-        'get',
-        'sidecars',
-        '-n',
-        'istio-demo',
-        '-o',
-        'json',
-      ],
-      { encoding: 'utf8' },
-    ),
-  ).items;
-  const ours = sidecars.filter(s =>
-    s.metadata.managedFields?.some(f => f.manager === 'backstage-istio'),
-  );
+  const ours = ourSidecars();
   assert.ok(ours.length > 0, 'no Sidecar managed by backstage-istio');
-  results.push({ appliedSidecars: ours.map(s => s.metadata.name) });
+  results.push({ appliedSidecars: ours });
 
   // A non-owner (payments-team owns payments-api): no Apply button, and the backend refuses.
   await open(
@@ -180,8 +224,15 @@ try {
     `${baseUrl}/catalog/default/system/bookinfo`,
     page.getByText('bookinfo').first(),
   );
+  // Wait for the entity page's tabs (links under the entity path), then look for ours.
+  await page
+    .locator('a[href^="/catalog/default/system/bookinfo"]')
+    .first()
+    .waitFor();
   assert.equal(
-    await page.getByRole('tab', { name: 'Service Mesh' }).count(),
+    await page
+      .locator('a[href="/catalog/default/system/bookinfo/istio"]')
+      .count(),
     0,
   );
 } catch (error) {

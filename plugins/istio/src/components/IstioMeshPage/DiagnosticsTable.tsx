@@ -57,7 +57,13 @@ export function DiagnosticsTable(props: {
   return (
     <Table<IstioDiagnostic>
       title={props.title}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      // A big mesh has a diagnostic per unscoped namespace: page and let users filter.
+      options={{
+        paging: data.length > 20,
+        pageSize: 20,
+        search: data.length > 20,
+        padding: 'dense',
+      }}
       columns={columns}
       data={data}
       emptyContent={
