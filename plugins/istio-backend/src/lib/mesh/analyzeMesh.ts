@@ -62,22 +62,31 @@ function installMethodOf(
   return 'unknown';
 }
 
-/** MeshConfig of a control plane: ConfigMap `istio` (default revision) or `istio-<rev>`. */
+/**
+ * MeshConfig of a control plane: ConfigMap `istio` (default revision) or `istio-<rev>`.
+ * `mesh` is undefined when the ConfigMaps could not be read, and also when the one
+ * found cannot be parsed safely (aliases, several documents): then `unreadable` names
+ * it, and its facts are unknown rather than Istio's defaults.
+ */
 export function meshConfigOf(
   inventory: MeshInventory,
   namespace: string,
   revision: string,
-): Mesh | undefined {
-  if (!inventory.configMaps) return undefined;
+): { mesh?: Mesh; unreadable?: string } {
+  if (!inventory.configMaps) return {};
   const names =
     revision === 'default' ? ['istio'] : [`istio-${revision}`, 'istio'];
   for (const name of names) {
     const cm = inventory.configMaps.find(
       c => c.metadata?.namespace === namespace && c.metadata?.name === name,
     );
-    if (cm) return parseYamlSafely(cm.data?.mesh) ?? {};
+    if (!cm) continue;
+    if (!cm.data?.mesh) return { mesh: {} };
+    const mesh = parseYamlSafely(cm.data.mesh);
+    return mesh ? { mesh } : { unreadable: `${namespace}/${name}` };
   }
-  return {};
+  // No MeshConfig ConfigMap: istiod runs with Istio's defaults.
+  return { mesh: {} };
 }
 
 function controlPlanes(
@@ -295,9 +304,9 @@ export function analyzeMesh(
   const planes = controlPlanes(inventory, options.now);
   const primary = planes.find(p => p.revision === 'default') ?? planes[0];
   const rootNamespace = primary?.namespace ?? 'istio-system';
-  const mesh = primary
+  const { mesh, unreadable } = primary
     ? meshConfigOf(inventory, primary.namespace, primary.revision)
-    : undefined;
+    : { mesh: undefined, unreadable: undefined };
   const namespaces = inventory.namespaces;
   const injected = namespaces?.filter(n => {
     const l = n.metadata?.labels ?? {};
@@ -399,6 +408,15 @@ export function analyzeMesh(
         ? { sidecarResources: inventory.sidecars.length }
         : {}),
     },
-    errors: inventory.errors,
+    errors: unreadable
+      ? [
+          ...inventory.errors,
+          {
+            source: `kubernetes:configmaps/${unreadable}`,
+            errorType: 'InvalidResponse' as const,
+            message: `ConfigMap ${unreadable} data.mesh is not one YAML document without aliases; its MeshConfig settings are unknown`,
+          },
+        ]
+      : inventory.errors,
   };
 }
