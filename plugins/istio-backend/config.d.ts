@@ -10,6 +10,16 @@ export interface Config {
      * milliseconds. Default 5000.
      */
     requestTimeoutMs?: number;
+    /**
+     * Bounds on the routes that read or write clusters (`mesh-config`,
+     * `sidecar-memory`, `sidecars`): requests beyond `maxConcurrent` wait, and
+     * beyond `maxQueued` waiting ones are refused with 503 and `Retry-After`.
+     * Defaults 16 and 128.
+     */
+    admission?: {
+      maxConcurrent?: number;
+      maxQueued?: number;
+    };
     /** Applying recommended Sidecars (`POST /api/istio/sidecars`). */
     apply?: {
       /**

@@ -92,6 +92,12 @@ export const istioPlugin = createBackendPlugin({
             meshConfig,
             sidecarMemory,
             sidecarApply,
+            admission: {
+              maxConcurrent:
+                config.getOptionalNumber('istio.admission.maxConcurrent') ?? 16,
+              maxQueued:
+                config.getOptionalNumber('istio.admission.maxQueued') ?? 128,
+            },
           }),
         );
         registerMeshActions({

@@ -13,6 +13,7 @@ import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { createAdmission, type AdmissionLimits } from './lib/admission';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
 import type { SidecarApplyService } from './services/SidecarApplyService';
@@ -27,6 +28,8 @@ export interface RouterOptions {
   meshConfig: MeshConfigService;
   sidecarMemory: SidecarMemoryService;
   sidecarApply: SidecarApplyService;
+  /** Bounds on the routes that reach clusters (a burst is refused with 503, not queued forever). */
+  admission: AdmissionLimits;
 }
 
 /** A configured cluster name: never a URL, never a path. */
@@ -101,6 +104,7 @@ export async function createRouter(
   } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
+  const admit = createAdmission(options.admission);
 
   /** User credentials allowed to read the mesh; checked before any cluster I/O. */
   async function meshReader(req: express.Request) {
@@ -127,13 +131,13 @@ export async function createRouter(
     res.json(body);
   });
 
-  router.get('/mesh-config', async (req, res) => {
+  router.get('/mesh-config', admit, async (req, res) => {
     const credentials = await meshReader(req);
     const query = parse(meshConfigQuery, req.query);
     res.json(await meshConfig.getMeshConfig(query, { credentials }));
   });
 
-  router.get('/sidecar-memory', async (req, res) => {
+  router.get('/sidecar-memory', admit, async (req, res) => {
     const credentials = await meshReader(req);
     const query = parse(sidecarMemoryQuery, req.query);
     const extraHosts =
@@ -147,7 +151,7 @@ export async function createRouter(
     res.json(await sidecarMemory.getSidecarMemory(request, { credentials }));
   });
 
-  router.post('/sidecars', async (req, res) => {
+  router.post('/sidecars', admit, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parse(sidecarApplyBody, req.body);
     let entityRef: string;

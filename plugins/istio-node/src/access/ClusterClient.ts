@@ -14,7 +14,7 @@ import {
 } from '@kubernetes/client-node';
 import type { IstioClusterConfig } from '../clusters';
 import { createLimiter } from './limiter';
-import { statusOf } from './errors';
+import { isConnectionClosed, statusOf } from './errors';
 
 /** Limits for talking to one cluster. @public */
 export interface ClusterClientOptions {
@@ -125,18 +125,20 @@ export class ClusterClient {
     return apis;
   }
 
-  /** A read: limited, timed out, retried on 429/503 (honouring Retry-After up to a cap). */
+  /**
+   * A read: limited, timed out, retried on 429/503 (honouring Retry-After up to a cap)
+   * and on a connection closed under it.
+   */
   async read<T>(task: (apis: KubernetesApis) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.limit(() => task(this.apis()));
       } catch (error) {
+        if (attempt >= this.options.readRetries) throw error;
+        // A connection closed under a read: try again at once on a fresh one.
+        if (isConnectionClosed(error)) continue;
         const status = statusOf(error);
-        if (
-          (status !== 429 && status !== 503) ||
-          attempt >= this.options.readRetries
-        )
-          throw error;
+        if (status !== 429 && status !== 503) throw error;
         const retryAfter = Number(
           (error as { headers?: Record<string, string> }).headers?.[
             'retry-after'

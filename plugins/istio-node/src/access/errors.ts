@@ -54,6 +54,16 @@ function codeOf(error: unknown): string | undefined {
 }
 
 /**
+ * Whether a request failed because the connection closed under it (ECONNRESET and
+ * kin): typically a kept-alive connection the server had just closed. Safe to retry
+ * for reads.
+ */
+export function isConnectionClosed(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+}
+
+/**
  * The HTTP status of a client-node `ApiException` (or similar), if any. Only 100–599
  * counts: a `DOMException` carries a legacy numeric `code` too (23 for a fetch timeout).
  */
