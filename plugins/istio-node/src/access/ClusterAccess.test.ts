@@ -1,4 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
+import net from 'node:net';
 import {
   loadScenario,
   startDemoCluster,
@@ -67,6 +68,34 @@ describe('ClusterAccess', () => {
     setTimeout(() => demo.setFaults([]), 400);
     const pods = await listPods(access, 'demo');
     expect(pods.items).toHaveLength(6);
+  });
+
+  it('retries a read whose connection closed under it (a kept-alive connection the server dropped)', async () => {
+    // A loopback proxy that drops the first connection, then forwards to the cluster.
+    let connections = 0;
+    const target = new URL(demo.url);
+    const proxy = net.createServer(client => {
+      if (++connections === 1) {
+        client.destroy();
+        return;
+      }
+      const upstream = net.connect(Number(target.port), target.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as net.AddressInfo;
+      const access = new ClusterAccess([
+        clusterConfig('demo', { url: `https://127.0.0.1:${port}` }),
+      ]);
+      const pods = await listPods(access, 'demo');
+      expect(pods.items).toHaveLength(6);
+      expect(connections).toBe(2);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('gives up after the bounded retries with a sanitized RateLimited error', async () => {
