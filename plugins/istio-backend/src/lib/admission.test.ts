@@ -26,7 +26,10 @@ function appWith(limits: { maxConcurrent: number; maxQueued: number }) {
   return { app, gates, maxRunning: () => maxRunning };
 }
 
-const settle = () => new Promise(resolve => setTimeout(resolve, 50));
+/** Polls until `ready()` holds: arrival order is up to the machine's load. */
+async function until(ready: () => boolean) {
+  while (!ready()) await new Promise(resolve => setTimeout(resolve, 10));
+}
 
 describe('createAdmission', () => {
   it('runs a bounded number at once, queues a bounded number, refuses the rest with 503', async () => {
@@ -36,17 +39,21 @@ describe('createAdmission', () => {
     });
     const server = app.listen(0, '127.0.0.1');
     try {
+      let refusedSoFar = 0;
       const answers = Array.from({ length: 10 }, () =>
         request(server)
           .get('/work')
-          .then(r => r),
+          .then(r => {
+            if (r.status === 503) refusedSoFar++;
+            return r;
+          }),
       );
-      await settle();
-      // 2 running and 3 queued; let the admitted ones finish one by one.
-      expect(gates).toHaveLength(2);
+      // 2 running and 3 queued; the other 5 are refused without waiting for anyone.
+      await until(() => gates.length === 2 && refusedSoFar === 5);
+      // Let the admitted ones finish one by one: each frees its slot for a queued one.
       for (let served = 0; served < 5; served++) {
+        await until(() => gates.length > 0);
         gates.shift()!();
-        await settle();
       }
       const responses = await Promise.all(answers);
       const statuses = responses.map(r => r.status).sort();
@@ -69,7 +76,7 @@ describe('createAdmission', () => {
         const answer = request(server)
           .get('/work')
           .then(r => r);
-        await settle();
+        await until(() => gates.length === 1);
         gates.shift()!();
         expect((await answer).status).toBe(200);
       }
