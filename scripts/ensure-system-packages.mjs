@@ -4,11 +4,12 @@
 //   node scripts/ensure-system-packages.mjs [package ...]
 //
 // Without arguments it ensures `prometheus` (Prometheus and promtool, for the metrics
-// tests) and `chromium` (for the end-to-end tests). Needs root to install; as another
-// user it prints what to install and exits 1. Runs on Node >= 20 with no dependencies.
+// tests), `postgresql` (a server for the database store tests) and `chromium` (for the
+// end-to-end tests). Needs root to install; as another user it prints what to install
+// and exits 1. Runs on Node >= 20 with no dependencies.
 import { ensureSystemPackages, SystemPackagesError } from './lib/debian.mjs';
 
-const DEFAULT_PACKAGES = ['prometheus', 'chromium'];
+const DEFAULT_PACKAGES = ['prometheus', 'postgresql', 'chromium'];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {

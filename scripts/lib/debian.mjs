@@ -1,5 +1,6 @@
 // Makes sure the Debian packages the tests rely on are installed (Prometheus and
-// promtool for the metrics tests, Chromium for the end-to-end tests). Plain ESM with
+// promtool for the metrics tests, PostgreSQL for the database store tests, Chromium
+// for the end-to-end tests). Plain ESM with
 // no dependencies so that the machine's own Node (>= 20) can run it before anything
 // else is installed.
 //
@@ -13,15 +14,20 @@ import fs from 'node:fs';
 
 /**
  * What each known package must provide. A package is taken as present when all of
- * these files exist (so a copy installed some other way counts too); packages not
- * listed here are checked with dpkg.
+ * these files exist (so a copy installed some other way counts too); a `*` path
+ * segment matches any one entry (PostgreSQL's folders are named by major version).
+ * Packages not listed here are checked with dpkg.
  */
 export const KNOWN_PACKAGES = {
   prometheus: ['/usr/bin/prometheus', '/usr/bin/promtool'],
   chromium: ['/usr/bin/chromium'],
   'chromium-driver': ['/usr/bin/chromedriver'],
   'etcd-server': ['/usr/bin/etcd'],
-  postgresql: ['/usr/bin/psql'],
+  // The server itself: /usr/bin/psql alone may come from the client package.
+  postgresql: [
+    '/usr/lib/postgresql/*/bin/initdb',
+    '/usr/lib/postgresql/*/bin/postgres',
+  ],
 };
 
 /**
@@ -66,10 +72,26 @@ function dpkgInstalled(name) {
   return result.status === 0 && result.stdout.trim() === 'installed';
 }
 
+/** True when `pattern` names an existing path; `*` segments match any entry. */
+function pathExists(pattern) {
+  const star = pattern.indexOf('/*/');
+  if (star < 0) return fs.existsSync(pattern);
+  const parent = pattern.slice(0, star) || '/';
+  let entries;
+  try {
+    entries = fs.readdirSync(parent);
+  } catch {
+    return false;
+  }
+  return entries.some(entry =>
+    pathExists(`${parent}/${entry}${pattern.slice(star + 2)}`),
+  );
+}
+
 /** True when `name` looks installed (its known files exist, or dpkg says so). */
 export function isPackagePresent(name) {
   const files = KNOWN_PACKAGES[name];
-  if (files) return files.every(file => fs.existsSync(file));
+  if (files) return files.every(pathExists);
   return dpkgInstalled(name);
 }
 

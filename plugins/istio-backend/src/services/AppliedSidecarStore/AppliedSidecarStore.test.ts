@@ -1,9 +1,29 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabases,
+  type TestDatabaseId,
+} from '@backstage/backend-test-utils';
 import { AppliedSidecarStore } from './AppliedSidecarStore';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+// Each PostgreSQL the environment provides (`npm test` starts one on loopback and sets
+// its variable). Without one only SQLite runs: listing a Postgres id with no variable
+// would make TestDatabases try Docker under CI=true.
+const postgresIds = Object.entries(process.env).flatMap(([name, value]) => {
+  const match =
+    /^BACKSTAGE_TEST_DATABASE_POSTGRES(\d+)_CONNECTION_STRING$/.exec(name);
+  return match && value ? [`POSTGRES_${match[1]}` as TestDatabaseId] : [];
+});
+const databases = TestDatabases.create({ ids: ['SQLITE_3', ...postgresIds] });
 
 describe('AppliedSidecarStore', () => {
+  it('runs against SQLite and every PostgreSQL the environment provides', () => {
+    // Fails when a variable names a PostgreSQL version TestDatabases does not know.
+    expect(databases.eachSupportedId().flat()).toEqual([
+      'SQLITE_3',
+      ...postgresIds,
+    ]);
+  });
+
   it.each(databases.eachSupportedId())(
     'records applies and returns the latest per namespace (%p)',
     async id => {
