@@ -29,6 +29,8 @@ const steps = [
     ...yarn(['backstage-cli', 'repo', 'test', '--ci']),
     { postgres: true },
   ],
+  // Production build of the app with and without the plugin: ≤ 250 KB gzip added.
+  ['bundle size', toolchain.node, ['scripts/bundle-size.mjs']],
   ['demo start-up and end-to-end', toolchain.node, ['scripts/smoke-start.mjs']],
 ];
 
