@@ -51,7 +51,8 @@ export const scaffolderModuleIstio = createBackendModule({
           clusters: clusters.map(c => c.name).join(',') || '(none)',
         });
         scaffolder.addActions(
-          createCheckVersionAction(),
+          // Reads a cluster's versions when a template gives no Kubernetes version.
+          createCheckVersionAction({ clusters: access }),
           createMeshNamespaceAction({
             clusters: access,
             permissions,

@@ -34,4 +34,18 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Read the Kubernetes version from a configured cluster (and the Istio version its istiod runs)',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'version',
+          action: 'istio:version:check',
+          name: 'Check Istio against the cluster',
+          input: { istioVersion: '1.30.1', cluster: 'demo' },
+        },
+      ],
+    }),
+  },
 ];

@@ -1,7 +1,25 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { supportVerdict } from '@istio-backstage/plugin-istio-common';
+import { ClusterAccess } from '@istio-backstage/plugin-istio-node';
+import {
+  CONTROL_PLANE_NAMESPACE,
+  readClusterVersions,
+  type ClusterIstioVersions,
+} from '../lib/clusterVersions';
+import { CLUSTER_NAME } from '../lib/namespace';
 import { examples } from './checkVersion.examples';
+
+/** What `istio:version:check` needs from the backend. @public */
+export interface CheckVersionActionOptions {
+  /** The date support verdicts are for (end of life); now unless told. */
+  now?: () => Date;
+  /**
+   * The configured clusters (`readClusterConfigs` + `ClusterAccess` from istio-node),
+   * for reading a cluster's versions; none unless given.
+   */
+  clusters?: ClusterAccess;
+}
 
 /**
  * `istio:version:check` — the seed document's "version check": is this Istio release
@@ -9,14 +27,21 @@ import { examples } from './checkVersion.examples';
  * otherwise), so a template never renders an install config that istioctl would
  * refuse or that runs an end-of-life mesh.
  *
+ * Without a `kubernetesVersion` it reads the version of a configured `cluster` from
+ * its API server (and, best effort, the Istio version its istiod runs). It only
+ * reads, so it runs in dry runs too.
+ *
  * @public
  */
-export function createCheckVersionAction(options: { now?: () => Date } = {}) {
+export function createCheckVersionAction(
+  options: CheckVersionActionOptions = {},
+) {
   const now = options.now ?? (() => new Date());
+  const clusters = options.clusters ?? new ClusterAccess([]);
   return createTemplateAction({
     id: 'istio:version:check',
     description:
-      "Checks an Istio version against a Kubernetes version with Istio's support matrix.",
+      "Checks an Istio version against a Kubernetes version (given, or read from a configured cluster) with Istio's support matrix.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -30,9 +55,18 @@ export function createCheckVersionAction(options: { now?: () => Date } = {}) {
         kubernetesVersion: z =>
           z
             .string()
-            .min(1)
             .max(64)
-            .describe('Kubernetes version, for example v1.33.2'),
+            .optional()
+            .describe(
+              'Kubernetes version, for example v1.33.2; when empty it is read from `cluster`',
+            ),
+        cluster: z =>
+          z
+            .union([z.literal(''), z.string().regex(CLUSTER_NAME)])
+            .optional()
+            .describe(
+              'Name of a configured cluster to read the Kubernetes version from (never a URL)',
+            ),
         failIfUnsupported: z =>
           z
             .boolean()
@@ -48,14 +82,54 @@ export function createCheckVersionAction(options: { now?: () => Date } = {}) {
             .string()
             .optional()
             .describe('Kubernetes range Istio tests this release on'),
+        kubernetesVersion: z =>
+          z.string().describe('The Kubernetes version that was checked'),
+        kubernetesVersionSource: z =>
+          z
+            .enum(['input', 'cluster'])
+            .describe('Whether the Kubernetes version was given or read'),
+        clusterIstio: z =>
+          z
+            .object({
+              versions: z.array(z.string()),
+              unknownReason: z.string().optional(),
+            })
+            .optional()
+            .describe(
+              `Istio versions of the istiod Deployments in ${CONTROL_PLANE_NAMESPACE} (one per revision), when the cluster was read; empty without unknownReason when there is none`,
+            ),
       },
     },
     async handler(ctx) {
-      const {
-        istioVersion,
-        kubernetesVersion,
-        failIfUnsupported = true,
-      } = ctx.input;
+      const { istioVersion, failIfUnsupported = true } = ctx.input;
+      // The form sends empty strings for fields left blank.
+      const givenVersion = ctx.input.kubernetesVersion || undefined;
+      const clusterName = ctx.input.cluster || undefined;
+
+      let kubernetesVersion: string;
+      let source: 'input' | 'cluster';
+      let clusterIstio: ClusterIstioVersions | undefined;
+      if (givenVersion) {
+        kubernetesVersion = givenVersion;
+        source = 'input';
+      } else if (clusterName) {
+        const client = clusters.get(clusterName);
+        ctx.signal?.throwIfAborted();
+        const read = await readClusterVersions(client);
+        kubernetesVersion = read.kubernetesVersion;
+        source = 'cluster';
+        clusterIstio = read.istio;
+        ctx.logger.info(
+          `Cluster ${clusterName} runs Kubernetes ${kubernetesVersion}; ${describeIstio(
+            read.istio,
+          )}`,
+        );
+      } else {
+        throw new InputError(
+          'Give a kubernetesVersion, or a cluster to read it from',
+        );
+      }
+
       const result = supportVerdict({
         istioVersion,
         kubernetesVersion,
@@ -68,6 +142,9 @@ export function createCheckVersionAction(options: { now?: () => Date } = {}) {
       );
       ctx.output('verdict', result.verdict);
       ctx.output('reasons', result.reasons);
+      ctx.output('kubernetesVersion', kubernetesVersion);
+      ctx.output('kubernetesVersionSource', source);
+      if (clusterIstio) ctx.output('clusterIstio', clusterIstio);
       if (result.release) {
         ctx.output(
           'kubernetesTested',
@@ -83,4 +160,12 @@ export function createCheckVersionAction(options: { now?: () => Date } = {}) {
       }
     },
   });
+}
+
+function describeIstio(istio: ClusterIstioVersions): string {
+  if (istio.unknownReason)
+    return `its Istio version is unknown (${istio.unknownReason})`;
+  if (istio.versions.length === 0)
+    return `no istiod Deployment in ${CONTROL_PLANE_NAMESPACE}`;
+  return `istiod ${istio.versions.join(', ')} in ${CONTROL_PLANE_NAMESPACE}`;
 }
