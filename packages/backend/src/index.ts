@@ -13,6 +13,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@istio-backstage/plugin-catalog-backend-module-istio'));
 
 // Permissions: our policy instead of allow-all.
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -1,0 +1,5 @@
+export { IstioMeshNamespaceProvider } from './IstioMeshNamespaceProvider';
+export type {
+  IstioMeshNamespaceProviderOptions,
+  IstioMeshNamespaceRefresh,
+} from './IstioMeshNamespaceProvider';
