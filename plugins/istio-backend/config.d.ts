@@ -16,6 +16,14 @@ export interface Config {
      * beyond `maxQueued` waiting ones are refused with 503 and `Retry-After`.
      * Defaults 16 and 128.
      */
+    sidecarMemory?: {
+      /**
+       * Seconds a complete sidecar-memory answer is reused for the same caller and
+       * request (shared through the cache service; any apply invalidates it; answers
+       * with a failed source are never reused). 0 disables. Default 15.
+       */
+      cacheSeconds?: number;
+    };
     admission?: {
       maxConcurrent?: number;
       maxQueued?: number;

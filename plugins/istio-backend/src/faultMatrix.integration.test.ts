@@ -176,6 +176,8 @@ const backend = (
 ) =>
   startIstioBackend(clusters, features, entities, {
     apply: { settleSeconds: 0 },
+    // Every row must reach the (faulty) source: no reuse of an earlier answer.
+    sidecarMemory: { cacheSeconds: 0 },
   });
 
 /** `healthy` (may write) and `faulty`, optionally reached another way (URL, CA). */

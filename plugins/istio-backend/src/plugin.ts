@@ -13,7 +13,10 @@ import { createRouter } from './router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
 import { createMeshConfigService } from './services/MeshConfigService';
-import { createSidecarMemoryService } from './services/SidecarMemoryService';
+import {
+  cachedSidecarMemory,
+  createSidecarMemoryService,
+} from './services/SidecarMemoryService';
 import { createSidecarApplyService } from './services/SidecarApplyService';
 
 /**
@@ -75,6 +78,15 @@ export const istioPlugin = createBackendPlugin({
           logger,
           settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
         });
+        // Reads may reuse a recent answer; an apply always starts from a fresh one.
+        const sidecarMemoryReads = cachedSidecarMemory({
+          sidecarMemory,
+          cache,
+          applied,
+          ttlMs:
+            (config.getOptionalNumber('istio.sidecarMemory.cacheSeconds') ??
+              15) * 1000,
+        });
         const sidecarApply = createSidecarApplyService({
           clusters: access,
           sidecarMemory,
@@ -90,7 +102,7 @@ export const istioPlugin = createBackendPlugin({
             permissions,
             clusters,
             meshConfig,
-            sidecarMemory,
+            sidecarMemory: sidecarMemoryReads,
             sidecarApply,
             admission: {
               maxConcurrent:
@@ -104,7 +116,7 @@ export const istioPlugin = createBackendPlugin({
           actionsRegistry,
           permissions,
           meshConfig,
-          sidecarMemory,
+          sidecarMemory: sidecarMemoryReads,
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

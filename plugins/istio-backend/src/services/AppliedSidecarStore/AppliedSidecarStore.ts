@@ -52,6 +52,15 @@ export class AppliedSidecarStore {
     });
   }
 
+  /**
+   * Changes whenever a Sidecar is recorded, on any replica: answers computed before an
+   * apply are not reused after it.
+   */
+  async revision(): Promise<string> {
+    const row = await this.knex(TABLE).max({ id: 'id' }).first();
+    return String(row?.id ?? 0);
+  }
+
   /** The most recent apply in a namespace, if any. */
   async latest(
     cluster: string,

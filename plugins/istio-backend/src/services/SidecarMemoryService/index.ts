@@ -1,2 +1,3 @@
 export { createSidecarMemoryService } from './createSidecarMemoryService';
 export type { SidecarMemoryService } from './types';
+export { cachedSidecarMemory } from './cachedSidecarMemory';

@@ -19,6 +19,7 @@ import {
 } from '@kubernetes/client-node';
 import request from 'supertest';
 import yaml from 'yaml';
+import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
 import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(120_000);
@@ -43,14 +44,21 @@ beforeAll(async () => {
     'increase(istio_requests_total{reporter="source",source_workload_namespace="istio-demo"}[1m]) > 0',
     60_000,
   );
-  server = await startIstioBackend([
-    {
-      name: 'demo',
-      demo,
-      prometheusUrl: prometheus.url,
-      token: 'demo-writer-token',
-    },
-  ]);
+  // The cluster changes between calls here (Sidecars written straight into it), so
+  // answers are not reused (the cache has its own test).
+  server = await startIstioBackend(
+    [
+      {
+        name: 'demo',
+        demo,
+        prometheusUrl: prometheus.url,
+        token: 'demo-writer-token',
+      },
+    ],
+    [],
+    bookinfoEntities,
+    { sidecarMemory: { cacheSeconds: 0 } },
+  );
 });
 afterAll(async () => {
   await prometheus?.stop();
