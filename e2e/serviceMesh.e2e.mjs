@@ -89,7 +89,7 @@ try {
     for (;;) {
       await ready.or(enter).first().waitFor();
       if (await ready.first().isVisible()) return;
-      await enter.click().catch(() => undefined);
+      await enter.click({ timeout: 5_000 }).catch(() => undefined);
     }
   }
 
