@@ -23,6 +23,34 @@ export function createMeshConfigService(options: {
 }): MeshConfigService {
   const { clusters, cache, logger } = options;
   const now = options.now ?? (() => new Date());
+  // One read per cluster at a time: a burst on a cold cache shares the read in flight
+  // instead of each request listing the whole cluster again.
+  const reading = new Map<string, Promise<IstioMeshConfig>>();
+
+  async function readAndCache(
+    client: Parameters<Parameters<ClusterAccess['fanOut']>[1]>[0],
+    key: string,
+  ): Promise<IstioMeshConfig> {
+    const inventory = await readInventory(client);
+    const analysed = analyzeMesh(inventory, {
+      cluster: client.cluster.name,
+      title: client.cluster.title,
+      now: now(),
+    });
+    const meshConfig: IstioMeshConfig = {
+      ...analysed,
+      diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
+    };
+    // A cluster that answered nothing at all is not cached, so it is retried soon.
+    if (inventory.namespaces || inventory.deployments) {
+      await cache.set(
+        key,
+        meshConfig as unknown as Parameters<CacheService['set']>[1],
+        { ttl: CACHE_TTL_MS },
+      );
+    }
+    return meshConfig;
+  }
 
   return {
     async getMeshConfig(request) {
@@ -34,27 +62,12 @@ export function createMeshConfigService(options: {
         const key = `mesh-config:v1:${client.cluster.name}`;
         const cached = (await cache.get(key)) as IstioMeshConfig | undefined;
         if (cached) return cached;
-        const inventory = await readInventory(client);
-        const analysed = analyzeMesh(inventory, {
-          cluster: client.cluster.name,
-          title: client.cluster.title,
-          now: now(),
-        });
-        const meshConfig: IstioMeshConfig = {
-          ...analysed,
-          diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
-        };
-        // A cluster that answered nothing at all is not cached, so it is retried soon.
-        if (inventory.namespaces || inventory.deployments) {
-          await cache.set(
-            key,
-            meshConfig as unknown as Parameters<CacheService['set']>[1],
-            {
-              ttl: CACHE_TTL_MS,
-            },
-          );
+        let read = reading.get(key);
+        if (!read) {
+          read = readAndCache(client, key).finally(() => reading.delete(key));
+          reading.set(key, read);
         }
-        return meshConfig;
+        return read;
       });
       const response: IstioMeshConfigResponse = { items: [], errors: [] };
       for (const result of results) {

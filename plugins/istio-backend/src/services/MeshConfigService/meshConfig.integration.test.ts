@@ -397,6 +397,33 @@ describe('mesh-config bad inputs and faults', () => {
     },
   );
 
+  it('reads a cold cluster once for a burst of requests, and not again while cached', async () => {
+    const coldRead = async (concurrent: number) => {
+      const server = await startIstioBackend([
+        { name: 'healthy', demo: healthy },
+      ]);
+      const before = healthy.requestCount();
+      const answers = await Promise.all(
+        Array.from({ length: concurrent }, () =>
+          request(server)
+            .get('/api/istio/mesh-config?cluster=healthy')
+            .set('Authorization', mockCredentials.user.header()),
+        ),
+      );
+      expect(answers.map(a => a.status)).toEqual(answers.map(() => 200));
+      const requests = healthy.requestCount() - before;
+      const cachedBefore = healthy.requestCount();
+      await request(server)
+        .get('/api/istio/mesh-config?cluster=healthy')
+        .set('Authorization', mockCredentials.user.header());
+      expect(healthy.requestCount()).toBe(cachedBefore);
+      return requests;
+    };
+    const one = await coldRead(1);
+    expect(one).toBeGreaterThan(0);
+    expect(await coldRead(10)).toBe(one);
+  });
+
   it('refuses callers without a user token (401) and service tokens (403)', async () => {
     expect(
       (await get('/api/istio/mesh-config', mockCredentials.none.header()))
