@@ -11,6 +11,12 @@ export interface Config {
      */
     requestTimeoutMs?: number;
     /**
+     * How long an answer that spans clusters waits for the slowest one, in
+     * milliseconds; clusters still reading then answer `Timeout` (their reads go on
+     * and fill the mesh-config cache for the next request). Default 10000.
+     */
+    fanOutDeadlineMs?: number;
+    /**
      * Bounds on the routes that read or write clusters (`mesh-config`,
      * `sidecar-memory`, `sidecars`): requests beyond `maxConcurrent` wait, and
      * beyond `maxQueued` waiting ones are refused with 503 and `Retry-After`.

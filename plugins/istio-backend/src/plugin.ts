@@ -62,6 +62,7 @@ export const istioPlugin = createBackendPlugin({
         const access = new ClusterAccess(
           clusters,
           timeoutMs ? { timeoutMs } : {},
+          config.getOptionalNumber('istio.fanOutDeadlineMs'),
         );
         permissionsRegistry.addPermissions(istioPermissions);
         const meshConfig = createMeshConfigService({

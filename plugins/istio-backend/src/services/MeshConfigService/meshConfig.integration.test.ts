@@ -474,6 +474,30 @@ describe('mesh-config bad inputs and faults', () => {
     expect(faultyItem?.errors.every(e => e.errorType === 'Timeout')).toBe(true);
   });
 
+  it('answers at the configured fan-out deadline, before the hanging cluster times out', async () => {
+    faulty.setFaults([{ hang: true }]);
+    const server = await startIstioBackend(
+      [
+        { name: 'healthy', demo: healthy },
+        { name: 'faulty', demo: faulty },
+      ],
+      [],
+      undefined,
+      { fanOutDeadlineMs: 800 },
+    );
+    const started = Date.now();
+    const res = await request(server)
+      .get('/api/istio/mesh-config')
+      .set('Authorization', mockCredentials.user.header());
+    // Requests time out after 2 s in tests: the answer came from the deadline.
+    expect(Date.now() - started).toBeLessThan(1_800);
+    const body = res.body as IstioMeshConfigResponse;
+    expect(body.items.map(i => i.cluster)).toEqual(['healthy']);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ cluster: 'faulty', errorType: 'Timeout' }),
+    ]);
+  });
+
   it('answers an empty list when no clusters are configured', async () => {
     const server = await startIstioBackend([]);
     const res = await request(server)
