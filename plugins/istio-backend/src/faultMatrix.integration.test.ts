@@ -1023,7 +1023,7 @@ const rows: Row[] = [
       const forbidden = await call(server, ROUTES.applySidecar);
       expectError(forbidden, 403, 'NotAllowedError');
       expect(forbidden.body.error.message).toBe(
-        `The cluster refused the write: ${message}`,
+        `The cluster refused to write the Sidecar: ${message}`,
       );
       expect(healthy.store.list(sidecars)).toEqual([]);
     },

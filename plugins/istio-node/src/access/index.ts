@@ -4,3 +4,4 @@ export { ClusterClient, DEFAULT_CLUSTER_CLIENT_OPTIONS } from './ClusterClient';
 export type { ClusterClientOptions, KubernetesApis } from './ClusterClient';
 export { statusOf, toSourceError } from './errors';
 export type { SourceError } from './errors';
+export { toWriteError } from './writeErrors';

@@ -2,17 +2,12 @@ import type {
   AuditorService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { IstioSidecarChange } from '@istio-backstage/plugin-istio-common';
 import {
   statusOf,
+  toWriteError,
   type ClusterAccess,
 } from '@istio-backstage/plugin-istio-node';
 import yaml from 'yaml';
@@ -31,43 +26,6 @@ type SidecarObject = KubernetesObject & {
 
 const hostsOf = (o: SidecarObject | undefined) =>
   (o?.spec?.egress ?? []).flatMap(e => e.hosts ?? []);
-
-/** The `message` of a Kubernetes Status body, trimmed: never the rest of the upstream answer. */
-function statusMessage(error: unknown): string {
-  const body = (error as { body?: unknown }).body;
-  let message: unknown;
-  if (typeof body === 'string') {
-    try {
-      message = JSON.parse(body).message;
-    } catch {
-      message = undefined;
-    }
-  } else if (body && typeof body === 'object') {
-    message = (body as { message?: unknown }).message;
-  }
-  return typeof message === 'string'
-    ? message.slice(0, 500)
-    : 'the API server refused the request';
-}
-
-/** Maps a cluster's refusal to our error, so an upstream 401 never becomes our 401. */
-function toApplyError(error: unknown): Error {
-  const status = statusOf(error);
-  if (status === 409) return new ConflictError(statusMessage(error));
-  if (status === 400 || status === 422)
-    return new InputError(
-      `The cluster rejected the Sidecar: ${statusMessage(error)}`,
-    );
-  if (status === 403)
-    return new NotAllowedError(
-      `The cluster refused the write: ${statusMessage(error)}`,
-    );
-  if (status === 401)
-    return new ServiceUnavailableError(
-      'The cluster rejected the configured credentials',
-    );
-  return new ServiceUnavailableError('The cluster could not apply the Sidecar');
-}
 
 /**
  * Applies the recommended Sidecar for an entity: built server-side from the current
@@ -248,7 +206,7 @@ export function createSidecarApplyService(options: {
             'NotFoundError',
           ].includes(error.name)
             ? error
-            : toApplyError(error);
+            : toWriteError(error, 'the Sidecar');
         await event.fail({ error: mapped });
         throw mapped;
       }

@@ -1,13 +1,8 @@
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import {
   statusOf,
+  toWriteError as toClusterWriteError,
   type ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
 import { FIELD_MANAGER, type MeshObject } from './objects';
@@ -20,51 +15,9 @@ const describe = (o: MeshObject) =>
     ? `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`
     : `${o.kind} ${o.metadata.name}`;
 
-/** The `message` of a Kubernetes Status body, trimmed: never the rest of the upstream answer. */
-function statusMessage(error: unknown): string {
-  const body = (error as { body?: unknown }).body;
-  let message: unknown;
-  if (typeof body === 'string') {
-    try {
-      message = JSON.parse(body).message;
-    } catch {
-      message = undefined;
-    }
-  } else if (body && typeof body === 'object') {
-    message = (body as { message?: unknown }).message;
-  }
-  return typeof message === 'string'
-    ? message.slice(0, 500)
-    : 'the API server refused the request';
-}
-
-/**
- * Maps a cluster's refusal to a Backstage error. An upstream 401 is our credentials
- * problem, never the caller's, so it never becomes a 401 of ours.
- */
+/** Maps a cluster's refusal to a Backstage error naming the object (see istio-node). */
 export function toWriteError(error: unknown, object: MeshObject): Error {
-  if (error instanceof Error && error.name === 'AbortError') return error;
-  const status = statusOf(error);
-  const what = describe(object);
-  if (status === 409)
-    return new ConflictError(
-      `${what} is managed by someone else: ${statusMessage(error)}`,
-    );
-  if (status === 400 || status === 422)
-    return new InputError(
-      `The cluster rejected ${what}: ${statusMessage(error)}`,
-    );
-  if (status === 403)
-    return new NotAllowedError(
-      `The cluster refused to write ${what}: ${statusMessage(error)}`,
-    );
-  if (status === 401)
-    return new ServiceUnavailableError(
-      'The cluster rejected the configured credentials',
-    );
-  if (status === 404)
-    return new NotFoundError(`${what}: ${statusMessage(error)}`);
-  return new ServiceUnavailableError(`The cluster could not apply ${what}`);
+  return toClusterWriteError(error, describe(object));
 }
 
 /**
