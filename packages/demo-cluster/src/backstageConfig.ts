@@ -1,5 +1,39 @@
 import yaml from 'yaml';
 
+/** A demo cluster as Backstage is told about it. */
+export interface ConfiguredDemoCluster {
+  name: string;
+  title?: string;
+  url: string;
+  caPem: string;
+  token: string;
+}
+
+/**
+ * The Kubernetes plugin's `kubernetes` configuration for demo clusters — exactly what
+ * a user writes for real ones: a `config` cluster locator with a service-account
+ * token and the CA, TLS verified.
+ */
+export function kubernetesConfigFor(clusters: ConfiguredDemoCluster[]) {
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: clusters.map(c => ({
+          name: c.name,
+          ...(c.title ? { title: c.title } : {}),
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: c.token,
+          caData: Buffer.from(c.caPem).toString('base64'),
+          skipTLSVerify: false,
+        })),
+      },
+    ],
+  };
+}
+
 /**
  * The Backstage configuration that points the Kubernetes plugin (and so the Istio
  * plugins) at a running demo cluster — exactly what a user writes for a real cluster:
@@ -12,25 +46,15 @@ export function backstageConfigFor(options: {
   prometheusUrl?: string;
 }): string {
   return yaml.stringify({
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: 'demo',
-              title: 'Demo mesh (simulated cluster)',
-              url: options.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: options.token,
-              caData: Buffer.from(options.caPem).toString('base64'),
-              skipTLSVerify: false,
-            },
-          ],
-        },
-      ],
-    },
+    kubernetes: kubernetesConfigFor([
+      {
+        name: 'demo',
+        title: 'Demo mesh (simulated cluster)',
+        url: options.url,
+        caPem: options.caPem,
+        token: options.token,
+      },
+    ]),
     ...(options.prometheusUrl
       ? {
           istio: {

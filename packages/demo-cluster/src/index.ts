@@ -21,4 +21,6 @@ export {
 } from './testing/prometheus';
 export type { RunningPrometheus } from './testing/prometheus';
 export { kubeconfigFor } from './kubeconfig';
+export { kubernetesConfigFor } from './backstageConfig';
+export type { ConfiguredDemoCluster } from './backstageConfig';
 export { RESOURCE_TYPES } from './store/resources';

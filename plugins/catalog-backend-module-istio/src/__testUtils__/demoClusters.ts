@@ -5,6 +5,7 @@ import type {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import {
+  kubernetesConfigFor,
   loadScenario,
   startDemoCluster,
   type DemoCluster,
@@ -40,21 +41,14 @@ export function clusterConfigFor(
   istio: Record<string, unknown> = {},
 ) {
   return {
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: clusters.map(c => ({
-            name: c.name,
-            url: c.demo.url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: c.token ?? 'demo-reader-token',
-            caData: Buffer.from(c.demo.caPem).toString('base64'),
-          })),
-        },
-      ],
-    },
+    kubernetes: kubernetesConfigFor(
+      clusters.map(c => ({
+        name: c.name,
+        url: c.demo.url,
+        caPem: c.demo.caPem,
+        token: c.token ?? 'demo-reader-token',
+      })),
+    ),
     istio: { requestTimeoutMs: 1000, ...istio },
   };
 }

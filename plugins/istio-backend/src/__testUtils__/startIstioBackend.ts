@@ -1,7 +1,10 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { DemoCluster } from '@istio-backstage/demo-cluster';
+import {
+  kubernetesConfigFor,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
 import { istioPlugin } from '../plugin';
 import { bookinfoEntities } from './bookinfoEntities';
 
@@ -24,21 +27,14 @@ export async function startIstioBackend(
   istioConfig: Record<string, unknown> = {},
 ) {
   const config = {
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: clusters.map(c => ({
-            name: c.name,
-            url: c.demo.url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: c.token ?? 'demo-reader-token',
-            caData: Buffer.from(c.demo.caPem).toString('base64'),
-          })),
-        },
-      ],
-    },
+    kubernetes: kubernetesConfigFor(
+      clusters.map(c => ({
+        name: c.name,
+        url: c.demo.url,
+        caPem: c.demo.caPem,
+        token: c.token ?? 'demo-reader-token',
+      })),
+    ),
     istio: {
       ...istioConfig,
       requestTimeoutMs: 2000,

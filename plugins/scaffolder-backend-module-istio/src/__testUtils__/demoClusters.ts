@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
+  kubernetesConfigFor,
   loadScenario,
   startDemoCluster,
   type DemoCluster,
@@ -35,21 +36,14 @@ export function clusterConfigFor(
   istio: Record<string, unknown> = {},
 ) {
   return {
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: clusters.map(c => ({
-            name: c.name,
-            url: c.demo.url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: c.token ?? 'demo-writer-token',
-            caData: Buffer.from(c.demo.caPem).toString('base64'),
-          })),
-        },
-      ],
-    },
+    kubernetes: kubernetesConfigFor(
+      clusters.map(c => ({
+        name: c.name,
+        url: c.demo.url,
+        caPem: c.demo.caPem,
+        token: c.token ?? 'demo-writer-token',
+      })),
+    ),
     istio: { requestTimeoutMs: 2000, ...istio },
   };
 }
