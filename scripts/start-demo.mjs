@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
 import { startService, stopService } from './lib/processes.mjs';
+import { addExtraClusters } from './lib/extraClusters.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
 const demoDir = path.join(repoRoot, 'node_modules/.cache/demo');
@@ -95,6 +96,18 @@ while (!fs.existsSync(backstageConfig)) {
   }
   await new Promise(r => setTimeout(r, 200));
 }
+// Benchmarks only (default off): more clusters, e.g. DEMO_EXTRA_CLUSTERS=demo-2,hang=https://127.0.0.1:4321.
+if (process.env.DEMO_EXTRA_CLUSTERS) {
+  const extras = await addExtraClusters(
+    backstageConfig,
+    process.env.DEMO_EXTRA_CLUSTERS,
+  );
+  process.stdout.write(
+    `extra clusters: ${extras
+      .map(e => (e.url ? `${e.name} -> ${e.url}` : e.name))
+      .join(', ')}\n`,
+  );
+}
 process.stdout.write(
   `kubectl works too: KUBECONFIG=${path.relative(
     process.cwd(),
@@ -102,18 +115,39 @@ process.stdout.write(
   )} kubectl top pod -n istio-demo\n`,
 );
 
-const backstage = startService(
-  toolchain.yarn,
-  [
-    'backstage-cli',
-    'repo',
-    'start',
-    '--config',
-    path.join(repoRoot, 'app-config.yaml'),
-    '--config',
-    backstageConfig,
-  ],
-  { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
-);
+const configArgs = [
+  '--config',
+  path.join(repoRoot, 'app-config.yaml'),
+  '--config',
+  backstageConfig,
+];
+const backstage =
+  process.env.DEMO_BACKEND_ONLY === '1'
+    ? // Benchmarks only (default off): the backend alone, run once as the dev server runs
+      // it but without its file watcher, so other people's edits cannot restart it.
+      startService(
+        toolchain.node,
+        [
+          '--enable-source-maps',
+          '--require',
+          '@backstage/cli-node/config/nodeTransform.cjs',
+          'src/index',
+          ...configArgs,
+        ],
+        {
+          cwd: path.join(repoRoot, 'packages/backend'),
+          env: {
+            ...toolchain.env,
+            NODE_ENV: 'development',
+            ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
+          },
+          stdio: 'inherit',
+        },
+      )
+    : startService(
+        toolchain.yarn,
+        ['backstage-cli', 'repo', 'start', ...configArgs],
+        { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
+      );
 children.push(backstage);
 backstage.on('exit', code => shutdown(code ?? 1));
