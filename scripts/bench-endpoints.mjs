@@ -1075,7 +1075,9 @@ report.rssSamples = rssSamples;
 report.targets = targetsOf(report.single, report.multi);
 report.totalRunSeconds = Math.round((Date.now() - runStarted) / 1000);
 const out = path.join(benchDir, 'endpoints.json');
-fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+// The session's sign-in token stays out of the file (only the figures are kept).
+const redact = (key, value) => (key === 'headers' ? undefined : value);
+fs.writeFileSync(out, `${JSON.stringify(report, redact, 2)}\n`);
 printReport(report);
 if (report.error) process.stderr.write(`benchmark failed: ${report.error}\n`);
 process.stdout.write(`(all figures in ${path.relative(repoRoot, out)})\n`);
