@@ -27,6 +27,8 @@ export interface DemoCluster {
   setFaults(faults: Fault[]): void;
   /** Kubernetes API requests received so far. */
   requestCount(): number;
+  /** Paths of the latest Kubernetes API requests (at most 1,000), oldest first. */
+  recentPaths(): string[];
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startDemoCluster(
       faults.splice(0, faults.length, ...next);
     },
     requestCount: api.requestCount,
+    recentPaths: api.recentPaths,
     async stop() {
       api.closeWatchers();
       api.server.closeAllConnections();

@@ -775,6 +775,36 @@ const rows: Row[] = [
     },
   },
   {
+    fault: 'one cluster: hanging, asked again and again',
+    expected:
+      'only the first answer waits for its timeout; later ones report it (Timeout, "has not answered since") at once, with no request sent to it but one background probe; once it answers, it is back',
+    run: async () => {
+      faulty.setFaults([{ hang: true }]);
+      const server = await twoClusters();
+      await call(server, ROUTES.sidecarMemory); // pays the 2 s request timeout
+      const before = faulty.requestCount();
+      for (const route of ['meshConfig', 'sidecarMemory'] as const) {
+        for (let i = 0; i < 3; i++) {
+          const started = Date.now();
+          const res = await call(server, ROUTES[route]);
+          expect(Date.now() - started).toBeLessThan(1000);
+          expectPerCluster(res, route, ['healthy'], { faulty: 'Timeout' });
+          expect(JSON.stringify(res.body)).toMatch(/has not answered since/);
+        }
+      }
+      // Six answers, one probe (GET /version) still hanging.
+      expect(faulty.requestCount() - before).toBe(1);
+
+      faulty.setFaults([]);
+      // The hanging probe ends at its timeout; the next refusal probes again.
+      await new Promise(resolve => setTimeout(resolve, 2_100));
+      await call(server, ROUTES.sidecarMemory);
+      await new Promise(resolve => setTimeout(resolve, 200));
+      const back = await call(server, ROUTES.sidecarMemory);
+      expectPerCluster(back, 'sidecarMemory', ['healthy', 'faulty'], {});
+    },
+  },
+  {
     fault: 'one cluster: answers 401',
     expected:
       '200 (never our 401); healthy cluster answers; the other: errorType Unauthorized; no token echoed',

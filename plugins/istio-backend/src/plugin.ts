@@ -12,6 +12,7 @@ import { registerMeshActions } from './actions';
 import { createRouter } from './router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
+import { SharedReads } from './lib/sharedReads';
 import { createMeshConfigService } from './services/MeshConfigService';
 import {
   cachedSidecarMemory,
@@ -71,6 +72,10 @@ export const istioPlugin = createBackendPlugin({
           logger,
         });
         const applied = await AppliedSidecarStore.create(database);
+        // How old a sidecar-memory answer, and the cluster-wide lists behind it, may be.
+        const reuseMs =
+          (config.getOptionalNumber('istio.sidecarMemory.cacheSeconds') ?? 15) *
+          1000;
         const sidecarMemory = createSidecarMemoryService({
           clusters: access,
           catalog,
@@ -78,15 +83,14 @@ export const istioPlugin = createBackendPlugin({
           applied,
           logger,
           settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
+          shared: new SharedReads(reuseMs),
         });
         // Reads may reuse a recent answer; an apply always starts from a fresh one.
         const sidecarMemoryReads = cachedSidecarMemory({
           sidecarMemory,
           cache,
           applied,
-          ttlMs:
-            (config.getOptionalNumber('istio.sidecarMemory.cacheSeconds') ??
-              15) * 1000,
+          ttlMs: reuseMs,
         });
         const sidecarApply = createSidecarApplyService({
           clusters: access,

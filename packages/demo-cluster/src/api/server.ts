@@ -674,11 +674,15 @@ export function createApiServer(options: ApiServerOptions) {
   }
 
   let requests = 0;
+  /** The latest request paths, for tests that check which reads were made. */
+  const recentPaths: string[] = [];
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     requests++;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    recentPaths.push(path);
+    if (recentPaths.length > 1000) recentPaths.shift();
 
     if (path.startsWith('/_sim/')) {
       if (req.headers.authorization !== `Bearer ${options.controlToken}`)
@@ -851,6 +855,8 @@ export function createApiServer(options: ApiServerOptions) {
     },
     /** Requests received so far (tests check that a refused call made none). */
     requestCount: () => requests,
+    /** Paths of the latest requests (at most 1,000), oldest first. */
+    recentPaths: () => [...recentPaths],
   };
 }
 

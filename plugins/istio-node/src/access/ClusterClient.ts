@@ -13,6 +13,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { IstioClusterConfig } from '../clusters';
+import { CircuitBreaker } from './circuitBreaker';
 import { createLimiter } from './limiter';
 import { isConnectionClosed, statusOf } from './errors';
 
@@ -77,6 +78,7 @@ function kubeConfigFor(cluster: IstioClusterConfig): KubeConfig {
 export class ClusterClient {
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly apisByUser = new Map<string, KubernetesApis>();
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     readonly cluster: IstioClusterConfig,
@@ -86,6 +88,10 @@ export class ClusterClient {
       throw new Error(`Cluster '${cluster.name}': caFile does not exist`);
     }
     this.limit = createLimiter(options.concurrency);
+    // The probe: the cheapest request every API server answers.
+    this.breaker = new CircuitBreaker(() =>
+      this.limit(() => this.apis().version.getCode()),
+    );
   }
 
   /** The APIs, optionally impersonating a user (`Impersonate-User`). */
@@ -127,9 +133,16 @@ export class ClusterClient {
 
   /**
    * A read: limited, timed out, retried on 429/503 (honouring Retry-After up to a cap)
-   * and on a connection closed under it.
+   * and on a connection closed under it; refused at once while the cluster is known
+   * not to answer (see {@link CircuitBreaker}).
    */
-  async read<T>(task: (apis: KubernetesApis) => Promise<T>): Promise<T> {
+  read<T>(task: (apis: KubernetesApis) => Promise<T>): Promise<T> {
+    return this.breaker.run(() => this.readWithRetries(task));
+  }
+
+  private async readWithRetries<T>(
+    task: (apis: KubernetesApis) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.limit(() => task(this.apis()));

@@ -85,6 +85,16 @@ export function toSourceError(source: string, error: unknown): SourceError {
     errorType: SourceError['errorType'],
     message: string,
   ): SourceError => ({ source, errorType, message });
+  // Refused by the circuit breaker: the failure that opened it, still true.
+  if (name === 'ClusterNotAnsweringError') {
+    const { failure, since } = error as { failure: SourceError; since: Date };
+    return make(
+      failure.errorType,
+      `${
+        failure.message
+      } (the cluster has not answered since ${since.toISOString()}; checked again in the background)`,
+    );
+  }
   if (status === 401)
     return make(
       'Unauthorized',

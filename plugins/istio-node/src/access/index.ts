@@ -2,6 +2,7 @@ export { ClusterAccess } from './ClusterAccess';
 export type { ClusterResult } from './ClusterAccess';
 export { ClusterClient, DEFAULT_CLUSTER_CLIENT_OPTIONS } from './ClusterClient';
 export type { ClusterClientOptions, KubernetesApis } from './ClusterClient';
+export { ClusterNotAnsweringError } from './circuitBreaker';
 export { statusOf, toSourceError } from './errors';
 export type { SourceError } from './errors';
 export { toWriteError } from './writeErrors';

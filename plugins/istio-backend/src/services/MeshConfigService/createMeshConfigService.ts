@@ -10,9 +10,16 @@ import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
 import { diagnose } from '../../lib/mesh/diagnostics';
 import { readInventory } from './readInventory';
+import { readMeshEssentials, type MeshEssentials } from './readMeshEssentials';
 import type { MeshConfigService } from './types';
 
 const CACHE_TTL_MS = 30_000;
+/** The reads {@link MeshEssentials} rest on. */
+const ESSENTIAL_SOURCES = [
+  'kubernetes:deployments',
+  'kubernetes:configmaps',
+  'istio:telemetries',
+];
 
 /** Builds the {@link MeshConfigService}: read (cached per cluster), analyse, diagnose. */
 export function createMeshConfigService(options: {
@@ -52,14 +59,30 @@ export function createMeshConfigService(options: {
     return meshConfig;
   }
 
+  const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
+
   return {
+    async getMeshEssentials(cluster) {
+      const client = clusters.get(cluster);
+      const kept = (await cache.get(keyOf(client.cluster.name))) as
+        | IstioMeshConfig
+        | undefined;
+      // Reused only when the facts it rests on were read.
+      const complete = !kept?.errors.some(e =>
+        ESSENTIAL_SOURCES.some(source => e.source.startsWith(source)),
+      );
+      if (kept && complete)
+        return { controlPlanes: kept.controlPlanes, tracing: kept.tracing };
+      return readMeshEssentials(client);
+    },
+
     async getMeshConfig(request) {
       // Unknown names are refused here, before any I/O.
       const names = request.cluster
         ? [clusters.get(request.cluster).cluster.name]
         : clusters.names();
       const results = await clusters.fanOut(names, async client => {
-        const key = `mesh-config:v1:${client.cluster.name}`;
+        const key = keyOf(client.cluster.name);
         const cached = (await cache.get(key)) as IstioMeshConfig | undefined;
         if (cached) return cached;
         let read = reading.get(key);

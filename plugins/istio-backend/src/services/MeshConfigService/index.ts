@@ -1,2 +1,3 @@
 export { createMeshConfigService } from './createMeshConfigService';
 export type { MeshConfigService } from './types';
+export { MeshEssentialsError, type MeshEssentials } from './readMeshEssentials';

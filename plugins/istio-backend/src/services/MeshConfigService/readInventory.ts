@@ -9,6 +9,12 @@ import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
 
 type CustomList = { items: IstioObject[] };
 
+/** MeshConfig ConfigMaps: `istio` (default revision) and `istio-<rev>`. */
+export const MESH_CONFIG_MAP_NAME = /^istio(-[a-z0-9-]+)?$/;
+/** The ConfigMaps the analysis reads: MeshConfig, injector and Kiali config, nothing else. */
+const RELEVANT_CONFIG_MAP_NAME =
+  /^(istio(-[a-z0-9-]+)?|istio-sidecar-injector(-[a-z0-9-]+)?|kiali)$/;
+
 /**
  * Reads what describes a cluster's mesh. Reads run in parallel; each failure is
  * recorded as a sanitized error and leaves its field undefined (unknown). Only a 404
@@ -129,11 +135,8 @@ export async function readInventory(
     }
   }
 
-  // Only the ConfigMaps the analysis reads; MeshConfig and Kiali config, nothing else.
   const relevantConfigMaps = configMaps?.items.filter(c =>
-    /^(istio(-[a-z0-9-]+)?|istio-sidecar-injector(-[a-z0-9-]+)?|kiali)$/.test(
-      c.metadata?.name ?? '',
-    ),
+    RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? ''),
   );
 
   return {

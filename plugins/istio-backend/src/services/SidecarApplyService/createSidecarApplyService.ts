@@ -49,7 +49,7 @@ export function createSidecarApplyService(options: {
       const client = clusters.get(request.cluster);
       const memory = await sidecarMemory.getSidecarMemory(
         { entityRef: request.entityRef, extraHosts: request.extraHosts },
-        { credentials },
+        { credentials, fresh: true },
       );
       const item = memory.items.find(
         i =>

@@ -20,7 +20,10 @@ export function cachedSidecarMemory(options: {
   const { sidecarMemory, cache, applied, ttlMs } = options;
   if (ttlMs <= 0) return sidecarMemory;
   return {
-    async getSidecarMemory(request, { credentials }) {
+    async getSidecarMemory(request, options) {
+      const { credentials } = options;
+      if (options.fresh)
+        return sidecarMemory.getSidecarMemory(request, options);
       const principal = credentials.principal as {
         userEntityRef?: string;
         subject?: string;

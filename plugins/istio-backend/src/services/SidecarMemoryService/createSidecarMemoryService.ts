@@ -1,19 +1,17 @@
-import type {
-  BackstageCredentials,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
-  IstioMeshConfig,
   IstioProxyMemory,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import type { V1Pod } from '@kubernetes/client-node';
-import type {
-  ClusterAccess,
-  ClusterClient,
+import {
+  toSourceError,
+  type ClusterAccess,
+  type ClusterClient,
+  type SourceError,
 } from '@istio-backstage/plugin-istio-node';
 import {
   istioProxyOf,
@@ -24,7 +22,12 @@ import {
 import { estimateSaving, recommendSidecar } from '../../lib/sidecar';
 import type { MeshServiceInfo } from '../../lib/sidecar/types';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
-import type { MeshConfigService } from '../MeshConfigService';
+import { SharedReads } from '../../lib/sharedReads';
+import {
+  MeshEssentialsError,
+  type MeshConfigService,
+  type MeshEssentials,
+} from '../MeshConfigService';
 import { catalogDependencies } from './catalogDependencies';
 import { checkNamespace, entitySelection } from './entitySelection';
 import { readNamespace } from './readNamespace';
@@ -44,21 +47,46 @@ export function createSidecarMemoryService(options: {
   logger: LoggerService;
   /** Seconds after an apply before memory counts as "after" (proxies settle). */
   settleSeconds?: number;
+  /** Where cluster-wide reads are shared between requests; by default only while in flight. */
+  shared?: SharedReads;
 }): SidecarMemoryService {
   const { clusters, catalog, meshConfig, applied } = options;
   const settleMs = (options.settleSeconds ?? 60) * 1000;
 
-  /** The cluster's mesh config, or undefined when it could not be read. */
+  const shared = options.shared ?? new SharedReads(0);
+
+  /** Cluster-wide reads: shared between requests unless the caller needs them fresh. */
+  const sharing =
+    (client: ClusterClient, fresh: boolean, revision: string) =>
+    <T>(what: string, read: () => Promise<T>): Promise<T> => {
+      if (fresh) return read();
+      // Sidecars change on apply: a new revision of the store starts a new read.
+      const key = `${client.cluster.name}|${what}${
+        what === 'sidecars' ? `|${revision}` : ''
+      }`;
+      return shared.get(key, read);
+    };
+
+  /** The cluster's control planes and tracing; a failed read is an error of the answer. */
   const meshOf = async (
+    share: ReturnType<typeof sharing>,
     client: ClusterClient,
-    credentials: BackstageCredentials,
-  ): Promise<IstioMeshConfig | undefined> =>
-    (
-      await meshConfig.getMeshConfig(
-        { cluster: client.cluster.name },
-        { credentials },
-      )
-    ).items[0];
+  ): Promise<{ essentials?: MeshEssentials; error?: SourceError }> => {
+    try {
+      return {
+        essentials: await share('mesh', () =>
+          meshConfig.getMeshEssentials(client.cluster.name),
+        ),
+      };
+    } catch (error) {
+      return {
+        error:
+          error instanceof MeshEssentialsError
+            ? error.sourceError
+            : toSourceError('kubernetes', error),
+      };
+    }
+  };
 
   /** One namespace of one cluster: proxies, Sidecars in force, recommendation, estimate. */
   async function analyseNamespace(args: {
@@ -67,7 +95,7 @@ export function createSidecarMemoryService(options: {
      * The mesh config, still being read: it is awaited alongside the namespace's reads,
      * so a slow Prometheus costs one timeout, not two in a row past the fan-out deadline.
      */
-    mesh: Promise<IstioMeshConfig | undefined>;
+    mesh: Promise<{ essentials?: MeshEssentials; error?: SourceError }>;
     namespace: string;
     /** The entity's pods in this namespace (already listed); all pods when absent. */
     selectedPods?: V1Pod[];
@@ -77,11 +105,12 @@ export function createSidecarMemoryService(options: {
       service: string;
     }>;
     extraHosts?: string[];
+    share: ReturnType<typeof sharing>;
   }): Promise<Item> {
     const { client, namespace } = args;
-    const [mesh, data] = await Promise.all([
+    const [{ essentials: mesh, error: meshError }, data] = await Promise.all([
       args.mesh,
-      readNamespace(client, namespace, WINDOW_DAYS),
+      readNamespace(client, namespace, WINDOW_DAYS, args.share),
     ]);
     const item: Item = {
       cluster: client.cluster.name,
@@ -90,7 +119,7 @@ export function createSidecarMemoryService(options: {
       proxies: [],
       sidecarsInForce: [],
       warnings: [],
-      errors: [...data.errors],
+      errors: [...(meshError ? [meshError] : []), ...data.errors],
     };
     if (!data.namespacePods) return item;
 
@@ -252,17 +281,19 @@ export function createSidecarMemoryService(options: {
   }
 
   return {
-    async getSidecarMemory(request, { credentials }) {
+    async getSidecarMemory(request, { credentials, fresh = false }) {
       const extraHosts = request.extraHosts;
       if ('namespace' in request) {
         const client = clusters.get(request.cluster);
         const namespace = checkNamespace(request.namespace);
+        const share = sharing(client, fresh, await applied.revision());
         const item = await analyseNamespace({
           client,
-          mesh: meshOf(client, credentials),
+          mesh: meshOf(share, client),
           namespace,
           dependencies: [],
           extraHosts,
+          share,
         });
         return { items: [item], errors: [] };
       }
@@ -283,13 +314,13 @@ export function createSidecarMemoryService(options: {
       const names = selection.cluster
         ? [clusters.get(selection.cluster).cluster.name]
         : clusters.names();
-      const dependencies = await catalogDependencies(
-        entity,
-        catalog,
-        credentials,
-      );
+      const [dependencies, revision] = await Promise.all([
+        catalogDependencies(entity, catalog, credentials),
+        applied.revision(),
+      ]);
 
       const results = await clusters.fanOut(names, async client => {
+        const share = sharing(client, fresh, revision);
         const pods = await client.read(apis =>
           selection.namespace
             ? apis.core.listNamespacedPod({
@@ -306,7 +337,7 @@ export function createSidecarMemoryService(options: {
           .filter(Boolean)
           .sort();
         if (namespaces.length === 0) return [];
-        const mesh = meshOf(client, credentials);
+        const mesh = meshOf(share, client);
         return Promise.all(
           namespaces.map(namespace =>
             analyseNamespace({
@@ -318,6 +349,7 @@ export function createSidecarMemoryService(options: {
               ),
               dependencies,
               extraHosts,
+              share,
             }),
           ),
         );

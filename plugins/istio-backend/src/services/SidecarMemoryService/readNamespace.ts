@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import {
   PrometheusClient,
   statusOf,
@@ -94,11 +94,22 @@ async function listIstio(
   return [];
 }
 
+/**
+ * Reads that are the same for every namespace of a cluster (the mesh's Services,
+ * ServiceEntries, Sidecars, the memory samples of all its proxies): the caller decides
+ * whether they are shared between requests.
+ */
+export type ShareClusterRead = <T>(
+  what: 'services' | 'serviceentries' | 'sidecars' | 'memory-samples',
+  read: () => Promise<T>,
+) => Promise<T>;
+
 /** Reads a namespace's workloads, the mesh's services and Sidecars, metrics and traffic, in parallel. */
 export async function readNamespace(
   client: ClusterClient,
   namespace: string,
   windowDays: number,
+  share: ShareClusterRead = (_what, read) => read(),
 ): Promise<NamespaceData> {
   const errors: SourceError[] = [];
   const attempt = async <T>(
@@ -134,31 +145,51 @@ export async function readNamespace(
       client.read(apis => apis.core.readNamespace({ name: namespace })),
     ),
     attempt('kubernetes:services', () =>
-      client.read(apis => apis.core.listServiceForAllNamespaces()),
+      share('services', async () =>
+        toServiceInfos(
+          (
+            await client.read(apis => apis.core.listServiceForAllNamespaces())
+          ).items,
+        ),
+      ),
     ),
     attempt('istio:serviceentries', () =>
-      listIstio(
-        client,
-        'networking.istio.io',
-        ['v1', 'v1beta1', 'v1alpha3'],
-        'serviceentries',
+      share('serviceentries', async () =>
+        toServiceEntries(
+          await listIstio(
+            client,
+            'networking.istio.io',
+            ['v1', 'v1beta1', 'v1alpha3'],
+            'serviceentries',
+          ),
+        ),
       ),
     ),
-    attempt('istio:virtualservices', () =>
-      listIstio(
-        client,
-        'networking.istio.io',
-        ['v1', 'v1beta1', 'v1alpha3'],
-        'virtualservices',
-        namespace,
-      ),
+    attempt('istio:virtualservices', async () =>
+      (
+        await listIstio(
+          client,
+          'networking.istio.io',
+          ['v1', 'v1beta1', 'v1alpha3'],
+          'virtualservices',
+          namespace,
+        )
+      ).map(vs => ({
+        namespace: vs.metadata.namespace,
+        name: vs.metadata.name,
+        hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
+      })),
     ),
     attempt('istio:sidecars', () =>
-      listIstio(
-        client,
-        'networking.istio.io',
-        ['v1', 'v1beta1', 'v1alpha3'],
-        'sidecars',
+      share('sidecars', async () =>
+        toSidecarObjects(
+          await listIstio(
+            client,
+            'networking.istio.io',
+            ['v1', 'v1beta1', 'v1alpha3'],
+            'sidecars',
+          ),
+        ),
       ),
     ),
     attempt('metrics.k8s.io', () =>
@@ -176,7 +207,7 @@ export async function readNamespace(
           const [edges, window, samples] = await Promise.all([
             observedEdges(prometheus, namespace, windowDays),
             proxyWindowMemory(prometheus, namespace, windowDays),
-            memorySamples(prometheus),
+            share('memory-samples', () => memorySamples(prometheus)),
           ]);
           return { edges, window, samples };
         })
@@ -203,55 +234,62 @@ export async function readNamespace(
   return {
     namespacePods: pods?.items,
     namespaceLabels: ns ? ns.metadata?.labels ?? {} : undefined,
-    services: services?.items.map(s => {
-      const exportTo =
-        s.metadata?.annotations?.['networking.istio.io/exportTo'];
-      return {
-        namespace: s.metadata?.namespace ?? '',
-        name: s.metadata?.name ?? '',
-        host: `${s.metadata?.name}.${s.metadata?.namespace}.svc.cluster.local`,
-        ports: (s.spec?.ports ?? []).map(p => p.port),
-        exportTo: exportTo ? exportTo.split(',').map(e => e.trim()) : ['*'],
-        serviceEntry: false,
-      };
-    }),
-    serviceEntries: serviceEntries?.map(se => ({
-      namespace: se.metadata.namespace,
-      name: se.metadata.name,
-      hosts: (se.spec?.hosts as string[] | undefined) ?? [],
-      exportTo: (se.spec?.exportTo as string[] | undefined) ?? ['*'],
-      ports: (
-        (se.spec?.ports as Array<{ number: number }> | undefined) ?? []
-      ).map(p => p.number),
-    })),
-    virtualServices: virtualServices?.map(vs => ({
-      namespace: vs.metadata.namespace,
-      name: vs.metadata.name,
-      hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
-    })),
-    sidecars: sidecars?.map(sc => ({
-      name: sc.metadata.name,
-      namespace: sc.metadata.namespace,
-      creationTimestamp: sc.metadata.creationTimestamp,
-      ...(sc.spec?.workloadSelector?.labels
-        ? {
-            workloadSelector: sc.spec.workloadSelector.labels as Record<
-              string,
-              string
-            >,
-          }
-        : {}),
-      hosts: (
-        (sc.spec?.egress as Array<{ hosts?: string[] }> | undefined) ?? []
-      ).flatMap(e => e.hosts ?? []),
-      ...(sc.spec?.outboundTrafficPolicy?.mode
-        ? {
-            outboundTrafficPolicy: sc.spec.outboundTrafficPolicy.mode as string,
-          }
-        : {}),
-    })),
+    services,
+    serviceEntries,
+    virtualServices,
+    sidecars,
     memoryNow,
     prometheus: prom,
     errors,
   };
+}
+
+function toServiceInfos(services: V1Service[]): MeshServiceInfo[] {
+  return services.map(s => {
+    const exportTo = s.metadata?.annotations?.['networking.istio.io/exportTo'];
+    return {
+      namespace: s.metadata?.namespace ?? '',
+      name: s.metadata?.name ?? '',
+      host: `${s.metadata?.name}.${s.metadata?.namespace}.svc.cluster.local`,
+      ports: (s.spec?.ports ?? []).map(p => p.port),
+      exportTo: exportTo ? exportTo.split(',').map(e => e.trim()) : ['*'],
+      serviceEntry: false,
+    };
+  });
+}
+
+function toServiceEntries(
+  items: IstioItem[],
+): NonNullable<NamespaceData['serviceEntries']> {
+  return items.map(se => ({
+    namespace: se.metadata.namespace,
+    name: se.metadata.name,
+    hosts: (se.spec?.hosts as string[] | undefined) ?? [],
+    exportTo: (se.spec?.exportTo as string[] | undefined) ?? ['*'],
+    ports: (
+      (se.spec?.ports as Array<{ number: number }> | undefined) ?? []
+    ).map(p => p.number),
+  }));
+}
+
+function toSidecarObjects(items: IstioItem[]): SidecarObject[] {
+  return items.map(sc => ({
+    name: sc.metadata.name,
+    namespace: sc.metadata.namespace,
+    creationTimestamp: sc.metadata.creationTimestamp,
+    ...(sc.spec?.workloadSelector?.labels
+      ? {
+          workloadSelector: sc.spec.workloadSelector.labels as Record<
+            string,
+            string
+          >,
+        }
+      : {}),
+    hosts: (
+      (sc.spec?.egress as Array<{ hosts?: string[] }> | undefined) ?? []
+    ).flatMap(e => e.hosts ?? []),
+    ...(sc.spec?.outboundTrafficPolicy?.mode
+      ? { outboundTrafficPolicy: sc.spec.outboundTrafficPolicy.mode as string }
+      : {}),
+  }));
 }

@@ -7,6 +7,10 @@ export interface SidecarMemoryService {
     request:
       | { entityRef: string; extraHosts?: string[] }
       | { cluster: string; namespace: string; extraHosts?: string[] },
-    options: { credentials: BackstageCredentials },
+    options: {
+      credentials: BackstageCredentials;
+      /** Read everything from the clusters now, reusing nothing (before a write). */
+      fresh?: boolean;
+    },
   ): Promise<IstioSidecarMemoryResponse>;
 }

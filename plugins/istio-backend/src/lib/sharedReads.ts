@@ -1,0 +1,48 @@
+/**
+ * Shares reads between requests in this process: one read per key at a time, and a
+ * successful result is reused for `ttlMs`. A failure is never kept, so the next caller
+ * reads again. Keys are a small fixed set (a few per cluster), so nothing grows.
+ *
+ * In process rather than through the cache service: the values are whole cluster-wide
+ * lists (thousands of Services), kept as objects, never serialised.
+ */
+export class SharedReads {
+  private readonly done = new Map<string, { value: unknown; at: number }>();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The value of `key`: reused while fresh, shared while being read, else read. */
+  get<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const kept = this.done.get(key);
+    if (kept && this.now() - kept.at < this.ttlMs)
+      return Promise.resolve(kept.value as T);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending as Promise<T>;
+    const started = this.now();
+    const reading = read().then(
+      value => {
+        this.inFlight.delete(key);
+        this.sweep();
+        this.done.set(key, { value, at: started });
+        return value;
+      },
+      error => {
+        this.inFlight.delete(key);
+        throw error;
+      },
+    );
+    this.inFlight.set(key, reading);
+    return reading;
+  }
+
+  /** Drops expired values, e.g. the Sidecars of an older store revision. */
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, kept] of this.done)
+      if (now - kept.at >= this.ttlMs) this.done.delete(key);
+  }
+}

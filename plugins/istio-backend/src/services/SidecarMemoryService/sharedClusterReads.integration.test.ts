@@ -1,0 +1,150 @@
+// What a sidecar-memory answer reads from the cluster, against the demo cluster: never
+// every pod of the cluster; the mesh's control planes from the kept mesh config or a
+// light read; cluster-wide lists shared between requests for a few seconds, Sidecars
+// read again after an apply, and everything read fresh for the apply itself.
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  loadScenario,
+  startDemoCluster,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
+import request from 'supertest';
+import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
+import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
+
+jest.setTimeout(60_000);
+
+let demo: DemoCluster;
+beforeEach(async () => {
+  demo = await startDemoCluster({
+    scenario: { ...loadScenario('default'), memoryConvergenceSeconds: 0 },
+    port: 0,
+    metricsPort: 0,
+  });
+});
+afterEach(() => demo?.stop());
+
+const backend = () =>
+  startIstioBackend(
+    [{ name: 'demo', demo, token: 'demo-writer-token' }],
+    [],
+    bookinfoEntities,
+    { apply: { settleSeconds: 0 } },
+  );
+type Server = Awaited<ReturnType<typeof backend>>;
+
+const asUser = (req: request.Test) =>
+  req.set('Authorization', mockCredentials.user.header());
+const memoryOf = (server: Server, name: string) =>
+  asUser(
+    request(server).get(
+      `/api/istio/sidecar-memory?entityRef=component:default/${name}`,
+    ),
+  );
+
+/** The request paths the cluster received while `run` ran. */
+async function pathsDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const before = demo.recentPaths().length;
+  await run();
+  return demo.recentPaths().slice(before);
+}
+
+const EVERY_POD = '/api/v1/pods';
+const ISTIOD = '/apis/apps/v1/deployments';
+const SERVICES = '/api/v1/services';
+const SIDECARS = '/apis/networking.istio.io/v1/sidecars';
+const SERVICE_ENTRIES = '/apis/networking.istio.io/v1/serviceentries';
+
+describe('cluster reads behind sidecar-memory', () => {
+  it('never lists every pod of the cluster: the mesh is read lightly, and complete', async () => {
+    const server = await backend();
+    let body: any;
+    const paths = await pathsDuring(async () => {
+      const res = await memoryOf(server, 'productpage');
+      expect(res.status).toBe(200);
+      body = res.body;
+    });
+    expect(paths).not.toContain(EVERY_POD);
+    expect(paths).toContain(ISTIOD);
+    expect(paths).toContain('/api/v1/namespaces/istio-system/configmaps');
+    const [item] = body.items;
+    expect(item.errors).toEqual([]);
+    // The recommendation still keeps the control plane and the tracing collector
+    // (jaeger-collector.observability, from the MeshConfig ConfigMap).
+    const hosts: string[] = item.recommendation.egress.map(
+      (h: { host: string }) => h.host,
+    );
+    expect(hosts).toEqual(expect.arrayContaining(['istio-system/*']));
+    expect(hosts.some(h => h.startsWith('observability/'))).toBe(true);
+  });
+
+  it('takes the control planes from the kept mesh config when there is one', async () => {
+    const server = await backend();
+    expect(
+      (await asUser(request(server).get('/api/istio/mesh-config'))).status,
+    ).toBe(200);
+    const paths = await pathsDuring(() => memoryOf(server, 'productpage'));
+    expect(paths).not.toContain(ISTIOD);
+    expect(paths).toContain('/api/v1/namespaces/istio-demo/pods');
+  });
+
+  it('shares the cluster-wide lists with the next request; an apply re-reads Sidecars', async () => {
+    const server = await backend();
+    const first = await pathsDuring(() => memoryOf(server, 'productpage'));
+    expect(first).toEqual(
+      expect.arrayContaining([SERVICES, SIDECARS, SERVICE_ENTRIES]),
+    );
+
+    const second = await pathsDuring(() => memoryOf(server, 'reviews'));
+    expect(second).toContain('/api/v1/namespaces/istio-demo/pods');
+    for (const shared of [SERVICES, SIDECARS, SERVICE_ENTRIES, ISTIOD])
+      expect(second).not.toContain(shared);
+
+    // The apply decides on what the cluster holds now: it reads everything itself.
+    const applyPaths = await pathsDuring(async () => {
+      const res = await asUser(
+        request(server).post('/api/istio/sidecars'),
+      ).send({
+        entityRef: 'component:default/productpage',
+        cluster: 'demo',
+        namespace: 'istio-demo',
+        dryRun: false,
+      });
+      expect(res.status).toBe(200);
+    });
+    expect(applyPaths).toEqual(expect.arrayContaining([SERVICES, SIDECARS]));
+
+    const afterApply = await pathsDuring(async () => {
+      const res = await memoryOf(server, 'ratings');
+      expect(res.body.items[0].sidecarsInForce).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ namespace: 'istio-demo' }),
+        ]),
+      );
+    });
+    expect(afterApply).toContain(SIDECARS);
+    expect(afterApply).not.toContain(SERVICES);
+  });
+
+  it('reports a failed mesh read as an error of the answer, which is then not reused', async () => {
+    const server = await backend();
+    demo.setFaults([{ pathPattern: `^${ISTIOD}$`, status: 403 }]);
+    const res = await memoryOf(server, 'productpage');
+    expect(res.status).toBe(200);
+    expect(res.body.items[0].errors).toEqual([
+      expect.objectContaining({
+        source: 'kubernetes:deployments',
+        errorType: 'Forbidden',
+      }),
+    ]);
+    // The rest of the answer is still there.
+    expect(res.body.items[0].proxies.length).toBeGreaterThan(0);
+
+    demo.setFaults([]);
+    const paths = await pathsDuring(async () => {
+      const again = await memoryOf(server, 'productpage');
+      expect(again.body.items[0].errors).toEqual([]);
+    });
+    expect(paths).toContain(ISTIOD);
+  });
+});
