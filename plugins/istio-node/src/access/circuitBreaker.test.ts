@@ -84,6 +84,25 @@ describe('CircuitBreaker', () => {
     expect(read).toHaveBeenCalledTimes(1);
   });
 
+  it('stays closed when the cluster answered other reads while the failed one was out', async () => {
+    const { probe } = manualProbe();
+    let clock = 0;
+    const breaker = new CircuitBreaker(probe, () => clock);
+    let timeOut!: () => void;
+    const slow = breaker.run(
+      () =>
+        new Promise((_resolve, reject) => (timeOut = () => reject(timeout()))),
+    );
+    clock = 100;
+    await breaker.run(async () => 'a busy cluster still answers');
+    clock = 5_000;
+    timeOut();
+    await expect(slow).rejects.toThrow('aborted');
+    const read = jest.fn(async () => 'sent');
+    await expect(breaker.run(read)).resolves.toBe('sent');
+    expect(probe).not.toHaveBeenCalled();
+  });
+
   it('opens on a refused connection too, and closes when the probe gets any HTTP answer', async () => {
     const { probe, calls } = manualProbe();
     const breaker = new CircuitBreaker(probe);

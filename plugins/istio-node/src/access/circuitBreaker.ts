@@ -27,10 +27,14 @@ function isSilence(error: unknown): SourceError | undefined {
  * in the background, checks whether the cluster answers again. Any HTTP answer closes
  * it. So a hanging cluster costs every request nothing after the first timeout, instead
  * of a full timeout each — the other clusters' answers are never held up by it.
+ *
+ * It opens only when nothing at all was answered while the failed request was out: a
+ * busy cluster that drops one request but answers others stays in use.
  */
 export class CircuitBreaker {
   private openSince?: number;
   private failure?: SourceError;
+  private lastAnswerAt = -Infinity;
   private probing = false;
 
   constructor(
@@ -47,27 +51,30 @@ export class CircuitBreaker {
         new Date(this.openSince),
       );
     }
+    const sentAt = this.now();
     try {
       const value = await request();
-      this.close();
+      this.answered();
       return value;
     } catch (error) {
-      this.record(error);
+      this.record(error, sentAt);
       throw error;
     }
   }
 
-  private record(error: unknown): void {
+  private record(error: unknown, sentAt: number): void {
     const silence = isSilence(error);
     if (silence) {
+      if (this.lastAnswerAt >= sentAt) return;
       this.openSince ??= this.now();
       this.failure = silence;
     } else if (statusOf(error) !== undefined) {
-      this.close();
+      this.answered();
     }
   }
 
-  private close(): void {
+  private answered(): void {
+    this.lastAnswerAt = this.now();
     this.openSince = undefined;
     this.failure = undefined;
   }
@@ -75,10 +82,11 @@ export class CircuitBreaker {
   private startProbe(): void {
     if (this.probing) return;
     this.probing = true;
+    const sentAt = this.now();
     this.probe()
       .then(
-        () => this.close(),
-        error => this.record(error),
+        () => this.answered(),
+        error => this.record(error, sentAt),
       )
       .finally(() => {
         this.probing = false;

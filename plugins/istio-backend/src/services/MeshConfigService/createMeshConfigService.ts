@@ -13,7 +13,10 @@ import { readInventory } from './readInventory';
 import { readMeshEssentials, type MeshEssentials } from './readMeshEssentials';
 import type { MeshConfigService } from './types';
 
-const CACHE_TTL_MS = 30_000;
+/** A kept answer older than this is read again in the background. */
+const FRESH_MS = 30_000;
+/** A kept answer is served at most this long while its refresh is read. */
+const KEEP_MS = 5 * 60_000;
 /** The reads {@link MeshEssentials} rest on. */
 const ESSENTIAL_SOURCES = [
   'kubernetes:deployments',
@@ -21,7 +24,13 @@ const ESSENTIAL_SOURCES = [
   'istio:telemetries',
 ];
 
-/** Builds the {@link MeshConfigService}: read (cached per cluster), analyse, diagnose. */
+/**
+ * Builds the {@link MeshConfigService}: read, analyse, diagnose, keep per cluster. A kept
+ * answer older than 30 s is still served (its `readAt` says how old) while a new one
+ * is read in the background, so no request waits for a 10,000-pod read it has already
+ * paid for; a refresh that reaches nothing drops the kept answer instead of hiding
+ * the failure.
+ */
 export function createMeshConfigService(options: {
   clusters: ClusterAccess;
   cache: CacheService;
@@ -48,15 +57,30 @@ export function createMeshConfigService(options: {
       ...analysed,
       diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
     };
-    // A cluster that answered nothing at all is not cached, so it is retried soon.
+    // A cluster that answered nothing at all is not kept, so it is retried soon.
     if (inventory.namespaces || inventory.deployments) {
       await cache.set(
         key,
         meshConfig as unknown as Parameters<CacheService['set']>[1],
-        { ttl: CACHE_TTL_MS },
+        { ttl: KEEP_MS },
       );
+    } else {
+      await cache.delete(key);
     }
     return meshConfig;
+  }
+
+  /** The read of a cluster in flight, or a new one. */
+  function readOnce(
+    client: Parameters<Parameters<ClusterAccess['fanOut']>[1]>[0],
+    key: string,
+  ): Promise<IstioMeshConfig> {
+    let read = reading.get(key);
+    if (!read) {
+      read = readAndCache(client, key).finally(() => reading.delete(key));
+      reading.set(key, read);
+    }
+    return read;
   }
 
   const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
@@ -83,14 +107,17 @@ export function createMeshConfigService(options: {
         : clusters.names();
       const results = await clusters.fanOut(names, async client => {
         const key = keyOf(client.cluster.name);
-        const cached = (await cache.get(key)) as IstioMeshConfig | undefined;
-        if (cached) return cached;
-        let read = reading.get(key);
-        if (!read) {
-          read = readAndCache(client, key).finally(() => reading.delete(key));
-          reading.set(key, read);
+        const kept = (await cache.get(key)) as IstioMeshConfig | undefined;
+        if (!kept) return readOnce(client, key);
+        if (now().getTime() - Date.parse(kept.readAt) >= FRESH_MS) {
+          readOnce(client, key).catch(error =>
+            logger.warn('Refreshing a cluster mesh failed', {
+              cluster: client.cluster.name,
+              error: (error as Error)?.name,
+            }),
+          );
         }
-        return read;
+        return kept;
       });
       const response: IstioMeshConfigResponse = { items: [], errors: [] };
       for (const result of results) {

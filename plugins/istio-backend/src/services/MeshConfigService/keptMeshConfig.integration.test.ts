@@ -1,0 +1,98 @@
+// How GET /mesh-config keeps answers, on the service against the demo cluster with the
+// default (memory) cache: an answer older than 30 s is served while a new one is read in
+// the background; a refresh that reaches nothing drops it rather than hiding the outage.
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  kubernetesConfigFor,
+  loadScenario,
+  startDemoCluster,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
+import {
+  ClusterAccess,
+  readClusterConfigs,
+} from '@istio-backstage/plugin-istio-node';
+import { createMeshConfigService } from './createMeshConfigService';
+
+jest.setTimeout(60_000);
+
+let demo: DemoCluster;
+beforeEach(async () => {
+  demo = await startDemoCluster({
+    scenario: loadScenario('default'),
+    port: 0,
+    metricsPort: 0,
+  });
+});
+afterEach(() => demo?.stop());
+
+function service(clock: { ms: number }) {
+  const config = new ConfigReader({
+    kubernetes: kubernetesConfigFor([
+      {
+        name: 'demo',
+        url: demo.url,
+        caPem: demo.caPem,
+        token: 'demo-reader-token',
+      },
+    ]),
+  });
+  const access = new ClusterAccess(readClusterConfigs(config), {
+    timeoutMs: 1000,
+  });
+  return createMeshConfigService({
+    clusters: access,
+    cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('istio'),
+    logger: mockServices.logger.mock(),
+    now: () => new Date(clock.ms),
+  });
+}
+const credentials = { credentials: {} as never };
+/** Lets a background refresh run to its end. */
+const backgroundDone = () => new Promise(resolve => setTimeout(resolve, 1500));
+
+describe('kept mesh config', () => {
+  it('serves a kept answer at once, and reads a new one in the background after 30 s', async () => {
+    const clock = { ms: Date.parse('2026-11-26T04:00:00Z') };
+    const meshConfig = service(clock);
+    const first = await meshConfig.getMeshConfig({}, credentials);
+    expect(first.items[0].readAt).toBe('2026-11-26T04:00:00.000Z');
+
+    clock.ms += 29_000;
+    let before = demo.requestCount();
+    expect(await meshConfig.getMeshConfig({}, credentials)).toEqual(first);
+    await backgroundDone();
+    expect(demo.requestCount()).toBe(before);
+
+    clock.ms += 1_000;
+    before = demo.requestCount();
+    const stale = await meshConfig.getMeshConfig({}, credentials);
+    expect(stale.items[0].readAt).toBe('2026-11-26T04:00:00.000Z');
+    await backgroundDone();
+    expect(demo.requestCount()).toBeGreaterThan(before);
+    const refreshed = await meshConfig.getMeshConfig({}, credentials);
+    expect(refreshed.items[0].readAt).toBe('2026-11-26T04:00:30.000Z');
+  });
+
+  it('drops a kept answer when its refresh reaches nothing, so the failure shows', async () => {
+    const clock = { ms: Date.parse('2026-11-26T04:00:00Z') };
+    const meshConfig = service(clock);
+    await meshConfig.getMeshConfig({}, credentials);
+    demo.setFaults([{ status: 503 }]);
+    clock.ms += 30_000;
+    // This answer is the kept one; its refresh fails in the background.
+    expect(
+      (await meshConfig.getMeshConfig({}, credentials)).items[0].errors,
+    ).toEqual([]);
+    await backgroundDone();
+    const next = await meshConfig.getMeshConfig({}, credentials);
+    expect(next.items[0].istioInstalled).toBe('unknown');
+    expect(next.items[0].errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ errorType: 'Unavailable' }),
+      ]),
+    );
+  });
+});
