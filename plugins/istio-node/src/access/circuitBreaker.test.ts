@@ -103,6 +103,18 @@ describe('CircuitBreaker', () => {
     expect(probe).not.toHaveBeenCalled();
   });
 
+  it('lets the read that starts a probe go on when the cluster answers the probe at once', async () => {
+    const probe = jest.fn(async () => 'v1.30.0');
+    const breaker = new CircuitBreaker(probe);
+    await expect(
+      breaker.run(async () => {
+        throw timeout();
+      }),
+    ).rejects.toThrow('aborted');
+    await expect(breaker.run(async () => 'back')).resolves.toBe('back');
+    expect(probe).toHaveBeenCalledTimes(1);
+  });
+
   it('opens on a refused connection too, and closes when the probe gets any HTTP answer', async () => {
     const { probe, calls } = manualProbe();
     const breaker = new CircuitBreaker(probe);

@@ -35,21 +35,34 @@ export class CircuitBreaker {
   private openSince?: number;
   private failure?: SourceError;
   private lastAnswerAt = -Infinity;
-  private probing = false;
+  private probing?: Promise<void>;
 
   constructor(
     private readonly probe: () => Promise<unknown>,
     private readonly now: () => number = Date.now,
+    /** How long the read that starts a probe waits for it: a cluster that is back goes on at once. */
+    private readonly probeGraceMs = 100,
   ) {}
 
-  /** Runs `request`, or refuses it at once while the circuit is open. */
+  /** Runs `request`, or refuses it while the circuit is open. */
   async run<T>(request: () => Promise<T>): Promise<T> {
-    if (this.openSince !== undefined && this.failure) {
-      this.startProbe();
-      throw new ClusterNotAnsweringError(
-        this.failure,
-        new Date(this.openSince),
-      );
+    if (this.openSince !== undefined) {
+      const started = this.startProbe();
+      if (started) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          started,
+          new Promise(resolve => {
+            timer = setTimeout(resolve, this.probeGraceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
+      if (this.openSince !== undefined && this.failure)
+        throw new ClusterNotAnsweringError(
+          this.failure,
+          new Date(this.openSince),
+        );
     }
     const sentAt = this.now();
     try {
@@ -79,17 +92,19 @@ export class CircuitBreaker {
     this.failure = undefined;
   }
 
-  private startProbe(): void {
-    if (this.probing) return;
-    this.probing = true;
+  /** Starts a probe unless one is out; the new probe, or undefined. */
+  private startProbe(): Promise<void> | undefined {
+    if (this.probing) return undefined;
     const sentAt = this.now();
-    this.probe()
+    const probing = this.probe()
       .then(
         () => this.answered(),
         error => this.record(error, sentAt),
       )
       .finally(() => {
-        this.probing = false;
+        this.probing = undefined;
       });
+    this.probing = probing;
+    return probing;
   }
 }
