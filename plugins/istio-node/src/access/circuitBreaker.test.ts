@@ -103,6 +103,20 @@ describe('CircuitBreaker', () => {
     expect(probe).not.toHaveBeenCalled();
   });
 
+  it('does not open on a connection closed under a read: the server was there', async () => {
+    const { probe } = manualProbe();
+    const breaker = new CircuitBreaker(probe);
+    await expect(
+      breaker.run(async () => {
+        throw Object.assign(new Error('socket hang up'), {
+          code: 'ECONNRESET',
+        });
+      }),
+    ).rejects.toThrow('hang up');
+    await expect(breaker.run(async () => 'sent')).resolves.toBe('sent');
+    expect(probe).not.toHaveBeenCalled();
+  });
+
   it('lets the read that starts a probe go on when the cluster answers the probe at once', async () => {
     const probe = jest.fn(async () => 'v1.30.0');
     const breaker = new CircuitBreaker(probe);

@@ -1,4 +1,9 @@
-import { statusOf, toSourceError, type SourceError } from './errors';
+import {
+  isConnectionClosed,
+  statusOf,
+  toSourceError,
+  type SourceError,
+} from './errors';
 
 /**
  * A read refused at once because its cluster stopped answering (see
@@ -13,8 +18,13 @@ export class ClusterNotAnsweringError extends Error {
   }
 }
 
-/** Failures that mean nobody answered, as opposed to an answer that said no. */
+/**
+ * Failures that mean nobody answered (timed out, refused, does not resolve), as opposed
+ * to an answer that said no. A connection closed under a request is not silence: the
+ * server was there (busy servers drop kept-alive connections).
+ */
 function isSilence(error: unknown): SourceError | undefined {
+  if (isConnectionClosed(error)) return undefined;
   const failure = toSourceError('kubernetes', error);
   return failure.errorType === 'Timeout' || failure.errorType === 'Unreachable'
     ? failure

@@ -5,6 +5,8 @@ import {
   type ClusterClient,
   type KubernetesApis,
 } from '@istio-backstage/plugin-istio-node';
+import { listPaged } from '../../lib/kubernetes/listPaged';
+import { slimPod } from '../../lib/kubernetes/slimPod';
 import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
 
 type CustomList = { items: IstioObject[] };
@@ -72,7 +74,9 @@ export async function readInventory(
   ] = await Promise.all([
     attempt('kubernetes:version', apis => apis.version.getCode()),
     attempt('kubernetes:namespaces', apis => apis.core.listNamespace()),
-    attempt('kubernetes:pods', apis => apis.core.listPodForAllNamespaces()),
+    attempt('kubernetes:pods', apis =>
+      listPaged(page => apis.core.listPodForAllNamespaces(page), slimPod),
+    ),
     attempt('kubernetes:services', apis =>
       apis.core.listServiceForAllNamespaces(),
     ),
@@ -142,7 +146,7 @@ export async function readInventory(
   return {
     ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
     namespaces: namespaces?.items,
-    pods: pods?.items,
+    pods,
     services: services?.items,
     deployments: deployments?.items,
     daemonSets: daemonSets?.items,
