@@ -59,6 +59,15 @@ describe('SharedReads', () => {
     expect(failing).toHaveBeenCalledTimes(1);
   });
 
+  it('does not keep a value its caller refuses to keep', async () => {
+    const shared = new SharedReads(15_000, now);
+    const read = jest.fn(async () => ({ errors: ['prometheus: Timeout'] }));
+    const complete = (v: { errors: string[] }) => v.errors.length === 0;
+    await shared.get('demo|istio-demo', read, complete);
+    await shared.get('demo|istio-demo', read, complete);
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+
   it('measures freshness from when the read started, not when it ended', async () => {
     const shared = new SharedReads(10_000, now);
     await shared.get('demo|services', async () => {

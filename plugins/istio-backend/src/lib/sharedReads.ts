@@ -15,8 +15,15 @@ export class SharedReads {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The value of `key`: reused while fresh, shared while being read, else read. */
-  get<T>(key: string, read: () => Promise<T>): Promise<T> {
+  /**
+   * The value of `key`: reused while fresh, shared while being read, else read. A value
+   * `keep` refuses is shared with the callers waiting for it, but not kept.
+   */
+  get<T>(
+    key: string,
+    read: () => Promise<T>,
+    keep: (value: T) => boolean = () => true,
+  ): Promise<T> {
     const kept = this.done.get(key);
     if (kept && this.now() - kept.at < this.ttlMs)
       return Promise.resolve(kept.value as T);
@@ -27,7 +34,7 @@ export class SharedReads {
       value => {
         this.inFlight.delete(key);
         this.sweep();
-        this.done.set(key, { value, at: started });
+        if (keep(value)) this.done.set(key, { value, at: started });
         return value;
       },
       error => {

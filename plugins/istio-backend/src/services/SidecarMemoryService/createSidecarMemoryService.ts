@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { createHash } from 'node:crypto';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
   IstioProxyMemory,
@@ -58,13 +59,17 @@ export function createSidecarMemoryService(options: {
   /** Cluster-wide reads: shared between requests unless the caller needs them fresh. */
   const sharing =
     (client: ClusterClient, fresh: boolean, revision: string) =>
-    <T>(what: string, read: () => Promise<T>): Promise<T> => {
+    <T>(
+      what: string,
+      read: () => Promise<T>,
+      keep?: (value: T) => boolean,
+    ): Promise<T> => {
       if (fresh) return read();
-      // Sidecars change on apply: a new revision of the store starts a new read.
+      // Sidecars (and answers) change on apply: a new store revision reads anew.
       const key = `${client.cluster.name}|${what}${
-        what === 'sidecars' ? `|${revision}` : ''
+        what === 'sidecars' || what.startsWith('item|') ? `|${revision}` : ''
       }`;
-      return shared.get(key, read);
+      return shared.get(key, read, keep);
     };
 
   /** The cluster's control planes and tracing; a failed read is an error of the answer. */
@@ -339,19 +344,39 @@ export function createSidecarMemoryService(options: {
         if (namespaces.length === 0) return [];
         const mesh = meshOf(share, client);
         return Promise.all(
-          namespaces.map(namespace =>
-            analyseNamespace({
-              client,
-              mesh,
-              namespace,
-              selectedPods: pods.items.filter(
-                p => p.metadata?.namespace === namespace,
-              ),
-              dependencies,
-              extraHosts,
-              share,
-            }),
-          ),
+          namespaces.map(namespace => {
+            const selectedPods = pods.items.filter(
+              p => p.metadata?.namespace === namespace,
+            );
+            const analyse = () =>
+              analyseNamespace({
+                client,
+                mesh,
+                namespace,
+                selectedPods,
+                dependencies,
+                extraHosts,
+                share,
+              });
+            if (fresh) return analyse();
+            // Each cluster's part of the answer is kept on its own: one failing
+            // cluster makes the answer incomplete, never the others' parts slow.
+            const key = createHash('sha256')
+              .update(
+                JSON.stringify([
+                  namespace,
+                  selectedPods.map(p => p.metadata?.name).sort(),
+                  dependencies,
+                  extraHosts ?? [],
+                ]),
+              )
+              .digest('hex');
+            return share(
+              `item|${key}`,
+              analyse,
+              item => item.errors.length === 0,
+            );
+          }),
         );
       });
       const response: IstioSidecarMemoryResponse = {

@@ -126,6 +126,40 @@ describe('cluster reads behind sidecar-memory', () => {
     expect(afterApply).not.toContain(SERVICES);
   });
 
+  it("keeps each cluster's part on its own: a hanging cluster never makes the others read again", async () => {
+    const hanging = await startDemoCluster({
+      scenario: loadScenario('default'),
+      port: 0,
+      metricsPort: 0,
+      faults: [{ hang: true }],
+    });
+    try {
+      const server = await startIstioBackend(
+        [
+          { name: 'demo', demo, token: 'demo-writer-token' },
+          { name: 'hanging', demo: hanging },
+        ],
+        [],
+        bookinfoEntities,
+      );
+      const first = await memoryOf(server, 'productpage');
+      expect(first.body.errors).toEqual([
+        expect.objectContaining({ cluster: 'hanging', errorType: 'Timeout' }),
+      ]);
+      const paths = await pathsDuring(async () => {
+        const again = await memoryOf(server, 'productpage');
+        expect(again.body.items).toEqual(first.body.items);
+        expect(again.body.errors).toEqual([
+          expect.objectContaining({ cluster: 'hanging', errorType: 'Timeout' }),
+        ]);
+      });
+      // Only the entity's pods are listed again; its namespace's part is reused.
+      expect(paths).toEqual(['/api/v1/namespaces/istio-demo/pods']);
+    } finally {
+      await hanging.stop();
+    }
+  });
+
   it('reports a failed mesh read as an error of the answer, which is then not reused', async () => {
     const server = await backend();
     demo.setFaults([{ pathPattern: `^${ISTIOD}$`, status: 403 }]);
