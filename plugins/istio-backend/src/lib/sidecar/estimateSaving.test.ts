@@ -91,7 +91,7 @@ describe('estimateSaving', () => {
         maxClusters: 1800,
       });
       const estimate = estimateSaving({
-        samples,
+        memory: samples,
         clustersBefore: 1765,
         clustersAfter: 24,
         pods: 6,
@@ -159,7 +159,7 @@ describe('estimateSaving', () => {
       /non-positive slope/,
     ],
   ])('falls back to 118 KiB per cluster on %s', (_, samples, why) => {
-    const estimate = estimateSaving({ samples, ...base });
+    const estimate = estimateSaving({ memory: samples, ...base });
     expect(estimate).toMatchObject({
       method: 'default-per-cluster',
       confidence: 'low',
@@ -173,7 +173,7 @@ describe('estimateSaving', () => {
 
   it('never reports a negative saving', () => {
     const estimate = estimateSaving({
-      samples: [],
+      memory: [],
       clustersBefore: 19,
       clustersAfter: 24,
       pods: 3,
@@ -185,7 +185,7 @@ describe('estimateSaving', () => {
   it('says unknown when cluster counts are not numbers', () => {
     expect(
       estimateSaving({
-        samples: [],
+        memory: [],
         clustersBefore: NaN,
         clustersAfter: 1,
         pods: 1,

@@ -30,54 +30,68 @@ export interface LinearFit {
 }
 
 /**
- * Fits `memoryBytes = intercept + slope × activeClusters` by ordinary least squares.
- * Samples with non-finite or negative values are ignored. `undefined` with no samples.
+ * What a least-squares fit needs of the pairs (x = active clusters, y = memory bytes):
+ * so Prometheus can sum over 10,000 proxies and answer with eight numbers.
+ */
+export interface MemoryFitSums {
+  n: number;
+  sumX: number;
+  sumY: number;
+  sumXX: number;
+  sumXY: number;
+  sumYY: number;
+  minX: number;
+  maxX: number;
+}
+
+/** The sums of samples; samples with non-finite or negative values are ignored. */
+export function sumSamples(samples: readonly MemorySample[]): MemoryFitSums {
+  const sums: MemoryFitSums = {
+    n: 0,
+    sumX: 0,
+    sumY: 0,
+    sumXX: 0,
+    sumXY: 0,
+    sumYY: 0,
+    minX: Infinity,
+    maxX: -Infinity,
+  };
+  for (const { activeClusters: x, memoryBytes: y } of samples) {
+    if (!Number.isFinite(x) || !Number.isFinite(y) || x < 0 || y < 0) continue;
+    sums.n++;
+    sums.sumX += x;
+    sums.sumY += y;
+    sums.sumXX += x * x;
+    sums.sumXY += x * y;
+    sums.sumYY += y * y;
+    sums.minX = Math.min(sums.minX, x);
+    sums.maxX = Math.max(sums.maxX, x);
+  }
+  return sums;
+}
+
+/**
+ * Fits `memoryBytes = intercept + slope × activeClusters` by ordinary least squares,
+ * from samples or from their sums. `undefined` with no samples.
  */
 export function fitMemoryPerCluster(
-  samples: readonly MemorySample[],
+  input: readonly MemorySample[] | MemoryFitSums,
 ): LinearFit | undefined {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const s of samples) {
-    if (
-      Number.isFinite(s.activeClusters) &&
-      Number.isFinite(s.memoryBytes) &&
-      s.activeClusters >= 0 &&
-      s.memoryBytes >= 0
-    ) {
-      xs.push(s.activeClusters);
-      ys.push(s.memoryBytes);
-    }
-  }
-  const n = xs.length;
-  if (n === 0) return undefined;
-  let sumX = 0;
-  let sumY = 0;
-  let minX = Infinity;
-  let maxX = -Infinity;
-  for (let i = 0; i < n; i++) {
-    sumX += xs[i];
-    sumY += ys[i];
-    minX = Math.min(minX, xs[i]);
-    maxX = Math.max(maxX, xs[i]);
-  }
-  const meanX = sumX / n;
-  const meanY = sumY / n;
-  // Centred sums: numerically stable for bytes in the hundreds of millions.
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = xs[i] - meanX;
-    const dy = ys[i] - meanY;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
-  }
+  const sums = Array.isArray(input)
+    ? sumSamples(input)
+    : (input as MemoryFitSums);
+  const { n } = sums;
+  if (!(n > 0)) return undefined;
+  const meanX = sums.sumX / n;
+  const meanY = sums.sumY / n;
+  // Centred from raw sums; rounding can leave a tiny negative, which is zero.
+  const sxx = Math.max(0, sums.sumXX - n * meanX * meanX);
+  const syy = Math.max(0, sums.sumYY - n * meanY * meanY);
+  const sxy = sums.sumXY - n * meanX * meanY;
   const slope = sxx > 0 ? sxy / sxx : NaN;
   const intercept = meanY - slope * meanX;
   let r2 = 0;
-  if (sxx > 0 && syy > 0) r2 = (sxy * sxy) / (sxx * syy);
+  if (sxx > 0 && syy > 0) r2 = Math.min(1, (sxy * sxy) / (sxx * syy));
   return {
     n,
     slope,
@@ -85,8 +99,8 @@ export function fitMemoryPerCluster(
     r2,
     meanX,
     stddevX: Math.sqrt(sxx / n),
-    minX,
-    maxX,
+    minX: sums.minX,
+    maxX: sums.maxX,
   };
 }
 
@@ -147,7 +161,8 @@ function rejectFit(fit: LinearFit | undefined): string | undefined {
  * `totalBytes = perPodBytes × pods`.
  */
 export function estimateSaving(args: {
-  samples: readonly MemorySample[];
+  /** The mesh's proxies, as samples or as their sums ({@link MemoryFitSums}). */
+  memory: readonly MemorySample[] | MemoryFitSums;
   clustersBefore: number;
   clustersAfter: number;
   pods: number;
@@ -163,7 +178,7 @@ export function estimateSaving(args: {
     };
   }
   const removed = Math.max(0, clustersBefore - clustersAfter);
-  const fit = fitMemoryPerCluster(args.samples);
+  const fit = fitMemoryPerCluster(args.memory);
   const rejected = rejectFit(fit);
 
   const bytesPerCluster =

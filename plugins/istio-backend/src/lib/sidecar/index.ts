@@ -40,5 +40,7 @@ export {
   DEFAULT_BYTES_PER_CLUSTER,
   estimateSaving,
   fitMemoryPerCluster,
+  sumSamples,
   type LinearFit,
+  type MemoryFitSums,
 } from './estimateSaving';

@@ -275,7 +275,7 @@ export function createSidecarMemoryService(options: {
       ).length;
       if (clustersBefore !== undefined && clustersAfter !== undefined) {
         item.estimate = estimateSaving({
-          samples: data.prometheus?.samples ?? [],
+          memory: data.prometheus?.memory ?? [],
           clustersBefore,
           clustersAfter,
           pods: sidecarPods,

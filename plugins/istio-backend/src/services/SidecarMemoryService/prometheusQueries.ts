@@ -2,7 +2,8 @@ import {
   escapeLabelValue,
   type PrometheusClient,
 } from '@istio-backstage/plugin-istio-node';
-import type { MemorySample, ObservedEdge } from '../../lib/sidecar/types';
+import type { MemoryFitSums } from '../../lib/sidecar';
+import type { ObservedEdge } from '../../lib/sidecar/types';
 
 /** Outbound calls from a namespace's workloads over the window, as sidecars report them. */
 export async function observedEdges(
@@ -66,30 +67,49 @@ export async function proxyWindowMemory(
   };
 }
 
-/** The mesh's proxies: working set against active Envoy clusters, to fit the cost of a cluster. */
-export async function memorySamples(
-  prometheus: PrometheusClient,
-  limit = 5000,
-): Promise<MemorySample[]> {
-  const [memory, clusters] = await Promise.all([
-    prometheus.query(
-      `max by (namespace, pod) (container_memory_working_set_bytes{container="istio-proxy"})`,
-    ),
-    prometheus.query(
-      `max by (namespace, pod) (envoy_cluster_manager_active_clusters)`,
-    ),
-  ]);
-  const clustersByPod = new Map(
-    clusters.map(s => [`${s.metric.namespace}/${s.metric.pod}`, s.value]),
-  );
-  const samples: MemorySample[] = [];
-  for (const s of memory) {
-    const activeClusters = clustersByPod.get(
-      `${s.metric.namespace}/${s.metric.pod}`,
-    );
-    if (activeClusters !== undefined)
-      samples.push({ memoryBytes: s.value, activeClusters });
-    if (samples.length >= limit) break;
-  }
-  return samples;
+const MEMORY = `max by (namespace, pod) (container_memory_working_set_bytes{container="istio-proxy"})`;
+const CLUSTERS = `max by (namespace, pod) (envoy_cluster_manager_active_clusters)`;
+/** x = active clusters, y = memory, of the proxies that report both. */
+const X = `((${CLUSTERS}) and on (namespace, pod) (${MEMORY}))`;
+const Y = `((${MEMORY}) and on (namespace, pod) (${CLUSTERS}))`;
+const STATS: Record<keyof MemoryFitSums, string> = {
+  n: `count(${X})`,
+  sumX: `sum(${X})`,
+  sumY: `sum(${Y})`,
+  sumXX: `sum(${X} ^ 2)`,
+  sumXY: `sum(${X} * on (namespace, pod) ${Y})`,
+  sumYY: `sum(${Y} ^ 2)`,
+  minX: `min(${X})`,
+  maxX: `max(${X})`,
+};
+
+/** The query behind {@link memoryFitSums}: each sum as a series labelled `stat`. */
+export const MEMORY_FIT_QUERY = Object.entries(STATS)
+  .map(([stat, expr]) => `label_replace(${expr}, "stat", "${stat}", "", "")`)
+  .join(' or ');
+
+/** Reads {@link MEMORY_FIT_QUERY}'s answer; undefined with no proxy or a missing sum. */
+export function toMemoryFitSums(
+  result: Array<{ metric: Record<string, string>; value: number }>,
+): MemoryFitSums | undefined {
+  const byStat = new Map(result.map(s => [s.metric.stat, s.value]));
+  if (!byStat.get('n')) return undefined;
+  const sums = Object.fromEntries(
+    Object.keys(STATS).map(stat => [stat, byStat.get(stat) ?? NaN]),
+  ) as unknown as MemoryFitSums;
+  return Object.values(sums).every(Number.isFinite) ? sums : undefined;
 }
+
+/**
+ * The mesh's proxies, working set against active Envoy clusters, summed by Prometheus
+ * for the fit of the cost of a cluster: one query and eight numbers back, instead of
+ * two series per proxy (about 2 MB at 10,000 proxies). Undefined with no proxy.
+ */
+export async function memoryFitSums(
+  prometheus: PrometheusClient,
+): Promise<MemoryFitSums | undefined> {
+  return toMemoryFitSums(await prometheus.query(MEMORY_FIT_QUERY));
+}
+
+/** The per-proxy series the sums are taken over (for checking them). */
+export const MEMORY_FIT_SERIES = { memory: MEMORY, clusters: CLUSTERS };

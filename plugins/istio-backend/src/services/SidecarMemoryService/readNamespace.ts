@@ -8,7 +8,7 @@ import {
 } from '@istio-backstage/plugin-istio-node';
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import {
-  memorySamples,
+  memoryFitSums,
   observedEdges,
   proxyWindowMemory,
 } from './prometheusQueries';
@@ -42,7 +42,7 @@ export interface NamespaceData {
   prometheus?: {
     edges: Awaited<ReturnType<typeof observedEdges>>;
     window: Awaited<ReturnType<typeof proxyWindowMemory>>;
-    samples: Awaited<ReturnType<typeof memorySamples>>;
+    memory: Awaited<ReturnType<typeof memoryFitSums>>;
   };
   errors: SourceError[];
 }
@@ -96,11 +96,11 @@ async function listIstio(
 
 /**
  * Reads that are the same for every namespace of a cluster (the mesh's Services,
- * ServiceEntries, Sidecars, the memory samples of all its proxies): the caller decides
+ * ServiceEntries, Sidecars, the memory fit over all its proxies): the caller decides
  * whether they are shared between requests.
  */
 export type ShareClusterRead = <T>(
-  what: 'services' | 'serviceentries' | 'sidecars' | 'memory-samples',
+  what: 'services' | 'serviceentries' | 'sidecars' | 'memory-fit',
   read: () => Promise<T>,
 ) => Promise<T>;
 
@@ -204,12 +204,12 @@ export async function readNamespace(
     ),
     prometheus
       ? attempt('prometheus', async () => {
-          const [edges, window, samples] = await Promise.all([
+          const [edges, window, memory] = await Promise.all([
             observedEdges(prometheus, namespace, windowDays),
             proxyWindowMemory(prometheus, namespace, windowDays),
-            share('memory-samples', () => memorySamples(prometheus)),
+            share('memory-fit', () => memoryFitSums(prometheus)),
           ]);
-          return { edges, window, samples };
+          return { edges, window, memory };
         })
       : Promise.resolve(undefined),
   ]);

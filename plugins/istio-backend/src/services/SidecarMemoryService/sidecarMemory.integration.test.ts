@@ -20,6 +20,12 @@ import {
 import request from 'supertest';
 import yaml from 'yaml';
 import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
+import { fitMemoryPerCluster } from '../../lib/sidecar';
+import {
+  MEMORY_FIT_QUERY,
+  MEMORY_FIT_SERIES,
+  toMemoryFitSums,
+} from './prometheusQueries';
 import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(120_000);
@@ -112,6 +118,39 @@ describe('GET /api/istio/sidecar-memory', () => {
       0.75,
     );
     expect(item.estimate!.bytesPerCluster! / (118 * 1024)).toBeLessThan(1.25);
+  });
+
+  it('has Prometheus sum the memory fit exactly as the per-proxy series give it', async () => {
+    const time = new Date(Date.now() - 1000);
+    const at = async (promql: string) =>
+      (await queryPrometheus(prometheus.url, promql, { time })).map(s => ({
+        metric: s.metric,
+        value: Number(s.value![1]),
+      }));
+    const sums = toMemoryFitSums(await at(MEMORY_FIT_QUERY));
+    const [memory, clusters] = await Promise.all([
+      at(MEMORY_FIT_SERIES.memory),
+      at(MEMORY_FIT_SERIES.clusters),
+    ]);
+    const clustersOf = new Map(
+      clusters.map(c => [`${c.metric.namespace}/${c.metric.pod}`, c.value]),
+    );
+    const samples = memory.flatMap(m => {
+      const activeClusters = clustersOf.get(
+        `${m.metric.namespace}/${m.metric.pod}`,
+      );
+      return activeClusters === undefined
+        ? []
+        : [{ memoryBytes: m.value, activeClusters }];
+    });
+    expect(samples.length).toBeGreaterThan(10);
+    const fromSums = fitMemoryPerCluster(sums!)!;
+    const fromSamples = fitMemoryPerCluster(samples)!;
+    expect(fromSums.n).toBe(fromSamples.n);
+    expect(fromSums.minX).toBe(fromSamples.minX);
+    expect(fromSums.maxX).toBe(fromSamples.maxX);
+    expect(fromSums.slope / fromSamples.slope).toBeCloseTo(1, 6);
+    expect(fromSums.r2).toBeCloseTo(fromSamples.r2, 6);
   });
 
   it.each(['productpage', 'details', 'reviews', 'ratings'])(
