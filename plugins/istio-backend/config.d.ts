@@ -16,20 +16,35 @@ export interface Config {
      * and fill the mesh-config cache for the next request). Default 10000.
      */
     fanOutDeadlineMs?: number;
+    sidecarMemory?: {
+      /**
+       * Seconds a sidecar-memory answer may be reused: whole answers per caller and
+       * request (through the cache service), each cluster's part of them, and the
+       * cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the memory
+       * fit). Any apply invalidates them; parts with a failed source are never
+       * reused. 0 disables. Default 15.
+       */
+      cacheSeconds?: number;
+    };
+    /**
+     * Keep each cluster's Services in memory with a watch (list + watch, re-listed
+     * every 5 minutes and after any failure; needs the `watch` verb on Services), so
+     * no request lists every Service of the mesh. When false, or while a watch is
+     * down, requests list them. Default true.
+     */
+    watchServices?: boolean;
+    /**
+     * Read each cluster's memory fit (istio-proxy working set against active Envoy
+     * clusters, over all proxies) from Prometheus at start and every 5 minutes in the
+     * background, instead of on requests. Default true.
+     */
+    keepMemoryFit?: boolean;
     /**
      * Bounds on the routes that read or write clusters (`mesh-config`,
      * `sidecar-memory`, `sidecars`): requests beyond `maxConcurrent` wait, and
      * beyond `maxQueued` waiting ones are refused with 503 and `Retry-After`.
      * Defaults 16 and 128.
      */
-    sidecarMemory?: {
-      /**
-       * Seconds a complete sidecar-memory answer is reused for the same caller and
-       * request (shared through the cache service; any apply invalidates it; answers
-       * with a failed source are never reused). 0 disables. Default 15.
-       */
-      cacheSeconds?: number;
-    };
     admission?: {
       maxConcurrent?: number;
       maxQueued?: number;

@@ -29,6 +29,8 @@ export interface DemoCluster {
   requestCount(): number;
   /** Paths of the latest Kubernetes API requests (at most 1,000), oldest first. */
   recentPaths(): string[];
+  /** Ends every open watch, as an API server restart does. */
+  closeWatchers(): void;
   stop(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startDemoCluster(
     },
     requestCount: api.requestCount,
     recentPaths: api.recentPaths,
+    closeWatchers: () => api.closeWatchers(),
     async stop() {
       api.closeWatchers();
       api.server.closeAllConnections();

@@ -382,6 +382,7 @@ async function backendWithPrivateCatalog(owner: string) {
               },
             ],
           },
+          istio: { watchServices: false, keepMemoryFit: false },
         },
       }),
     ],

@@ -13,6 +13,8 @@ import { createRouter } from './router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
 import { SharedReads } from './lib/sharedReads';
+import { createLiveServices } from './services/LiveServices';
+import { createMemoryFits } from './services/MemoryFits';
 import { createMeshConfigService } from './services/MeshConfigService';
 import {
   cachedSidecarMemory,
@@ -41,6 +43,7 @@ export const istioPlugin = createBackendPlugin({
         database: coreServices.database,
         auditor: coreServices.auditor,
         actionsRegistry: actionsRegistryServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         logger,
@@ -54,6 +57,7 @@ export const istioPlugin = createBackendPlugin({
         database,
         auditor,
         actionsRegistry,
+        lifecycle,
       }) {
         const clusters = readClusterConfigs(config);
         logger.info('Istio plugin configured', {
@@ -76,6 +80,17 @@ export const istioPlugin = createBackendPlugin({
         const reuseMs =
           (config.getOptionalNumber('istio.sidecarMemory.cacheSeconds') ?? 15) *
           1000;
+        // Kept in the background, so requests do not read them each time.
+        const liveServices = createLiveServices({ clusters: access, logger });
+        const memoryFits = createMemoryFits({ clusters: access, logger });
+        if (config.getOptionalBoolean('istio.watchServices') ?? true) {
+          lifecycle.addStartupHook(() => liveServices.start());
+          lifecycle.addShutdownHook(() => liveServices.stop());
+        }
+        if (config.getOptionalBoolean('istio.keepMemoryFit') ?? true) {
+          lifecycle.addStartupHook(() => memoryFits.start());
+          lifecycle.addShutdownHook(() => memoryFits.stop());
+        }
         const sidecarMemory = createSidecarMemoryService({
           clusters: access,
           catalog,
@@ -84,6 +99,8 @@ export const istioPlugin = createBackendPlugin({
           logger,
           settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
           shared: new SharedReads(reuseMs),
+          liveServices: liveServices.of,
+          keptMemoryFit: memoryFits.of,
         });
         // Reads may reuse a recent answer; an apply always starts from a fresh one.
         const sidecarMemoryReads = cachedSidecarMemory({

@@ -10,7 +10,7 @@ import {
 } from '../store/labelSelector';
 import { StoreError, type ObjectStore } from '../store/ObjectStore';
 import { groupVersion, type ResourceType } from '../store/resources';
-import type { KubeObject } from '../store/types';
+import type { KubeObject, WatchEvent } from '../store/types';
 import type { Scenario } from '../scenario/types';
 import {
   apiGroup,
@@ -168,6 +168,19 @@ export function createApiServer(options: ApiServerOptions) {
   const { store, mesh, scenario } = options;
   const rootNamespace = scenario.istio.namespace ?? 'istio-system';
   const watchers = new Set<http.ServerResponse>();
+  // Recent changes, so a watch from a resourceVersion gets what happened since (as the
+  // API server's watch cache gives it); from before the oldest kept: 410 Expired.
+  const HISTORY_LIMIT = 10_000;
+  const history: Array<{
+    event: WatchEvent;
+    type: ResourceType;
+    revision: number;
+  }> = [];
+  let historyFrom = Number(store.resourceVersion);
+  store.subscribe((event, type) => {
+    history.push({ event, type, revision: Number(store.resourceVersion) });
+    if (history.length > HISTORY_LIMIT) historyFrom = history.shift()!.revision;
+  });
 
   function authenticate(req: http.IncomingMessage): Caller {
     const header = req.headers.authorization ?? '';
@@ -318,17 +331,36 @@ export function createApiServer(options: ApiServerOptions) {
         })}\n`,
       );
     };
+    const wanted = (event: WatchEvent, t: ResourceType) =>
+      t === type &&
+      (!namespace || event.object.metadata.namespace === namespace) &&
+      matchesLabels(selector, event.object.metadata.labels);
     if (!fromVersion) {
       for (const o of listObjects(type, namespace, query))
         write('ADDED', store.rendered(type, o));
+    } else if (fromVersion < historyFrom) {
+      res.end(
+        `${JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'Expired',
+            code: 410,
+            message: `too old resource version: ${fromVersion} (${historyFrom})`,
+          },
+        })}\n`,
+      );
+      return;
+    } else {
+      for (const h of history)
+        if (h.revision > fromVersion && wanted(h.event, h.type))
+          write(h.event.type, h.event.object);
     }
     watchers.add(res);
     const unsubscribe = store.subscribe((event, t) => {
-      if (t !== type) return;
-      if (namespace && event.object.metadata.namespace !== namespace) return;
-      if (!matchesLabels(selector, event.object.metadata.labels)) return;
-      if (Number(event.object.metadata.resourceVersion) <= fromVersion) return;
-      write(event.type, event.object);
+      if (wanted(event, t)) write(event.type, event.object);
     });
     const timeout =
       Math.min(Number(query.get('timeoutSeconds') ?? '1800'), 3600) * 1000;

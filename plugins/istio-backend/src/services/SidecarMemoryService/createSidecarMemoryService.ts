@@ -20,7 +20,11 @@ import {
   parseImage,
   versionOfTag,
 } from '../../lib/mesh/parse';
-import { estimateSaving, recommendSidecar } from '../../lib/sidecar';
+import {
+  estimateSaving,
+  recommendSidecar,
+  type MemoryFitSums,
+} from '../../lib/sidecar';
 import type { MeshServiceInfo } from '../../lib/sidecar/types';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
 import { SharedReads } from '../../lib/sharedReads';
@@ -50,6 +54,10 @@ export function createSidecarMemoryService(options: {
   settleSeconds?: number;
   /** Where cluster-wide reads are shared between requests; by default only while in flight. */
   shared?: SharedReads;
+  /** A cluster's Services kept live by a watch; undefined when not known to be current. */
+  liveServices?: (cluster: string) => MeshServiceInfo[] | undefined;
+  /** A cluster's memory fit kept from a background read; undefined when there is none. */
+  keptMemoryFit?: (cluster: string) => { sums?: MemoryFitSums } | undefined;
 }): SidecarMemoryService {
   const { clusters, catalog, meshConfig, applied } = options;
   const settleMs = (options.settleSeconds ?? 60) * 1000;
@@ -65,6 +73,14 @@ export function createSidecarMemoryService(options: {
       keep?: (value: T) => boolean,
     ): Promise<T> => {
       if (fresh) return read();
+      if (what === 'services') {
+        const live = options.liveServices?.(client.cluster.name);
+        if (live) return Promise.resolve(live as T);
+      }
+      if (what === 'memory-fit') {
+        const fit = options.keptMemoryFit?.(client.cluster.name);
+        if (fit) return Promise.resolve(fit.sums as T);
+      }
       // Sidecars (and answers) change on apply: a new store revision reads anew.
       const key = `${client.cluster.name}|${what}${
         what === 'sidecars' || what.startsWith('item|') ? `|${revision}` : ''

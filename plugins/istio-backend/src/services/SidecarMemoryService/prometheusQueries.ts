@@ -2,7 +2,7 @@ import {
   escapeLabelValue,
   type PrometheusClient,
 } from '@istio-backstage/plugin-istio-node';
-import type { MemoryFitSums } from '../../lib/sidecar';
+import { sumSamples, type MemoryFitSums } from '../../lib/sidecar';
 import type { ObservedEdge } from '../../lib/sidecar/types';
 
 /** Outbound calls from a namespace's workloads over the window, as sidecars report them. */
@@ -69,47 +69,32 @@ export async function proxyWindowMemory(
 
 const MEMORY = `max by (namespace, pod) (container_memory_working_set_bytes{container="istio-proxy"})`;
 const CLUSTERS = `max by (namespace, pod) (envoy_cluster_manager_active_clusters)`;
-/** x = active clusters, y = memory, of the proxies that report both. */
-const X = `((${CLUSTERS}) and on (namespace, pod) (${MEMORY}))`;
-const Y = `((${MEMORY}) and on (namespace, pod) (${CLUSTERS}))`;
-const STATS: Record<keyof MemoryFitSums, string> = {
-  n: `count(${X})`,
-  sumX: `sum(${X})`,
-  sumY: `sum(${Y})`,
-  sumXX: `sum(${X} ^ 2)`,
-  sumXY: `sum(${X} * on (namespace, pod) ${Y})`,
-  sumYY: `sum(${Y} ^ 2)`,
-  minX: `min(${X})`,
-  maxX: `max(${X})`,
-};
-
-/** The query behind {@link memoryFitSums}: each sum as a series labelled `stat`. */
-export const MEMORY_FIT_QUERY = Object.entries(STATS)
-  .map(([stat, expr]) => `label_replace(${expr}, "stat", "${stat}", "", "")`)
-  .join(' or ');
-
-/** Reads {@link MEMORY_FIT_QUERY}'s answer; undefined with no proxy or a missing sum. */
-export function toMemoryFitSums(
-  result: Array<{ metric: Record<string, string>; value: number }>,
-): MemoryFitSums | undefined {
-  const byStat = new Map(result.map(s => [s.metric.stat, s.value]));
-  if (!byStat.get('n')) return undefined;
-  const sums = Object.fromEntries(
-    Object.keys(STATS).map(stat => [stat, byStat.get(stat) ?? NaN]),
-  ) as unknown as MemoryFitSums;
-  return Object.values(sums).every(Number.isFinite) ? sums : undefined;
-}
 
 /**
- * The mesh's proxies, working set against active Envoy clusters, summed by Prometheus
- * for the fit of the cost of a cluster: one query and eight numbers back, instead of
- * two series per proxy (about 2 MB at 10,000 proxies). Undefined with no proxy.
+ * The mesh's proxies, working set against active Envoy clusters, reduced to the sums a
+ * least-squares fit of the cost of a cluster needs. Two plain queries (a join or sums
+ * in PromQL cost Prometheus far more: ~1.7 s at 10,000 proxies against ~0.4 s), and
+ * eight numbers kept instead of 10,000 samples. Undefined with no proxy.
  */
 export async function memoryFitSums(
   prometheus: PrometheusClient,
 ): Promise<MemoryFitSums | undefined> {
-  return toMemoryFitSums(await prometheus.query(MEMORY_FIT_QUERY));
+  const [memory, clusters] = await Promise.all([
+    prometheus.query(MEMORY),
+    prometheus.query(CLUSTERS),
+  ]);
+  const clustersByPod = new Map(
+    clusters.map(s => [`${s.metric.namespace}/${s.metric.pod}`, s.value]),
+  );
+  const sums = sumSamples(
+    memory.flatMap(s => {
+      const activeClusters = clustersByPod.get(
+        `${s.metric.namespace}/${s.metric.pod}`,
+      );
+      return activeClusters === undefined
+        ? []
+        : [{ memoryBytes: s.value, activeClusters }];
+    }),
+  );
+  return sums.n > 0 ? sums : undefined;
 }
-
-/** The per-proxy series the sums are taken over (for checking them). */
-export const MEMORY_FIT_SERIES = { memory: MEMORY, clusters: CLUSTERS };

@@ -244,7 +244,10 @@ export async function readNamespace(
   };
 }
 
-function toServiceInfos(services: V1Service[]): MeshServiceInfo[] {
+/** The mesh's view of Services: host, ports and `networking.istio.io/exportTo`. */
+export function toServiceInfos(
+  services: readonly V1Service[],
+): MeshServiceInfo[] {
   return services.map(s => {
     const exportTo = s.metadata?.annotations?.['networking.istio.io/exportTo'];
     return {

@@ -24,12 +24,12 @@ beforeEach(async () => {
 });
 afterEach(() => demo?.stop());
 
-const backend = () =>
+const backend = (istioConfig: Record<string, unknown> = {}) =>
   startIstioBackend(
     [{ name: 'demo', demo, token: 'demo-writer-token' }],
     [],
     bookinfoEntities,
-    { apply: { settleSeconds: 0 } },
+    { apply: { settleSeconds: 0 }, ...istioConfig },
   );
 type Server = Awaited<ReturnType<typeof backend>>;
 
@@ -76,6 +76,21 @@ describe('cluster reads behind sidecar-memory', () => {
     );
     expect(hosts).toEqual(expect.arrayContaining(['istio-system/*']));
     expect(hosts.some(h => h.startsWith('observability/'))).toBe(true);
+  });
+
+  it('with watched Services (the default outside tests), an answer lists none of them', async () => {
+    const server = await backend({ watchServices: true });
+    // The watch lists the Services once, in the background, after start.
+    const until = Date.now() + 10_000;
+    while (!demo.recentPaths().includes(SERVICES) && Date.now() < until)
+      await new Promise(resolve => setTimeout(resolve, 50));
+    await new Promise(resolve => setTimeout(resolve, 200));
+    const paths = await pathsDuring(async () => {
+      const res = await memoryOf(server, 'productpage');
+      expect(res.body.items[0].errors).toEqual([]);
+    });
+    expect(paths).not.toContain(SERVICES);
+    expect(paths).toContain(SIDECARS);
   });
 
   it('takes the control planes from the kept mesh config when there is one', async () => {

@@ -1,7 +1,13 @@
 // The sidecar-memory endpoint against the demo cluster (HTTPS) and a real Prometheus
 // scraping it, with the catalog's bookinfo entities.
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import {
+  ClusterAccess,
+  readClusterConfigs,
+} from '@istio-backstage/plugin-istio-node';
+import {
+  kubernetesConfigFor,
   loadScenario,
   RESOURCE_TYPES,
   startDemoCluster,
@@ -21,11 +27,7 @@ import request from 'supertest';
 import yaml from 'yaml';
 import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
 import { fitMemoryPerCluster } from '../../lib/sidecar';
-import {
-  MEMORY_FIT_QUERY,
-  MEMORY_FIT_SERIES,
-  toMemoryFitSums,
-} from './prometheusQueries';
+import { createMemoryFits } from '../MemoryFits';
 import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(120_000);
@@ -120,37 +122,39 @@ describe('GET /api/istio/sidecar-memory', () => {
     expect(item.estimate!.bytesPerCluster! / (118 * 1024)).toBeLessThan(1.25);
   });
 
-  it('has Prometheus sum the memory fit exactly as the per-proxy series give it', async () => {
-    const time = new Date(Date.now() - 1000);
-    const at = async (promql: string) =>
-      (await queryPrometheus(prometheus.url, promql, { time })).map(s => ({
-        metric: s.metric,
-        value: Number(s.value![1]),
-      }));
-    const sums = toMemoryFitSums(await at(MEMORY_FIT_QUERY));
-    const [memory, clusters] = await Promise.all([
-      at(MEMORY_FIT_SERIES.memory),
-      at(MEMORY_FIT_SERIES.clusters),
-    ]);
-    const clustersOf = new Map(
-      clusters.map(c => [`${c.metric.namespace}/${c.metric.pod}`, c.value]),
-    );
-    const samples = memory.flatMap(m => {
-      const activeClusters = clustersOf.get(
-        `${m.metric.namespace}/${m.metric.pod}`,
-      );
-      return activeClusters === undefined
-        ? []
-        : [{ memoryBytes: m.value, activeClusters }];
+  it('keeps the memory fit from a background read, the same fit a request reads', async () => {
+    const config = new ConfigReader({
+      kubernetes: kubernetesConfigFor([
+        {
+          name: 'demo',
+          url: demo.url,
+          caPem: demo.caPem,
+          token: 'demo-reader-token',
+        },
+      ]),
+      istio: {
+        clusters: [{ name: 'demo', prometheus: { url: prometheus.url } }],
+      },
     });
-    expect(samples.length).toBeGreaterThan(10);
-    const fromSums = fitMemoryPerCluster(sums!)!;
-    const fromSamples = fitMemoryPerCluster(samples)!;
-    expect(fromSums.n).toBe(fromSamples.n);
-    expect(fromSums.minX).toBe(fromSamples.minX);
-    expect(fromSums.maxX).toBe(fromSamples.maxX);
-    expect(fromSums.slope / fromSamples.slope).toBeCloseTo(1, 6);
-    expect(fromSums.r2).toBeCloseTo(fromSamples.r2, 6);
+    const fits = createMemoryFits({
+      clusters: new ClusterAccess(readClusterConfigs(config)),
+      logger: mockServices.logger.mock(),
+    });
+    expect(fits.of('demo')).toBeUndefined();
+    fits.start();
+    try {
+      const until = Date.now() + 10_000;
+      while (!fits.of('demo') && Date.now() < until)
+        await new Promise(resolve => setTimeout(resolve, 50));
+      const kept = fits.of('demo')!;
+      expect(kept.sums!.n).toBeGreaterThan(10);
+      const fit = fitMemoryPerCluster(kept.sums!)!;
+      // The simulator's cost per cluster is 118 KiB.
+      expect(fit.slope / (118 * 1024)).toBeGreaterThan(0.75);
+      expect(fit.slope / (118 * 1024)).toBeLessThan(1.25);
+    } finally {
+      fits.stop();
+    }
   });
 
   it.each(['productpage', 'details', 'reviews', 'ratings'])(

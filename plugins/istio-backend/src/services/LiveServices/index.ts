@@ -1,0 +1,1 @@
+export { createLiveServices, type LiveServices } from './liveServices';

@@ -1,0 +1,1 @@
+export { createMemoryFits, type MemoryFits } from './memoryFits';
