@@ -854,6 +854,18 @@ function singleTargets(single, targets) {
         150,
         'MB',
         single.rss.growthPeakMB <= 150,
+        {
+          // What the framework grows by under the no-op route alone, and the growth
+          // beyond it while the Istio and Kubernetes routes ran.
+          floorGrowthMB:
+            Math.round(
+              (single.rss.afterEachWarmMB.noop - single.rss.beforeMB) * 10,
+            ) / 10,
+          beyondFloorMB:
+            Math.round(
+              (single.rss.peakMB - single.rss.afterEachWarmMB.noop) * 10,
+            ) / 10,
+        },
       ),
     );
     const slope = single.rss.soakLastHalfSlopeMBPerMinute;
@@ -1035,6 +1047,10 @@ function printReport(report) {
       t.sequentialRatio !== undefined
         ? ` (1 connection: ${t.sequentialRatio} ×)`
         : ''
+    }${
+      t.floorGrowthMB !== undefined
+        ? ` [up to the end of the no-op floor's warm run: +${t.floorGrowthMB} MB; beyond it: +${t.beyondFloorMB} MB]`
+        : ''
     }\n`;
   out += `\ntotal run time ${report.totalRunSeconds} s\n`;
   process.stdout.write(out);
@@ -1075,7 +1091,9 @@ const report = {
     'Everything runs on this one machine: the backend (run as the dev server runs it, TypeScript transpiled on load, NODE_ENV=development, in-memory SQLite, without the file watcher: DEMO_BACKEND_ONLY=1), the simulator, Prometheus and the load generator (autocannon) share its cores, as may other jobs (see loadAverage1m per run).',
     'The no-op floor is GET /api/istio/clusters: user auth + permission check, no cluster I/O.',
     'What the backend keeps: the mesh-config answer per cluster, read again in the background once older than 30 s and served meanwhile (readAt says how old; kept at most 5 min); complete sidecar-memory answers for 15 s per caller and request, and the cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the mesh memory samples, the control planes) for the same 15 s (istio.sidecarMemory.cacheSeconds). Every request here is the guest user, so plain warm sidecar-memory mostly hits the answer cache; sidecarMemoryUncached adds a new egress host per request so it never does. The Kubernetes plugin keeps nothing.',
-    `cold after expiry = after ${settings.meshCacheTtlSeconds + 2} s idle: every sidecar-memory cache has expired (it reads the entity's namespace, the cluster-wide lists and Prometheus again), while mesh-config serves its kept answer and refreshes it in the background. mesh-config's first request after start is a full read (every pod, paged), as sidecar-memory never reads the whole inventory.`,
+    `cold after expiry = after ${
+      settings.meshCacheTtlSeconds + 2
+    } s idle: every sidecar-memory cache has expired (it reads the entity's namespace, the cluster-wide lists and Prometheus again), while mesh-config serves its kept answer and refreshes it in the background. mesh-config's first request after start is a full read (every pod, paged), as sidecar-memory never reads the whole inventory.`,
     'Warm runs are sized in requests per connection (from a discarded warm-up of BENCH_WARMUP_REQUESTS per connection) and await every answer, so slow answers are not cut off; a run may include expiries of the 30 s mesh cache, as steady traffic would. The soak runs for a fixed time (answers in flight at its end are not counted).',
     'Latencies are from request start to the last byte, for 2xx answers; p95 is exact (every answer recorded).',
   ],
