@@ -44,7 +44,13 @@ export function clusterConfigFor(
         token: c.token ?? 'demo-writer-token',
       })),
     ),
-    istio: { requestTimeoutMs: 2000, ...istio },
+    // No background watch or Prometheus reads: tests count the requests actions make.
+    istio: {
+      requestTimeoutMs: 2000,
+      watchServices: false,
+      keepMemoryFit: false,
+      ...istio,
+    },
   };
 }
 

@@ -179,7 +179,13 @@ beforeEach(async () => {
         },
       ],
     },
-    istio: { requestTimeoutMs: 2000, apply: { settleSeconds: 0 } },
+    istio: {
+      requestTimeoutMs: 2000,
+      apply: { settleSeconds: 0 },
+      // Tests count the requests an action makes: no background reads.
+      watchServices: false,
+      keepMemoryFit: false,
+    },
   }));
 });
 afterEach(async () => {

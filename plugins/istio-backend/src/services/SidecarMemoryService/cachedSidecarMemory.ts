@@ -20,10 +20,10 @@ export function cachedSidecarMemory(options: {
   const { sidecarMemory, cache, applied, ttlMs } = options;
   if (ttlMs <= 0) return sidecarMemory;
   return {
-    async getSidecarMemory(request, options) {
-      const { credentials } = options;
-      if (options.fresh)
-        return sidecarMemory.getSidecarMemory(request, options);
+    async getSidecarMemory(request, readOptions) {
+      const { credentials } = readOptions;
+      if (readOptions.fresh)
+        return sidecarMemory.getSidecarMemory(request, readOptions);
       const principal = credentials.principal as {
         userEntityRef?: string;
         subject?: string;
