@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { startDemoCluster, type DemoCluster } from './DemoCluster';
 import { loadScenario } from './scenario/loadScenario';
+import { RESOURCE_TYPES } from './store/resources';
 
 let cluster: DemoCluster;
 
@@ -210,5 +211,49 @@ describe('@kubernetes/client-node against the demo cluster', () => {
       await new Promise(r => setTimeout(r, 20));
     request.abort();
     expect(events).toEqual(['ADDED productpage']);
+  });
+
+  it('replays what changed since a watch resourceVersion, as the API server does', async () => {
+    const kc = kubeConfig('demo-writer-token');
+    const from = cluster.store.resourceVersion;
+    // Changed (by someone else) before the watch starts, after the version it starts from.
+    cluster.store.create(
+      RESOURCE_TYPES.find(t => t.group === '' && t.plural === 'services')!,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'missed-by-nobody', namespace: 'istio-demo' },
+        spec: { ports: [{ port: 80 }] },
+      },
+      { manager: 'someone-else' },
+    );
+    const events: string[] = [];
+    const request = await new Watch(kc).watch(
+      '/api/v1/namespaces/istio-demo/services',
+      { resourceVersion: from },
+      (type, obj) => events.push(`${type} ${obj.metadata.name}`),
+      () => undefined,
+    );
+    for (let i = 0; i < 50 && events.length === 0; i++)
+      await new Promise(r => setTimeout(r, 20));
+    request.abort();
+    expect(events).toEqual(['ADDED missed-by-nobody']);
+  });
+
+  it('answers a watch from before its kept history with 410 Expired', async () => {
+    const kc = kubeConfig('demo-reader-token');
+    const events: Array<{ type: string; code?: number }> = [];
+    let ended = false;
+    await new Watch(kc).watch(
+      '/api/v1/services',
+      { resourceVersion: '1' },
+      (type, obj) => events.push({ type, code: obj.code }),
+      () => {
+        ended = true;
+      },
+    );
+    for (let i = 0; i < 50 && !ended; i++)
+      await new Promise(r => setTimeout(r, 20));
+    expect(events).toEqual([{ type: 'ERROR', code: 410 }]);
   });
 });
