@@ -39,6 +39,13 @@ const settings = {
   // Same as CACHE_TTL_MS in plugins/istio-backend/src/services/MeshConfigService.
   meshCacheTtlSeconds: Number(env('BENCH_MESH_CACHE_TTL_SECONDS', 30)),
   phases: env('BENCH_PHASES', 'single,multi').split(','),
+  // The heap a container's memory limit would give (V8 sizes it from a cgroup limit;
+  // on this 24 GiB host without one it lets the heap grow to ~4 GB before collecting
+  // hard). Empty runs the backend uncapped.
+  backendNodeOptions: env(
+    'BENCH_BACKEND_NODE_OPTIONS',
+    '--max-old-space-size=512',
+  ),
 };
 const BACKEND = 'http://localhost:7007';
 const BACKEND_PORT = 7007;
@@ -254,6 +261,7 @@ async function startDemo({ logName, extraEnv = {} }) {
       ...toolchain.env,
       DEMO_SCALE: settings.scale,
       DEMO_BACKEND_ONLY: '1',
+      DEMO_BACKEND_NODE_OPTIONS: settings.backendNodeOptions,
       BROWSER: 'none',
       ...extraEnv,
     },
@@ -1090,6 +1098,9 @@ const report = {
   notes: [
     'Everything runs on this one machine: the backend (run as the dev server runs it, TypeScript transpiled on load, NODE_ENV=development, in-memory SQLite, without the file watcher: DEMO_BACKEND_ONLY=1), the simulator, Prometheus and the load generator (autocannon) share its cores, as may other jobs (see loadAverage1m per run).',
     'The no-op floor is GET /api/istio/clusters: user auth + permission check, no cluster I/O.',
+    `The backend runs with NODE_OPTIONS=${
+      settings.backendNodeOptions || '(none)'
+    } (BENCH_BACKEND_NODE_OPTIONS): the old-space limit V8 would pick in a container with about 2 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard, so RSS then mostly measures that policy: even the no-op floor alone takes the backend from ~430 to ~1,090 MB, and a sidecar-memory soak to ~2,030 MB, where both level off; with the cap both stay flat (~530-640 MB).`,
     'What the backend keeps: the mesh-config answer per cluster, read again in the background once older than 30 s and served meanwhile (readAt says how old; kept at most 5 min); complete sidecar-memory answers for 15 s per caller and request, and the cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the mesh memory samples, the control planes) for the same 15 s (istio.sidecarMemory.cacheSeconds). Every request here is the guest user, so plain warm sidecar-memory mostly hits the answer cache; sidecarMemoryUncached adds a new egress host per request so it never does. The Kubernetes plugin keeps nothing.',
     `cold after expiry = after ${
       settings.meshCacheTtlSeconds + 2

@@ -140,6 +140,10 @@ const backstage =
             ...toolchain.env,
             NODE_ENV: 'development',
             ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
+            // e.g. --max-old-space-size=1024: the heap a container's memory limit gives.
+            ...(process.env.DEMO_BACKEND_NODE_OPTIONS
+              ? { NODE_OPTIONS: process.env.DEMO_BACKEND_NODE_OPTIONS }
+              : {}),
           },
           stdio: 'inherit',
         },
