@@ -1100,7 +1100,7 @@ const report = {
     'The no-op floor is GET /api/istio/clusters: user auth + permission check, no cluster I/O.',
     `The backend runs with NODE_OPTIONS=${
       settings.backendNodeOptions || '(none)'
-    } (BENCH_BACKEND_NODE_OPTIONS): the old-space limit V8 would pick in a container with about 2 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard, so RSS then mostly measures that policy: even the no-op floor alone takes the backend from ~430 to ~1,090 MB, and a sidecar-memory soak to ~2,030 MB, where both level off; with the cap both stay flat (~530-640 MB).`,
+    } (BENCH_BACKEND_NODE_OPTIONS): about the old-space limit V8 picks in a container with 2-4 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard (the no-op floor alone takes the backend from ~430 to ~1,090 MB, where it levels off). With 512 MB the mixed 10-minute soak ran out of heap after ~3.5 min (2026-11-26): something is retained under mixed load — see issue notes.`,
     'What the backend keeps: the mesh-config answer per cluster, read again in the background once older than 30 s and served meanwhile (readAt says how old; kept at most 5 min); complete sidecar-memory answers for 15 s per caller and request, and the cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the mesh memory samples, the control planes) for the same 15 s (istio.sidecarMemory.cacheSeconds). Every request here is the guest user, so plain warm sidecar-memory mostly hits the answer cache; sidecarMemoryUncached adds a new egress host per request so it never does. The Kubernetes plugin keeps nothing.',
     `cold after expiry = after ${
       settings.meshCacheTtlSeconds + 2
