@@ -44,7 +44,7 @@ const settings = {
   // hard). Empty runs the backend uncapped.
   backendNodeOptions: env(
     'BENCH_BACKEND_NODE_OPTIONS',
-    '--max-old-space-size=512',
+    '--max-old-space-size=1024',
   ),
 };
 const BACKEND = 'http://localhost:7007';
