@@ -1,10 +1,16 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   kubernetesConfigFor,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
+import {
+  ClusterAccess,
+  readClusterConfigs,
+  type ClusterClientOptions,
+} from '@istio-backstage/plugin-istio-node';
 import { istioPlugin } from '../plugin';
 import { bookinfoEntities } from './bookinfoEntities';
 
@@ -14,6 +20,36 @@ export interface TestCluster {
   demo: DemoCluster;
   prometheusUrl?: string;
   token?: string;
+}
+
+/** The Kubernetes plugin's configuration of demo clusters, as a user writes it for real ones. */
+function clusterConfigFor(clusters: TestCluster[]) {
+  return {
+    kubernetes: kubernetesConfigFor(
+      clusters.map(c => ({
+        name: c.name,
+        url: c.demo.url,
+        caPem: c.demo.caPem,
+        token: c.token ?? 'demo-reader-token',
+      })),
+    ),
+    istioClusters: clusters
+      .filter(c => c.prometheusUrl)
+      .map(c => ({ name: c.name, prometheus: { url: c.prometheusUrl } })),
+  };
+}
+
+/** Cluster access built from that configuration, as the plugin builds it. */
+export function clusterAccessFor(
+  clusters: TestCluster[],
+  options: Partial<ClusterClientOptions> = {},
+): ClusterAccess {
+  const { kubernetes, istioClusters } = clusterConfigFor(clusters);
+  const config = new ConfigReader({
+    kubernetes,
+    istio: { clusters: istioClusters },
+  });
+  return new ClusterAccess(readClusterConfigs(config), options);
 }
 
 /**
@@ -26,15 +62,9 @@ export async function startIstioBackend(
   entities: Entity[] = bookinfoEntities,
   istioConfig: Record<string, unknown> = {},
 ) {
+  const { kubernetes, istioClusters } = clusterConfigFor(clusters);
   const config = {
-    kubernetes: kubernetesConfigFor(
-      clusters.map(c => ({
-        name: c.name,
-        url: c.demo.url,
-        caPem: c.demo.caPem,
-        token: c.token ?? 'demo-reader-token',
-      })),
-    ),
+    kubernetes,
     istio: {
       // Tests count the requests a route makes; a watch listing in the background
       // would blur that. Tests of the watch turn it on.
@@ -42,9 +72,7 @@ export async function startIstioBackend(
       keepMemoryFit: false,
       ...istioConfig,
       requestTimeoutMs: 2000,
-      clusters: clusters
-        .filter(c => c.prometheusUrl)
-        .map(c => ({ name: c.name, prometheus: { url: c.prometheusUrl } })),
+      clusters: istioClusters,
     },
   };
   const { server } = await startTestBackend({

@@ -2,19 +2,14 @@
 // the watch, and says "not current" (undefined) once its watch broke, until it has
 // listed again.
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import {
-  kubernetesConfigFor,
   loadScenario,
   RESOURCE_TYPES,
   startDemoCluster,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
-import {
-  ClusterAccess,
-  readClusterConfigs,
-} from '@istio-backstage/plugin-istio-node';
 import type { V1Service } from '@kubernetes/client-node';
+import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { LiveList } from './LiveList';
 
 jest.setTimeout(30_000);
@@ -31,17 +26,7 @@ beforeEach(async () => {
     port: 0,
     metricsPort: 0,
   });
-  const config = new ConfigReader({
-    kubernetes: kubernetesConfigFor([
-      {
-        name: 'demo',
-        url: demo.url,
-        caPem: demo.caPem,
-        token: 'demo-reader-token',
-      },
-    ]),
-  });
-  const client = new ClusterAccess(readClusterConfigs(config)).get('demo');
+  const client = clusterAccessFor([{ name: 'demo', demo }]).get('demo');
   live = new LiveList({
     kubeConfig: client.apis().kubeConfig,
     path: '/api/v1/services',

@@ -9,7 +9,6 @@ import { memoryFitSums } from '../SidecarMemoryService/prometheusQueries';
 /** A cluster's memory fit as last read: `sums` undefined when it has no proxy. */
 export interface KeptMemoryFit {
   sums?: MemoryFitSums;
-  readAt: Date;
 }
 
 /**
@@ -41,7 +40,6 @@ export function createMemoryFits(options: {
     try {
       kept.set(name, {
         sums: await memoryFitSums(new PrometheusClient(url)),
-        readAt: new Date(),
       });
     } catch (error) {
       // Requests read it themselves (and report the failure) until a refresh works.

@@ -6,8 +6,12 @@ import type {
   IstioMeshConfig,
   IstioMeshConfigResponse,
 } from '@istio-backstage/plugin-istio-common';
-import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
+import type {
+  ClusterAccess,
+  ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
+import { SharedReads } from '../../lib/sharedReads';
 import { diagnose } from '../../lib/mesh/diagnostics';
 import { readInventory } from './readInventory';
 import { readMeshEssentials, type MeshEssentials } from './readMeshEssentials';
@@ -40,11 +44,11 @@ export function createMeshConfigService(options: {
   const { clusters, cache, logger } = options;
   const now = options.now ?? (() => new Date());
   // One read per cluster at a time: a burst on a cold cache shares the read in flight
-  // instead of each request listing the whole cluster again.
-  const reading = new Map<string, Promise<IstioMeshConfig>>();
+  // instead of each request listing the whole cluster again (kept by the cache service).
+  const reading = new SharedReads(0);
 
   async function readAndCache(
-    client: Parameters<Parameters<ClusterAccess['fanOut']>[1]>[0],
+    client: ClusterClient,
     key: string,
   ): Promise<IstioMeshConfig> {
     const inventory = await readInventory(client);
@@ -71,17 +75,11 @@ export function createMeshConfigService(options: {
   }
 
   /** The read of a cluster in flight, or a new one. */
-  function readOnce(
-    client: Parameters<Parameters<ClusterAccess['fanOut']>[1]>[0],
+  const readOnce = (
+    client: ClusterClient,
     key: string,
-  ): Promise<IstioMeshConfig> {
-    let read = reading.get(key);
-    if (!read) {
-      read = readAndCache(client, key).finally(() => reading.delete(key));
-      reading.set(key, read);
-    }
-    return read;
-  }
+  ): Promise<IstioMeshConfig> =>
+    reading.get(key, () => readAndCache(client, key));
 
   const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
 

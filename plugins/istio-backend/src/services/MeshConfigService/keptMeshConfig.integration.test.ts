@@ -5,15 +5,11 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
-  kubernetesConfigFor,
   loadScenario,
   startDemoCluster,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
-import {
-  ClusterAccess,
-  readClusterConfigs,
-} from '@istio-backstage/plugin-istio-node';
+import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { createMeshConfigService } from './createMeshConfigService';
 
 jest.setTimeout(60_000);
@@ -29,17 +25,7 @@ beforeEach(async () => {
 afterEach(() => demo?.stop());
 
 function service(clock: { ms: number }) {
-  const config = new ConfigReader({
-    kubernetes: kubernetesConfigFor([
-      {
-        name: 'demo',
-        url: demo.url,
-        caPem: demo.caPem,
-        token: 'demo-reader-token',
-      },
-    ]),
-  });
-  const access = new ClusterAccess(readClusterConfigs(config), {
+  const access = clusterAccessFor([{ name: 'demo', demo }], {
     timeoutMs: 1000,
   });
   return createMeshConfigService({

@@ -5,6 +5,12 @@ import {
   type ClusterClient,
   type KubernetesApis,
 } from '@istio-backstage/plugin-istio-node';
+import {
+  listIstioObjects,
+  NETWORKING_API,
+  TELEMETRY_API,
+  type IstioApi,
+} from '../../lib/kubernetes/listIstioObjects';
 import { listPaged } from '../../lib/kubernetes/listPaged';
 import { slimPod } from '../../lib/kubernetes/slimPod';
 import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
@@ -38,26 +44,13 @@ export async function readInventory(
       return undefined;
     }
   };
-  /** Istio CRDs in their newest served version, falling back to older ones on 404. */
-  const listIstio = async (
-    source: string,
-    group: string,
-    versions: string[],
-    plural: string,
-  ) => {
-    for (const [i, version] of versions.entries()) {
-      try {
-        const list = (await client.read(apis =>
-          apis.custom.listClusterCustomObject({ group, version, plural }),
-        )) as CustomList;
-        return list.items;
-      } catch (error) {
-        if (statusOf(error) === 404 && i < versions.length - 1) continue;
-        errors.push(toSourceError(source, error));
-        return undefined;
-      }
+  const listIstio = async (source: string, api: IstioApi, plural: string) => {
+    try {
+      return await listIstioObjects(client, api, plural);
+    } catch (error) {
+      errors.push(toSourceError(source, error));
+      return undefined;
     }
-    return undefined;
   };
 
   const [
@@ -89,18 +82,8 @@ export async function readInventory(
     attempt('kubernetes:configmaps', apis =>
       apis.core.listConfigMapForAllNamespaces(),
     ),
-    listIstio(
-      'istio:sidecars',
-      'networking.istio.io',
-      ['v1', 'v1beta1', 'v1alpha3'],
-      'sidecars',
-    ),
-    listIstio(
-      'istio:telemetries',
-      'telemetry.istio.io',
-      ['v1', 'v1alpha1'],
-      'telemetries',
-    ),
+    listIstio('istio:sidecars', NETWORKING_API, 'sidecars'),
+    listIstio('istio:telemetries', TELEMETRY_API, 'telemetries'),
     (async () => {
       try {
         const list = (await client.read(apis =>

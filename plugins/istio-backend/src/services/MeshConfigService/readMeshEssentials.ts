@@ -1,12 +1,14 @@
 import {
-  statusOf,
   toSourceError,
   type ClusterClient,
   type SourceError,
 } from '@istio-backstage/plugin-istio-node';
 import type { IstioMeshConfig } from '@istio-backstage/plugin-istio-common';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
-import type { IstioObject } from '../../lib/mesh/inventory';
+import {
+  listIstioObjects,
+  TELEMETRY_API,
+} from '../../lib/kubernetes/listIstioObjects';
 import { MESH_CONFIG_MAP_NAME } from './readInventory';
 
 /** What a namespace analysis needs from its mesh: where the control planes run, and tracing. */
@@ -31,7 +33,9 @@ export async function readMeshEssentials(
         }),
       ),
     ),
-    step('istio:telemetries', () => listTelemetries(client)),
+    step('istio:telemetries', () =>
+      listIstioObjects(client, TELEMETRY_API, 'telemetries'),
+    ),
   ]);
   const namespaces = [
     ...new Set(deployments.items.map(d => d.metadata?.namespace ?? '')),
@@ -73,29 +77,5 @@ async function step<T>(source: string, read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (error) {
     throw new MeshEssentialsError(toSourceError(source, error));
-  }
-}
-
-async function listTelemetries(client: ClusterClient): Promise<IstioObject[]> {
-  try {
-    const list = (await client.read(apis =>
-      apis.custom.listClusterCustomObject({
-        group: 'telemetry.istio.io',
-        version: 'v1',
-        plural: 'telemetries',
-      }),
-    )) as { items: IstioObject[] };
-    return list.items;
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-    // Istio < 1.22 serves Telemetry as v1alpha1 only.
-    const list = (await client.read(apis =>
-      apis.custom.listClusterCustomObject({
-        group: 'telemetry.istio.io',
-        version: 'v1alpha1',
-        plural: 'telemetries',
-      }),
-    )) as { items: IstioObject[] };
-    return list.items;
   }
 }

@@ -1,11 +1,14 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import {
   PrometheusClient,
-  statusOf,
   toSourceError,
   type ClusterClient,
   type SourceError,
 } from '@istio-backstage/plugin-istio-node';
+import {
+  listIstioObjects,
+  NETWORKING_API,
+} from '../../lib/kubernetes/listIstioObjects';
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import {
   memoryFitSums,
@@ -64,34 +67,6 @@ export function quantityToBytes(
     T: 1e12,
   };
   return Math.round(Number(match[1]) * (match[2] ? units[match[2]] : 1));
-}
-
-async function listIstio(
-  client: ClusterClient,
-  group: string,
-  versions: string[],
-  plural: string,
-  namespace?: string,
-): Promise<IstioItem[]> {
-  for (const [i, version] of versions.entries()) {
-    try {
-      const list = (await client.read(apis =>
-        namespace
-          ? apis.custom.listNamespacedCustomObject({
-              group,
-              version,
-              namespace,
-              plural,
-            })
-          : apis.custom.listClusterCustomObject({ group, version, plural }),
-      )) as { items: IstioItem[] };
-      return list.items;
-    } catch (error) {
-      if (statusOf(error) === 404 && i < versions.length - 1) continue;
-      throw error;
-    }
-  }
-  return [];
 }
 
 /**
@@ -156,10 +131,9 @@ export async function readNamespace(
     attempt('istio:serviceentries', () =>
       share('serviceentries', async () =>
         toServiceEntries(
-          await listIstio(
+          await listIstioObjects<IstioItem>(
             client,
-            'networking.istio.io',
-            ['v1', 'v1beta1', 'v1alpha3'],
+            NETWORKING_API,
             'serviceentries',
           ),
         ),
@@ -167,10 +141,9 @@ export async function readNamespace(
     ),
     attempt('istio:virtualservices', async () =>
       (
-        await listIstio(
+        await listIstioObjects<IstioItem>(
           client,
-          'networking.istio.io',
-          ['v1', 'v1beta1', 'v1alpha3'],
+          NETWORKING_API,
           'virtualservices',
           namespace,
         )
@@ -183,12 +156,7 @@ export async function readNamespace(
     attempt('istio:sidecars', () =>
       share('sidecars', async () =>
         toSidecarObjects(
-          await listIstio(
-            client,
-            'networking.istio.io',
-            ['v1', 'v1beta1', 'v1alpha3'],
-            'sidecars',
-          ),
+          await listIstioObjects<IstioItem>(client, NETWORKING_API, 'sidecars'),
         ),
       ),
     ),

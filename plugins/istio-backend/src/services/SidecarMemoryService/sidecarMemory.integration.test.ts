@@ -1,13 +1,7 @@
 // The sidecar-memory endpoint against the demo cluster (HTTPS) and a real Prometheus
 // scraping it, with the catalog's bookinfo entities.
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import {
-  ClusterAccess,
-  readClusterConfigs,
-} from '@istio-backstage/plugin-istio-node';
-import {
-  kubernetesConfigFor,
   loadScenario,
   RESOURCE_TYPES,
   startDemoCluster,
@@ -28,7 +22,10 @@ import yaml from 'yaml';
 import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
 import { fitMemoryPerCluster } from '../../lib/sidecar';
 import { createMemoryFits } from '../MemoryFits';
-import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
+import {
+  clusterAccessFor,
+  startIstioBackend,
+} from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(120_000);
 
@@ -123,21 +120,10 @@ describe('GET /api/istio/sidecar-memory', () => {
   });
 
   it('keeps the memory fit from a background read, the same fit a request reads', async () => {
-    const config = new ConfigReader({
-      kubernetes: kubernetesConfigFor([
-        {
-          name: 'demo',
-          url: demo.url,
-          caPem: demo.caPem,
-          token: 'demo-reader-token',
-        },
-      ]),
-      istio: {
-        clusters: [{ name: 'demo', prometheus: { url: prometheus.url } }],
-      },
-    });
     const fits = createMemoryFits({
-      clusters: new ClusterAccess(readClusterConfigs(config)),
+      clusters: clusterAccessFor([
+        { name: 'demo', demo, prometheusUrl: prometheus.url },
+      ]),
       logger: mockServices.logger.mock(),
     });
     expect(fits.of('demo')).toBeUndefined();
