@@ -10,7 +10,7 @@ import {
 } from '@istio-backstage/demo-cluster';
 import type { V1Service } from '@kubernetes/client-node';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
-import { LiveList } from './LiveList';
+import { LiveList, type LiveListTimings } from './LiveList';
 
 jest.setTimeout(30_000);
 
@@ -20,27 +20,43 @@ const services = RESOURCE_TYPES.find(
 
 let demo: DemoCluster;
 let live: LiveList<V1Service, string[]>;
+/** Lists made by `live` (the other requests to the collection's path are watches). */
+let lists: number;
+
+function liveList(timings: Partial<LiveListTimings>) {
+  const client = clusterAccessFor([{ name: 'demo', demo }]).get('demo');
+  return new LiveList<V1Service, string[]>({
+    kubeConfig: client.apis().kubeConfig,
+    path: '/api/v1/services',
+    list: () => {
+      lists++;
+      return client.read(apis => apis.core.listServiceForAllNamespaces());
+    },
+    project: items =>
+      items.map(s => `${s.metadata?.namespace}/${s.metadata?.name}`).sort(),
+    logger: mockServices.logger.mock(),
+    timings,
+  });
+}
+
+const watches = () =>
+  demo.recentPaths().filter(p => p === '/api/v1/services').length - lists;
+
 beforeEach(async () => {
   demo = await startDemoCluster({
     scenario: loadScenario('default'),
     port: 0,
     metricsPort: 0,
   });
-  const client = clusterAccessFor([{ name: 'demo', demo }]).get('demo');
-  live = new LiveList({
-    kubeConfig: client.apis().kubeConfig,
-    path: '/api/v1/services',
-    list: () => client.read(apis => apis.core.listServiceForAllNamespaces()),
-    project: items =>
-      items.map(s => `${s.metadata?.namespace}/${s.metadata?.name}`).sort(),
-    logger: mockServices.logger.mock(),
-    timings: { retryMs: 100 },
-  });
+  lists = 0;
+  live = liveList({ retryMs: 100 });
 });
 afterEach(async () => {
   live?.stop();
   await demo?.stop();
 });
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Waits until `check` holds (the watch delivers asynchronously); fails after 5 s. */
 async function eventually(check: () => boolean, what: string) {
@@ -84,9 +100,23 @@ describe('LiveList', () => {
       'deletion seen',
     );
     // One list and one watch request, nothing more.
-    expect(
-      demo.recentPaths().filter(p => p === '/api/v1/services'),
-    ).toHaveLength(2);
+    expect({ lists, watches: watches() }).toEqual({ lists: 1, watches: 1 });
+  });
+
+  it('asks the server to end each watch, and watches on from where it was without listing again', async () => {
+    live = liveList({ retryMs: 100, timeoutSeconds: 1 });
+    live.start();
+    await eventually(() => live.current() !== undefined, 'listed');
+    await sleep(2_500);
+    demo.store.create(services, serviceNamed('after-rewatch'), {
+      manager: 'test',
+    });
+    await eventually(
+      () => live.current()?.includes('istio-demo/after-rewatch') === true,
+      'creation seen on a later watch',
+    );
+    expect(lists).toBe(1);
+    expect(watches()).toBeGreaterThanOrEqual(3);
   });
 
   it('is not current while its watch is broken and the cluster refuses to list; current again after', async () => {
@@ -101,6 +131,12 @@ describe('LiveList', () => {
     });
     demo.setFaults([]);
     await eventually(() => live.current() !== undefined, 'listed again');
+    expect(live.current()).toContain('istio-demo/while-down');
+    // Recovered for good: no further lists (a retired informer, stopped, must not
+    // set off another round; each round would keep a copy of the whole list).
+    const listsWhenRecovered = lists;
+    await sleep(1_000);
+    expect(lists).toBe(listsWhenRecovered);
     expect(live.current()).toContain('istio-demo/while-down');
   });
 });

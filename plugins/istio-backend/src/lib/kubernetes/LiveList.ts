@@ -1,22 +1,25 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  makeInformer,
-  type Informer,
+  ListWatch,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  type ObjectCache,
 } from '@kubernetes/client-node';
+import { BoundedWatch, type BoundedWatchTimings } from './BoundedWatch';
 
 /** Timings of a {@link LiveList}. */
-export interface LiveListTimings {
+export interface LiveListTimings extends BoundedWatchTimings {
   /** Wait before listing again after the watch failed. */
   retryMs: number;
-  /** List afresh at least this often, in case a watch went quiet without failing. */
-  relistMs: number;
 }
 
-const DEFAULT_TIMINGS: LiveListTimings = { retryMs: 5_000, relistMs: 300_000 };
+const DEFAULT_TIMINGS: LiveListTimings = {
+  retryMs: 5_000,
+  // Each watch is ended by the server after this long and resumed from its
+  // resourceVersion (no list); one quiet past it counts as broken.
+  timeoutSeconds: 300,
+  answerTimeoutMs: 10_000,
+};
 
 /**
  * A live copy of one cluster-wide collection (e.g. every Service of a 2,000-service
@@ -25,13 +28,16 @@ const DEFAULT_TIMINGS: LiveListTimings = { retryMs: 5_000, relistMs: 300_000 };
  *
  * {@link LiveList.current} is undefined until a list has landed and whenever the watch
  * failed: callers then read the cluster directly, so a broken watch never passes off
- * stale objects as current. Each (re)start builds a new informer, which lists first.
+ * stale objects as current. After a failure a new informer lists afresh; the failed
+ * one is stopped and nothing it says is heard any more.
  */
 export class LiveList<T extends KubernetesObject, P> {
-  private informer?: Informer<T> & ObjectCache<T>;
+  private informer?: ListWatch<T>;
   private synced = false;
   private changes = 0;
   private projected?: { at: number; value: P };
+  /** An informer listing, not yet in use. */
+  private starting?: ListWatch<T>;
   private timer?: NodeJS.Timeout;
   private stopped = true;
 
@@ -48,8 +54,9 @@ export class LiveList<T extends KubernetesObject, P> {
     },
   ) {}
 
-  /** Starts listing and watching; safe to call again. */
+  /** Starts listing and watching; does nothing when already started. */
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.restart();
   }
@@ -60,8 +67,10 @@ export class LiveList<T extends KubernetesObject, P> {
     clearTimeout(this.timer);
     this.synced = false;
     this.projected = undefined;
-    this.informer?.stop().catch(() => {});
+    for (const informer of [this.informer, this.starting])
+      informer?.stop().catch(() => {});
     this.informer = undefined;
+    this.starting = undefined;
   }
 
   /** The projection of the current copy, or undefined when it is not known to be current. */
@@ -76,23 +85,30 @@ export class LiveList<T extends KubernetesObject, P> {
   }
 
   /**
-   * Lists afresh with a new informer. The copy in use (if any) keeps serving until the
-   * new one has landed; a failed one is already out of use.
+   * Lists afresh with a new informer and watches from there. A failure of the informer
+   * in use takes it out of use and starts another after `retryMs`; an informer that
+   * is no longer the one in use or being started is ignored, so stopping it (which
+   * client-node reports as an error) never starts another.
    */
   private restart(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
     const timings = { ...DEFAULT_TIMINGS, ...this.options.timings };
-    const informer = makeInformer(
-      this.options.kubeConfig,
+    const informer: ListWatch<T> = new ListWatch(
       this.options.path,
+      new BoundedWatch(this.options.kubeConfig, timings),
       async () => {
         const list = await this.options.list();
         // The informer stores the list right after this resolves, in the same turn.
         setImmediate(() => this.adopt(informer));
         return list;
       },
+      false,
     );
+    this.starting = informer;
+    const live = () =>
+      !this.stopped &&
+      (this.informer === informer || this.starting === informer);
     const changed = () => {
       if (this.informer === informer) this.changes++;
     };
@@ -100,12 +116,13 @@ export class LiveList<T extends KubernetesObject, P> {
     informer.on('update', changed);
     informer.on('delete', changed);
     informer.on('error', error => {
+      if (!live()) return;
       informer.stop().catch(() => {});
-      if (this.stopped) return;
       if (this.informer === informer) {
         this.synced = false;
         this.informer = undefined;
       }
+      if (this.starting === informer) this.starting = undefined;
       this.options.logger.warn(
         'Watching a cluster list failed; listing again',
         {
@@ -119,19 +136,19 @@ export class LiveList<T extends KubernetesObject, P> {
     informer.start().catch(() => {
       // Reported through the 'error' event above.
     });
-    this.timer = setTimeout(() => this.restart(), timings.relistMs);
   }
 
-  /** Puts a freshly listed informer in use, retiring the previous one. */
-  private adopt(informer: Informer<T> & ObjectCache<T>): void {
+  /** Puts a freshly listed informer in use, retiring the previous one (if any). */
+  private adopt(informer: ListWatch<T>): void {
+    if (this.starting === informer) this.starting = undefined;
     if (this.stopped) {
       informer.stop().catch(() => {});
       return;
     }
-    if (this.informer && this.informer !== informer)
-      this.informer.stop().catch(() => {});
+    const previous = this.informer;
     this.informer = informer;
     this.changes++;
     this.synced = true;
+    if (previous && previous !== informer) previous.stop().catch(() => {});
   }
 }
