@@ -335,23 +335,26 @@ export function createSidecarMemoryService(options: {
       const names = selection.cluster
         ? [clusters.get(selection.cluster).cluster.name]
         : clusters.names();
-      const [dependencies, revision] = await Promise.all([
-        catalogDependencies(entity, catalog, credentials),
-        applied.revision(),
-      ]);
+      // Read alongside the clusters: only the analysis needs the dependencies.
+      const dependencyRead = catalogDependencies(entity, catalog, credentials);
+      dependencyRead.catch(() => {}); // a failure is thrown below, once
+      const revision = await applied.revision();
 
-      const results = await clusters.fanOut(names, async client => {
+      const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);
-        const pods = await client.read(apis =>
-          selection.namespace
-            ? apis.core.listNamespacedPod({
-                namespace: selection.namespace,
-                labelSelector: selection.labelSelector,
-              })
-            : apis.core.listPodForAllNamespaces({
-                labelSelector: selection.labelSelector,
-              }),
-        );
+        const [pods, dependencies] = await Promise.all([
+          client.read(apis =>
+            selection.namespace
+              ? apis.core.listNamespacedPod({
+                  namespace: selection.namespace,
+                  labelSelector: selection.labelSelector,
+                })
+              : apis.core.listPodForAllNamespaces({
+                  labelSelector: selection.labelSelector,
+                }),
+          ),
+          dependencyRead,
+        ]);
         const namespaces = [
           ...new Set(pods.items.map(p => p.metadata?.namespace ?? '')),
         ]
@@ -395,6 +398,7 @@ export function createSidecarMemoryService(options: {
           }),
         );
       });
+      const [results] = await Promise.all([fanOut, dependencyRead]);
       const response: IstioSidecarMemoryResponse = {
         entityRef: stringifyEntityRef(entity),
         items: [],
