@@ -27,8 +27,9 @@ export interface Config {
       cacheSeconds?: number;
     };
     /**
-     * Keep each cluster's Services in memory with a watch (list + watch, re-listed
-     * every 5 minutes and after any failure; needs the `watch` verb on Services), so
+     * Keep each cluster's Services in memory with a watch (list, then watches of at
+     * most 5 minutes resumed from their resourceVersion; listed afresh after any
+     * failure; needs the `watch` verb on Services), so
      * no request lists every Service of the mesh. When false, or while a watch is
      * down, requests list them. Default true.
      */
