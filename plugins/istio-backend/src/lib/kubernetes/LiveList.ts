@@ -138,8 +138,12 @@ export class LiveList<T extends KubernetesObject, P> {
     });
   }
 
-  /** Puts a freshly listed informer in use, retiring the previous one (if any). */
+  /**
+   * Puts a freshly listed informer in use, retiring the previous one (if any). One
+   * that failed since its list landed (no longer starting nor in use) stays out.
+   */
   private adopt(informer: ListWatch<T>): void {
+    if (this.starting !== informer && this.informer !== informer) return;
     if (this.starting === informer) this.starting = undefined;
     if (this.stopped) {
       informer.stop().catch(() => {});
