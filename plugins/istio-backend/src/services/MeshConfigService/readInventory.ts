@@ -13,6 +13,7 @@ import {
 } from '../../lib/kubernetes/listIstioObjects';
 import { listPaged } from '../../lib/kubernetes/listPaged';
 import { slimPod } from '../../lib/kubernetes/slimPod';
+import { withoutManagedFields } from '../../lib/kubernetes/withoutManagedFields';
 import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
 
 type CustomList = { items: IstioObject[] };
@@ -70,17 +71,32 @@ export async function readInventory(
     attempt('kubernetes:pods', apis =>
       listPaged(page => apis.core.listPodForAllNamespaces(page), slimPod),
     ),
+    // Paged like the pods, so no whole 2,000-item list is ever in memory at once.
     attempt('kubernetes:services', apis =>
-      apis.core.listServiceForAllNamespaces(),
+      listPaged(
+        page => apis.core.listServiceForAllNamespaces(page),
+        withoutManagedFields,
+      ),
     ),
     attempt('kubernetes:deployments', apis =>
-      apis.apps.listDeploymentForAllNamespaces(),
+      listPaged(
+        page => apis.apps.listDeploymentForAllNamespaces(page),
+        withoutManagedFields,
+      ),
     ),
     attempt('kubernetes:daemonsets', apis =>
       apis.apps.listDaemonSetForAllNamespaces(),
     ),
-    attempt('kubernetes:configmaps', apis =>
-      apis.core.listConfigMapForAllNamespaces(),
+    attempt('kubernetes:configmaps', async apis =>
+      (
+        await listPaged(
+          page => apis.core.listConfigMapForAllNamespaces(page),
+          c =>
+            RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? '')
+              ? withoutManagedFields(c)
+              : undefined,
+        )
+      ).filter(c => c !== undefined),
     ),
     listIstio('istio:sidecars', NETWORKING_API, 'sidecars'),
     listIstio('istio:telemetries', TELEMETRY_API, 'telemetries'),
@@ -122,18 +138,14 @@ export async function readInventory(
     }
   }
 
-  const relevantConfigMaps = configMaps?.items.filter(c =>
-    RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? ''),
-  );
-
   return {
     ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
     namespaces: namespaces?.items,
     pods,
-    services: services?.items,
-    deployments: deployments?.items,
+    services,
+    deployments,
     daemonSets: daemonSets?.items,
-    configMaps: relevantConfigMaps,
+    configMaps,
     sidecars,
     telemetries,
     istioOperators,
