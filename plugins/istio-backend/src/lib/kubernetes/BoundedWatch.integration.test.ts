@@ -3,29 +3,20 @@
 // refusal carries its status for the informer, and a stopped informer is freed.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { DemoCluster } from '@istio-backstage/demo-cluster';
 import {
-  loadScenario,
-  RESOURCE_TYPES,
-  startDemoCluster,
-  type DemoCluster,
-} from '@istio-backstage/demo-cluster';
+  startDefaultDemoCluster,
+  SERVICE_TYPE,
+} from '../../__testUtils__/defaultDemoCluster';
 import { ListWatch, type V1Service } from '@kubernetes/client-node';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { BoundedWatch, WatchTimeoutError } from './BoundedWatch';
 
 jest.setTimeout(30_000);
 
-const services = RESOURCE_TYPES.find(
-  t => t.group === '' && t.plural === 'services',
-)!;
-
 let demo: DemoCluster;
 beforeEach(async () => {
-  demo = await startDemoCluster({
-    scenario: loadScenario('default'),
-    port: 0,
-    metricsPort: 0,
-  });
+  demo = await startDefaultDemoCluster();
 });
 afterEach(async () => {
   await demo?.stop();
@@ -63,7 +54,7 @@ describe('BoundedWatch', () => {
     const { error, afterMs } = await ended;
     expect(error).toBeNull();
     // Without a resourceVersion the simulator replays every Service as ADDED.
-    expect(events).toHaveLength(demo.store.list(services).length);
+    expect(events).toHaveLength(demo.store.list(SERVICE_TYPE).length);
     expect(events[0]).toMatch(/^ADDED /);
     expect(afterMs).toBeGreaterThanOrEqual(900);
     expect(afterMs).toBeLessThan(2_000);
@@ -106,7 +97,7 @@ describe('BoundedWatch', () => {
     const listed = new Promise(resolve => informer!.on('connect', resolve));
     await informer.start();
     await listed;
-    expect(informer.list().length).toBe(demo.store.list(services).length);
+    expect(informer.list().length).toBe(demo.store.list(SERVICE_TYPE).length);
     const freed = new WeakRef(informer);
     await informer.stop();
     informer = undefined;

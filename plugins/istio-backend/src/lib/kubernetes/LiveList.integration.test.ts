@@ -2,21 +2,16 @@
 // the watch, and says "not current" (undefined) once its watch broke, until it has
 // listed again.
 import { mockServices } from '@backstage/backend-test-utils';
+import type { DemoCluster } from '@istio-backstage/demo-cluster';
 import {
-  loadScenario,
-  RESOURCE_TYPES,
-  startDemoCluster,
-  type DemoCluster,
-} from '@istio-backstage/demo-cluster';
+  startDefaultDemoCluster,
+  SERVICE_TYPE,
+} from '../../__testUtils__/defaultDemoCluster';
 import type { V1Service } from '@kubernetes/client-node';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { LiveList, type LiveListTimings } from './LiveList';
 
 jest.setTimeout(30_000);
-
-const services = RESOURCE_TYPES.find(
-  t => t.group === '' && t.plural === 'services',
-)!;
 
 let demo: DemoCluster;
 let live: LiveList<V1Service, string[]>;
@@ -43,11 +38,7 @@ const watches = () =>
   demo.recentPaths().filter(p => p === '/api/v1/services').length - lists;
 
 beforeEach(async () => {
-  demo = await startDemoCluster({
-    scenario: loadScenario('default'),
-    port: 0,
-    metricsPort: 0,
-  });
+  demo = await startDefaultDemoCluster();
   lists = 0;
   live = liveList({ retryMs: 100 });
 });
@@ -80,7 +71,7 @@ describe('LiveList', () => {
     await eventually(() => live.current() !== undefined, 'listed');
     expect(live.current()).toEqual(
       demo.store
-        .list(services)
+        .list(SERVICE_TYPE)
         .map(s => `${s.metadata.namespace}/${s.metadata.name}`)
         .sort(),
     );
@@ -89,12 +80,14 @@ describe('LiveList', () => {
   it('follows creations and deletions through its watch, without listing again', async () => {
     live.start();
     await eventually(() => live.current() !== undefined, 'listed');
-    demo.store.create(services, serviceNamed('new-api'), { manager: 'test' });
+    demo.store.create(SERVICE_TYPE, serviceNamed('new-api'), {
+      manager: 'test',
+    });
     await eventually(
       () => live.current()!.includes('istio-demo/new-api'),
       'creation seen',
     );
-    demo.store.delete(services, 'istio-demo', 'new-api');
+    demo.store.delete(SERVICE_TYPE, 'istio-demo', 'new-api');
     await eventually(
       () => !live.current()!.includes('istio-demo/new-api'),
       'deletion seen',
@@ -108,7 +101,7 @@ describe('LiveList', () => {
     live.start();
     await eventually(() => live.current() !== undefined, 'listed');
     await sleep(2_500);
-    demo.store.create(services, serviceNamed('after-rewatch'), {
+    demo.store.create(SERVICE_TYPE, serviceNamed('after-rewatch'), {
       manager: 'test',
     });
     await eventually(
@@ -126,7 +119,7 @@ describe('LiveList', () => {
     demo.closeWatchers();
     await eventually(() => live.current() === undefined, 'out of use');
     // Changes made meanwhile are in the copy once it has listed again.
-    demo.store.create(services, serviceNamed('while-down'), {
+    demo.store.create(SERVICE_TYPE, serviceNamed('while-down'), {
       manager: 'test',
     });
     demo.setFaults([]);

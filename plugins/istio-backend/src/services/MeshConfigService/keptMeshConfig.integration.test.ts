@@ -4,11 +4,8 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  loadScenario,
-  startDemoCluster,
-  type DemoCluster,
-} from '@istio-backstage/demo-cluster';
+import type { DemoCluster } from '@istio-backstage/demo-cluster';
+import { startDefaultDemoCluster } from '../../__testUtils__/defaultDemoCluster';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { createMeshConfigService } from './createMeshConfigService';
 
@@ -16,11 +13,7 @@ jest.setTimeout(60_000);
 
 let demo: DemoCluster;
 beforeEach(async () => {
-  demo = await startDemoCluster({
-    scenario: loadScenario('default'),
-    port: 0,
-    metricsPort: 0,
-  });
+  demo = await startDefaultDemoCluster();
 });
 afterEach(() => demo?.stop());
 
