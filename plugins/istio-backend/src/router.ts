@@ -14,6 +14,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { createAdmission, type AdmissionLimits } from './lib/admission';
+import { sendItemList } from './lib/http/sendItemList';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
 import type { SidecarApplyService } from './services/SidecarApplyService';
@@ -134,7 +135,12 @@ export async function createRouter(
   router.get('/mesh-config', admit, async (req, res) => {
     const credentials = await meshReader(req);
     const query = parse(meshConfigQuery, req.query);
-    res.json(await meshConfig.getMeshConfig(query, { credentials }));
+    // Kept answers are large and served many times: each is serialised once.
+    sendItemList(
+      req,
+      res,
+      await meshConfig.getMeshConfig(query, { credentials }),
+    );
   });
 
   router.get('/sidecar-memory', admit, async (req, res) => {

@@ -46,6 +46,22 @@ export function createMeshConfigService(options: {
   // One read per cluster at a time: a burst on a cold cache shares the read in flight
   // instead of each request listing the whole cluster again (kept by the cache service).
   const reading = new SharedReads(0);
+  // The latest answer per cluster, as an object. The cache service's memory store
+  // serialises every value, so each request served from it alone would parse a
+  // 10,000-pod cluster's ~160 KB answer again; the cache service still shares answers
+  // between replicas when it is a shared store (Redis, Memcache).
+  const latest = new Map<string, IstioMeshConfig>();
+
+  /** The kept answer of a cluster: this process's, else the shared one; none past KEEP_MS. */
+  async function keptAnswer(key: string): Promise<IstioMeshConfig | undefined> {
+    const local = latest.get(key);
+    if (local && now().getTime() - Date.parse(local.readAt) < KEEP_MS)
+      return local;
+    const shared = (await cache.get(key)) as IstioMeshConfig | undefined;
+    if (shared) latest.set(key, shared);
+    else latest.delete(key);
+    return shared;
+  }
 
   async function readAndCache(
     client: ClusterClient,
@@ -63,12 +79,14 @@ export function createMeshConfigService(options: {
     };
     // A cluster that answered nothing at all is not kept, so it is retried soon.
     if (inventory.namespaces || inventory.deployments) {
+      latest.set(key, meshConfig);
       await cache.set(
         key,
         meshConfig as unknown as Parameters<CacheService['set']>[1],
         { ttl: KEEP_MS },
       );
     } else {
+      latest.delete(key);
       await cache.delete(key);
     }
     return meshConfig;
@@ -86,9 +104,7 @@ export function createMeshConfigService(options: {
   return {
     async getMeshEssentials(cluster) {
       const client = clusters.get(cluster);
-      const kept = (await cache.get(keyOf(client.cluster.name))) as
-        | IstioMeshConfig
-        | undefined;
+      const kept = await keptAnswer(keyOf(client.cluster.name));
       // Reused only when the facts it rests on were read.
       const complete = !kept?.errors.some(e =>
         ESSENTIAL_SOURCES.some(source => e.source.startsWith(source)),
@@ -105,7 +121,7 @@ export function createMeshConfigService(options: {
         : clusters.names();
       const results = await clusters.fanOut(names, async client => {
         const key = keyOf(client.cluster.name);
-        const kept = (await cache.get(key)) as IstioMeshConfig | undefined;
+        const kept = await keptAnswer(key);
         if (!kept) return readOnce(client, key);
         if (now().getTime() - Date.parse(kept.readAt) >= FRESH_MS) {
           readOnce(client, key).catch(error =>

@@ -17,13 +17,16 @@ beforeEach(async () => {
 });
 afterEach(() => demo?.stop());
 
-function service(clock: { ms: number }) {
+const memoryCache = () =>
+  CacheManager.fromConfig(new ConfigReader({})).forPlugin('istio');
+
+function service(clock: { ms: number }, cache = memoryCache()) {
   const access = clusterAccessFor([{ name: 'demo', demo }], {
     timeoutMs: 1000,
   });
   return createMeshConfigService({
     clusters: access,
-    cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('istio'),
+    cache,
     logger: mockServices.logger.mock(),
     now: () => new Date(clock.ms),
   });
@@ -73,5 +76,40 @@ describe('kept mesh config', () => {
         expect.objectContaining({ errorType: 'Unavailable' }),
       ]),
     );
+  });
+
+  it('serves its own latest answer without reading the cache service again', async () => {
+    const clock = { ms: Date.parse('2026-11-26T04:00:00Z') };
+    const cache = memoryCache();
+    const get = jest.spyOn(cache, 'get');
+    const meshConfig = service(clock, cache);
+    const first = await meshConfig.getMeshConfig({}, credentials);
+    const reads = get.mock.calls.length;
+    clock.ms += 10_000;
+    expect(await meshConfig.getMeshConfig({}, credentials)).toEqual(first);
+    await meshConfig.getMeshEssentials('demo');
+    expect(get.mock.calls.length).toBe(reads);
+  });
+
+  it('shares its answer through the cache service with another replica', async () => {
+    const clock = { ms: Date.parse('2026-11-26T04:00:00Z') };
+    const cache = memoryCache();
+    const first = await service(clock, cache).getMeshConfig({}, credentials);
+    const before = demo.requestCount();
+    const replica = service(clock, cache);
+    expect(await replica.getMeshConfig({}, credentials)).toEqual(first);
+    expect(demo.requestCount()).toBe(before);
+  });
+
+  it('reads again once its own answer is older than 5 minutes', async () => {
+    const clock = { ms: Date.parse('2026-11-26T04:00:00Z') };
+    const cache = memoryCache();
+    const meshConfig = service(clock, cache);
+    await meshConfig.getMeshConfig({}, credentials);
+    // Past the kept time the shared copy has expired (its TTL), and this process's is not served.
+    clock.ms += 5 * 60_000;
+    await cache.delete('mesh-config:v1:demo');
+    const next = await meshConfig.getMeshConfig({}, credentials);
+    expect(next.items[0].readAt).toBe('2026-11-26T04:05:00.000Z');
   });
 });
