@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type http from 'node:http';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -15,6 +16,8 @@ import {
 import type { IstioClusterConfig } from '../clusters';
 import { CircuitBreaker } from './circuitBreaker';
 import { createLimiter } from './limiter';
+import { getJson, type JsonRequest } from './getJson';
+import { keepAliveAgentFor } from './keepAliveAgent';
 import { isConnectionClosed, statusOf } from './errors';
 
 /** Limits for talking to one cluster. @public */
@@ -45,6 +48,12 @@ export interface KubernetesApis {
   version: VersionApi;
   objects: KubernetesObjectApi;
   kubeConfig: KubeConfig;
+  /**
+   * GET of a fixed API path as the server's plain JSON, for lists too large to
+   * go through client-node's typed models (which copy every object and its
+   * timestamps): e.g. `/api/v1/pods` with `limit` and `continue`.
+   */
+  getJson<T>(path: string, query?: JsonRequest['query']): Promise<T>;
 }
 
 function kubeConfigFor(cluster: IstioClusterConfig): KubeConfig {
@@ -79,6 +88,7 @@ export class ClusterClient {
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly apisByUser = new Map<string, KubernetesApis>();
   private readonly breaker: CircuitBreaker;
+  private agent?: Promise<http.Agent>;
 
   constructor(
     readonly cluster: IstioClusterConfig,
@@ -111,6 +121,7 @@ export class ClusterClient {
         {
           pre: async (context: RequestContext) => {
             context.setSignal(AbortSignal.timeout(timeoutMs));
+            context.setAgent(await this.keepAliveAgent(kubeConfig));
             if (impersonateUser)
               context.setHeaderParam('Impersonate-User', impersonateUser);
             return context;
@@ -126,9 +137,27 @@ export class ClusterClient {
       version: new VersionApi(configuration),
       objects: new KubernetesObjectApi(configuration),
       kubeConfig,
+      getJson: async (path, query) =>
+        getJson({
+          kubeConfig,
+          agent: await this.keepAliveAgent(kubeConfig),
+          path,
+          query,
+          timeoutMs,
+          impersonateUser,
+        }),
     };
     this.apisByUser.set(key, apis);
     return apis;
+  }
+
+  /** This cluster's one connection pool, shared by every user's requests. */
+  private keepAliveAgent(kubeConfig: KubeConfig): Promise<http.Agent> {
+    this.agent ??= keepAliveAgentFor(kubeConfig, this.options.concurrency);
+    this.agent.catch(() => {
+      this.agent = undefined; // e.g. an unreadable caFile: tried again next time
+    });
+    return this.agent;
   }
 
   /**

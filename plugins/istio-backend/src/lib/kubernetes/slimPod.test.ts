@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { isGatewayPod, istioProxyOf } from '../mesh/parse';
-import { slimPod } from './slimPod';
+import { createStringPool, slimPod } from './slimPod';
 
 const pod: V1Pod = {
   metadata: {
@@ -73,7 +73,6 @@ describe('slimPod', () => {
         namespace: 'bookinfo',
         labels: { app: 'reviews' },
         annotations: { 'sidecar.istio.io/status': '{"revision":"default"}' },
-        ownerReferences: pod.metadata!.ownerReferences,
       },
       spec: {
         containers: [
@@ -100,7 +99,16 @@ describe('slimPod', () => {
       },
       status: {
         phase: 'Running',
-        initContainerStatuses: pod.status!.initContainerStatuses,
+        initContainerStatuses: [
+          {
+            name: 'istio-proxy',
+            image: 'docker.io/istio/proxyv2:1.28.1',
+            imageID: 'sha256:1',
+            ready: true,
+            restartCount: 0,
+            state: { running: {} },
+          },
+        ],
       },
     });
     expect(istioProxyOf(slim)).toEqual({
@@ -108,5 +116,41 @@ describe('slimPod', () => {
       native: true,
     });
     expect(isGatewayPod(slim)).toBe(false);
+  });
+
+  it('keeps why a container waits or ended, without timestamps or messages', () => {
+    const waiting = slimPod({
+      status: {
+        containerStatuses: [
+          {
+            name: 'istio-proxy',
+            image: 'docker.io/istio/proxyv2:1.28.1',
+            imageID: '',
+            ready: false,
+            restartCount: 3,
+            state: {
+              waiting: { reason: 'ImagePullBackOff', message: 'long text' },
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                finishedAt: new Date(0),
+              },
+            },
+          },
+        ],
+      },
+    });
+    expect(waiting.status!.containerStatuses![0].state).toEqual({
+      waiting: { reason: 'ImagePullBackOff' },
+      terminated: { exitCode: 1, reason: 'Error' },
+    });
+  });
+
+  it('gives the same pod with a string pool as without one', () => {
+    // The pool only shares equal strings between pods (a memory saving that the
+    // heap shows, not the values): the pods read the same through it.
+    const intern = createStringPool();
+    expect(slimPod(pod, intern)).toEqual(slimPod(pod));
+    expect(slimPod(pod, intern)).toEqual(slimPod(pod));
   });
 });

@@ -12,9 +12,15 @@ import {
   type IstioApi,
 } from '../../lib/kubernetes/listIstioObjects';
 import { listPaged } from '../../lib/kubernetes/listPaged';
-import { slimPod } from '../../lib/kubernetes/slimPod';
+import { createStringPool, slimPod } from '../../lib/kubernetes/slimPod';
 import { withoutManagedFields } from '../../lib/kubernetes/withoutManagedFields';
 import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1Pod,
+  V1Service,
+} from '@kubernetes/client-node';
 
 type CustomList = { items: IstioObject[] };
 
@@ -68,35 +74,32 @@ export async function readInventory(
   ] = await Promise.all([
     attempt('kubernetes:version', apis => apis.version.getCode()),
     attempt('kubernetes:namespaces', apis => apis.core.listNamespace()),
-    attempt('kubernetes:pods', apis =>
-      listPaged(page => apis.core.listPodForAllNamespaces(page), slimPod),
-    ),
-    // Paged like the pods, so no whole 2,000-item list is ever in memory at once.
+    // The large lists: paged, as plain JSON, each item cut to what the analysis reads.
+    attempt('kubernetes:pods', apis => {
+      const intern = createStringPool();
+      return listPaged(apis, '/api/v1/pods', (pod: V1Pod) =>
+        slimPod(pod, intern),
+      );
+    }),
     attempt('kubernetes:services', apis =>
-      listPaged(
-        page => apis.core.listServiceForAllNamespaces(page),
-        withoutManagedFields,
-      ),
+      listPaged(apis, '/api/v1/services', withoutManagedFields<V1Service>),
     ),
     attempt('kubernetes:deployments', apis =>
       listPaged(
-        page => apis.apps.listDeploymentForAllNamespaces(page),
-        withoutManagedFields,
+        apis,
+        '/apis/apps/v1/deployments',
+        withoutManagedFields<V1Deployment>,
       ),
     ),
     attempt('kubernetes:daemonsets', apis =>
       apis.apps.listDaemonSetForAllNamespaces(),
     ),
-    attempt('kubernetes:configmaps', async apis =>
-      (
-        await listPaged(
-          page => apis.core.listConfigMapForAllNamespaces(page),
-          c =>
-            RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? '')
-              ? withoutManagedFields(c)
-              : undefined,
-        )
-      ).filter(c => c !== undefined),
+    attempt('kubernetes:configmaps', apis =>
+      listPaged(apis, '/api/v1/configmaps', (c: V1ConfigMap) =>
+        RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? '')
+          ? withoutManagedFields(c)
+          : undefined,
+      ),
     ),
     listIstio('istio:sidecars', NETWORKING_API, 'sidecars'),
     listIstio('istio:telemetries', TELEMETRY_API, 'telemetries'),
