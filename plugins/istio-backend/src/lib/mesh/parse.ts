@@ -1,5 +1,6 @@
 import type { V1Container, V1Pod, V1Service } from '@kubernetes/client-node';
 import yaml from 'yaml';
+import { memoizeByString } from '../memoizeByString';
 
 /** A container image split into hub (registry/path), image name, tag and digest. */
 export interface ImageRef {
@@ -15,7 +16,11 @@ export interface ImageRef {
  * Parses `<hub>/<name>:<tag>[@digest]`. A registry port (`localhost:5000/istio/pilot`)
  * is not mistaken for a tag because only a `:` after the last `/` starts the tag.
  */
-export function parseImage(image: string): ImageRef {
+export const parseImage: (image: string) => ImageRef = memoizeByString(image =>
+  Object.freeze(splitImage(image)),
+);
+
+function splitImage(image: string): ImageRef {
   let rest = image.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');

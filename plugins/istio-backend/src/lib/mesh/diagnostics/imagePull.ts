@@ -21,19 +21,18 @@ export const ISTIO_CONTAINERS = [
 
 const PULL_FAILURES = ['ErrImagePull', 'ImagePullBackOff'];
 
-function statuses(pod: V1Pod): V1ContainerStatus[] {
-  return [
-    ...(pod.status?.initContainerStatuses ?? []),
-    ...(pod.status?.containerStatuses ?? []),
-  ];
+/** Init and regular container statuses, without copying them into a new list per pod. */
+function* statuses(pod: V1Pod): Generator<V1ContainerStatus> {
+  yield* pod.status?.initContainerStatuses ?? [];
+  yield* pod.status?.containerStatuses ?? [];
 }
 
 /** The image a container was asked to run (spec wins: status may show a resolved name). */
 function specImage(pod: V1Pod, container: string): string | undefined {
-  return [
-    ...(pod.spec?.initContainers ?? []),
-    ...(pod.spec?.containers ?? []),
-  ].find(c => c.name === container)?.image;
+  const named = (c: { name: string }) => c.name === container;
+  return (
+    pod.spec?.initContainers?.find(named) ?? pod.spec?.containers?.find(named)
+  )?.image;
 }
 
 /**

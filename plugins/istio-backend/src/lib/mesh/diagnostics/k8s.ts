@@ -1,3 +1,4 @@
+import { memoizeByString } from '../../memoizeByString';
 import { istioProxyOf } from '../parse';
 import type { V1Container, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import type { ObjectRef } from './diagnostic';
@@ -37,7 +38,15 @@ export function podRef(pod: V1Pod): ObjectRef {
  */
 export function podRevision(pod: V1Pod): string | undefined {
   const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
-  if (status) {
+  return (
+    (status ? revisionOfStatus(status) : undefined) ??
+    pod.metadata?.labels?.[REVISION_LABEL]
+  );
+}
+
+/** The `revision` of a status annotation; the same annotation is on every injected pod. */
+const revisionOfStatus = memoizeByString(
+  (status: string): string | undefined => {
     try {
       const parsed: unknown = JSON.parse(status);
       if (
@@ -48,11 +57,11 @@ export function podRevision(pod: V1Pod): string | undefined {
         return (parsed as { revision: string }).revision;
       }
     } catch {
-      // A malformed annotation is not a revision; fall through to the label.
+      // A malformed annotation is not a revision; the label decides.
     }
-  }
-  return pod.metadata?.labels?.[REVISION_LABEL];
-}
+    return undefined;
+  },
+);
 
 /**
  * Ambient namespace: `istio.io/dataplane-mode=ambient` and no sidecar injection label
