@@ -32,18 +32,6 @@ export function podRef(pod: V1Pod): ObjectRef {
   };
 }
 
-/**
- * The istiod revision a pod's proxy belongs to: from the injector's
- * `sidecar.istio.io/status` annotation, else the pod's `istio.io/rev` label.
- */
-export function podRevision(pod: V1Pod): string | undefined {
-  const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
-  return (
-    (status ? revisionOfStatus(status) : undefined) ??
-    pod.metadata?.labels?.[REVISION_LABEL]
-  );
-}
-
 /** The `revision` of a status annotation; the same annotation is on every injected pod. */
 const revisionOfStatus = memoizeByString(
   (status: string): string | undefined => {
@@ -62,6 +50,18 @@ const revisionOfStatus = memoizeByString(
     return undefined;
   },
 );
+
+/**
+ * The istiod revision a pod's proxy belongs to: from the injector's
+ * `sidecar.istio.io/status` annotation, else the pod's `istio.io/rev` label.
+ */
+export function podRevision(pod: V1Pod): string | undefined {
+  const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
+  return (
+    (status ? revisionOfStatus(status) : undefined) ??
+    pod.metadata?.labels?.[REVISION_LABEL]
+  );
+}
 
 /**
  * Ambient namespace: `istio.io/dataplane-mode=ambient` and no sidecar injection label
