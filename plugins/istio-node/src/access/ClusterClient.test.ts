@@ -20,18 +20,18 @@ beforeAll(async () => {
   const target = new URL(demo.url);
   let connections = 0;
   const sockets = new Set<net.Socket>();
-  const server = net.createServer(client => {
+  const server = net.createServer(incoming => {
     connections++;
     const upstream = net.connect(Number(target.port), target.hostname);
-    for (const socket of [client, upstream]) {
+    for (const socket of [incoming, upstream]) {
       sockets.add(socket);
       socket.on('error', () => socket.destroy());
       socket.on('close', () => {
-        client.destroy();
+        incoming.destroy();
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    incoming.pipe(upstream).pipe(incoming);
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
