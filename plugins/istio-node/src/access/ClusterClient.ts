@@ -153,10 +153,14 @@ export class ClusterClient {
 
   /** This cluster's one connection pool, shared by every user's requests. */
   private keepAliveAgent(kubeConfig: KubeConfig): Promise<http.Agent> {
-    this.agent ??= keepAliveAgentFor(kubeConfig, this.options.concurrency);
-    this.agent.catch(() => {
-      this.agent = undefined; // e.g. an unreadable caFile: tried again next time
-    });
+    if (!this.agent) {
+      const agent = keepAliveAgentFor(kubeConfig, this.options.concurrency);
+      agent.catch(() => {
+        // e.g. an unreadable client certificate: built again for the next request
+        if (this.agent === agent) this.agent = undefined;
+      });
+      this.agent = agent;
+    }
     return this.agent;
   }
 
