@@ -4,20 +4,17 @@ import type {
   V1ContainerStatus,
   V1Pod,
 } from '@kubernetes/client-node';
+import { memoizeByString } from '../memoizeByString';
 
 /** Returns one copy of each distinct string it is given. */
 type Intern = <T extends string | undefined>(value: T) => T;
 
 /** A pool for {@link slimPod}: strings repeated across pods are kept once. */
 export function createStringPool(): Intern {
-  const pool = new Map<string, string>();
-  return <T extends string | undefined>(value: T): T => {
-    if (value === undefined) return value;
-    const kept = pool.get(value);
-    if (kept !== undefined) return kept as T;
-    pool.set(value, value);
-    return value;
-  };
+  // Unbounded on purpose: one pool serves one list read and is dropped with it.
+  const keep = memoizeByString((value: string) => value, Infinity);
+  return <T extends string | undefined>(value: T): T =>
+    value === undefined ? value : (keep(value) as T);
 }
 
 const keepAsIs: Intern = value => value;
