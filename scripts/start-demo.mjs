@@ -121,37 +121,47 @@ const configArgs = [
   '--config',
   backstageConfig,
 ];
-const backstage =
-  process.env.DEMO_BACKEND_ONLY === '1'
-    ? // Benchmarks only (default off): the backend alone, run once as the dev server runs
-      // it but without its file watcher, so other people's edits cannot restart it.
-      startService(
-        toolchain.node,
-        [
-          '--enable-source-maps',
-          '--require',
-          '@backstage/cli-node/config/nodeTransform.cjs',
-          'src/index',
-          ...configArgs,
-        ],
-        {
-          cwd: path.join(repoRoot, 'packages/backend'),
-          env: {
-            ...toolchain.env,
-            NODE_ENV: 'development',
-            ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
-            // e.g. --max-old-space-size=1024: the heap a container's memory limit gives.
-            ...(process.env.DEMO_BACKEND_NODE_OPTIONS
-              ? { NODE_OPTIONS: process.env.DEMO_BACKEND_NODE_OPTIONS }
-              : {}),
-          },
-          stdio: 'inherit',
+const backendOnly = process.env.DEMO_BACKEND_ONLY === '1';
+if (backendOnly) {
+  // Guest sign-in is for development; the benchmark signs in as the guest on loopback.
+  const productionConfig = path.join(demoDir, 'app-config.backend-only.yaml');
+  fs.writeFileSync(
+    productionConfig,
+    'auth:\n  providers:\n    guest:\n      dangerouslyAllowOutsideDevelopment: true\n',
+  );
+  configArgs.push('--config', productionConfig);
+}
+const backstage = backendOnly
+  ? // Benchmarks only (default off): the backend alone, run as a deployment runs it —
+    // NODE_ENV=production, no source-map cache (the dev server's --enable-source-maps
+    // keeps ~35 MB of maps alive) — and without a file watcher, so other people's edits
+    // cannot restart it. TypeScript is still transpiled on load, as nothing is built.
+    startService(
+      toolchain.node,
+      [
+        '--require',
+        '@backstage/cli-node/config/nodeTransform.cjs',
+        'src/index',
+        ...configArgs,
+      ],
+      {
+        cwd: path.join(repoRoot, 'packages/backend'),
+        env: {
+          ...toolchain.env,
+          NODE_ENV: 'production',
+          ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
+          // e.g. --max-old-space-size=1024: the heap a container's memory limit gives.
+          ...(process.env.DEMO_BACKEND_NODE_OPTIONS
+            ? { NODE_OPTIONS: process.env.DEMO_BACKEND_NODE_OPTIONS }
+            : {}),
         },
-      )
-    : startService(
-        toolchain.yarn,
-        ['backstage-cli', 'repo', 'start', ...configArgs],
-        { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
-      );
+        stdio: 'inherit',
+      },
+    )
+  : startService(
+      toolchain.yarn,
+      ['backstage-cli', 'repo', 'start', ...configArgs],
+      { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
+    );
 children.push(backstage);
 backstage.on('exit', code => shutdown(code ?? 1));
