@@ -494,6 +494,9 @@ function ratio(a, b) {
   return a === undefined || !b ? undefined : Math.round((a / b) * 100) / 100;
 }
 
+/** `to − from` in MB, to 0.1 MB. */
+const deltaMB = (to, from) => Math.round((to - from) * 10) / 10;
+
 /**
  * Where the RSS growth happened, in run order: the cold requests (each route's first
  * answers and three after idle), the no-op floor's warm run (auth and a permission
@@ -502,13 +505,12 @@ function ratio(a, b) {
  * there after a full GC (what a leak would grow).
  */
 function rssGrowthParts(rss) {
-  const delta = (to, from) => Math.round((to - from) * 10) / 10;
   const warm = rss.afterEachWarmMB;
   return {
-    coldRequestsMB: delta(rss.afterColdMB, rss.beforeMB),
-    floorWarmRunMB: delta(warm.noop, rss.afterColdMB),
-    kubernetesPluginWarmRunMB: delta(warm.kubernetesWorkloads, warm.noop),
-    istioWarmRunsBurstAndSoakMB: delta(rss.peakMB, warm.kubernetesWorkloads),
+    coldRequestsMB: deltaMB(rss.afterColdMB, rss.beforeMB),
+    floorWarmRunMB: deltaMB(warm.noop, rss.afterColdMB),
+    kubernetesPluginWarmRunMB: deltaMB(warm.kubernetesWorkloads, warm.noop),
+    istioWarmRunsBurstAndSoakMB: deltaMB(rss.peakMB, warm.kubernetesWorkloads),
     keptAfterFullGcMB: rss.keptGrowthMB,
   };
 }
@@ -709,11 +711,10 @@ async function singleClusterPhase(out) {
     afterMeasurementsMB: rssAfterMeasurements.rssMB,
     afterSoakMB: rssAfterSoak.rssMB,
     peakMB: peak,
-    growthAfterSoakMB:
-      Math.round((rssAfterSoak.rssMB - rssBefore.rssMB) * 10) / 10,
-    growthPeakMB: Math.round((peak - rssBefore.rssMB) * 10) / 10,
+    growthAfterSoakMB: deltaMB(rssAfterSoak.rssMB, rssBefore.rssMB),
+    growthPeakMB: deltaMB(peak, rssBefore.rssMB),
     keptAfterLoadMB: rssKept.rssMB,
-    keptGrowthMB: Math.round((rssKept.rssMB - rssBefore.rssMB) * 10) / 10,
+    keptGrowthMB: deltaMB(rssKept.rssMB, rssBefore.rssMB),
     soakLastHalfSlopeMBPerMinute: slopeMBPerMinute(lastHalf),
     soakSamples,
   };
@@ -1020,7 +1021,7 @@ function printReport(report) {
       for (const [name, r] of Object.entries(s.cold.firstAfterStart))
         out += line(
           name,
-          `${r.ms} ms (${(r.samples ?? [r]).map(x => x.ms).join(', ')}; HTTP ${
+          `${r.ms} ms (${r.samples.map(x => x.ms).join(', ')}; HTTP ${
             r.status
           }${r.problem ? `, ${r.problem}` : ''})`,
         );
@@ -1171,7 +1172,7 @@ const report = {
     `RSS before the load is the idle backend after a full GC (HeapProfiler.collectGarbage through its inspector on 127.0.0.1:${settings.inspectPort}); right after start it still holds the start-up's garbage (atStartMB), which moved that baseline by up to 200 MB between runs. Growth is the peak during the run minus that baseline; kept growth is RSS after the soak and another full GC minus it.`,
     `The backend runs with NODE_OPTIONS=${
       settings.backendNodeOptions || '(none)'
-    } (BENCH_BACKEND_NODE_OPTIONS): about the old-space limit V8 picks in a container with 2-4 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard (the no-op floor alone takes the backend from ~430 to ~1,090 MB, where it levels off). Until 2026-11-26 the mixed soak ran out of a 512 MB heap after ~3.5 min: each re-list of the Services watch left the old informer and its whole list behind (client-node 1.4's Watch and Node 22's AbortSignal.any); since the fix the same soak holds ~620 MB flat with 512 MB.`,
+    } (BENCH_BACKEND_NODE_OPTIONS): about the old-space limit V8 picks in a container with 2-4 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard (measured with the dev-server backend: the no-op floor alone took it from ~430 to ~1,090 MB, where it levelled off). Until 2026-11-26 the mixed soak ran out of a 512 MB heap after ~3.5 min: each re-list of the Services watch left the old informer and its whole list behind (client-node 1.4's Watch and Node 22's AbortSignal.any); since the fix the same soak held ~620 MB flat with 512 MB (dev-server backend).`,
     'What the backend keeps: the mesh-config answer per cluster, read again in the background once older than 30 s and served meanwhile (readAt says how old; kept at most 5 min); complete sidecar-memory answers for 15 s per caller and request, and the cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the mesh memory samples, the control planes) for the same 15 s (istio.sidecarMemory.cacheSeconds). Every request here is the guest user, so plain warm sidecar-memory mostly hits the answer cache; sidecarMemoryUncached adds a new egress host per request so it never does. The Kubernetes plugin keeps nothing.',
     `cold after expiry = after ${
       settings.meshCacheTtlSeconds + 2

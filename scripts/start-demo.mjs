@@ -122,15 +122,6 @@ const configArgs = [
   backstageConfig,
 ];
 const backendOnly = process.env.DEMO_BACKEND_ONLY === '1';
-if (backendOnly) {
-  // Guest sign-in is for development; the benchmark signs in as the guest on loopback.
-  const productionConfig = path.join(demoDir, 'app-config.backend-only.yaml');
-  fs.writeFileSync(
-    productionConfig,
-    'auth:\n  providers:\n    guest:\n      dangerouslyAllowOutsideDevelopment: true\n',
-  );
-  configArgs.push('--config', productionConfig);
-}
 const backstage = backendOnly
   ? // Benchmarks only (default off): the backend alone, run as a deployment runs it —
     // NODE_ENV=production, no source-map cache (the dev server's --enable-source-maps
@@ -149,6 +140,10 @@ const backstage = backendOnly
         env: {
           ...toolchain.env,
           NODE_ENV: 'production',
+          // Guest sign-in is for development; the benchmark signs in as the guest on
+          // loopback (Backstage reads APP_CONFIG_* variables as config).
+          APP_CONFIG_auth_providers_guest_dangerouslyAllowOutsideDevelopment:
+            'true',
           ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
           // e.g. --max-old-space-size=1024: the heap a container's memory limit gives.
           ...(process.env.DEMO_BACKEND_NODE_OPTIONS
