@@ -44,12 +44,8 @@ export function podMetricsList(
 ) {
   const now = Date.now();
   const items = mesh
-    .podMemory(now)
-    .filter(
-      p =>
-        (!namespace || p.pod.namespace === namespace) &&
-        (!name || p.pod.name === name),
-    )
+    .podMemory(now, namespace)
+    .filter(p => !name || p.pod.name === name)
     .map(p => ({
       kind: 'PodMetrics',
       apiVersion: 'metrics.k8s.io/v1beta1',

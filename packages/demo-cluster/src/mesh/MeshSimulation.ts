@@ -434,12 +434,22 @@ export class MeshSimulation {
     return [...this.counters.values()];
   }
 
-  /** Every pod the simulation runs, with its memory now (bytes) per container. */
-  podMemory(now = this.clock()): Array<{
+  /**
+   * The pods the simulation runs (those of one namespace when given), with their memory
+   * now (bytes) per container. Namespace first, as metrics-server answers a namespaced
+   * read from that namespace's pods rather than from every pod's usage.
+   */
+  podMemory(
+    now = this.clock(),
+    namespace?: string,
+  ): Array<{
     pod: PodRuntime;
     containers: Array<{ name: string; bytes: number }>;
   }> {
-    return this.pods.map(pod => {
+    const pods = namespace
+      ? this.pods.filter(pod => pod.namespace === namespace)
+      : this.pods;
+    return pods.map(pod => {
       const containers: Array<{ name: string; bytes: number }> = [];
       if (!pod.isGateway)
         containers.push({ name: pod.appContainer, bytes: pod.appMemoryBytes });

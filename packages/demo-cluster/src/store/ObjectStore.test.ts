@@ -24,3 +24,23 @@ describe('ObjectStore.apply', () => {
     });
   });
 });
+
+describe('ObjectStore.list', () => {
+  it('lists in etcd key order (namespace, then name, compared as bytes), as the API server does', () => {
+    const store = new ObjectStore();
+    const options = { manager: 'm', force: false };
+    for (const name of ['ab', 'a1', 'a.b', 'a-b', 'B'])
+      store.apply(
+        namespaces,
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        options,
+      );
+    expect(store.list(namespaces).map(n => n.metadata.name)).toEqual([
+      'B',
+      'a-b',
+      'a.b',
+      'a1',
+      'ab',
+    ]);
+  });
+});

@@ -86,13 +86,21 @@ export class ObjectStore {
     const typeKey = `${type.plural}.${type.group}`;
     let sorted = this.sortedByType.get(typeKey);
     if (!sorted) {
-      sorted = [...(this.byType.get(typeKey)?.values() ?? [])].sort((x, y) =>
-        `${x.object.metadata.namespace ?? ''}/${
-          x.object.metadata.name
-        }`.localeCompare(
-          `${y.object.metadata.namespace ?? ''}/${y.object.metadata.name}`,
-        ),
+      // In etcd's key order (`<namespace>/<name>`, compared as bytes), as the API
+      // server lists; a plain comparison also keeps re-sorting 10,000 pods cheap.
+      const keyed = [...(this.byType.get(typeKey)?.values() ?? [])].map(
+        entry => ({
+          entry,
+          key: `${entry.object.metadata.namespace ?? ''}/${
+            entry.object.metadata.name
+          }`,
+        }),
       );
+      keyed.sort((x, y) => {
+        if (x.key === y.key) return 0;
+        return x.key < y.key ? -1 : 1;
+      });
+      sorted = keyed.map(k => k.entry);
       this.sortedByType.set(typeKey, sorted);
     }
     return namespace === undefined

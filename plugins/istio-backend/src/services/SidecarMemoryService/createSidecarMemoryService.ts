@@ -35,7 +35,7 @@ import {
 } from '../MeshConfigService';
 import { catalogDependencies } from './catalogDependencies';
 import { checkNamespace, entitySelection } from './entitySelection';
-import { readNamespace } from './readNamespace';
+import { readNamespace, type NamespaceData } from './readNamespace';
 import type { SidecarMemoryService } from './types';
 import { toWorkloads, workloadNameOf } from './workloads';
 
@@ -81,9 +81,14 @@ export function createSidecarMemoryService(options: {
         const fit = options.keptMemoryFit?.(client.cluster.name);
         if (fit) return Promise.resolve(fit.sums as T);
       }
-      // Sidecars (and answers) change on apply: a new store revision reads anew.
+      // Sidecars (and the reads and answers they are part of) change on apply: a new
+      // store revision reads anew.
+      const byRevision =
+        what === 'sidecars' ||
+        what.startsWith('namespace|') ||
+        what.startsWith('item|');
       const key = `${client.cluster.name}|${what}${
-        what === 'sidecars' || what.startsWith('item|') ? `|${revision}` : ''
+        byRevision ? `|${revision}` : ''
       }`;
       return shared.get(key, read, keep);
     };
@@ -109,14 +114,31 @@ export function createSidecarMemoryService(options: {
     }
   };
 
+  /**
+   * A namespace's reads, shared like the answers built on them (same reuse, same store
+   * revision): a request that only changes the extra hosts, or another entity of the
+   * namespace, is analysed without reading the cluster again. Kept only when complete.
+   */
+  const namespaceRead = (
+    share: ReturnType<typeof sharing>,
+    client: ClusterClient,
+    namespace: string,
+  ): Promise<NamespaceData> =>
+    share(
+      `namespace|${namespace}`,
+      () => readNamespace(client, namespace, WINDOW_DAYS, share),
+      data => data.errors.length === 0,
+    );
+
   /** One namespace of one cluster: proxies, Sidecars in force, recommendation, estimate. */
   async function analyseNamespace(args: {
     client: ClusterClient;
     /**
-     * The mesh config, still being read: it is awaited alongside the namespace's reads,
-     * so a slow Prometheus costs one timeout, not two in a row past the fan-out deadline.
+     * The mesh config and the namespace's reads, still in progress: awaited together, so
+     * a slow Prometheus costs one timeout, not two in a row past the fan-out deadline.
      */
     mesh: Promise<{ essentials?: MeshEssentials; error?: SourceError }>;
+    data: Promise<NamespaceData>;
     namespace: string;
     /** The entity's pods in this namespace (already listed); all pods when absent. */
     selectedPods?: V1Pod[];
@@ -126,13 +148,14 @@ export function createSidecarMemoryService(options: {
       service: string;
     }>;
     extraHosts?: string[];
-    share: ReturnType<typeof sharing>;
   }): Promise<Item> {
     const { client, namespace } = args;
-    const [{ essentials: mesh, error: meshError }, data] = await Promise.all([
-      args.mesh,
-      readNamespace(client, namespace, WINDOW_DAYS, args.share),
-    ]);
+    const [{ essentials: mesh, error: meshError }, data, lastApply] =
+      await Promise.all([
+        args.mesh,
+        args.data,
+        applied.latest(client.cluster.name, namespace),
+      ]);
     const item: Item = {
       cluster: client.cluster.name,
       namespace,
@@ -260,7 +283,6 @@ export function createSidecarMemoryService(options: {
         ...(s.workloadSelector ? { workloadSelector: s.workloadSelector } : {}),
         hosts: s.hosts,
       }));
-    const lastApply = await applied.latest(client.cluster.name, namespace);
     if (lastApply) {
       const sidecarMemory = item.proxies.filter(
         p =>
@@ -311,10 +333,10 @@ export function createSidecarMemoryService(options: {
         const item = await analyseNamespace({
           client,
           mesh: meshOf(share, client),
+          data: namespaceRead(share, client, namespace),
           namespace,
           dependencies: [],
           extraHosts,
-          share,
         });
         return { items: [item], errors: [] };
       }
@@ -328,7 +350,10 @@ export function createSidecarMemoryService(options: {
         );
       }
       // Read on behalf of the caller: an entity they cannot see answers like a missing one.
-      const entity = await catalog.getEntityByRef(ref, { credentials });
+      const [entity, revision] = await Promise.all([
+        catalog.getEntityByRef(ref, { credentials }),
+        applied.revision(),
+      ]);
       if (!entity)
         throw new NotFoundError(`No entity ${stringifyEntityRef(ref)}`);
       const selection = entitySelection(entity);
@@ -338,23 +363,19 @@ export function createSidecarMemoryService(options: {
       // Read alongside the clusters: only the analysis needs the dependencies.
       const dependencyRead = catalogDependencies(entity, catalog, credentials);
       dependencyRead.catch(() => {}); // a failure is thrown below, once
-      const revision = await applied.revision();
 
       const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);
-        const [pods, dependencies] = await Promise.all([
-          client.read(apis =>
-            selection.namespace
-              ? apis.core.listNamespacedPod({
-                  namespace: selection.namespace,
-                  labelSelector: selection.labelSelector,
-                })
-              : apis.core.listPodForAllNamespaces({
-                  labelSelector: selection.labelSelector,
-                }),
-          ),
-          dependencyRead,
-        ]);
+        const pods = await client.read(apis =>
+          selection.namespace
+            ? apis.core.listNamespacedPod({
+                namespace: selection.namespace,
+                labelSelector: selection.labelSelector,
+              })
+            : apis.core.listPodForAllNamespaces({
+                labelSelector: selection.labelSelector,
+              }),
+        );
         const namespaces = [
           ...new Set(pods.items.map(p => p.metadata?.namespace ?? '')),
         ]
@@ -362,6 +383,15 @@ export function createSidecarMemoryService(options: {
           .sort();
         if (namespaces.length === 0) return [];
         const mesh = meshOf(share, client);
+        // The cluster is read while the catalog still answers: the dependencies are
+        // needed only for the analysis (and its key).
+        const reads = new Map(
+          namespaces.map(namespace => [
+            namespace,
+            namespaceRead(share, client, namespace),
+          ]),
+        );
+        const dependencies = await dependencyRead;
         return Promise.all(
           namespaces.map(namespace => {
             const selectedPods = pods.items.filter(
@@ -371,11 +401,11 @@ export function createSidecarMemoryService(options: {
               analyseNamespace({
                 client,
                 mesh,
+                data: reads.get(namespace)!,
                 namespace,
                 selectedPods,
                 dependencies,
                 extraHosts,
-                share,
               });
             if (fresh) return analyse();
             // Each cluster's part of the answer is kept on its own: one failing

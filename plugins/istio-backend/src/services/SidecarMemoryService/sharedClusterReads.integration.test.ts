@@ -141,6 +141,31 @@ describe('cluster reads behind sidecar-memory', () => {
     expect(afterApply).not.toContain(SERVICES);
   });
 
+  it("answers a changed extra host, or another entity of the namespace, from the namespace's reads", async () => {
+    const server = await backend();
+    expect((await memoryOf(server, 'productpage')).status).toBe(200);
+    const ENTITY_PODS = '/api/v1/namespaces/istio-demo/pods';
+
+    const paths = await pathsDuring(async () => {
+      const res = await asUser(
+        request(server).get(
+          '/api/istio/sidecar-memory?entityRef=component:default/productpage&extraHost=payments/api.example.com',
+        ),
+      );
+      expect(res.status).toBe(200);
+      const [item] = res.body.items;
+      expect(item.errors).toEqual([]);
+      expect(item.recommendation.egress.map((h: any) => h.host)).toContain(
+        'payments/api.example.com',
+      );
+    });
+    // Only the entity's pods are listed again (they pick the answer).
+    expect(paths).toEqual([ENTITY_PODS]);
+
+    const other = await pathsDuring(() => memoryOf(server, 'reviews'));
+    expect(other).toEqual([ENTITY_PODS]);
+  });
+
   it("keeps each cluster's part on its own: a hanging cluster never makes the others read again", async () => {
     const hanging = await startDemoCluster({
       scenario: loadScenario('default'),
