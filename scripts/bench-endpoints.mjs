@@ -102,7 +102,7 @@ const ENDPOINTS = {
     )}`,
   },
   sidecarMemoryUncached: {
-    label: `GET /api/istio/sidecar-memory?entityRef=${ENTITY_REF}&extraHost=bench/h<N>.example.com (a new egress host per request, so the 15 s answer cache never hits: the full computation plus one host)`,
+    label: `GET /api/istio/sidecar-memory?entityRef=${ENTITY_REF}&extraHost=bench/h<N>.example.com (a new egress host per request, so the 15 s answer caches never hit: the entity's pods and the whole analysis per request, on the namespace's reads kept for those 15 s)`,
     method: 'GET',
     path: `/api/istio/sidecar-memory?entityRef=${encodeURIComponent(
       ENTITY_REF,
@@ -1173,7 +1173,7 @@ const report = {
     `The backend runs with NODE_OPTIONS=${
       settings.backendNodeOptions || '(none)'
     } (BENCH_BACKEND_NODE_OPTIONS): about the old-space limit V8 picks in a container with 2-4 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard (measured with the dev-server backend: the no-op floor alone took it from ~430 to ~1,090 MB, where it levelled off). Until 2026-11-26 the mixed soak ran out of a 512 MB heap after ~3.5 min: each re-list of the Services watch left the old informer and its whole list behind (client-node 1.4's Watch and Node 22's AbortSignal.any); since the fix the same soak held ~620 MB flat with 512 MB (dev-server backend).`,
-    'What the backend keeps: the mesh-config answer per cluster, read again in the background once older than 30 s and served meanwhile (readAt says how old; kept at most 5 min); complete sidecar-memory answers for 15 s per caller and request, and the cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the mesh memory samples, the control planes) for the same 15 s (istio.sidecarMemory.cacheSeconds). Every request here is the guest user, so plain warm sidecar-memory mostly hits the answer cache; sidecarMemoryUncached adds a new egress host per request so it never does. The Kubernetes plugin keeps nothing.',
+    `What the backend keeps: the mesh-config answer per cluster, read again in the background once older than 30 s and served meanwhile (readAt says how old; kept at most 5 min); complete sidecar-memory answers for 15 s per caller and request, and the reads behind them (the cluster-wide Services, ServiceEntries, Sidecars, mesh memory samples and control planes; each namespace's pods, labels, VirtualServices, metrics and Prometheus window) for the same 15 s (istio.sidecarMemory.cacheSeconds); the entity's own pods are listed on every request. Every request here is the guest user, so plain warm sidecar-memory mostly hits the answer cache; sidecarMemoryUncached adds a new egress host per request so it never does. The Kubernetes plugin keeps nothing.`,
     `cold after expiry = after ${
       settings.meshCacheTtlSeconds + 2
     } s idle: every sidecar-memory cache has expired (it reads the entity's namespace, the cluster-wide lists and Prometheus again), while mesh-config serves its kept answer and refreshes it in the background. mesh-config's first request after start is a full read (every pod, paged), as sidecar-memory never reads the whole inventory.`,
