@@ -35,7 +35,7 @@ import {
 } from '../MeshConfigService';
 import { catalogDependencies } from './catalogDependencies';
 import { checkNamespace, entitySelection } from './entitySelection';
-import { readNamespace, type NamespaceData } from './readNamespace';
+import { podsPath, readNamespace, type NamespaceData } from './readNamespace';
 import type { SidecarMemoryService } from './types';
 import { toWorkloads, workloadNameOf } from './workloads';
 
@@ -367,17 +367,13 @@ export function createSidecarMemoryService(options: {
       const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);
         const pods = await client.read(apis =>
-          selection.namespace
-            ? apis.core.listNamespacedPod({
-                namespace: selection.namespace,
-                labelSelector: selection.labelSelector,
-              })
-            : apis.core.listPodForAllNamespaces({
-                labelSelector: selection.labelSelector,
-              }),
+          apis.getJson<{ items?: V1Pod[] }>(podsPath(selection.namespace), {
+            labelSelector: selection.labelSelector,
+          }),
         );
+        const entityPods = pods.items ?? [];
         const namespaces = [
-          ...new Set(pods.items.map(p => p.metadata?.namespace ?? '')),
+          ...new Set(entityPods.map(p => p.metadata?.namespace ?? '')),
         ]
           .filter(Boolean)
           .sort();
@@ -394,7 +390,7 @@ export function createSidecarMemoryService(options: {
         const dependencies = await dependencyRead;
         return Promise.all(
           namespaces.map(namespace => {
-            const selectedPods = pods.items.filter(
+            const selectedPods = entityPods.filter(
               p => p.metadata?.namespace === namespace,
             );
             const analyse = () =>

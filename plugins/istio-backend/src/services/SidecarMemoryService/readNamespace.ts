@@ -1,4 +1,4 @@
-import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import {
   PrometheusClient,
   toSourceError,
@@ -10,6 +10,7 @@ import {
   NETWORKING_API,
 } from '../../lib/kubernetes/listIstioObjects';
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
+import { checkNamespace } from './entitySelection';
 import {
   memoryFitSums,
   observedEdges,
@@ -50,6 +51,27 @@ export interface NamespaceData {
   errors: SourceError[];
 }
 
+/** A list as the server sends it. */
+interface WireList<T> {
+  items?: T[];
+}
+
+/** `metrics.k8s.io/v1beta1` PodMetricsList, the part read here. */
+type PodMetricsList = WireList<{
+  metadata: { name: string };
+  containers: Array<{ name: string; usage: { memory: string } }>;
+}>;
+
+/**
+ * The pods of a namespace (or of the cluster), as an API path. The namespace is checked
+ * to be a DNS-1123 label first, so nothing else ever becomes part of a path.
+ */
+export function podsPath(namespace?: string): string {
+  return namespace === undefined
+    ? '/api/v1/pods'
+    : `/api/v1/namespaces/${checkNamespace(namespace)}/pods`;
+}
+
 /** Kubernetes quantities as bytes: `123456Ki`, `300Mi`, `1Gi`, `1048576`. */
 export function quantityToBytes(
   quantity: string | undefined,
@@ -79,7 +101,12 @@ export type ShareClusterRead = <T>(
   read: () => Promise<T>,
 ) => Promise<T>;
 
-/** Reads a namespace's workloads, the mesh's services and Sidecars, metrics and traffic, in parallel. */
+/**
+ * Reads a namespace's workloads, the mesh's services and Sidecars, metrics and traffic, in
+ * parallel. The namespace's own objects are read as the server's plain JSON: nothing here
+ * needs client-node's typed models (pods' timestamps stay strings), and building them is
+ * most of a small read's cost.
+ */
 export async function readNamespace(
   client: ClusterClient,
   namespace: string,
@@ -114,10 +141,14 @@ export async function readNamespace(
     prom,
   ] = await Promise.all([
     attempt('kubernetes:pods', () =>
-      client.read(apis => apis.core.listNamespacedPod({ namespace })),
+      client.read(apis => apis.getJson<WireList<V1Pod>>(podsPath(namespace))),
     ),
     attempt('kubernetes:namespaces', () =>
-      client.read(apis => apis.core.readNamespace({ name: namespace })),
+      client.read(apis =>
+        apis.getJson<V1Namespace>(
+          `/api/v1/namespaces/${checkNamespace(namespace)}`,
+        ),
+      ),
     ),
     attempt('kubernetes:services', () =>
       share('services', async () =>
@@ -162,12 +193,11 @@ export async function readNamespace(
     ),
     attempt('metrics.k8s.io', () =>
       client.read(apis =>
-        apis.custom.listNamespacedCustomObject({
-          group: 'metrics.k8s.io',
-          version: 'v1beta1',
-          namespace,
-          plural: 'pods',
-        }),
+        apis.getJson<PodMetricsList>(
+          `/apis/metrics.k8s.io/v1beta1/namespaces/${checkNamespace(
+            namespace,
+          )}/pods`,
+        ),
       ),
     ),
     prometheus
@@ -185,14 +215,7 @@ export async function readNamespace(
   let memoryNow: Map<string, number> | undefined;
   if (metrics) {
     memoryNow = new Map();
-    for (const item of (
-      metrics as {
-        items: Array<{
-          metadata: { name: string };
-          containers: Array<{ name: string; usage: { memory: string } }>;
-        }>;
-      }
-    ).items) {
+    for (const item of metrics.items ?? []) {
       const proxy = item.containers.find(c => c.name === 'istio-proxy');
       const bytes = quantityToBytes(proxy?.usage.memory);
       if (bytes !== undefined) memoryNow.set(item.metadata.name, bytes);
@@ -200,7 +223,7 @@ export async function readNamespace(
   }
 
   return {
-    namespacePods: pods?.items,
+    namespacePods: pods ? pods.items ?? [] : undefined,
     namespaceLabels: ns ? ns.metadata?.labels ?? {} : undefined,
     services,
     serviceEntries,
