@@ -880,6 +880,10 @@ export function createApiServer(options: ApiServerOptions) {
     },
   );
 
+  // Idle connections are kept 90 s, as kube-apiserver keeps them (its IdleTimeout), not
+  // Node's default 5 s: clients that keep connections alive keep them between requests.
+  server.keepAliveTimeout = 90_000;
+
   return {
     server,
     closeWatchers() {
