@@ -1,10 +1,12 @@
 /**
  * Shares reads between requests in this process: one read per key at a time, and a
  * successful result is reused for `ttlMs`. A failure is never kept, so the next caller
- * reads again. Keys are a small fixed set (a few per cluster), so nothing grows.
+ * reads again. Expired values are dropped whenever a read completes, so what is kept is
+ * bounded by what was read within the last `ttlMs`.
  *
  * In process rather than through the cache service: the values are whole cluster-wide
- * lists (thousands of Services), kept as objects, never serialised.
+ * lists (thousands of Services) and a namespace's objects, kept as objects, never
+ * serialised.
  */
 export class SharedReads {
   private readonly done = new Map<string, { value: unknown; at: number }>();
