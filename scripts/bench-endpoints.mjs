@@ -269,6 +269,7 @@ async function startDemo({ logName, extraEnv = {} }) {
       ...toolchain.env,
       DEMO_SCALE: settings.scale,
       DEMO_BACKEND_ONLY: '1',
+      DEMO_FRESH_PROMETHEUS: '1',
       DEMO_BACKEND_NODE_OPTIONS:
         `${settings.backendNodeOptions} --inspect=127.0.0.1:${settings.inspectPort}`.trim(),
       BROWSER: 'none',
@@ -1169,6 +1170,7 @@ const report = {
   ),
   notes: [
     `First requests after start: on each fresh start the no-op route, then the Kubernetes plugin and ours, then mesh-config. Which of the two compared routes goes first alternates (the Kubernetes plugin on odd starts, ours on even ones): the first pays start-up costs the other then shares (the catalog's first lookups, service tokens), and a start still busy with start-up work (the catalog processing, the first watches) slows both.`,
+    "Each start of the demo starts Prometheus on an empty TSDB (DEMO_FRESH_PROMETHEUS=1), so its 7-day queries scan only this run's samples and nothing left by earlier runs is replayed at start.",
     'Everything runs on this one machine: the backend (run as a deployment runs it: NODE_ENV=production, no --enable-source-maps, no file watcher; TypeScript transpiled on load, in-memory SQLite: DEMO_BACKEND_ONLY=1), the simulator, Prometheus and the load generator (autocannon) share its cores, as may other jobs (see loadAverage1m per run).',
     'The no-op floor is GET /api/istio/clusters: user auth + permission check, no cluster I/O.',
     `RSS before the load is the idle backend after a full GC (HeapProfiler.collectGarbage through its inspector on 127.0.0.1:${settings.inspectPort}); right after start it still holds the start-up's garbage (atStartMB), which moved that baseline by up to 200 MB between runs. Growth is the peak during the run minus that baseline; kept growth is RSS after the soak and another full GC minus it.`,

@@ -29,6 +29,11 @@ process.on('SIGTERM', () => shutdown(143));
 let prometheusUrl;
 if (fs.existsSync('/usr/bin/prometheus')) {
   const promDir = path.join(demoDir, 'prometheus');
+  // Benchmarks start from an empty TSDB: history left by earlier runs (other scales,
+  // other pods) would be replayed at start and scanned by every 7-day query, so figures
+  // would depend on what ran on the machine before.
+  if (process.env.DEMO_FRESH_PROMETHEUS === '1')
+    fs.rmSync(path.join(promDir, 'data'), { recursive: true, force: true });
   fs.mkdirSync(promDir, { recursive: true });
   fs.writeFileSync(
     path.join(promDir, 'prometheus.yml'),
