@@ -1,7 +1,7 @@
 import type { KubernetesApis } from '@istio-backstage/plugin-istio-node';
 
-/** One page of a Kubernetes list as the server sends it. */
-interface WireList<T> {
+/** A Kubernetes list (or one page of it) as the server sends it. */
+export interface WireList<T> {
   items?: T[];
   metadata?: { continue?: string };
 }

@@ -27,6 +27,7 @@ import {
 } from '../../lib/sidecar';
 import type { MeshServiceInfo } from '../../lib/sidecar/types';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
+import type { WireList } from '../../lib/kubernetes/listPaged';
 import { SharedReads } from '../../lib/sharedReads';
 import {
   MeshEssentialsError,
@@ -367,7 +368,7 @@ export function createSidecarMemoryService(options: {
       const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);
         const pods = await client.read(apis =>
-          apis.getJson<{ items?: V1Pod[] }>(podsPath(selection.namespace), {
+          apis.getJson<WireList<V1Pod>>(podsPath(selection.namespace), {
             labelSelector: selection.labelSelector,
           }),
         );

@@ -9,6 +9,7 @@ import {
   listIstioObjects,
   NETWORKING_API,
 } from '../../lib/kubernetes/listIstioObjects';
+import type { WireList } from '../../lib/kubernetes/listPaged';
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import { checkNamespace } from './entitySelection';
 import {
@@ -49,11 +50,6 @@ export interface NamespaceData {
     memory: Awaited<ReturnType<typeof memoryFitSums>>;
   };
   errors: SourceError[];
-}
-
-/** A list as the server sends it. */
-interface WireList<T> {
-  items?: T[];
 }
 
 /** `metrics.k8s.io/v1beta1` PodMetricsList, the part read here. */
