@@ -19,10 +19,11 @@ export interface Config {
     sidecarMemory?: {
       /**
        * Seconds a sidecar-memory answer may be reused: whole answers per caller and
-       * request (through the cache service), each cluster's part of them, and the
-       * cluster-wide lists behind them (Services, ServiceEntries, Sidecars, the memory
-       * fit). Any apply invalidates them; parts with a failed source are never
-       * reused. 0 disables. Default 15.
+       * request (through the cache service when `backend.cache.store` is a shared
+       * store, else in the process, at most 500), each cluster's part of them, each
+       * namespace's reads and the cluster-wide lists behind them (Services,
+       * ServiceEntries, Sidecars, the memory fit). Any apply invalidates them; parts
+       * with a failed source are never reused. 0 disables. Default 15.
        */
       cacheSeconds?: number;
     };

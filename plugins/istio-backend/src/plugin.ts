@@ -103,9 +103,15 @@ export const istioPlugin = createBackendPlugin({
           keptMemoryFit: memoryFits.of,
         });
         // Reads may reuse a recent answer; an apply always starts from a fresh one.
+        // Answers go to the cache service only when its store is shared (and expires
+        // entries itself); Backstage's memory store keeps an expired entry until its key
+        // is read again.
+        const sharedCacheStore =
+          (config.getOptionalString('backend.cache.store') ?? 'memory') !==
+          'memory';
         const sidecarMemoryReads = cachedSidecarMemory({
           sidecarMemory,
-          cache,
+          cache: sharedCacheStore ? cache : undefined,
           applied,
           ttlMs: reuseMs,
         });

@@ -1,7 +1,7 @@
 // The short-lived answer cache of GET /sidecar-memory against the demo cluster: a
 // repeat costs no cluster call, an apply anywhere makes the next answer fresh, and an
 // answer with a failed source is not reused.
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   loadScenario,
   startDemoCluster,
@@ -75,6 +75,21 @@ describe('sidecar-memory answer cache', () => {
     const again = await memoryOf(server);
     expect(demo.requestCount()).toBeGreaterThan(before);
     expect(again.body.items[0].errors).toEqual([]);
+  });
+
+  it("keeps answers in the process, not in the cache service's memory store (which keeps expired keys)", async () => {
+    const cache = mockServices.cache.mock();
+    const server = await startIstioBackend(
+      [{ name: 'demo', demo, token: 'demo-writer-token' }],
+      [cache.factory],
+    );
+    const first = await memoryOf(server);
+    expect(first.status).toBe(200);
+    const before = demo.requestCount();
+    expect((await memoryOf(server)).body).toEqual(first.body);
+    expect(demo.requestCount()).toBe(before);
+    const keys = cache.set.mock.calls.map(([key]) => key);
+    expect(keys.some(key => key.startsWith('sidecar-memory:'))).toBe(false);
   });
 
   it('can be turned off', async () => {
