@@ -360,6 +360,8 @@ async function backendWithPrivateCatalog(owner: string) {
       visible(options)
         ? all.getEntitiesByRefs(req, options)
         : { items: req.entityRefs.map(() => undefined) },
+    getEntities: async (req, options) =>
+      visible(options) ? all.getEntities(req, options) : { items: [] },
   });
   const { server } = await startTestBackend({
     features: [

@@ -27,11 +27,31 @@ const component = (
   ],
 });
 
+/** Adds each `dependsOn` relation's reverse, `dependencyOf`, as the catalog does. */
+function withReverseRelations(entities: Entity[]): Entity[] {
+  return entities.map(entity => {
+    const ref = `component:default/${entity.metadata.name}`;
+    const dependents = entities.filter(other =>
+      other.relations?.some(r => r.type === 'dependsOn' && r.targetRef === ref),
+    );
+    return {
+      ...entity,
+      relations: [
+        ...(entity.relations ?? []),
+        ...dependents.map(other => ({
+          type: 'dependencyOf',
+          targetRef: `component:default/${other.metadata.name}`,
+        })),
+      ],
+    };
+  });
+}
+
 /** The demo catalog's bookinfo components, as the catalog would serve them. */
-export const bookinfoEntities: Entity[] = [
+export const bookinfoEntities: Entity[] = withReverseRelations([
   component('productpage', ['details', 'reviews']),
   component('details'),
   component('reviews', ['ratings']),
   component('ratings'),
   component('website', [], {}),
-];
+]);

@@ -350,6 +350,10 @@ export function createSidecarMemoryService(options: {
           `Malformed entityRef: ${(error as Error).message}`,
         );
       }
+      // Read alongside the entity and the clusters: the dependencies are found from the
+      // entity's reference, and only the analysis needs them.
+      const dependencyRead = catalogDependencies(ref, catalog, credentials);
+      dependencyRead.catch(() => {}); // a failure is thrown below, once
       // Read on behalf of the caller: an entity they cannot see answers like a missing one.
       const [entity, revision] = await Promise.all([
         catalog.getEntityByRef(ref, { credentials }),
@@ -361,9 +365,6 @@ export function createSidecarMemoryService(options: {
       const names = selection.cluster
         ? [clusters.get(selection.cluster).cluster.name]
         : clusters.names();
-      // Read alongside the clusters: only the analysis needs the dependencies.
-      const dependencyRead = catalogDependencies(entity, catalog, credentials);
-      dependencyRead.catch(() => {}); // a failure is thrown below, once
 
       const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);

@@ -1,9 +1,11 @@
 // The order of an uncached sidecar-memory answer's reads, against the demo cluster: the
-// entity's namespace is read while the catalog still answers for its dependencies, so a
-// slow catalog and the cluster's reads overlap instead of adding up.
+// catalog is asked for the entity's dependencies while it reads the entity, and the
+// entity's namespace is read while it still answers, so a slow catalog and the cluster's
+// reads overlap instead of adding up.
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
 import {
   loadScenario,
   startDemoCluster,
@@ -30,26 +32,50 @@ beforeAll(async () => {
 });
 afterAll(() => demo?.stop());
 
-/** The catalog, with the reads of related entities held until `release` is called. */
-function catalogHoldingRelations() {
-  const catalog = catalogServiceMock({ entities: bookinfoEntities });
-  let release!: () => void;
-  const held = new Promise<void>(resolve => {
-    release = resolve;
+/** A promise and the function that settles it. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>(resolve => {
+    open = resolve;
   });
+  return { open, opened };
+}
+
+/**
+ * The catalog, with the reads of related entities held until `release` is called, or
+ * the entity's own read held until its related entities are asked for.
+ */
+function catalogHolding(hold: 'relations' | 'entity') {
+  const catalog = catalogServiceMock({ entities: bookinfoEntities });
+  const relations = gate();
+  const relationsAsked = gate();
   let relationReads = 0;
-  const holding: Pick<CatalogService, 'getEntityByRef' | 'getEntitiesByRefs'> =
-    {
-      getEntityByRef: (ref, options) => catalog.getEntityByRef(ref, options),
-      getEntitiesByRefs: async (request, options) => {
-        relationReads += 1;
-        await held;
-        return catalog.getEntitiesByRefs(request, options);
-      },
+  const related =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    async (...args: A) => {
+      relationReads += 1;
+      relationsAsked.open();
+      if (hold === 'relations') await relations.opened;
+      return read(...args);
     };
+  const holding: Pick<
+    CatalogService,
+    'getEntityByRef' | 'getEntitiesByRefs' | 'getEntities'
+  > = {
+    getEntityByRef: async (ref, options) => {
+      if (hold === 'entity') await relationsAsked.opened;
+      return catalog.getEntityByRef(ref, options);
+    },
+    getEntitiesByRefs: related((request, options) =>
+      catalog.getEntitiesByRefs(request, options),
+    ),
+    getEntities: related((request, options) =>
+      catalog.getEntities(request, options),
+    ),
+  };
   return {
     catalog: holding as CatalogService,
-    release,
+    release: relations.open,
     relationReads: () => relationReads,
   };
 }
@@ -61,7 +87,8 @@ async function until(condition: () => boolean, timeoutMs: number) {
   return condition();
 }
 
-it("reads the entity's namespace while the catalog still answers for its dependencies", async () => {
+/** The sidecar-memory service on the demo cluster and `catalog`, with its own store. */
+async function serviceWith(catalog: CatalogService) {
   const clusters = clusterAccessFor([
     { name: 'demo', demo, token: 'demo-writer-token' },
   ]);
@@ -70,22 +97,34 @@ it("reads the entity's namespace while the catalog still answers for its depende
     connection: ':memory:',
     useNullAsDefault: true,
   });
-  try {
-    const logger = mockServices.logger.mock();
-    const { catalog, release, relationReads } = catalogHoldingRelations();
-    const service = createSidecarMemoryService({
+  const logger = mockServices.logger.mock();
+  const service = createSidecarMemoryService({
+    clusters,
+    catalog,
+    meshConfig: createMeshConfigService({
       clusters,
-      catalog,
-      meshConfig: createMeshConfigService({
-        clusters,
-        cache: mockServices.cache.mock(),
-        logger,
-      }),
-      applied: await AppliedSidecarStore.create(
-        mockServices.database({ knex }),
-      ),
+      cache: mockServices.cache.mock(),
       logger,
-    });
+    }),
+    applied: await AppliedSidecarStore.create(mockServices.database({ knex })),
+    logger,
+  });
+  return { service, close: () => knex.destroy() };
+}
+
+/** The catalog dependencies that shaped an answer's recommendation. */
+function catalogReasons(items: IstioSidecarMemoryResponse['items']) {
+  return items[0]
+    .recommendation!.egress.flatMap(h => h.reasons)
+    .filter(r => r.kind === 'catalog-dependency')
+    .map(r => r.detail)
+    .join('\n');
+}
+
+it("reads the entity's namespace while the catalog still answers for its dependencies", async () => {
+  const { catalog, release, relationReads } = catalogHolding('relations');
+  const { service, close } = await serviceWith(catalog);
+  try {
     const before = demo.recentPaths().length;
     const answer = service.getSidecarMemory(
       { entityRef: 'component:default/productpage' },
@@ -108,11 +147,26 @@ it("reads the entity's namespace while the catalog still answers for its depende
     expect(items[0].errors).toEqual([]);
     // The held dependencies (productpage dependsOn details and reviews) still shape
     // the recommendation.
-    const catalogReasons = items[0]
-      .recommendation!.egress.flatMap(h => h.reasons)
-      .filter(r => r.kind === 'catalog-dependency');
-    expect(catalogReasons.map(r => r.detail).join('\n')).toMatch(/details/);
+    expect(catalogReasons(items)).toMatch(/details/);
+    expect(catalogReasons(items)).toMatch(/reviews/);
   } finally {
-    await knex.destroy();
+    await close();
   }
 });
+
+it('asks the catalog for the dependencies while the entity itself is being read', async () => {
+  // The entity's read answers only once the dependencies have been asked for: a lookup
+  // that waited for the entity would never start.
+  const { catalog } = catalogHolding('entity');
+  const { service, close } = await serviceWith(catalog);
+  try {
+    const { items, errors } = await service.getSidecarMemory(
+      { entityRef: 'component:default/productpage' },
+      { credentials: mockCredentials.user() },
+    );
+    expect(errors).toEqual([]);
+    expect(catalogReasons(items)).toMatch(/details/);
+  } finally {
+    await close();
+  }
+}, 10_000);
