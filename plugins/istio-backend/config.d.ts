@@ -42,6 +42,12 @@ export interface Config {
      */
     keepMemoryFit?: boolean;
     /**
+     * Read each cluster's control planes and tracing (istiod Deployments, their
+     * MeshConfig ConfigMaps, Telemetry) at start and every 30 s in the background, so
+     * sidecar-memory answers do not wait for them. Default true.
+     */
+    keepMeshEssentials?: boolean;
+    /**
      * Bounds on the routes that read or write clusters (`mesh-config`,
      * `sidecar-memory`, `sidecars`): requests beyond `maxConcurrent` wait, and
      * beyond `maxQueued` waiting ones are refused with 503 and `Retry-After`.

@@ -385,7 +385,11 @@ async function backendWithPrivateCatalog(owner: string) {
               },
             ],
           },
-          istio: { watchServices: false, keepMemoryFit: false },
+          istio: {
+            watchServices: false,
+            keepMemoryFit: false,
+            keepMeshEssentials: false,
+          },
         },
       }),
     ],

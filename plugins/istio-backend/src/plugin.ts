@@ -15,7 +15,10 @@ import { AppliedSidecarStore } from './services/AppliedSidecarStore';
 import { SharedReads } from './lib/sharedReads';
 import { createLiveServices } from './services/LiveServices';
 import { createMemoryFits } from './services/MemoryFits';
-import { createMeshConfigService } from './services/MeshConfigService';
+import {
+  createKeptMeshEssentials,
+  createMeshConfigService,
+} from './services/MeshConfigService';
 import {
   cachedSidecarMemory,
   createSidecarMemoryService,
@@ -70,10 +73,19 @@ export const istioPlugin = createBackendPlugin({
           config.getOptionalNumber('istio.fanOutDeadlineMs'),
         );
         permissionsRegistry.addPermissions(istioPermissions);
+        const keptEssentials = createKeptMeshEssentials({
+          clusters: access,
+          logger,
+        });
+        if (config.getOptionalBoolean('istio.keepMeshEssentials') ?? true) {
+          lifecycle.addStartupHook(() => keptEssentials.start());
+          lifecycle.addShutdownHook(() => keptEssentials.stop());
+        }
         const meshConfig = createMeshConfigService({
           clusters: access,
           cache,
           logger,
+          keptEssentials: keptEssentials.of,
         });
         const applied = await AppliedSidecarStore.create(database);
         // How old a sidecar-memory answer, and the cluster-wide lists behind it, may be.

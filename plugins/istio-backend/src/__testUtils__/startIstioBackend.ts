@@ -70,6 +70,7 @@ export async function startIstioBackend(
       // would blur that. Tests of the watch turn it on.
       watchServices: false,
       keepMemoryFit: false,
+      keepMeshEssentials: false,
       ...istioConfig,
       requestTimeoutMs: 2000,
       clusters: istioClusters,

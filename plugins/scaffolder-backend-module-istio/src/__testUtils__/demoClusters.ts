@@ -49,6 +49,7 @@ export function clusterConfigFor(
       requestTimeoutMs: 2000,
       watchServices: false,
       keepMemoryFit: false,
+      keepMeshEssentials: false,
       ...istio,
     },
   };

@@ -185,6 +185,7 @@ beforeEach(async () => {
       // Tests count the requests an action makes: no background reads.
       watchServices: false,
       keepMemoryFit: false,
+      keepMeshEssentials: false,
     },
   }));
 });

@@ -33,12 +33,15 @@ const ESSENTIAL_SOURCES = [
  * answer older than 30 s is still served (its `readAt` says how old) while a new one
  * is read in the background, so no request waits for a 10,000-pod read it has already
  * paid for; a refresh that reaches nothing drops the kept answer instead of hiding
- * the failure.
+ * the failure. The essentials a sidecar-memory answer needs come from a background
+ * read when one is kept, else from the kept answer, else from a light read.
  */
 export function createMeshConfigService(options: {
   clusters: ClusterAccess;
   cache: CacheService;
   logger: LoggerService;
+  /** A cluster's essentials kept from a background read; undefined when there are none. */
+  keptEssentials?: (cluster: string) => MeshEssentials | undefined;
   now?: () => Date;
 }): MeshConfigService {
   const { clusters, cache, logger } = options;
@@ -104,6 +107,8 @@ export function createMeshConfigService(options: {
   return {
     async getMeshEssentials(cluster) {
       const client = clusters.get(cluster);
+      const essentials = options.keptEssentials?.(client.cluster.name);
+      if (essentials) return essentials;
       const kept = await keptAnswer(keyOf(client.cluster.name));
       // Reused only when the facts it rests on were read.
       const complete = !kept?.errors.some(e =>

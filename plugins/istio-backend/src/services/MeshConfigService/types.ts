@@ -11,8 +11,9 @@ export interface MeshConfigService {
   ): Promise<IstioMeshConfigResponse>;
 
   /**
-   * The control planes and tracing of one configured cluster: from the kept mesh
-   * config when there is one, otherwise a light read (never the whole inventory).
+   * The control planes and tracing of one configured cluster: from the background
+   * read or the kept mesh config when there is one, otherwise a light read (never the
+   * whole inventory).
    * Throws when the cluster could not be read.
    */
   getMeshEssentials(cluster: string): Promise<MeshEssentials>;

@@ -1,6 +1,6 @@
 // What a sidecar-memory answer reads from the cluster, against the demo cluster: never
-// every pod of the cluster; the mesh's control planes from the kept mesh config or a
-// light read; cluster-wide lists shared between requests for a few seconds, Sidecars
+// every pod of the cluster; the mesh's control planes from a background read, the kept
+// mesh config or a light read; cluster-wide lists shared between requests for a few seconds, Sidecars
 // read again after an apply, and everything read fresh for the apply itself.
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
@@ -55,6 +55,18 @@ const SERVICES = '/api/v1/services';
 const SIDECARS = '/apis/networking.istio.io/v1/sidecars';
 const SERVICE_ENTRIES = '/apis/networking.istio.io/v1/serviceentries';
 
+/** The paths productpage's first answer reads, once a background read of `path` was made. */
+async function firstAnswerAfterBackgroundRead(server: Server, path: string) {
+  const until = Date.now() + 10_000;
+  while (!demo.recentPaths().includes(path) && Date.now() < until)
+    await new Promise(resolve => setTimeout(resolve, 50));
+  await new Promise(resolve => setTimeout(resolve, 200));
+  return pathsDuring(async () => {
+    const res = await memoryOf(server, 'productpage');
+    expect(res.body.items[0].errors).toEqual([]);
+  });
+}
+
 describe('cluster reads behind sidecar-memory', () => {
   it('never lists every pod of the cluster: the mesh is read lightly, and complete', async () => {
     const server = await backend();
@@ -81,16 +93,17 @@ describe('cluster reads behind sidecar-memory', () => {
   it('with watched Services (the default outside tests), an answer lists none of them', async () => {
     const server = await backend({ watchServices: true });
     // The watch lists the Services once, in the background, after start.
-    const until = Date.now() + 10_000;
-    while (!demo.recentPaths().includes(SERVICES) && Date.now() < until)
-      await new Promise(resolve => setTimeout(resolve, 50));
-    await new Promise(resolve => setTimeout(resolve, 200));
-    const paths = await pathsDuring(async () => {
-      const res = await memoryOf(server, 'productpage');
-      expect(res.body.items[0].errors).toEqual([]);
-    });
+    const paths = await firstAnswerAfterBackgroundRead(server, SERVICES);
     expect(paths).not.toContain(SERVICES);
     expect(paths).toContain(SIDECARS);
+  });
+
+  it('with kept essentials (the default outside tests), the first answer reads no istiod', async () => {
+    const server = await backend({ keepMeshEssentials: true });
+    // They are read in the background, at start.
+    const paths = await firstAnswerAfterBackgroundRead(server, ISTIOD);
+    expect(paths).not.toContain(ISTIOD);
+    expect(paths).toContain('/api/v1/namespaces/istio-demo/pods');
   });
 
   it('takes the control planes from the kept mesh config when there is one', async () => {
