@@ -994,17 +994,27 @@ const rows: Row[] = [
   ).map(
     ([code, fault, errorType]): Row => ({
       fault: `API server answers ${code} to reads`,
-      expected: `200; exactly 1 + ${DEFAULT_CLUSTER_CLIENT_OPTIONS.readRetries} attempts, then errorType ${errorType} for that cluster`,
+      expected: `200, errorType ${errorType} for that cluster; each read exactly 1 + ${DEFAULT_CLUSTER_CLIENT_OPTIONS.readRetries} attempts; while it pushes back, one read alone (the entity's pods) and nothing after it`,
       run: async () => {
+        const attempts = 1 + DEFAULT_CLUSTER_CLIENT_OPTIONS.readRetries;
         faulty.setFaults([fault]);
         const server = await twoClusters();
-        const before = faulty.requestCount();
-        const res = await call(server, ROUTES.sidecarMemory);
-        // One read (the entity's pods) fails, so the cluster's task stops there.
-        expect(faulty.requestCount() - before).toBe(
-          1 + DEFAULT_CLUSTER_CLIENT_OPTIONS.readRetries,
-        );
-        expectPerCluster(res, 'sidecarMemory', ['healthy'], {
+        let before = faulty.requestCount();
+        // Not yet known to push back: its reads went out together, each retried alike.
+        const first = await call(server, ROUTES.sidecarMemory);
+        // The answer does not wait for the other reads' last retries (backoff 200, 400 ms).
+        await new Promise(resolve => setTimeout(resolve, 1500));
+        const sent = faulty.requestCount() - before;
+        expect(sent).toBeGreaterThan(attempts);
+        expect(sent % attempts).toBe(0);
+        expectPerCluster(first, 'sidecarMemory', ['healthy'], {
+          faulty: errorType,
+        });
+        // Now it is: the entity's pods are read alone, and their failure ends the task.
+        before = faulty.requestCount();
+        const next = await call(server, ROUTES.sidecarMemory);
+        expect(faulty.requestCount() - before).toBe(attempts);
+        expectPerCluster(next, 'sidecarMemory', ['healthy'], {
           faulty: errorType,
         });
       },

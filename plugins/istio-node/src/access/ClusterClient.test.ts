@@ -121,6 +121,19 @@ describe('ClusterClient', () => {
     expect(demo.requestCount() - before).toBeGreaterThan(1);
   });
 
+  it('knows for a minute that the cluster pushed back (429/503); other failures do not count', async () => {
+    const cluster = client();
+    expect(cluster.pushingBack()).toBe(false);
+    demo.setFaults([{ status: 403 }]);
+    await cluster.read(apis => apis.getJson('/api/v1/pods')).catch(() => {});
+    expect(cluster.pushingBack()).toBe(false);
+
+    demo.setFaults([{ tooManyRequests: 0 }]);
+    await cluster.read(apis => apis.getJson('/api/v1/pods')).catch(() => {});
+    expect(cluster.pushingBack()).toBe(true);
+    expect(cluster.pushingBack(0)).toBe(false);
+  });
+
   it('times out a read that gets no answer', async () => {
     demo.setFaults([{ hang: true }]);
     const started = Date.now();
@@ -129,6 +142,26 @@ describe('ClusterClient', () => {
       .catch(e => e);
     expect(toSourceError('kubernetes:pods', error).errorType).toBe('Timeout');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('sends no read that waited for a slot while the cluster stopped answering', async () => {
+    demo.setFaults([{ hang: true }]);
+    const cluster = client();
+    const before = demo.requestCount();
+    // Twice the concurrency: the second half waits until the first half times out.
+    const reads = Array.from(
+      { length: 2 * DEFAULT_CLUSTER_CLIENT_OPTIONS.concurrency },
+      () => cluster.read(apis => apis.getJson('/api/v1/pods')).catch(e => e),
+    );
+    const errors = await Promise.all(reads);
+    expect(demo.requestCount() - before).toBe(
+      DEFAULT_CLUSTER_CLIENT_OPTIONS.concurrency,
+    );
+    expect(
+      errors.filter(
+        e => toSourceError('kubernetes:pods', e).errorType === 'Timeout',
+      ),
+    ).toHaveLength(reads.length);
   });
 
   it('sends the configured token: a wrong one is refused with 401', async () => {

@@ -89,6 +89,8 @@ export class ClusterClient {
   private readonly apisByUser = new Map<string, KubernetesApis>();
   private readonly breaker: CircuitBreaker;
   private agent?: Promise<http.Agent>;
+  /** When a read was last answered 429 or 503 (ms since the epoch). */
+  private pushedBackAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly cluster: IstioClusterConfig,
@@ -173,18 +175,33 @@ export class ClusterClient {
     return this.breaker.run(() => this.readWithRetries(task));
   }
 
+  /**
+   * Whether the cluster answered a read with 429 or 503 in the last `withinMs`: a
+   * server shedding load. Callers that would send several reads at once then send one
+   * first, so a failure costs the server that read's attempts alone.
+   */
+  pushingBack(withinMs = 60_000): boolean {
+    return Date.now() - this.pushedBackAt < withinMs;
+  }
+
   private async readWithRetries<T>(
     task: (apis: KubernetesApis) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.limit(() => task(this.apis()));
+        return await this.limit(() => {
+          // Waiting for a slot, it may have been found not to answer.
+          this.breaker.refuseIfOpen();
+          return task(this.apis());
+        });
       } catch (error) {
+        const status = statusOf(error);
+        const pushedBack = status === 429 || status === 503;
+        if (pushedBack) this.pushedBackAt = Date.now();
         if (attempt >= this.options.readRetries) throw error;
         // A connection closed under a read: try again at once on a fresh one.
         if (isConnectionClosed(error)) continue;
-        const status = statusOf(error);
-        if (status !== 429 && status !== 503) throw error;
+        if (!pushedBack) throw error;
         const retryAfter = Number(
           (error as { headers?: Record<string, string> }).headers?.[
             'retry-after'

@@ -84,6 +84,26 @@ describe('CircuitBreaker', () => {
     expect(read).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses a read let through before the circuit opened once it is open', async () => {
+    const { probe } = manualProbe();
+    const breaker = new CircuitBreaker(probe);
+    expect(() => breaker.refuseIfOpen()).not.toThrow();
+    // Let through, then waiting (for a connection slot) while another read times out.
+    const waiting = breaker.run(async () => {
+      await settle();
+      breaker.refuseIfOpen();
+      return 'sent';
+    });
+    await expect(
+      breaker.run(async () => {
+        throw timeout();
+      }),
+    ).rejects.toThrow('aborted');
+    await expect(waiting).rejects.toBeInstanceOf(ClusterNotAnsweringError);
+    expect(() => breaker.refuseIfOpen()).toThrow(ClusterNotAnsweringError);
+    expect(probe).not.toHaveBeenCalled();
+  });
+
   it('stays closed when the cluster answered other reads while the failed one was out', async () => {
     const { probe } = manualProbe();
     let clock = 0;

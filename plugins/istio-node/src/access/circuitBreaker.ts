@@ -68,11 +68,7 @@ export class CircuitBreaker {
         ]);
         clearTimeout(timer);
       }
-      if (this.openSince !== undefined && this.failure)
-        throw new ClusterNotAnsweringError(
-          this.failure,
-          new Date(this.openSince),
-        );
+      this.refuseIfOpen();
     }
     const sentAt = this.now();
     try {
@@ -83,6 +79,19 @@ export class CircuitBreaker {
       this.record(error, sentAt);
       throw error;
     }
+  }
+
+  /**
+   * Throws {@link ClusterNotAnsweringError} while the circuit is open: for a request
+   * {@link CircuitBreaker.run} let through that then waited (for a free connection
+   * slot) while the cluster stopped answering — it is refused rather than sent.
+   */
+  refuseIfOpen(): void {
+    if (this.openSince !== undefined && this.failure)
+      throw new ClusterNotAnsweringError(
+        this.failure,
+        new Date(this.openSince),
+      );
   }
 
   private record(error: unknown, sentAt: number): void {

@@ -368,6 +368,18 @@ export function createSidecarMemoryService(options: {
 
       const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);
+        // An annotated namespace is read alongside the entity's pods rather than after
+        // them — unless the cluster is shedding load (429/503 lately): then the pods
+        // read goes alone first, and its failure is all the server gets.
+        const early =
+          selection.namespace !== undefined && !client.pushingBack()
+            ? {
+                namespace: selection.namespace,
+                mesh: meshOf(share, client),
+                read: namespaceRead(share, client, selection.namespace),
+              }
+            : undefined;
+        early?.read.catch(() => {}); // not awaited when the pods read fails
         const pods = await client.read(apis =>
           apis.getJson<WireList<V1Pod>>(podsPath(selection.namespace), {
             labelSelector: selection.labelSelector,
@@ -380,13 +392,15 @@ export function createSidecarMemoryService(options: {
           .filter(Boolean)
           .sort();
         if (namespaces.length === 0) return [];
-        const mesh = meshOf(share, client);
+        const mesh = early?.mesh ?? meshOf(share, client);
         // The cluster is read while the catalog still answers: the dependencies are
         // needed only for the analysis (and its key).
         const reads = new Map(
           namespaces.map(namespace => [
             namespace,
-            namespaceRead(share, client, namespace),
+            namespace === early?.namespace
+              ? early.read
+              : namespaceRead(share, client, namespace),
           ]),
         );
         const dependencies = await dependencyRead;

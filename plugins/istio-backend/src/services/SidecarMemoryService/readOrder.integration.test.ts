@@ -1,7 +1,7 @@
 // The order of an uncached sidecar-memory answer's reads, against the demo cluster: the
-// catalog is asked for the entity's dependencies while it reads the entity, and the
-// entity's namespace is read while it still answers, so a slow catalog and the cluster's
-// reads overlap instead of adding up.
+// catalog is asked for the entity's dependencies while it reads the entity, the entity's
+// annotated namespace is read alongside its pods, and all of it while the catalog still
+// answers, so a slow catalog and the cluster's reads overlap instead of adding up.
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -31,6 +31,7 @@ beforeAll(async () => {
   });
 });
 afterAll(() => demo?.stop());
+afterEach(() => demo.setFaults([]));
 
 /** A promise and the function that settles it. */
 function gate() {
@@ -112,6 +113,20 @@ async function serviceWith(catalog: CatalogService) {
   return { service, close: () => knex.destroy() };
 }
 
+/** productpage's answer, under way, and whether its namespace's reads were made (within 5 s). */
+function productpageAnswer(
+  service: Awaited<ReturnType<typeof serviceWith>>['service'],
+) {
+  const before = demo.recentPaths().length;
+  const answer = service.getSidecarMemory(
+    { entityRef: 'component:default/productpage' },
+    { credentials: mockCredentials.user() },
+  );
+  const namespaceRead = () =>
+    until(() => demo.recentPaths().slice(before).includes(METRICS), 5000);
+  return { answer, namespaceRead };
+}
+
 /** The catalog dependencies that shaped an answer's recommendation. */
 function catalogReasons(items: IstioSidecarMemoryResponse['items']) {
   return items[0]
@@ -125,19 +140,9 @@ it("reads the entity's namespace while the catalog still answers for its depende
   const { catalog, release, relationReads } = catalogHolding('relations');
   const { service, close } = await serviceWith(catalog);
   try {
-    const before = demo.recentPaths().length;
-    const answer = service.getSidecarMemory(
-      { entityRef: 'component:default/productpage' },
-      { credentials: mockCredentials.user() },
-    );
-
+    const { answer, namespaceRead } = productpageAnswer(service);
     // The dependencies are still held, and the namespace's reads are made meanwhile.
-    expect(
-      await until(
-        () => demo.recentPaths().slice(before).includes(METRICS),
-        5000,
-      ),
-    ).toBe(true);
+    expect(await namespaceRead()).toBe(true);
     expect(relationReads()).toBe(1);
 
     release();
@@ -170,3 +175,23 @@ it('asks the catalog for the dependencies while the entity itself is being read'
     await close();
   }
 }, 10_000);
+
+it("reads the entity's annotated namespace alongside the entity's pods, not after them", async () => {
+  // productpage is annotated with its namespace: its pods (and only the pods) answer slowly.
+  demo.setFaults([
+    { pathPattern: '^/api/v1/namespaces/istio-demo/pods$', latencyMs: 1500 },
+  ]);
+  const { service, close } = await serviceWith(
+    catalogServiceMock({ entities: bookinfoEntities }),
+  );
+  try {
+    const started = Date.now();
+    const { answer, namespaceRead } = productpageAnswer(service);
+    expect(await namespaceRead()).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const { items } = await answer;
+    expect(items[0].errors).toEqual([]);
+  } finally {
+    await close();
+  }
+});
