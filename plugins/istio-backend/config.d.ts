@@ -28,13 +28,14 @@ export interface Config {
       cacheSeconds?: number;
     };
     /**
-     * Keep each cluster's Services in memory with a watch (list, then watches of at
-     * most 5 minutes resumed from their resourceVersion; listed afresh after any
-     * failure; needs the `watch` verb on Services), so
-     * no request lists every Service of the mesh. When false, or while a watch is
-     * down, requests list them. Default true.
+     * Keep each cluster's Services, ServiceEntries and VirtualServices in memory with
+     * watches (list, then watches of at most 5 minutes resumed from their
+     * resourceVersion; listed afresh after any failure; needs the `watch` verb on
+     * them), so no request lists them. Sidecars are still read per request (shared
+     * for `sidecarMemory.cacheSeconds`, read again after an apply). When false, or
+     * while a watch is down, requests list them. Default true.
      */
-    watchServices?: boolean;
+    watchMeshLists?: boolean;
     /**
      * Read each cluster's memory fit (istio-proxy working set against active Envoy
      * clusters, over all proxies) from Prometheus at start and every 5 minutes in the

@@ -386,7 +386,7 @@ async function backendWithPrivateCatalog(owner: string) {
             ],
           },
           istio: {
-            watchServices: false,
+            watchMeshLists: false,
             keepMemoryFit: false,
             keepMeshEssentials: false,
           },

@@ -13,7 +13,7 @@ import { createRouter } from './router';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
 import { SharedReads } from './lib/sharedReads';
-import { createLiveServices } from './services/LiveServices';
+import { createLiveMeshLists } from './services/LiveMeshLists';
 import { createMemoryFits } from './services/MemoryFits';
 import {
   createKeptMeshEssentials,
@@ -93,11 +93,11 @@ export const istioPlugin = createBackendPlugin({
           (config.getOptionalNumber('istio.sidecarMemory.cacheSeconds') ?? 15) *
           1000;
         // Kept in the background, so requests do not read them each time.
-        const liveServices = createLiveServices({ clusters: access, logger });
+        const liveLists = createLiveMeshLists({ clusters: access, logger });
         const memoryFits = createMemoryFits({ clusters: access, logger });
-        if (config.getOptionalBoolean('istio.watchServices') ?? true) {
-          lifecycle.addStartupHook(() => liveServices.start());
-          lifecycle.addShutdownHook(() => liveServices.stop());
+        if (config.getOptionalBoolean('istio.watchMeshLists') ?? true) {
+          lifecycle.addStartupHook(() => liveLists.start());
+          lifecycle.addShutdownHook(() => liveLists.stop());
         }
         if (config.getOptionalBoolean('istio.keepMemoryFit') ?? true) {
           lifecycle.addStartupHook(() => memoryFits.start());
@@ -111,7 +111,7 @@ export const istioPlugin = createBackendPlugin({
           logger,
           settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
           shared: new SharedReads(reuseMs),
-          liveServices: liveServices.of,
+          live: liveLists.of,
           keptMemoryFit: memoryFits.of,
         });
         // Reads may reuse a recent answer; an apply always starts from a fresh one.

@@ -68,7 +68,7 @@ export async function startIstioBackend(
     istio: {
       // Tests count the requests a route makes; a watch listing in the background
       // would blur that. Tests of the watch turn it on.
-      watchServices: false,
+      watchMeshLists: false,
       keepMemoryFit: false,
       keepMeshEssentials: false,
       ...istioConfig,

@@ -47,7 +47,7 @@ export function clusterConfigFor(
     // No background watch or Prometheus reads: tests count the requests actions make.
     istio: {
       requestTimeoutMs: 2000,
-      watchServices: false,
+      watchMeshLists: false,
       keepMemoryFit: false,
       keepMeshEssentials: false,
       ...istio,

@@ -183,7 +183,7 @@ beforeEach(async () => {
       requestTimeoutMs: 2000,
       apply: { settleSeconds: 0 },
       // Tests count the requests an action makes: no background reads.
-      watchServices: false,
+      watchMeshLists: false,
       keepMemoryFit: false,
       keepMeshEssentials: false,
     },

@@ -44,8 +44,12 @@ export class LiveList<T extends KubernetesObject, P> {
   constructor(
     private readonly options: {
       kubeConfig: KubeConfig;
-      /** API path of the collection, e.g. `/api/v1/services`. */
-      path: string;
+      /**
+       * API path of the collection, e.g. `/api/v1/services`; a function is asked again
+       * each time the list is made afresh (an Istio kind's path names the version the
+       * cluster was last found to serve).
+       */
+      path: string | (() => string);
       list: () => Promise<KubernetesListObject<T>>;
       /** What callers get: computed once per change, not per request. */
       project: (items: readonly T[]) => P;
@@ -94,8 +98,10 @@ export class LiveList<T extends KubernetesObject, P> {
     if (this.stopped) return;
     clearTimeout(this.timer);
     const timings = { ...DEFAULT_TIMINGS, ...this.options.timings };
+    const { path } = this.options;
+    const watched = typeof path === 'function' ? path() : path;
     const informer: ListWatch<T> = new ListWatch(
-      this.options.path,
+      watched,
       new BoundedWatch(this.options.kubeConfig, timings),
       async () => {
         const list = await this.options.list();
@@ -126,7 +132,7 @@ export class LiveList<T extends KubernetesObject, P> {
       this.options.logger.warn(
         'Watching a cluster list failed; listing again',
         {
-          path: this.options.path,
+          path: watched,
           error: (error as Error)?.name ?? 'unknown',
         },
       );

@@ -2,6 +2,7 @@ import {
   statusOf,
   type ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
+import type { V1ListMeta } from '@kubernetes/client-node';
 import type { IstioObject } from '../mesh/inventory';
 
 /** An Istio API group and the versions it has been served in, newest first. */
@@ -32,6 +33,20 @@ export async function listIstioObjects<T = IstioObject>(
   plural: string,
   namespace?: string,
 ): Promise<T[]> {
+  return (await listIstioCollection<T>(client, api, plural, namespace)).list
+    .items;
+}
+
+/**
+ * {@link listIstioObjects} as the whole list (its resourceVersion, to watch from) and
+ * the version that served it.
+ */
+export async function listIstioCollection<T = IstioObject>(
+  client: ClusterClient,
+  api: IstioApi,
+  plural: string,
+  namespace?: string,
+): Promise<{ version: string; list: { metadata?: V1ListMeta; items: T[] } }> {
   const { group, versions } = api;
   for (const [i, version] of versions.entries()) {
     try {
@@ -44,11 +59,11 @@ export async function listIstioObjects<T = IstioObject>(
               plural,
             })
           : apis.custom.listClusterCustomObject({ group, version, plural }),
-      )) as { items: T[] };
-      return list.items;
+      )) as { metadata?: V1ListMeta; items: T[] };
+      return { version, list };
     } catch (error) {
       if (statusOf(error) !== 404 || i === versions.length - 1) throw error;
     }
   }
-  return [];
+  throw new Error(`${group} lists no versions`);
 }

@@ -87,6 +87,7 @@ describe('kept mesh essentials', () => {
       );
     }
     await eventually(() => essentials.of('demo')?.controlPlanes.length === 0);
+    expect(essentials.of('demo')?.controlPlanes).toEqual([]);
   });
 
   it('are dropped when a refresh fails, so requests read and report the failure', async () => {

@@ -34,7 +34,7 @@ import {
   type MeshConfigService,
   type MeshEssentials,
 } from '../MeshConfigService';
-import { catalogDependencies } from './catalogDependencies';
+import { readEntityWithDependencies } from './entityWithDependencies';
 import { checkNamespace, entitySelection } from './entitySelection';
 import { podsPath, readNamespace, type NamespaceData } from './readNamespace';
 import type { SidecarMemoryService } from './types';
@@ -55,8 +55,11 @@ export function createSidecarMemoryService(options: {
   settleSeconds?: number;
   /** Where cluster-wide reads are shared between requests; by default only while in flight. */
   shared?: SharedReads;
-  /** A cluster's Services kept live by a watch; undefined when not known to be current. */
-  liveServices?: (cluster: string) => MeshServiceInfo[] | undefined;
+  /**
+   * The live copy of a cluster's read (`what` as `readNamespace` names it),
+   * kept by a watch; undefined when there is none or it is not known to be current.
+   */
+  live?: (cluster: string, what: string) => unknown;
   /** A cluster's memory fit kept from a background read; undefined when there is none. */
   keptMemoryFit?: (cluster: string) => { sums?: MemoryFitSums } | undefined;
 }): SidecarMemoryService {
@@ -74,10 +77,8 @@ export function createSidecarMemoryService(options: {
       keep?: (value: T) => boolean,
     ): Promise<T> => {
       if (fresh) return read();
-      if (what === 'services') {
-        const live = options.liveServices?.(client.cluster.name);
-        if (live) return Promise.resolve(live as T);
-      }
+      const live = options.live?.(client.cluster.name, what);
+      if (live) return Promise.resolve(live as T);
       if (what === 'memory-fit') {
         const fit = options.keptMemoryFit?.(client.cluster.name);
         if (fit) return Promise.resolve(fit.sums as T);
@@ -350,17 +351,16 @@ export function createSidecarMemoryService(options: {
           `Malformed entityRef: ${(error as Error).message}`,
         );
       }
-      // Read alongside the entity and the clusters: the dependencies are found from the
-      // entity's reference, and only the analysis needs them.
-      const dependencyRead = catalogDependencies(ref, catalog, credentials);
-      dependencyRead.catch(() => {}); // a failure is thrown below, once
       // Read on behalf of the caller: an entity they cannot see answers like a missing one.
-      const [entity, revision] = await Promise.all([
-        catalog.getEntityByRef(ref, { credentials }),
+      const [found, revision] = await Promise.all([
+        readEntityWithDependencies(ref, catalog, credentials),
         applied.revision(),
       ]);
-      if (!entity)
+      if (!found)
         throw new NotFoundError(`No entity ${stringifyEntityRef(ref)}`);
+      // The dependencies may still be read (providers of consumed APIs): only the
+      // analysis needs them, so the cluster is read meanwhile.
+      const { entity, dependencies: dependencyRead } = found;
       const selection = entitySelection(entity);
       const names = selection.cluster
         ? [clusters.get(selection.cluster).cluster.name]

@@ -18,7 +18,8 @@ import {
   proxyWindowMemory,
 } from './prometheusQueries';
 
-type IstioItem = {
+/** An Istio custom object as the API server sends it (plain JSON). */
+export type IstioItem = {
   metadata: {
     name: string;
     namespace: string;
@@ -87,13 +88,29 @@ export function quantityToBytes(
   return Math.round(Number(match[1]) * (match[2] ? units[match[2]] : 1));
 }
 
+/** A ServiceEntry, the part the Sidecar analysis needs. */
+export type ServiceEntryInfo = NonNullable<
+  NamespaceData['serviceEntries']
+>[number];
+
+/** A VirtualService, the part the Sidecar analysis needs. */
+export type VirtualServiceInfo = NonNullable<
+  NamespaceData['virtualServices']
+>[number];
+
 /**
- * Reads that are the same for every namespace of a cluster (the mesh's Services,
- * ServiceEntries, Sidecars, the memory fit over all its proxies): the caller decides
- * whether they are shared between requests.
+ * Reads the caller may share between requests or answer from a copy kept live by a
+ * watch: those that are the same for every namespace of a cluster (the mesh's
+ * Services, ServiceEntries, Sidecars, the memory fit over all its proxies) and a
+ * namespace's VirtualServices (`virtualservices/<namespace>`).
  */
 export type ShareClusterRead = <T>(
-  what: 'services' | 'serviceentries' | 'sidecars' | 'memory-fit',
+  what:
+    | 'services'
+    | 'serviceentries'
+    | 'sidecars'
+    | 'memory-fit'
+    | `virtualservices/${string}`,
   read: () => Promise<T>,
 ) => Promise<T>;
 
@@ -166,19 +183,17 @@ export async function readNamespace(
         ),
       ),
     ),
-    attempt('istio:virtualservices', async () =>
-      (
-        await listIstioObjects<IstioItem>(
-          client,
-          NETWORKING_API,
-          'virtualservices',
-          namespace,
-        )
-      ).map(vs => ({
-        namespace: vs.metadata.namespace,
-        name: vs.metadata.name,
-        hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
-      })),
+    attempt('istio:virtualservices', () =>
+      share(`virtualservices/${namespace}`, async () =>
+        toVirtualServices(
+          await listIstioObjects<IstioItem>(
+            client,
+            NETWORKING_API,
+            'virtualservices',
+            namespace,
+          ),
+        ),
+      ),
     ),
     attempt('istio:sidecars', () =>
       share('sidecars', async () =>
@@ -248,9 +263,10 @@ export function toServiceInfos(
   });
 }
 
-function toServiceEntries(
-  items: IstioItem[],
-): NonNullable<NamespaceData['serviceEntries']> {
+/** ServiceEntries as the analysis reads them. */
+export function toServiceEntries(
+  items: readonly IstioItem[],
+): ServiceEntryInfo[] {
   return items.map(se => ({
     namespace: se.metadata.namespace,
     name: se.metadata.name,
@@ -259,6 +275,17 @@ function toServiceEntries(
     ports: (
       (se.spec?.ports as Array<{ number: number }> | undefined) ?? []
     ).map(p => p.number),
+  }));
+}
+
+/** VirtualServices as the analysis reads them. */
+export function toVirtualServices(
+  items: readonly IstioItem[],
+): VirtualServiceInfo[] {
+  return items.map(vs => ({
+    namespace: vs.metadata.namespace,
+    name: vs.metadata.name,
+    hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
   }));
 }
 

@@ -1,8 +1,10 @@
-// The order of an uncached sidecar-memory answer's reads, against the demo cluster: the
-// catalog is asked for the entity's dependencies while it reads the entity, the entity's
-// annotated namespace is read alongside its pods, and all of it while the catalog still
-// answers, so a slow catalog and the cluster's reads overlap instead of adding up.
+// The order of an uncached sidecar-memory answer's reads, against the demo cluster: one
+// catalog request finds the entity with its dependencies, the entity's annotated
+// namespace is read alongside its pods, and all of it while the catalog still answers
+// for the providers of the APIs it consumes, so a slow catalog and the cluster's reads
+// overlap instead of adding up.
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
@@ -43,41 +45,48 @@ function gate() {
 }
 
 /**
- * The catalog, with the reads of related entities held until `release` is called, or
- * the entity's own read held until its related entities are asked for.
+ * The bookinfo catalog where productpage also consumes an API that ratings provides,
+ * with the lookup of API providers held until `release` is called; counts each kind of
+ * catalog request.
  */
-function catalogHolding(hold: 'relations' | 'entity') {
-  const catalog = catalogServiceMock({ entities: bookinfoEntities });
-  const relations = gate();
-  const relationsAsked = gate();
-  let relationReads = 0;
-  const related =
-    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
-    async (...args: A) => {
-      relationReads += 1;
-      relationsAsked.open();
-      if (hold === 'relations') await relations.opened;
-      return read(...args);
-    };
+function catalogHoldingProviders() {
+  const ratingsApi: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: { name: 'ratings-api', namespace: 'default' },
+    spec: {},
+    relations: [
+      { type: 'apiConsumedBy', targetRef: 'component:default/productpage' },
+      { type: 'apiProvidedBy', targetRef: 'component:default/ratings' },
+    ],
+  };
+  const catalog = catalogServiceMock({
+    entities: [...bookinfoEntities, ratingsApi],
+  });
+  const providers = gate();
+  const calls = { getEntityByRef: 0, getEntities: 0, getEntitiesByRefs: 0 };
   const holding: Pick<
     CatalogService,
     'getEntityByRef' | 'getEntitiesByRefs' | 'getEntities'
   > = {
     getEntityByRef: async (ref, options) => {
-      if (hold === 'entity') await relationsAsked.opened;
+      calls.getEntityByRef++;
       return catalog.getEntityByRef(ref, options);
     },
-    getEntitiesByRefs: related((request, options) =>
-      catalog.getEntitiesByRefs(request, options),
-    ),
-    getEntities: related((request, options) =>
-      catalog.getEntities(request, options),
-    ),
+    getEntities: async (request, options) => {
+      calls.getEntities++;
+      return catalog.getEntities(request, options);
+    },
+    getEntitiesByRefs: async (request, options) => {
+      calls.getEntitiesByRefs++;
+      await providers.opened;
+      return catalog.getEntitiesByRefs(request, options);
+    },
   };
   return {
     catalog: holding as CatalogService,
-    release: relations.open,
-    relationReads: () => relationReads,
+    release: providers.open,
+    calls,
   };
 }
 
@@ -136,45 +145,33 @@ function catalogReasons(items: IstioSidecarMemoryResponse['items']) {
     .join('\n');
 }
 
-it("reads the entity's namespace while the catalog still answers for its dependencies", async () => {
-  const { catalog, release, relationReads } = catalogHolding('relations');
+it("reads the entity's namespace while the catalog still answers for the providers of its APIs", async () => {
+  const { catalog, release, calls } = catalogHoldingProviders();
   const { service, close } = await serviceWith(catalog);
   try {
     const { answer, namespaceRead } = productpageAnswer(service);
-    // The dependencies are still held, and the namespace's reads are made meanwhile.
+    // The providers are still held, and the namespace's reads are made meanwhile.
     expect(await namespaceRead()).toBe(true);
-    expect(relationReads()).toBe(1);
+    expect(calls).toEqual({
+      getEntityByRef: 0,
+      getEntities: 1,
+      getEntitiesByRefs: 1,
+    });
 
     release();
     const { items, errors } = await answer;
     expect(errors).toEqual([]);
     expect(items).toHaveLength(1);
     expect(items[0].errors).toEqual([]);
-    // The held dependencies (productpage dependsOn details and reviews) still shape
-    // the recommendation.
+    // Both the dependsOn components (details, reviews) and the held provider (ratings)
+    // shape the recommendation.
     expect(catalogReasons(items)).toMatch(/details/);
     expect(catalogReasons(items)).toMatch(/reviews/);
+    expect(catalogReasons(items)).toMatch(/ratings/);
   } finally {
     await close();
   }
 });
-
-it('asks the catalog for the dependencies while the entity itself is being read', async () => {
-  // The entity's read answers only once the dependencies have been asked for: a lookup
-  // that waited for the entity would never start.
-  const { catalog } = catalogHolding('entity');
-  const { service, close } = await serviceWith(catalog);
-  try {
-    const { items, errors } = await service.getSidecarMemory(
-      { entityRef: 'component:default/productpage' },
-      { credentials: mockCredentials.user() },
-    );
-    expect(errors).toEqual([]);
-    expect(catalogReasons(items)).toMatch(/details/);
-  } finally {
-    await close();
-  }
-}, 10_000);
 
 it("reads the entity's annotated namespace alongside the entity's pods, not after them", async () => {
   // productpage is annotated with its namespace: its pods (and only the pods) answer slowly.

@@ -1,7 +1,8 @@
 // What a sidecar-memory answer reads from the cluster, against the demo cluster: never
 // every pod of the cluster; the mesh's control planes from a background read, the kept
-// mesh config or a light read; cluster-wide lists shared between requests for a few seconds, Sidecars
-// read again after an apply, and everything read fresh for the apply itself.
+// mesh config or a light read; Services, ServiceEntries and VirtualServices from watches
+// when kept; cluster-wide lists shared between requests for a few seconds, Sidecars read
+// again after an apply, and everything read fresh for the apply itself.
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   loadScenario,
@@ -54,11 +55,18 @@ const ISTIOD = '/apis/apps/v1/deployments';
 const SERVICES = '/api/v1/services';
 const SIDECARS = '/apis/networking.istio.io/v1/sidecars';
 const SERVICE_ENTRIES = '/apis/networking.istio.io/v1/serviceentries';
+const VIRTUAL_SERVICES = '/apis/networking.istio.io/v1/virtualservices';
+const NAMESPACE_VIRTUAL_SERVICES =
+  '/apis/networking.istio.io/v1/namespaces/istio-demo/virtualservices';
 
-/** The paths productpage's first answer reads, once a background read of `path` was made. */
-async function firstAnswerAfterBackgroundRead(server: Server, path: string) {
+/** The paths productpage's first answer reads, once background reads of `paths` were made. */
+async function firstAnswerAfterBackgroundRead(
+  server: Server,
+  ...paths: string[]
+) {
   const until = Date.now() + 10_000;
-  while (!demo.recentPaths().includes(path) && Date.now() < until)
+  const made = () => paths.every(path => demo.recentPaths().includes(path));
+  while (!made() && Date.now() < until)
     await new Promise(resolve => setTimeout(resolve, 50));
   await new Promise(resolve => setTimeout(resolve, 200));
   return pathsDuring(async () => {
@@ -78,6 +86,13 @@ describe('cluster reads behind sidecar-memory', () => {
     });
     expect(paths).not.toContain(EVERY_POD);
     expect(paths).toContain(ISTIOD);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        SERVICES,
+        SERVICE_ENTRIES,
+        NAMESPACE_VIRTUAL_SERVICES,
+      ]),
+    );
     expect(paths).toContain('/api/v1/namespaces/istio-system/configmaps');
     const [item] = body.items;
     expect(item.errors).toEqual([]);
@@ -90,11 +105,23 @@ describe('cluster reads behind sidecar-memory', () => {
     expect(hosts.some(h => h.startsWith('observability/'))).toBe(true);
   });
 
-  it('with watched Services (the default outside tests), an answer lists none of them', async () => {
-    const server = await backend({ watchServices: true });
-    // The watch lists the Services once, in the background, after start.
-    const paths = await firstAnswerAfterBackgroundRead(server, SERVICES);
-    expect(paths).not.toContain(SERVICES);
+  it('with watched lists (the default outside tests), an answer lists no Services, ServiceEntries or VirtualServices', async () => {
+    const server = await backend({ watchMeshLists: true });
+    // The watches list them once, in the background, after start.
+    const paths = await firstAnswerAfterBackgroundRead(
+      server,
+      SERVICES,
+      SERVICE_ENTRIES,
+      VIRTUAL_SERVICES,
+    );
+    for (const watched of [
+      SERVICES,
+      SERVICE_ENTRIES,
+      VIRTUAL_SERVICES,
+      NAMESPACE_VIRTUAL_SERVICES,
+    ])
+      expect(paths).not.toContain(watched);
+    // Sidecars change on apply: still read.
     expect(paths).toContain(SIDECARS);
   });
 

@@ -1,0 +1,1 @@
+export { createLiveMeshLists, type LiveMeshLists } from './liveMeshLists';

@@ -1,0 +1,166 @@
+// The Services, ServiceEntries and VirtualServices kept live by watches, against the
+// demo cluster: what they answer for each read, that they follow changes, and that an
+// Istio kind is watched in the version the cluster serves.
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  RESOURCE_TYPES,
+  type DemoCluster,
+} from '@istio-backstage/demo-cluster';
+import { startDefaultDemoCluster } from '../../__testUtils__/defaultDemoCluster';
+import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
+import { createLiveMeshLists, type LiveMeshLists } from './liveMeshLists';
+
+jest.setTimeout(30_000);
+
+const typeOf = (plural: string) =>
+  RESOURCE_TYPES.find(
+    t => t.plural === plural && (plural === 'services' || t.group !== ''),
+  )!;
+const SERVICE_ENTRY = typeOf('serviceentries');
+const VIRTUAL_SERVICE = typeOf('virtualservices');
+
+let demo: DemoCluster;
+let live: LiveMeshLists | undefined;
+beforeEach(async () => {
+  demo = await startDefaultDemoCluster();
+});
+afterEach(async () => {
+  live?.stop();
+  await demo?.stop();
+});
+
+function start() {
+  live = createLiveMeshLists({
+    clusters: clusterAccessFor([{ name: 'demo', demo }]),
+    logger: mockServices.logger.mock(),
+    timings: { retryMs: 100 },
+  });
+  live.start();
+  return live;
+}
+
+/** Waits until `check` holds (lists and watches land on their own time); fails after 10 s. */
+async function eventually(check: () => boolean, what: string) {
+  const until = Date.now() + 10_000;
+  while (!check() && Date.now() < until)
+    await new Promise(resolve => setTimeout(resolve, 20));
+  expect({ [what]: check() }).toEqual({ [what]: true });
+}
+
+const names = (items: unknown) =>
+  (items as Array<{ namespace: string; name: string }>)
+    .map(i => `${i.namespace}/${i.name}`)
+    .sort();
+const stored = (type: typeof SERVICE_ENTRY, namespace?: string) =>
+  demo.store
+    .list(type)
+    .filter(o => !namespace || o.metadata.namespace === namespace)
+    .map(o => `${o.metadata.namespace}/${o.metadata.name}`)
+    .sort();
+
+function createIstioObject(
+  type: typeof SERVICE_ENTRY,
+  namespace: string,
+  name: string,
+  spec: object,
+) {
+  demo.store.create(
+    type,
+    {
+      apiVersion: `networking.istio.io/${type.versions[0]}`,
+      kind: type.kind,
+      metadata: { name, namespace },
+      spec,
+    },
+    { manager: 'test' },
+  );
+}
+
+describe('live mesh lists', () => {
+  it("answer each cluster's Services, ServiceEntries and a namespace's VirtualServices, and nothing else", async () => {
+    createIstioObject(SERVICE_ENTRY, 'istio-demo', 'payments', {
+      hosts: ['pay.example.com'],
+      ports: [{ number: 443 }],
+    });
+    createIstioObject(VIRTUAL_SERVICE, 'istio-demo', 'reviews-route', {
+      hosts: ['reviews'],
+    });
+    const lists = start();
+    expect(lists.of('demo', 'serviceentries')).toBeUndefined();
+    await eventually(
+      () =>
+        ['services', 'serviceentries', 'virtualservices/istio-demo'].every(
+          what => lists.of('demo', what) !== undefined,
+        ),
+      'listed',
+    );
+    expect(names(lists.of('demo', 'serviceentries'))).toEqual(
+      stored(SERVICE_ENTRY),
+    );
+    expect(names(lists.of('demo', 'serviceentries'))).toContain(
+      'istio-demo/payments',
+    );
+    expect(names(lists.of('demo', 'virtualservices/istio-demo'))).toEqual([
+      'istio-demo/reviews-route',
+    ]);
+    // A namespace without VirtualServices has none (not "unknown").
+    expect(lists.of('demo', 'virtualservices/no-such-namespace')).toEqual([]);
+    // Sidecars change on apply: never from a live copy.
+    expect(lists.of('demo', 'sidecars')).toBeUndefined();
+    expect(lists.of('elsewhere', 'services')).toBeUndefined();
+  });
+
+  it('follow changes through their watches', async () => {
+    const lists = start();
+    await eventually(
+      () => lists.of('demo', 'virtualservices/istio-demo') !== undefined,
+      'listed',
+    );
+    createIstioObject(VIRTUAL_SERVICE, 'istio-demo', 'canary', {
+      hosts: ['canary.example.com'],
+    });
+    await eventually(
+      () =>
+        names(lists.of('demo', 'virtualservices/istio-demo')).includes(
+          'istio-demo/canary',
+        ),
+      'creation seen',
+    );
+    expect(names(lists.of('demo', 'virtualservices/istio-demo'))).toContain(
+      'istio-demo/canary',
+    );
+  });
+
+  it('watch an Istio kind in the version the cluster serves (v1beta1 without v1)', async () => {
+    // As a cluster with Istio < 1.22: networking.istio.io/v1 is not served.
+    demo.setFaults([
+      { pathPattern: '^/apis/networking\\.istio\\.io/v1/', status: 404 },
+    ]);
+    const lists = start();
+    // The first watch asks for v1 and fails; the list after it watches v1beta1.
+    await eventually(
+      () =>
+        demo
+          .recentPaths()
+          .filter(p => p === '/apis/networking.istio.io/v1beta1/serviceentries')
+          .length >= 3,
+      'listed twice and watched in v1beta1',
+    );
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(lists.of('demo', 'serviceentries')).toBeDefined();
+    const before = demo.recentPaths().length;
+    createIstioObject(SERVICE_ENTRY, 'istio-demo', 'payments-gateway', {
+      hosts: ['pay.example.com'],
+      ports: [{ number: 443 }],
+    });
+    await eventually(
+      () =>
+        names(lists.of('demo', 'serviceentries')).includes(
+          'istio-demo/payments-gateway',
+        ),
+      'creation seen',
+    );
+    // Seen through the v1beta1 watch, without any request.
+    expect(demo.recentPaths().slice(before)).toEqual([]);
+  });
+});

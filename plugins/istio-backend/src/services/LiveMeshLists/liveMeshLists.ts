@@ -1,0 +1,146 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  ClusterAccess,
+  ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
+import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
+import { LiveList, type LiveListTimings } from '../../lib/kubernetes/LiveList';
+import {
+  listIstioCollection,
+  NETWORKING_API,
+} from '../../lib/kubernetes/listIstioObjects';
+import type { MeshServiceInfo } from '../../lib/sidecar/types';
+import {
+  toServiceEntries,
+  toServiceInfos,
+  toVirtualServices,
+  type IstioItem,
+  type ServiceEntryInfo,
+  type VirtualServiceInfo,
+} from '../SidecarMemoryService/readNamespace';
+
+/**
+ * Every configured cluster's Services, ServiceEntries and VirtualServices, kept live by
+ * watches. Sidecars are not among them: an apply changes them, and the answer right
+ * after it must not come from a copy the watch has not updated yet.
+ */
+export interface LiveMeshLists {
+  /**
+   * The live copy behind a read of `what` (as sidecar-memory names its reads), or
+   * undefined when there is none or it is not known to be current.
+   */
+  of(cluster: string, what: string): unknown;
+  start(): void;
+  stop(): void;
+}
+
+/** A cluster's live lists. */
+interface ClusterLists {
+  services: LiveList<V1Service, MeshServiceInfo[]>;
+  serviceEntries: LiveList<KubernetesObject, ServiceEntryInfo[]>;
+  virtualServices: LiveList<
+    KubernetesObject,
+    Map<string, VirtualServiceInfo[]>
+  >;
+}
+
+const VIRTUAL_SERVICES_OF = 'virtualservices/';
+
+/** Three {@link LiveList}s per configured cluster. */
+export function createLiveMeshLists(options: {
+  clusters: ClusterAccess;
+  logger: LoggerService;
+  timings?: Partial<LiveListTimings>;
+}): LiveMeshLists {
+  const { timings } = options;
+  const lists = new Map<string, ClusterLists>(
+    options.clusters.names().map(name => {
+      const client = options.clusters.get(name);
+      const logger = options.logger.child({ cluster: name });
+      const kubeConfig = client.apis().kubeConfig;
+      return [
+        name,
+        {
+          services: new LiveList({
+            kubeConfig,
+            path: '/api/v1/services',
+            list: () =>
+              client.read(apis => apis.core.listServiceForAllNamespaces()),
+            project: toServiceInfos,
+            logger,
+            timings,
+          }),
+          serviceEntries: new LiveList({
+            kubeConfig,
+            ...istioCollection(client, 'serviceentries'),
+            project: items => toServiceEntries(asIstioItems(items)),
+            logger,
+            timings,
+          }),
+          virtualServices: new LiveList({
+            kubeConfig,
+            ...istioCollection(client, 'virtualservices'),
+            project: items =>
+              byNamespace(toVirtualServices(asIstioItems(items))),
+            logger,
+            timings,
+          }),
+        },
+      ];
+    }),
+  );
+  const all = () => [...lists.values()].flatMap(l => Object.values(l));
+  return {
+    of(cluster, what) {
+      const kept = lists.get(cluster);
+      if (!kept) return undefined;
+      if (what === 'services') return kept.services.current();
+      if (what === 'serviceentries') return kept.serviceEntries.current();
+      if (what.startsWith(VIRTUAL_SERVICES_OF)) {
+        const copy = kept.virtualServices.current();
+        return copy && (copy.get(what.slice(VIRTUAL_SERVICES_OF.length)) ?? []);
+      }
+      return undefined;
+    },
+    start: () => all().forEach(list => list.start()),
+    stop: () => all().forEach(list => list.stop()),
+  };
+}
+
+/**
+ * How a cluster-wide Istio collection is listed and watched: in the newest version the
+ * cluster serves. The watch follows the version the last list was served in, so a
+ * cluster without `v1` (Istio < 1.22) costs one failed watch and a list again.
+ */
+function istioCollection(client: ClusterClient, plural: string) {
+  let version = NETWORKING_API.versions[0];
+  return {
+    path: () => `/apis/${NETWORKING_API.group}/${version}/${plural}`,
+    list: async () => {
+      const listed = await listIstioCollection<KubernetesObject>(
+        client,
+        NETWORKING_API,
+        plural,
+      );
+      version = listed.version;
+      return listed.list;
+    },
+  };
+}
+
+/** Custom objects arrive as the server's JSON, which is what {@link IstioItem} types. */
+function asIstioItems(items: readonly KubernetesObject[]): IstioItem[] {
+  return items as unknown as IstioItem[];
+}
+
+function byNamespace(
+  virtualServices: VirtualServiceInfo[],
+): Map<string, VirtualServiceInfo[]> {
+  const map = new Map<string, VirtualServiceInfo[]>();
+  for (const vs of virtualServices) {
+    const list = map.get(vs.namespace);
+    if (list) list.push(vs);
+    else map.set(vs.namespace, [vs]);
+  }
+  return map;
+}

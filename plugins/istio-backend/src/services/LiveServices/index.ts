@@ -1,1 +1,0 @@
-export { createLiveServices, type LiveServices } from './liveServices';
