@@ -28,12 +28,11 @@ export interface Config {
       cacheSeconds?: number;
     };
     /**
-     * Keep each cluster's Services, ServiceEntries and VirtualServices in memory with
-     * watches (list, then watches of at most 5 minutes resumed from their
-     * resourceVersion; listed afresh after any failure; needs the `watch` verb on
-     * them), so no request lists them. Sidecars are still read per request (shared
-     * for `sidecarMemory.cacheSeconds`, read again after an apply). When false, or
-     * while a watch is down, requests list them. Default true.
+     * Keep each cluster's Services, ServiceEntries, VirtualServices and Sidecars in
+     * memory with watches (list, then watches of at most 5 minutes resumed from their
+     * resourceVersion; listed afresh after any failure, and Sidecars after each apply;
+     * needs the `watch` verb on them), so no request lists them. When false, or while
+     * a watch is down, requests list them. Default true.
      */
     watchMeshLists?: boolean;
     /**

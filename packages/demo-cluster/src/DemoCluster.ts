@@ -31,6 +31,8 @@ export interface DemoCluster {
   recentPaths(): string[];
   /** Ends every open watch, as an API server restart does. */
   closeWatchers(): void;
+  /** Watches open now. */
+  openWatchCount(): number;
   stop(): Promise<void>;
 }
 
@@ -130,8 +132,9 @@ export async function startDemoCluster(
     requestCount: api.requestCount,
     recentPaths: api.recentPaths,
     closeWatchers: () => api.closeWatchers(),
+    openWatchCount: api.openWatchCount,
     async stop() {
-      api.closeWatchers();
+      api.beginStop();
       api.server.closeAllConnections();
       metricsServer.closeAllConnections();
       await Promise.all([

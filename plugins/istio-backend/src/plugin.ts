@@ -135,6 +135,7 @@ export const istioPlugin = createBackendPlugin({
           logger,
           impersonate:
             config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
+          onSidecarsChanged: cluster => liveLists.sidecarsChanged(cluster),
         });
         httpRouter.use(
           await createRouter({

@@ -706,6 +706,7 @@ export function createApiServer(options: ApiServerOptions) {
   }
 
   let requests = 0;
+  let stopping = false;
   /** The latest request paths, for tests that check which reads were made. */
   const recentPaths: string[] = [];
 
@@ -715,6 +716,15 @@ export function createApiServer(options: ApiServerOptions) {
     const path = url.pathname;
     recentPaths.push(path);
     if (recentPaths.length > 1000) recentPaths.shift();
+    if (stopping) {
+      // A connection opened before the stop would otherwise stay for its keep-alive.
+      res.shouldKeepAlive = false;
+      throw new ApiError(
+        503,
+        'ServiceUnavailable',
+        'the API server is stopping',
+      );
+    }
 
     if (path.startsWith('/_sim/')) {
       if (req.headers.authorization !== `Bearer ${options.controlToken}`)
@@ -889,6 +899,13 @@ export function createApiServer(options: ApiServerOptions) {
     closeWatchers() {
       for (const w of watchers) w.end();
     },
+    /** Refuses every request from now on (and keeps no connection), ending the watches. */
+    beginStop() {
+      stopping = true;
+      for (const w of watchers) w.end();
+    },
+    /** Watches open now (tests check that a replaced watcher stopped). */
+    openWatchCount: () => watchers.size,
     /** Requests received so far (tests check that a refused call made none). */
     requestCount: () => requests,
     /** Paths of the latest requests (at most 1,000), oldest first. */

@@ -132,4 +132,33 @@ describe('LiveList', () => {
     expect(lists).toBe(listsWhenRecovered);
     expect(live.current()).toContain('istio-demo/while-down');
   });
+
+  it('relists on demand: out of use at once, current again with what was changed meanwhile, one watch left', async () => {
+    live.start();
+    await eventually(() => live.current() !== undefined, 'listed');
+    // A change the watch could still be delivering when the copy is asked for.
+    demo.store.create(SERVICE_TYPE, serviceNamed('just-applied'), {
+      manager: 'test',
+    });
+    live.relist();
+    expect(live.current()).toBeUndefined();
+    await eventually(() => live.current() !== undefined, 'listed again');
+    expect(live.current()).toContain('istio-demo/just-applied');
+    expect(lists).toBe(2);
+    // The informer it replaced is stopped: later changes reach the copy through one
+    // watch, and no list is made again.
+    live.relist();
+    live.relist();
+    await eventually(
+      () => live.current() !== undefined,
+      'listed after two relists',
+    );
+    demo.store.create(SERVICE_TYPE, serviceNamed('later'), { manager: 'test' });
+    await eventually(
+      () => live.current()?.includes('istio-demo/later') === true,
+      'later change seen',
+    );
+    expect(lists).toBe(4);
+    expect(demo.openWatchCount()).toBe(1);
+  });
 });

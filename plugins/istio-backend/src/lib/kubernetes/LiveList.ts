@@ -77,6 +77,16 @@ export class LiveList<T extends KubernetesObject, P> {
     this.starting = undefined;
   }
 
+  /**
+   * Takes the copy out of use and lists afresh: for when this process has just changed
+   * the collection, so nothing is answered from a copy the watch has not caught up with.
+   */
+  relist(): void {
+    if (this.stopped) return;
+    this.synced = false;
+    this.restart();
+  }
+
   /** The projection of the current copy, or undefined when it is not known to be current. */
   current(): P | undefined {
     if (!this.synced || !this.informer) return undefined;
@@ -97,6 +107,11 @@ export class LiveList<T extends KubernetesObject, P> {
   private restart(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
+    // One list at a time: an informer still listing is replaced, never left running
+    // (taken out first, so what it reports on stopping is not heard).
+    const replaced = this.starting;
+    this.starting = undefined;
+    replaced?.stop().catch(() => {});
     const timings = { ...DEFAULT_TIMINGS, ...this.options.timings };
     const { path } = this.options;
     const watched = typeof path === 'function' ? path() : path;
@@ -105,6 +120,10 @@ export class LiveList<T extends KubernetesObject, P> {
       new BoundedWatch(this.options.kubeConfig, timings),
       async () => {
         const list = await this.options.list();
+        // client-node's informer, stopped while it lists, still watches once the list
+        // is in: one replaced meanwhile fails here instead, and nothing is heard of it.
+        if (this.starting !== informer)
+          throw new Error('Replaced while listing');
         // The informer stores the list right after this resolves, in the same turn.
         setImmediate(() => this.adopt(informer));
         return list;
@@ -137,7 +156,9 @@ export class LiveList<T extends KubernetesObject, P> {
         },
       );
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.restart(), timings.retryMs);
+      // A list already under way (after relist) takes over; otherwise list again later.
+      if (!this.starting)
+        this.timer = setTimeout(() => this.restart(), timings.retryMs);
     });
     informer.start().catch(() => {
       // Reported through the 'error' event above.

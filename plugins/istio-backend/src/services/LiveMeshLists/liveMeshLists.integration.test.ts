@@ -1,6 +1,7 @@
-// The Services, ServiceEntries and VirtualServices kept live by watches, against the
-// demo cluster: what they answer for each read, that they follow changes, and that an
-// Istio kind is watched in the version the cluster serves.
+// The Services, ServiceEntries, VirtualServices and Sidecars kept live by watches,
+// against the demo cluster: what they answer for each read, that they follow changes,
+// that an Istio kind is watched in the version the cluster serves, and that Sidecars
+// changed by this process are listed afresh before use.
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   RESOURCE_TYPES,
@@ -18,6 +19,7 @@ const typeOf = (plural: string) =>
   )!;
 const SERVICE_ENTRY = typeOf('serviceentries');
 const VIRTUAL_SERVICE = typeOf('virtualservices');
+const SIDECAR = typeOf('sidecars');
 
 let demo: DemoCluster;
 let live: LiveMeshLists | undefined;
@@ -77,7 +79,7 @@ function createIstioObject(
 }
 
 describe('live mesh lists', () => {
-  it("answer each cluster's Services, ServiceEntries and a namespace's VirtualServices, and nothing else", async () => {
+  it("answer each cluster's Services, ServiceEntries, Sidecars and a namespace's VirtualServices, and nothing else", async () => {
     createIstioObject(SERVICE_ENTRY, 'istio-demo', 'payments', {
       hosts: ['pay.example.com'],
       ports: [{ number: 443 }],
@@ -89,9 +91,12 @@ describe('live mesh lists', () => {
     expect(lists.of('demo', 'serviceentries')).toBeUndefined();
     await eventually(
       () =>
-        ['services', 'serviceentries', 'virtualservices/istio-demo'].every(
-          what => lists.of('demo', what) !== undefined,
-        ),
+        [
+          'services',
+          'serviceentries',
+          'sidecars',
+          'virtualservices/istio-demo',
+        ].every(what => lists.of('demo', what) !== undefined),
       'listed',
     );
     expect(names(lists.of('demo', 'serviceentries'))).toEqual(
@@ -105,8 +110,9 @@ describe('live mesh lists', () => {
     ]);
     // A namespace without VirtualServices has none (not "unknown").
     expect(lists.of('demo', 'virtualservices/no-such-namespace')).toEqual([]);
-    // Sidecars change on apply: never from a live copy.
-    expect(lists.of('demo', 'sidecars')).toBeUndefined();
+    expect(stored(SIDECAR).length).toBeGreaterThan(0);
+    expect(names(lists.of('demo', 'sidecars'))).toEqual(stored(SIDECAR));
+    expect(lists.of('demo', 'memory-fit')).toBeUndefined();
     expect(lists.of('elsewhere', 'services')).toBeUndefined();
   });
 
@@ -162,5 +168,27 @@ describe('live mesh lists', () => {
     );
     // Seen through the v1beta1 watch, without any request.
     expect(demo.recentPaths().slice(before)).toEqual([]);
+  });
+
+  it('take the Sidecars out of use when this process changed them, until listed afresh', async () => {
+    const lists = start();
+    await eventually(
+      () => lists.of('demo', 'sidecars') !== undefined,
+      'listed',
+    );
+    createIstioObject(SIDECAR, 'istio-demo', 'just-applied', {
+      egress: [{ hosts: ['./*'] }],
+    });
+    lists.sidecarsChanged('demo');
+    expect(lists.of('demo', 'sidecars')).toBeUndefined();
+    // The other lists stay in use.
+    expect(lists.of('demo', 'serviceentries')).toBeDefined();
+    await eventually(
+      () => lists.of('demo', 'sidecars') !== undefined,
+      'listed again',
+    );
+    expect(names(lists.of('demo', 'sidecars'))).toContain(
+      'istio-demo/just-applied',
+    );
   });
 });

@@ -9,10 +9,11 @@ import {
   listIstioCollection,
   NETWORKING_API,
 } from '../../lib/kubernetes/listIstioObjects';
-import type { MeshServiceInfo } from '../../lib/sidecar/types';
+import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import {
   toServiceEntries,
   toServiceInfos,
+  toSidecarObjects,
   toVirtualServices,
   type IstioItem,
   type ServiceEntryInfo,
@@ -20,9 +21,8 @@ import {
 } from '../SidecarMemoryService/readNamespace';
 
 /**
- * Every configured cluster's Services, ServiceEntries and VirtualServices, kept live by
- * watches. Sidecars are not among them: an apply changes them, and the answer right
- * after it must not come from a copy the watch has not updated yet.
+ * Every configured cluster's Services, ServiceEntries, VirtualServices and Sidecars,
+ * kept live by watches.
  */
 export interface LiveMeshLists {
   /**
@@ -30,6 +30,12 @@ export interface LiveMeshLists {
    * undefined when there is none or it is not known to be current.
    */
   of(cluster: string, what: string): unknown;
+  /**
+   * This process has just changed the cluster's Sidecars (an apply): their copy is out
+   * of use until listed afresh, so the answer right after never comes from a copy the
+   * watch has not caught up with.
+   */
+  sidecarsChanged(cluster: string): void;
   start(): void;
   stop(): void;
 }
@@ -42,11 +48,12 @@ interface ClusterLists {
     KubernetesObject,
     Map<string, VirtualServiceInfo[]>
   >;
+  sidecars: LiveList<KubernetesObject, SidecarObject[]>;
 }
 
 const VIRTUAL_SERVICES_OF = 'virtualservices/';
 
-/** Three {@link LiveList}s per configured cluster. */
+/** Four {@link LiveList}s per configured cluster. */
 export function createLiveMeshLists(options: {
   clusters: ClusterAccess;
   logger: LoggerService;
@@ -85,6 +92,13 @@ export function createLiveMeshLists(options: {
             logger,
             timings,
           }),
+          sidecars: new LiveList({
+            kubeConfig,
+            ...istioCollection(client, 'sidecars'),
+            project: items => toSidecarObjects(asIstioItems(items)),
+            logger,
+            timings,
+          }),
         },
       ];
     }),
@@ -96,12 +110,14 @@ export function createLiveMeshLists(options: {
       if (!kept) return undefined;
       if (what === 'services') return kept.services.current();
       if (what === 'serviceentries') return kept.serviceEntries.current();
+      if (what === 'sidecars') return kept.sidecars.current();
       if (what.startsWith(VIRTUAL_SERVICES_OF)) {
         const copy = kept.virtualServices.current();
         return copy && (copy.get(what.slice(VIRTUAL_SERVICES_OF.length)) ?? []);
       }
       return undefined;
     },
+    sidecarsChanged: cluster => lists.get(cluster)?.sidecars.relist(),
     start: () => all().forEach(list => list.start()),
     stop: () => all().forEach(list => list.stop()),
   };

@@ -40,6 +40,8 @@ export function createSidecarApplyService(options: {
   auditor: AuditorService;
   logger: LoggerService;
   impersonate: boolean;
+  /** Told of each cluster whose Sidecars an apply may have changed, before it is recorded. */
+  onSidecarsChanged?: (cluster: string) => void;
 }): SidecarApplyService {
   const { clusters, sidecarMemory, applied, auditor, impersonate } = options;
 
@@ -137,7 +139,14 @@ export function createSidecarApplyService(options: {
           );
         // Always a dry run first: admission webhooks and conflicts surface before any change.
         let results = await patch(true);
-        if (!request.dryRun) results = await patch(false);
+        if (!request.dryRun) {
+          try {
+            results = await patch(false);
+          } finally {
+            // Some objects may be written even when another failed.
+            options.onSidecarsChanged?.(client.cluster.name);
+          }
+        }
 
         const changes: IstioSidecarChange[] = objects.map((o, i) => {
           const before = existing[i];

@@ -100,9 +100,9 @@ export type VirtualServiceInfo = NonNullable<
 
 /**
  * Reads the caller may share between requests or answer from a copy kept live by a
- * watch: those that are the same for every namespace of a cluster (the mesh's
- * Services, ServiceEntries, Sidecars, the memory fit over all its proxies) and a
- * namespace's VirtualServices (`virtualservices/<namespace>`).
+ * watch or a background read: those that are the same for every namespace of a
+ * cluster (the mesh's Services, ServiceEntries, Sidecars, the memory fit over all its
+ * proxies) and a namespace's VirtualServices (`virtualservices/<namespace>`).
  */
 export type ShareClusterRead = <T>(
   what:
@@ -289,7 +289,8 @@ export function toVirtualServices(
   }));
 }
 
-function toSidecarObjects(items: IstioItem[]): SidecarObject[] {
+/** Sidecars as the analysis reads them. */
+export function toSidecarObjects(items: readonly IstioItem[]): SidecarObject[] {
   return items.map(sc => ({
     name: sc.metadata.name,
     namespace: sc.metadata.namespace,
