@@ -30,9 +30,10 @@ export interface Config {
     /**
      * Keep each cluster's Services, ServiceEntries, VirtualServices and Sidecars in
      * memory with watches (list, then watches of at most 5 minutes resumed from their
-     * resourceVersion; listed afresh after any failure, and Sidecars after each apply;
-     * needs the `watch` verb on them), so no request lists them. When false, or while
-     * a watch is down, requests list them. Default true.
+     * resourceVersion; listed afresh after any failure, waiting 5 s, doubled while
+     * failures repeat up to 5 minutes, and Sidecars after each apply; needs the `watch`
+     * verb on them), so no request lists them. When false, or while a watch is down,
+     * requests list them. Default true.
      */
     watchMeshLists?: boolean;
     /**

@@ -4,6 +4,8 @@ export interface Fault {
   pathPattern?: string;
   /** Only requests with this HTTP method (e.g. `PATCH`, to refuse writes but not reads); all when absent. */
   method?: string;
+  /** Only watch requests (true) or only the others (false), e.g. RBAC without `watch`; all when absent. */
+  watch?: boolean;
   /** Added latency, ms. */
   latencyMs?: number;
   /** Fraction of matching requests answered 503. */
@@ -24,10 +26,12 @@ export function faultFor(
   faults: Fault[],
   path: string,
   method?: string,
+  watch = false,
 ): Fault | undefined {
   return faults.find(
     f =>
       (!f.pathPattern || new RegExp(f.pathPattern).test(path)) &&
-      (!f.method || f.method.toUpperCase() === method?.toUpperCase()),
+      (!f.method || f.method.toUpperCase() === method?.toUpperCase()) &&
+      (f.watch === undefined || f.watch === watch),
   );
 }

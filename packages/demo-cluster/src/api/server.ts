@@ -739,7 +739,8 @@ export function createApiServer(options: ApiServerOptions) {
       throw new ApiError(404, 'NotFound', 'no such control route');
     }
 
-    const fault = faultFor(options.faults, path, req.method);
+    const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+    const fault = faultFor(options.faults, path, req.method, watch);
     if (fault) {
       if (fault.latencyMs)
         await new Promise(r => setTimeout(r, fault.latencyMs));

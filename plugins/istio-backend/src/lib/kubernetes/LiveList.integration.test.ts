@@ -40,7 +40,7 @@ const watches = () =>
 beforeEach(async () => {
   demo = await startDefaultDemoCluster();
   lists = 0;
-  live = liveList({ retryMs: 100 });
+  live = liveList({ retryMs: 100, maxRetryMs: 400 });
 });
 afterEach(async () => {
   live?.stop();
@@ -97,7 +97,7 @@ describe('LiveList', () => {
   });
 
   it('asks the server to end each watch, and watches on from where it was without listing again', async () => {
-    live = liveList({ retryMs: 100, timeoutSeconds: 1 });
+    live = liveList({ retryMs: 100, maxRetryMs: 400, timeoutSeconds: 1 });
     live.start();
     await eventually(() => live.current() !== undefined, 'listed');
     await sleep(2_500);
@@ -160,5 +160,23 @@ describe('LiveList', () => {
     );
     expect(lists).toBe(4);
     expect(demo.openWatchCount()).toBe(1);
+  });
+
+  it('backs off while the cluster lists but refuses to watch (RBAC without `watch`), and recovers', async () => {
+    live = liveList({ retryMs: 100, maxRetryMs: 800 });
+    demo.setFaults([
+      { pathPattern: '^/api/v1/services$', watch: true, status: 403 },
+    ]);
+    live.start();
+    await sleep(3_000);
+    // Waits of 100, 200, 400, 800, 800 … ms: about 6 lists, not one every 100 ms.
+    expect(lists).toBeGreaterThanOrEqual(3);
+    expect(lists).toBeLessThanOrEqual(8);
+    demo.setFaults([]);
+    await eventually(() => live.current() !== undefined, 'watching');
+    const listsWhenRecovered = lists;
+    await sleep(1_500);
+    expect(lists).toBe(listsWhenRecovered);
+    expect(live.current()).toBeDefined();
   });
 });

@@ -9,12 +9,18 @@ import { BoundedWatch, type BoundedWatchTimings } from './BoundedWatch';
 
 /** Timings of a {@link LiveList}. */
 export interface LiveListTimings extends BoundedWatchTimings {
-  /** Wait before listing again after the watch failed. */
+  /** Wait before listing again after the watch failed; doubles while failures repeat. */
   retryMs: number;
+  /**
+   * Longest wait between lists while failures repeat (e.g. RBAC allows `list` but not
+   * `watch`: each round lists the whole collection).
+   */
+  maxRetryMs: number;
 }
 
 const DEFAULT_TIMINGS: LiveListTimings = {
   retryMs: 5_000,
+  maxRetryMs: 300_000,
   // Each watch is ended by the server after this long and resumed from its
   // resourceVersion (no list); one quiet past it counts as broken.
   timeoutSeconds: 300,
@@ -40,6 +46,9 @@ export class LiveList<T extends KubernetesObject, P> {
   private starting?: ListWatch<T>;
   private timer?: NodeJS.Timeout;
   private stopped = true;
+  /** Failures since a copy was last in use for a while (the back-off's exponent). */
+  private failuresInARow = 0;
+  private adoptedAt = 0;
 
   constructor(
     private readonly options: {
@@ -142,6 +151,8 @@ export class LiveList<T extends KubernetesObject, P> {
     informer.on('delete', changed);
     informer.on('error', error => {
       if (!live()) return;
+      const inUseFor =
+        this.informer === informer ? Date.now() - this.adoptedAt : 0;
       informer.stop().catch(() => {});
       if (this.informer === informer) {
         this.synced = false;
@@ -156,9 +167,15 @@ export class LiveList<T extends KubernetesObject, P> {
         },
       );
       clearTimeout(this.timer);
-      // A list already under way (after relist) takes over; otherwise list again later.
-      if (!this.starting)
-        this.timer = setTimeout(() => this.restart(), timings.retryMs);
+      // A list already under way (after relist) takes over; otherwise list again later,
+      // backing off while failures repeat, unless the copy had been in use a good while.
+      if (inUseFor > timings.maxRetryMs) this.failuresInARow = 0;
+      const delay = Math.min(
+        timings.retryMs * 2 ** this.failuresInARow,
+        timings.maxRetryMs,
+      );
+      this.failuresInARow++;
+      if (!this.starting) this.timer = setTimeout(() => this.restart(), delay);
     });
     informer.start().catch(() => {
       // Reported through the 'error' event above.
@@ -178,6 +195,7 @@ export class LiveList<T extends KubernetesObject, P> {
     }
     const previous = this.informer;
     this.informer = informer;
+    this.adoptedAt = Date.now();
     this.changes++;
     this.synced = true;
     if (previous && previous !== informer) previous.stop().catch(() => {});

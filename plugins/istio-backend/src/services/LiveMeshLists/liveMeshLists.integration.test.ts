@@ -35,7 +35,7 @@ function start() {
   live = createLiveMeshLists({
     clusters: clusterAccessFor([{ name: 'demo', demo }]),
     logger: mockServices.logger.mock(),
-    timings: { retryMs: 100 },
+    timings: { retryMs: 100, maxRetryMs: 400 },
   });
   live.start();
   return live;
