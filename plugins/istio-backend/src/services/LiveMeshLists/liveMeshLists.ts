@@ -59,46 +59,39 @@ export function createLiveMeshLists(options: {
   logger: LoggerService;
   timings?: Partial<LiveListTimings>;
 }): LiveMeshLists {
-  const { timings } = options;
   const lists = new Map<string, ClusterLists>(
     options.clusters.names().map(name => {
       const client = options.clusters.get(name);
-      const logger = options.logger.child({ cluster: name });
-      const kubeConfig = client.apis().kubeConfig;
+      const common = {
+        kubeConfig: client.apis().kubeConfig,
+        logger: options.logger.child({ cluster: name }),
+        timings: options.timings,
+      };
+      // Custom objects arrive as the server's JSON, which is what IstioItem types.
+      const istioList = <P>(
+        plural: string,
+        project: (items: IstioItem[]) => P,
+      ) =>
+        new LiveList<KubernetesObject, P>({
+          ...common,
+          ...istioCollection(client, plural),
+          project: items => project(items as unknown as IstioItem[]),
+        });
       return [
         name,
         {
           services: new LiveList({
-            kubeConfig,
+            ...common,
             path: '/api/v1/services',
             list: () =>
               client.read(apis => apis.core.listServiceForAllNamespaces()),
             project: toServiceInfos,
-            logger,
-            timings,
           }),
-          serviceEntries: new LiveList({
-            kubeConfig,
-            ...istioCollection(client, 'serviceentries'),
-            project: items => toServiceEntries(asIstioItems(items)),
-            logger,
-            timings,
-          }),
-          virtualServices: new LiveList({
-            kubeConfig,
-            ...istioCollection(client, 'virtualservices'),
-            project: items =>
-              byNamespace(toVirtualServices(asIstioItems(items))),
-            logger,
-            timings,
-          }),
-          sidecars: new LiveList({
-            kubeConfig,
-            ...istioCollection(client, 'sidecars'),
-            project: items => toSidecarObjects(asIstioItems(items)),
-            logger,
-            timings,
-          }),
+          serviceEntries: istioList('serviceentries', toServiceEntries),
+          virtualServices: istioList('virtualservices', items =>
+            byNamespace(toVirtualServices(items)),
+          ),
+          sidecars: istioList('sidecars', toSidecarObjects),
         },
       ];
     }),
@@ -142,11 +135,6 @@ function istioCollection(client: ClusterClient, plural: string) {
       return listed.list;
     },
   };
-}
-
-/** Custom objects arrive as the server's JSON, which is what {@link IstioItem} types. */
-function asIstioItems(items: readonly KubernetesObject[]): IstioItem[] {
-  return items as unknown as IstioItem[];
 }
 
 function byNamespace(

@@ -42,6 +42,14 @@ const memoryOf = (server: Server, name: string) =>
       `/api/istio/sidecar-memory?entityRef=component:default/${name}`,
     ),
   );
+/** Applies productpage's recommended Sidecar for real. */
+const applyProductpage = (server: Server) =>
+  asUser(request(server).post('/api/istio/sidecars')).send({
+    entityRef: 'component:default/productpage',
+    cluster: 'demo',
+    namespace: 'istio-demo',
+    dryRun: false,
+  });
 
 /** The request paths the cluster received while `run` ran. */
 async function pathsDuring(run: () => Promise<unknown>): Promise<string[]> {
@@ -127,15 +135,7 @@ describe('cluster reads behind sidecar-memory', () => {
     // The watch would bring the applied Sidecar too, but maybe after the next answer:
     // the copy is listed afresh (or the answer reads them) instead.
     const afterApply = await pathsDuring(async () => {
-      const applied = await asUser(
-        request(server).post('/api/istio/sidecars'),
-      ).send({
-        entityRef: 'component:default/productpage',
-        cluster: 'demo',
-        namespace: 'istio-demo',
-        dryRun: false,
-      });
-      expect(applied.status).toBe(200);
+      expect((await applyProductpage(server)).status).toBe(200);
       const res = await memoryOf(server, 'reviews');
       expect(res.body.items[0].errors).toEqual([]);
     });
@@ -176,15 +176,7 @@ describe('cluster reads behind sidecar-memory', () => {
 
     // The apply decides on what the cluster holds now: it reads everything itself.
     const applyPaths = await pathsDuring(async () => {
-      const res = await asUser(
-        request(server).post('/api/istio/sidecars'),
-      ).send({
-        entityRef: 'component:default/productpage',
-        cluster: 'demo',
-        namespace: 'istio-demo',
-        dryRun: false,
-      });
-      expect(res.status).toBe(200);
+      expect((await applyProductpage(server)).status).toBe(200);
     });
     expect(applyPaths).toEqual(expect.arrayContaining([SERVICES, SIDECARS]));
 
