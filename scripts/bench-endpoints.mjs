@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
 import { startService, stopService, waitForHttp } from './lib/processes.mjs';
-import { collectGarbage } from './lib/inspector.mjs';
+import { collectGarbage, memoryFigures } from './lib/inspector.mjs';
 import { commandLine, pidListeningOn, rssBytes } from './lib/procfs.mjs';
 import { latencySummary, percentile, runLoad } from './lib/load.mjs';
 import { startHangingServer } from './lib/hangingServer.mjs';
@@ -551,6 +551,8 @@ async function singleClusterPhase(out) {
   // from run to run; the baseline is the idle backend's live memory.
   await collectGarbage(settings.inspectPort);
   const rssBefore = sampleRss(pid, 'before load: idle, after a full GC');
+  // Where RSS sits (V8's heap or outside it) at the moments the growth is judged on.
+  const memory = { before: await memoryFigures(settings.inspectPort) };
 
   log(
     `cold: first requests after start ${settings.coldStarts}/${settings.coldStarts}`,
@@ -609,6 +611,9 @@ async function singleClusterPhase(out) {
   ]) {
     warmResults[name] = await warm(name, headers, checks[name]);
     sampleRss(pid, `after warm ${name}`);
+    if (name === 'noop') {
+      memory.afterNoopWarm = await memoryFigures(settings.inspectPort);
+    }
   }
   const rssAfterWarm = sampleRss(pid, 'after cold and warm measurements');
 
@@ -686,9 +691,11 @@ async function singleClusterPhase(out) {
   };
   const rssAfterSoak = sampleRss(pid, 'after the soak');
   soakSamples.push(rssAfterSoak);
+  memory.afterSoak = await memoryFigures(settings.inspectPort);
   // What the load left alive: a leak shows here, V8's uncollected garbage does not.
   await collectGarbage(settings.inspectPort);
   const rssKept = sampleRss(pid, 'after the soak and a full GC');
+  memory.kept = await memoryFigures(settings.inspectPort);
   const lastHalf = soakSamples.filter(
     s => s.atSeconds >= soakStart.atSeconds + settings.soakSeconds / 2,
   );
@@ -717,6 +724,7 @@ async function singleClusterPhase(out) {
     keptGrowthMB: deltaMB(rssKept.rssMB, rssBefore.rssMB),
     soakLastHalfSlopeMBPerMinute: slopeMBPerMinute(lastHalf),
     soakSamples,
+    memory,
   };
   await stopDemo();
 }
@@ -1084,6 +1092,15 @@ function printReport(report) {
         '',
         `soak samples: ${r.soakSamples.map(x => x.rssMB).join(' ')}`,
       );
+      out += line(
+        'backend memory, its own view (MB)',
+        Object.entries(r.memory)
+          .map(
+            ([moment, m]) =>
+              `${moment}: RSS ${m.rssMB} = V8 heap ${m.heapTotalMB} (young ${m.newSpaceMB}, old ${m.oldSpaceMB}; used ${m.heapUsedMB}) + outside it ${m.outsideHeapMB}`,
+          )
+          .join('; '),
+      );
     } catch {
       out += '  (the phase stopped here; see the error below)\n';
     }
@@ -1171,7 +1188,7 @@ const report = {
     "Each start of the demo starts Prometheus on an empty TSDB (DEMO_FRESH_PROMETHEUS=1), so its 7-day queries scan only this run's samples and nothing left by earlier runs is replayed at start.",
     'Everything runs on this one machine: the backend (run as a deployment runs it: NODE_ENV=production, no --enable-source-maps, no file watcher; TypeScript transpiled on load, in-memory SQLite: DEMO_BACKEND_ONLY=1), the simulator, Prometheus and the load generator (autocannon) share its cores, as may other jobs (see loadAverage1m per run).',
     'The no-op floor is GET /api/istio/clusters: user auth + permission check, no cluster I/O.',
-    `RSS before the load is the idle backend after a full GC (HeapProfiler.collectGarbage through its inspector on 127.0.0.1:${settings.inspectPort}); right after start it still holds the start-up's garbage (atStartMB), which moved that baseline by up to 200 MB between runs. Growth is the peak during the run minus that baseline; kept growth is RSS after the soak and another full GC minus it.`,
+    `RSS before the load is the idle backend after a full GC (HeapProfiler.collectGarbage through its inspector on 127.0.0.1:${settings.inspectPort}); right after start it still holds the start-up's garbage (atStartMB), which moved that baseline by up to 200 MB between runs. Growth is the peak during the run minus that baseline; kept growth is RSS after the soak and another full GC minus it. rss.memory is the backend's own view (process.memoryUsage and V8's heap spaces, through the inspector) at the baseline, after the no-op floor's warm run, at the end of the soak and after the last GC: how much of RSS is V8's heap (its young generation and old space reserved, and used) and how much lies outside it.`,
     `The backend runs with NODE_OPTIONS=${
       settings.backendNodeOptions || '(none)'
     } (BENCH_BACKEND_NODE_OPTIONS): about the old-space limit V8 picks in a container with 2-4 GiB of memory. Uncapped on this 24 GiB host V8 lets the heap grow towards ~4 GB before it collects hard (measured with the dev-server backend: the no-op floor alone took it from ~430 to ~1,090 MB, where it levelled off). Until 2026-11-26 the mixed soak ran out of a 512 MB heap after ~3.5 min: each re-list of the Services watch left the old informer and its whole list behind (client-node 1.4's Watch and Node 22's AbortSignal.any); since the fix the same soak held ~620 MB flat with 512 MB (dev-server backend).`,
