@@ -36,6 +36,7 @@ import {
 } from '../MeshConfigService';
 import { readEntityWithDependencies } from './entityWithDependencies';
 import { checkNamespace, entitySelection } from './entitySelection';
+import { NamespaceHints } from './namespaceHints';
 import { podsPath, readNamespace, type NamespaceData } from './readNamespace';
 import type { SidecarMemoryService } from './types';
 import { toWorkloads, workloadNameOf } from './workloads';
@@ -67,6 +68,7 @@ export function createSidecarMemoryService(options: {
   const settleMs = (options.settleSeconds ?? 60) * 1000;
 
   const shared = options.shared ?? new SharedReads(0);
+  const namespaceHints = new NamespaceHints();
 
   /** Cluster-wide reads: shared between requests unless the caller needs them fresh. */
   const sharing =
@@ -368,18 +370,28 @@ export function createSidecarMemoryService(options: {
 
       const fanOut = clusters.fanOut(names, async client => {
         const share = sharing(client, fresh, revision);
-        // An annotated namespace is read alongside the entity's pods rather than after
-        // them — unless the cluster is shedding load (429/503 lately): then the pods
-        // read goes alone first, and its failure is all the server gets.
+        // The annotated namespace (or, without one, where the entity's pods were last
+        // found) is read alongside the entity's pods rather than after them — unless the
+        // cluster is shedding load (429/503 lately): then the pods read goes alone
+        // first, and its failure is all the server gets.
+        const ahead =
+          selection.namespace !== undefined
+            ? [selection.namespace]
+            : namespaceHints.get(client.cluster.name, selection.labelSelector);
         const early =
-          selection.namespace !== undefined && !client.pushingBack()
+          ahead.length > 0 && !client.pushingBack()
             ? {
-                namespace: selection.namespace,
                 mesh: meshOf(share, client),
-                read: namespaceRead(share, client, selection.namespace),
+                reads: new Map(
+                  ahead.map(namespace => [
+                    namespace,
+                    namespaceRead(share, client, namespace),
+                  ]),
+                ),
               }
             : undefined;
-        early?.read.catch(() => {}); // not awaited when the pods read fails
+        // Not awaited when the pods read fails, or when a hint was wrong.
+        early?.reads.forEach(read => read.catch(() => {}));
         const pods = await client.read(apis =>
           apis.getJson<WireList<V1Pod>>(podsPath(selection.namespace), {
             labelSelector: selection.labelSelector,
@@ -391,6 +403,13 @@ export function createSidecarMemoryService(options: {
         ]
           .filter(Boolean)
           .sort();
+        if (selection.namespace === undefined) {
+          namespaceHints.remember(
+            client.cluster.name,
+            selection.labelSelector,
+            namespaces,
+          );
+        }
         if (namespaces.length === 0) return [];
         const mesh = early?.mesh ?? meshOf(share, client);
         // The cluster is read while the catalog still answers: the dependencies are
@@ -398,9 +417,8 @@ export function createSidecarMemoryService(options: {
         const reads = new Map(
           namespaces.map(namespace => [
             namespace,
-            namespace === early?.namespace
-              ? early.read
-              : namespaceRead(share, client, namespace),
+            early?.reads.get(namespace) ??
+              namespaceRead(share, client, namespace),
           ]),
         );
         const dependencies = await dependencyRead;

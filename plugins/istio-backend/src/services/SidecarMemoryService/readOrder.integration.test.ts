@@ -1,8 +1,9 @@
 // The order of an uncached sidecar-memory answer's reads, against the demo cluster: one
 // catalog request finds the entity with its dependencies, the entity's annotated
-// namespace is read alongside its pods, and all of it while the catalog still answers
-// for the providers of the APIs it consumes, so a slow catalog and the cluster's reads
-// overlap instead of adding up.
+// namespace (or, without an annotation, where its pods were found last time) is read
+// alongside its pods, and all of it while the catalog still answers for the providers
+// of the APIs it consumes, so a slow catalog and the cluster's reads overlap instead of
+// adding up.
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -188,6 +189,48 @@ it("reads the entity's annotated namespace alongside the entity's pods, not afte
     expect(Date.now() - started).toBeLessThan(1000);
     const { items } = await answer;
     expect(items[0].errors).toEqual([]);
+  } finally {
+    await close();
+  }
+});
+
+it('reads the namespace where an unannotated entity ran last time alongside its pods', async () => {
+  // productpage without a namespace annotation: its pods are listed across the cluster,
+  // and that list (only it) answers slowly.
+  const entities = bookinfoEntities.map(entity =>
+    entity.metadata.name === 'productpage'
+      ? {
+          ...entity,
+          metadata: {
+            ...entity.metadata,
+            annotations: { 'backstage.io/kubernetes-id': 'productpage' },
+          },
+        }
+      : entity,
+  );
+  demo.setFaults([{ pathPattern: '^/api/v1/pods$', latencyMs: 1500 }]);
+  const { service, close } = await serviceWith(
+    catalogServiceMock({ entities }),
+  );
+  try {
+    // The first answer knows nowhere to look: the namespace waits for the pods.
+    let started = Date.now();
+    const first = productpageAnswer(service);
+    expect(await first.namespaceRead()).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect((await first.answer).items.map(i => i.namespace)).toEqual([
+      'istio-demo',
+    ]);
+
+    // The next one reads istio-demo while the pods are still being listed.
+    started = Date.now();
+    const second = productpageAnswer(service);
+    expect(await second.namespaceRead()).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const { items } = await second.answer;
+    expect(items.map(i => i.namespace)).toEqual(['istio-demo']);
+    expect(items[0].errors).toEqual([]);
+    expect(items[0].proxies.length).toBeGreaterThan(0);
   } finally {
     await close();
   }
