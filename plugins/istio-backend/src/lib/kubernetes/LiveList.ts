@@ -175,7 +175,10 @@ export class LiveList<T extends KubernetesObject, P> {
         timings.maxRetryMs,
       );
       this.failuresInARow++;
-      if (!this.starting) this.timer = setTimeout(() => this.restart(), delay);
+      if (!this.starting) {
+        // A retry alone does not keep the process (or a test worker) alive.
+        this.timer = setTimeout(() => this.restart(), delay).unref();
+      }
     });
     informer.start().catch(() => {
       // Reported through the 'error' event above.

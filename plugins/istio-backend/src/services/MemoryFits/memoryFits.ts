@@ -58,7 +58,8 @@ export function createMemoryFits(options: {
     of: cluster => kept.get(cluster),
     start() {
       refreshAll();
-      timer = setInterval(refreshAll, refreshMs);
+      // A background refresh never keeps the process (or a test worker) alive by itself.
+      timer = setInterval(refreshAll, refreshMs).unref();
     },
     stop() {
       clearInterval(timer);

@@ -57,7 +57,8 @@ export function createKeptMeshEssentials(options: {
       if (!stopped) return;
       stopped = false;
       refreshAll();
-      timer = setInterval(refreshAll, refreshMs);
+      // A background refresh never keeps the process (or a test worker) alive by itself.
+      timer = setInterval(refreshAll, refreshMs).unref();
     },
     stop() {
       stopped = true;
