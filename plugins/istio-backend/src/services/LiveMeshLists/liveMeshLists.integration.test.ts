@@ -49,6 +49,10 @@ async function eventually(check: () => boolean, what: string) {
   expect({ [what]: check() }).toEqual({ [what]: true });
 }
 
+/** Waits until every one of `whats` has a current copy on the demo cluster. */
+const whenListed = (lists: LiveMeshLists, whats: string[], what = 'listed') =>
+  eventually(() => whats.every(w => lists.of('demo', w) !== undefined), what);
+
 const names = (items: unknown) =>
   (items as Array<{ namespace: string; name: string }>)
     .map(i => `${i.namespace}/${i.name}`)
@@ -89,16 +93,12 @@ describe('live mesh lists', () => {
     });
     const lists = start();
     expect(lists.of('demo', 'serviceentries')).toBeUndefined();
-    await eventually(
-      () =>
-        [
-          'services',
-          'serviceentries',
-          'sidecars',
-          'virtualservices/istio-demo',
-        ].every(what => lists.of('demo', what) !== undefined),
-      'listed',
-    );
+    await whenListed(lists, [
+      'services',
+      'serviceentries',
+      'sidecars',
+      'virtualservices/istio-demo',
+    ]);
     expect(names(lists.of('demo', 'serviceentries'))).toEqual(
       stored(SERVICE_ENTRY),
     );
@@ -118,10 +118,7 @@ describe('live mesh lists', () => {
 
   it('follow changes through their watches', async () => {
     const lists = start();
-    await eventually(
-      () => lists.of('demo', 'virtualservices/istio-demo') !== undefined,
-      'listed',
-    );
+    await whenListed(lists, ['virtualservices/istio-demo']);
     createIstioObject(VIRTUAL_SERVICE, 'istio-demo', 'canary', {
       hosts: ['canary.example.com'],
     });
@@ -172,10 +169,7 @@ describe('live mesh lists', () => {
 
   it('take the Sidecars out of use when this process changed them, until listed afresh', async () => {
     const lists = start();
-    await eventually(
-      () => lists.of('demo', 'sidecars') !== undefined,
-      'listed',
-    );
+    await whenListed(lists, ['sidecars']);
     createIstioObject(SIDECAR, 'istio-demo', 'just-applied', {
       egress: [{ hosts: ['./*'] }],
     });
@@ -183,10 +177,7 @@ describe('live mesh lists', () => {
     expect(lists.of('demo', 'sidecars')).toBeUndefined();
     // The other lists stay in use.
     expect(lists.of('demo', 'serviceentries')).toBeDefined();
-    await eventually(
-      () => lists.of('demo', 'sidecars') !== undefined,
-      'listed again',
-    );
+    await whenListed(lists, ['sidecars'], 'listed again');
     expect(names(lists.of('demo', 'sidecars'))).toContain(
       'istio-demo/just-applied',
     );
