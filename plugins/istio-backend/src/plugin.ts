@@ -3,27 +3,26 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@istio-backstage/plugin-istio-common';
 import {
   ClusterAccess,
   readClusterConfigs,
 } from '@istio-backstage/plugin-istio-node';
 import { registerMeshActions } from './actions';
+import { readIstioBackendSettings } from './backendSettings';
+import { createAnswerCache } from './lib/answerCache';
 import { createRouter } from './router';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
-import { SharedReads } from './lib/sharedReads';
-import { createLiveMeshLists } from './services/LiveMeshLists';
-import { createMemoryFits } from './services/MemoryFits';
-import {
-  createKeptMeshEssentials,
-  createMeshConfigService,
-} from './services/MeshConfigService';
+import { createClusterReads } from './services/ClusterReads';
+import { createMeshConfigService } from './services/MeshConfigService';
+import { createSidecarApplyService } from './services/SidecarApplyService';
 import {
   cachedSidecarMemory,
   createSidecarMemoryService,
+  LOCAL_ANSWERS_MAX,
+  type SidecarMemoryItem,
 } from './services/SidecarMemoryService';
-import { createSidecarApplyService } from './services/SidecarApplyService';
 
 /**
  * The Istio backend plugin, mounted at `/api/istio`.
@@ -38,6 +37,7 @@ export const istioPlugin = createBackendPlugin({
         logger: coreServices.logger,
         config: coreServices.rootConfig,
         cache: coreServices.cache,
+        scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -48,113 +48,88 @@ export const istioPlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
         lifecycle: coreServices.lifecycle,
       },
-      async init({
-        logger,
-        config,
-        cache,
-        httpRouter,
-        httpAuth,
-        permissions,
-        permissionsRegistry,
-        catalog,
-        database,
-        auditor,
-        actionsRegistry,
-        lifecycle,
-      }) {
-        const clusters = readClusterConfigs(config);
+      async init(deps) {
+        const { logger, config, httpRouter, permissions } = deps;
+        const settings = readIstioBackendSettings(config);
+        const clusterConfigs = readClusterConfigs(config);
         logger.info('Istio plugin configured', {
-          clusters: clusters.map(c => c.name).join(',') || '(none)',
+          clusters: clusterConfigs.map(c => c.name).join(',') || '(none)',
         });
-        const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
-        const access = new ClusterAccess(
-          clusters,
-          timeoutMs ? { timeoutMs } : {},
-          config.getOptionalNumber('istio.fanOutDeadlineMs'),
+        const clusters = new ClusterAccess(
+          clusterConfigs,
+          settings.requestTimeoutMs
+            ? { timeoutMs: settings.requestTimeoutMs }
+            : {},
+          settings.fanOutDeadlineMs,
         );
-        permissionsRegistry.addPermissions(istioPermissions);
-        const keptEssentials = createKeptMeshEssentials({
-          clusters: access,
+        deps.permissionsRegistry.addPermissions(istioPermissions);
+        const sharedCache = settings.sharedCacheStore ? deps.cache : undefined;
+        const reads = createClusterReads({
+          clusters,
+          scheduler: deps.scheduler,
+          cache: sharedCache,
           logger,
+          reuseMs: settings.reuseMs,
+          watch: settings.watchMeshLists,
+          essentialsRefreshMs: settings.meshEssentialsRefreshMs,
+          memoryFitRefreshMs: settings.memoryFitRefreshMs,
         });
-        if (config.getOptionalBoolean('istio.keepMeshEssentials') ?? true) {
-          lifecycle.addStartupHook(() => keptEssentials.start());
-          lifecycle.addShutdownHook(() => keptEssentials.stop());
-        }
+        await reads.scheduleRefreshes();
+        deps.lifecycle.addStartupHook(() => reads.start());
+        deps.lifecycle.addShutdownHook(() => reads.stop());
         const meshConfig = createMeshConfigService({
-          clusters: access,
-          cache,
+          clusters,
+          cache: sharedCache,
           logger,
-          keptEssentials: keptEssentials.of,
+          reads,
         });
-        const applied = await AppliedSidecarStore.create(database);
-        // How old a sidecar-memory answer, and the cluster-wide lists behind it, may be.
-        const reuseMs =
-          (config.getOptionalNumber('istio.sidecarMemory.cacheSeconds') ?? 15) *
-          1000;
-        // Kept in the background, so requests do not read them each time.
-        const liveLists = createLiveMeshLists({ clusters: access, logger });
-        const memoryFits = createMemoryFits({ clusters: access, logger });
-        if (config.getOptionalBoolean('istio.watchMeshLists') ?? true) {
-          lifecycle.addStartupHook(() => liveLists.start());
-          lifecycle.addShutdownHook(() => liveLists.stop());
-        }
-        if (config.getOptionalBoolean('istio.keepMemoryFit') ?? true) {
-          lifecycle.addStartupHook(() => memoryFits.start());
-          lifecycle.addShutdownHook(() => memoryFits.stop());
-        }
+        const applied = await AppliedSidecarStore.create(deps.database);
         const sidecarMemory = createSidecarMemoryService({
-          clusters: access,
-          catalog,
-          meshConfig,
+          clusters,
+          reads,
+          catalog: deps.catalog,
           applied,
           logger,
-          settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
-          shared: new SharedReads(reuseMs),
-          live: liveLists.of,
-          keptMemoryFit: memoryFits.of,
+          settleSeconds: settings.apply.settleSeconds,
+          reuseMs: settings.reuseMs,
+          parts:
+            settings.reuseMs > 0
+              ? createAnswerCache<SidecarMemoryItem>({
+                  cache: sharedCache,
+                  ttlMs: settings.reuseMs,
+                  maxLocal: LOCAL_ANSWERS_MAX,
+                })
+              : undefined,
         });
         // Reads may reuse a recent answer; an apply always starts from a fresh one.
-        // Answers go to the cache service only when its store is shared (and expires
-        // entries itself); Backstage's memory store keeps an expired entry until its key
-        // is read again.
-        const sharedCacheStore =
-          (config.getOptionalString('backend.cache.store') ?? 'memory') !==
-          'memory';
         const sidecarMemoryReads = cachedSidecarMemory({
           sidecarMemory,
-          cache: sharedCacheStore ? cache : undefined,
+          cache: sharedCache,
           applied,
-          ttlMs: reuseMs,
+          ttlMs: settings.reuseMs,
         });
         const sidecarApply = createSidecarApplyService({
-          clusters: access,
+          clusters,
           sidecarMemory,
           applied,
-          auditor,
+          auditor: deps.auditor,
           logger,
-          impersonate:
-            config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
-          onSidecarsChanged: cluster => liveLists.sidecarsChanged(cluster),
+          impersonate: settings.apply.impersonateUser,
+          onSidecarsChanged: cluster => reads.sidecarsChanged(cluster),
         });
         httpRouter.use(
           await createRouter({
-            httpAuth,
+            httpAuth: deps.httpAuth,
             permissions,
-            clusters,
+            clusters: clusterConfigs,
             meshConfig,
             sidecarMemory: sidecarMemoryReads,
             sidecarApply,
-            admission: {
-              maxConcurrent:
-                config.getOptionalNumber('istio.admission.maxConcurrent') ?? 16,
-              maxQueued:
-                config.getOptionalNumber('istio.admission.maxQueued') ?? 128,
-            },
+            admission: settings.admission,
           }),
         );
         registerMeshActions({
-          actionsRegistry,
+          actionsRegistry: deps.actionsRegistry,
           permissions,
           meshConfig,
           sidecarMemory: sidecarMemoryReads,

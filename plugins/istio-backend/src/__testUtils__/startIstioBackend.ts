@@ -56,14 +56,17 @@ export function clusterAccessFor(
  * Starts the Istio backend plugin with the Kubernetes-plugin style configuration of
  * the given demo clusters, exactly as a user would configure real ones.
  */
-export async function startIstioBackend(
+export async function startIstioTestBackend(
   clusters: TestCluster[],
   extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
   entities: Entity[] = bookinfoEntities,
   istioConfig: Record<string, unknown> = {},
+  /** Other top-level configuration, e.g. `backend.database` and `backend.cache`. */
+  rootConfig: Record<string, unknown> = {},
 ) {
   const { kubernetes, istioClusters } = clusterConfigFor(clusters);
   const config = {
+    ...rootConfig,
     kubernetes,
     istio: {
       // Tests count the requests a route makes; a watch listing in the background
@@ -76,7 +79,7 @@ export async function startIstioBackend(
       clusters: istioClusters,
     },
   };
-  const { server } = await startTestBackend({
+  return startTestBackend({
     features: [
       istioPlugin,
       mockServices.rootConfig.factory({ data: config }),
@@ -84,5 +87,11 @@ export async function startIstioBackend(
       ...(extraFeatures ?? []),
     ],
   });
-  return server;
+}
+
+/** {@link startIstioTestBackend}, answering its HTTP server. */
+export async function startIstioBackend(
+  ...args: Parameters<typeof startIstioTestBackend>
+) {
+  return (await startIstioTestBackend(...args)).server;
 }

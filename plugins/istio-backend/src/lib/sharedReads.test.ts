@@ -60,7 +60,7 @@ describe('SharedReads', () => {
   });
 
   it('does not keep a value its caller refuses to keep', async () => {
-    const shared = new SharedReads(15_000, now);
+    const shared = new SharedReads<{ errors: string[] }>(15_000, now);
     const read = jest.fn(async () => ({ errors: ['prometheus: Timeout'] }));
     const complete = (v: { errors: string[] }) => v.errors.length === 0;
     await shared.get('demo|istio-demo', read, complete);

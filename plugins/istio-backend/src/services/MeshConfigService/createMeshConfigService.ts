@@ -10,63 +10,52 @@ import type {
   ClusterAccess,
   ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
+import { createAnswerCache } from '../../lib/answerCache';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
-import { SharedReads } from '../../lib/sharedReads';
 import { diagnose } from '../../lib/mesh/diagnostics';
+import { SharedReads } from '../../lib/sharedReads';
+import type { ClusterReads } from '../ClusterReads';
 import { readInventory } from './readInventory';
-import { readMeshEssentials, type MeshEssentials } from './readMeshEssentials';
 import type { MeshConfigService } from './types';
 
 /** A kept answer older than this is read again in the background. */
 const FRESH_MS = 30_000;
 /** A kept answer is served at most this long while its refresh is read. */
 const KEEP_MS = 5 * 60_000;
-/** The reads {@link MeshEssentials} rest on. */
-const ESSENTIAL_SOURCES = [
-  'kubernetes:deployments',
-  'kubernetes:configmaps',
-  'istio:telemetries',
-];
+/** How long a replica serves its own copy before asking the shared cache again. */
+const LOCAL_COPY_MS = 5_000;
 
 /**
  * Builds the {@link MeshConfigService}: read, analyse, diagnose, keep per cluster. A kept
  * answer older than 30 s is still served (its `readAt` says how old) while a new one
  * is read in the background, so no request waits for a 10,000-pod read it has already
  * paid for; a refresh that reaches nothing drops the kept answer instead of hiding
- * the failure. The essentials a sidecar-memory answer needs come from a background
- * read when one is kept, else from the kept answer, else from a light read.
+ * the failure. Answers are kept in the cache service when it is shared between
+ * replicas, with this process's copy in front (a 10,000-pod cluster's answer is
+ * ~160 KB: parsing it again per request would cost more than the request).
  */
 export function createMeshConfigService(options: {
   clusters: ClusterAccess;
-  cache: CacheService;
+  /** The cache service when its store is shared between replicas, else undefined. */
+  cache?: CacheService;
   logger: LoggerService;
-  /** A cluster's essentials kept from a background read; undefined when there are none. */
-  keptEssentials?: (cluster: string) => MeshEssentials | undefined;
+  /** Given the control planes and tracing of each complete read, for the next requests. */
+  reads?: Pick<ClusterReads, 'keepEssentials'>;
   now?: () => Date;
 }): MeshConfigService {
-  const { clusters, cache, logger } = options;
+  const { clusters, logger } = options;
   const now = options.now ?? (() => new Date());
   // One read per cluster at a time: a burst on a cold cache shares the read in flight
-  // instead of each request listing the whole cluster again (kept by the cache service).
-  const reading = new SharedReads(0);
-  // The latest answer per cluster, as an object. The cache service's memory store
-  // serialises every value, so each request served from it alone would parse a
-  // 10,000-pod cluster's ~160 KB answer again; the cache service still shares answers
-  // between replicas when it is a shared store (Redis, Memcache).
-  const latest = new Map<string, IstioMeshConfig>();
+  // instead of each request listing the whole cluster again.
+  const reading = new SharedReads<IstioMeshConfig>(0);
+  const answers = createAnswerCache<IstioMeshConfig>({
+    cache: options.cache,
+    ttlMs: KEEP_MS,
+    maxLocal: 1_000,
+    localTtlMs: LOCAL_COPY_MS,
+  });
 
-  /** The kept answer of a cluster: this process's, else the shared one; none past KEEP_MS. */
-  async function keptAnswer(key: string): Promise<IstioMeshConfig | undefined> {
-    const local = latest.get(key);
-    if (local && now().getTime() - Date.parse(local.readAt) < KEEP_MS)
-      return local;
-    const shared = (await cache.get(key)) as IstioMeshConfig | undefined;
-    if (shared) latest.set(key, shared);
-    else latest.delete(key);
-    return shared;
-  }
-
-  async function readAndCache(
+  async function readAndKeep(
     client: ClusterClient,
     key: string,
   ): Promise<IstioMeshConfig> {
@@ -82,15 +71,14 @@ export function createMeshConfigService(options: {
     };
     // A cluster that answered nothing at all is not kept, so it is retried soon.
     if (inventory.namespaces || inventory.deployments) {
-      latest.set(key, meshConfig);
-      await cache.set(
-        key,
-        meshConfig as unknown as Parameters<CacheService['set']>[1],
-        { ttl: KEEP_MS },
-      );
+      await answers.set(key, meshConfig);
+      if (essentialsComplete(meshConfig))
+        await options.reads?.keepEssentials(client.cluster.name, {
+          controlPlanes: meshConfig.controlPlanes,
+          tracing: meshConfig.tracing,
+        });
     } else {
-      latest.delete(key);
-      await cache.delete(key);
+      await answers.delete(key);
     }
     return meshConfig;
   }
@@ -100,25 +88,11 @@ export function createMeshConfigService(options: {
     client: ClusterClient,
     key: string,
   ): Promise<IstioMeshConfig> =>
-    reading.get(key, () => readAndCache(client, key));
+    reading.get(key, () => readAndKeep(client, key));
 
   const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
 
   return {
-    async getMeshEssentials(cluster) {
-      const client = clusters.get(cluster);
-      const essentials = options.keptEssentials?.(client.cluster.name);
-      if (essentials) return essentials;
-      const kept = await keptAnswer(keyOf(client.cluster.name));
-      // Reused only when the facts it rests on were read.
-      const complete = !kept?.errors.some(e =>
-        ESSENTIAL_SOURCES.some(source => e.source.startsWith(source)),
-      );
-      if (kept && complete)
-        return { controlPlanes: kept.controlPlanes, tracing: kept.tracing };
-      return readMeshEssentials(client);
-    },
-
     async getMeshConfig(request) {
       // Unknown names are refused here, before any I/O.
       const names = request.cluster
@@ -126,9 +100,10 @@ export function createMeshConfigService(options: {
         : clusters.names();
       const results = await clusters.fanOut(names, async client => {
         const key = keyOf(client.cluster.name);
-        const kept = await keptAnswer(key);
-        if (!kept) return readOnce(client, key);
-        if (now().getTime() - Date.parse(kept.readAt) >= FRESH_MS) {
+        const kept = await answers.get(key);
+        const age = kept ? now().getTime() - Date.parse(kept.readAt) : Infinity;
+        if (!kept || age >= KEEP_MS) return readOnce(client, key);
+        if (age >= FRESH_MS) {
           readOnce(client, key).catch(error =>
             logger.warn('Refreshing a cluster mesh failed', {
               cluster: client.cluster.name,
@@ -153,4 +128,18 @@ export function createMeshConfigService(options: {
       return response;
     },
   };
+}
+
+/** The reads control planes and tracing rest on. */
+const ESSENTIAL_SOURCES = [
+  'kubernetes:deployments',
+  'kubernetes:configmaps',
+  'istio:telemetries',
+];
+
+/** Whether the control planes and tracing of an answer rest on reads that all worked. */
+function essentialsComplete(meshConfig: IstioMeshConfig): boolean {
+  return !meshConfig.errors.some(e =>
+    ESSENTIAL_SOURCES.some(source => e.source.startsWith(source)),
+  );
 }

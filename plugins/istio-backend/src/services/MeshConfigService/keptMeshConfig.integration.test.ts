@@ -87,7 +87,6 @@ describe('kept mesh config', () => {
     const reads = get.mock.calls.length;
     clock.ms += 10_000;
     expect(await meshConfig.getMeshConfig({}, credentials)).toEqual(first);
-    await meshConfig.getMeshEssentials('demo');
     expect(get.mock.calls.length).toBe(reads);
   });
 

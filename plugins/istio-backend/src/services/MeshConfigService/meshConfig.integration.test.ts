@@ -70,7 +70,7 @@ const diagnosticExpectations: Record<
   string,
   { must: string[]; mustNot: string[] }
 > = {
-  // The seed's MeshConfig: sampling 1.0 (1 %), legacy zipkin address on Istio 1.28, a big unscoped mesh.
+  // A typical MeshConfig: sampling 1.0 (1 %), legacy zipkin address on Istio 1.28, a big unscoped mesh.
   default: {
     must: [
       'IBS-TRACING-SAMPLING-FRACTION',

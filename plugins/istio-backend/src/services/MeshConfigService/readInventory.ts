@@ -24,8 +24,6 @@ import type {
 
 type CustomList = { items: IstioObject[] };
 
-/** MeshConfig ConfigMaps: `istio` (default revision) and `istio-<rev>`. */
-export const MESH_CONFIG_MAP_NAME = /^istio(-[a-z0-9-]+)?$/;
 /** The ConfigMaps the analysis reads: MeshConfig, injector and Kiali config, nothing else. */
 const RELEVANT_CONFIG_MAP_NAME =
   /^(istio(-[a-z0-9-]+)?|istio-sidecar-injector(-[a-z0-9-]+)?|kiali)$/;

@@ -1,54 +1,19 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
-import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
+import { createAnswerCache } from '../../lib/answerCache';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
 import type { SidecarMemoryService } from './types';
 
-/** Answers kept in this process at most, when they are not kept in a shared store. */
+/** Answers kept in this process at most. */
 export const LOCAL_ANSWERS_MAX = 500;
-
-/** Where answers are kept: get and set by key, each set with its time to live. */
-interface AnswerStore {
-  get(key: string): Promise<IstioSidecarMemoryResponse | undefined>;
-  set(key: string, answer: IstioSidecarMemoryResponse): Promise<void>;
-}
-
-/** The cache service, shared by every replica; the store itself drops expired answers. */
-function sharedStore(cache: CacheService, ttlMs: number): AnswerStore {
-  return {
-    get: async key =>
-      (await cache.get(key)) as IstioSidecarMemoryResponse | undefined,
-    set: (key, answer) =>
-      cache.set(key, answer as unknown as Parameters<CacheService['set']>[1], {
-        ttl: ttlMs,
-      }),
-  };
-}
-
-/**
- * This process's own map, bounded in age and in count. Used instead of the cache
- * service's memory store, which drops an expired entry only when that key is read again:
- * every distinct request (caller × entity × extra hosts) would stay in memory for good.
- */
-function localStore(ttlMs: number, max: number): AnswerStore {
-  const answers = new LRUCache<string, IstioSidecarMemoryResponse>({
-    max,
-    ttl: ttlMs,
-  });
-  return {
-    get: async key => answers.get(key),
-    set: async (key, answer) => {
-      answers.set(key, answer);
-    },
-  };
-}
 
 /**
  * Reuses a complete sidecar-memory answer for a few seconds, per caller (the catalog
  * decides what each caller sees) and per request. With a shared cache store (Redis,
- * Valkey, Memcache, Infinispan: `cache` given) every replica shares the answers;
- * otherwise they are kept in this process, at most {@link LOCAL_ANSWERS_MAX}. An apply
+ * Valkey, Memcache, Infinispan: `cache` given) every replica shares the answers, each
+ * with its own copies in front; otherwise they are kept in this process alone. Either
+ * way this process keeps at most {@link LOCAL_ANSWERS_MAX}. An apply
  * anywhere changes the key (the store's revision), and an answer with a failed cluster
  * or source is never kept, so it is retried at once. Memory figures are at most `ttlMs`
  * old — metrics-server itself refreshes every 15 s.
@@ -64,9 +29,11 @@ export function cachedSidecarMemory(options: {
 }): SidecarMemoryService {
   const { sidecarMemory, cache, applied, ttlMs } = options;
   if (ttlMs <= 0) return sidecarMemory;
-  const store = cache
-    ? sharedStore(cache, ttlMs)
-    : localStore(ttlMs, options.maxLocalAnswers ?? LOCAL_ANSWERS_MAX);
+  const store = createAnswerCache<IstioSidecarMemoryResponse>({
+    cache,
+    ttlMs,
+    maxLocal: options.maxLocalAnswers ?? LOCAL_ANSWERS_MAX,
+  });
   return {
     async getSidecarMemory(request, readOptions) {
       const { credentials } = readOptions;

@@ -1,3 +1,4 @@
 export { createSidecarMemoryService } from './createSidecarMemoryService';
 export type { SidecarMemoryService } from './types';
-export { cachedSidecarMemory } from './cachedSidecarMemory';
+export { cachedSidecarMemory, LOCAL_ANSWERS_MAX } from './cachedSidecarMemory';
+export type { SidecarMemoryItem } from './analyseNamespace';

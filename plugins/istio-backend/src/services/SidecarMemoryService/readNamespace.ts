@@ -1,54 +1,43 @@
-import type { V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import {
   PrometheusClient,
   toSourceError,
   type ClusterClient,
   type SourceError,
 } from '@istio-backstage/plugin-istio-node';
-import {
-  listIstioObjects,
-  NETWORKING_API,
-} from '../../lib/kubernetes/listIstioObjects';
 import type { WireList } from '../../lib/kubernetes/listPaged';
-import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
-import { checkNamespace } from './entitySelection';
+import type {
+  ServiceEntryInfo,
+  VirtualServiceInfo,
+} from '../../lib/kubernetes/meshObjects';
 import {
-  memoryFitSums,
   observedEdges,
   proxyWindowMemory,
-} from './prometheusQueries';
-
-/** An Istio custom object as the API server sends it (plain JSON). */
-export type IstioItem = {
-  metadata: {
-    name: string;
-    namespace: string;
-    creationTimestamp?: string;
-    annotations?: Record<string, string>;
-  };
-  spec?: Record<string, any>;
-};
+  type ProxyWindowMemory,
+} from '../../lib/prometheus/proxyQueries';
+import type { MemoryFitSums } from '../../lib/sidecar';
+import type {
+  MeshServiceInfo,
+  ObservedEdge,
+  SidecarObject,
+} from '../../lib/sidecar/types';
+import type { ClusterReads } from '../ClusterReads';
+import { checkNamespace } from './entitySelection';
 
 /** Everything read from one cluster for one namespace; undefined fields failed (see errors). */
 export interface NamespaceData {
   namespacePods?: V1Pod[];
   namespaceLabels?: Record<string, string>;
   services?: MeshServiceInfo[];
-  serviceEntries?: Array<{
-    namespace: string;
-    name: string;
-    hosts: string[];
-    exportTo: string[];
-    ports: number[];
-  }>;
-  virtualServices?: Array<{ namespace: string; name: string; hosts: string[] }>;
+  serviceEntries?: ServiceEntryInfo[];
+  virtualServices?: VirtualServiceInfo[];
   sidecars?: SidecarObject[];
   /** metrics.k8s.io: istio-proxy working set per pod, bytes. */
   memoryNow?: Map<string, number>;
   prometheus?: {
-    edges: Awaited<ReturnType<typeof observedEdges>>;
-    window: Awaited<ReturnType<typeof proxyWindowMemory>>;
-    memory: Awaited<ReturnType<typeof memoryFitSums>>;
+    edges: ObservedEdge[];
+    window: ProxyWindowMemory;
+    memory: MemoryFitSums | undefined;
   };
   errors: SourceError[];
 }
@@ -88,43 +77,24 @@ export function quantityToBytes(
   return Math.round(Number(match[1]) * (match[2] ? units[match[2]] : 1));
 }
 
-/** A ServiceEntry, the part the Sidecar analysis needs. */
-export type ServiceEntryInfo = NonNullable<
-  NamespaceData['serviceEntries']
->[number];
-
-/** A VirtualService, the part the Sidecar analysis needs. */
-export type VirtualServiceInfo = NonNullable<
-  NamespaceData['virtualServices']
->[number];
-
-/**
- * Reads the caller may share between requests or answer from a copy kept live by a
- * watch or a background read: those that are the same for every namespace of a
- * cluster (the mesh's Services, ServiceEntries, Sidecars, the memory fit over all its
- * proxies) and a namespace's VirtualServices (`virtualservices/<namespace>`).
- */
-export type ShareClusterRead = <T>(
-  what:
-    | 'services'
-    | 'serviceentries'
-    | 'sidecars'
-    | 'memory-fit'
-    | `virtualservices/${string}`,
-  read: () => Promise<T>,
-) => Promise<T>;
+/** Where a namespace is read, and how fresh. */
+export interface NamespaceReadRequest {
+  client: ClusterClient;
+  reads: ClusterReads;
+  namespace: string;
+  windowDays: number;
+  /** Read everything from the cluster now (before a write). */
+  fresh?: boolean;
+  /** The applied-Sidecar store's revision: Sidecars read under another are not reused. */
+  appliedRevision?: string;
+}
 
 /**
  * Reads a namespace's workloads, the mesh's services and Sidecars, metrics and traffic, in
- * parallel. The namespace's own objects are read as the server's plain JSON: nothing here
- * needs client-node's typed models (pods' timestamps stay strings), and building them is
- * most of a small read's cost.
+ * parallel. Each failed source is an error of the answer and leaves its field undefined.
  */
 export async function readNamespace(
-  client: ClusterClient,
-  namespace: string,
-  windowDays: number,
-  share: ShareClusterRead = (_what, read) => read(),
+  request: NamespaceReadRequest,
 ): Promise<NamespaceData> {
   const errors: SourceError[] = [];
   const attempt = async <T>(
@@ -138,176 +108,110 @@ export async function readNamespace(
       return undefined;
     }
   };
-  const prometheusUrl = client.cluster.prometheusUrl;
-  const prometheus = prometheusUrl
-    ? new PrometheusClient(prometheusUrl)
-    : undefined;
+  const [own, meshWide, prometheus] = await Promise.all([
+    readNamespaceObjects(request, attempt),
+    readMeshWideLists(request, attempt),
+    readProxyMetrics(request, attempt),
+  ]);
+  return { ...own, ...meshWide, prometheus, errors };
+}
 
-  const [
-    pods,
-    ns,
-    services,
-    serviceEntries,
-    virtualServices,
-    sidecars,
-    metrics,
-    prom,
-  ] = await Promise.all([
+/** Runs one source's read; undefined (and an error recorded) when it fails. */
+type Attempt = <T>(
+  source: string,
+  task: () => Promise<T>,
+) => Promise<T | undefined>;
+
+/**
+ * The namespace's own objects, as the server's plain JSON: nothing here needs
+ * client-node's typed models (pods' timestamps stay strings), and building them is most
+ * of a small read's cost.
+ */
+async function readNamespaceObjects(
+  { client, namespace }: NamespaceReadRequest,
+  attempt: Attempt,
+): Promise<
+  Pick<NamespaceData, 'namespacePods' | 'namespaceLabels' | 'memoryNow'>
+> {
+  const checked = checkNamespace(namespace);
+  const [pods, ns, metrics] = await Promise.all([
     attempt('kubernetes:pods', () =>
-      client.read(apis => apis.getJson<WireList<V1Pod>>(podsPath(namespace))),
+      client.read(apis => apis.getJson<WireList<V1Pod>>(podsPath(checked))),
     ),
     attempt('kubernetes:namespaces', () =>
       client.read(apis =>
-        apis.getJson<V1Namespace>(
-          `/api/v1/namespaces/${checkNamespace(namespace)}`,
-        ),
-      ),
-    ),
-    attempt('kubernetes:services', () =>
-      share('services', async () =>
-        toServiceInfos(
-          (
-            await client.read(apis => apis.core.listServiceForAllNamespaces())
-          ).items,
-        ),
-      ),
-    ),
-    attempt('istio:serviceentries', () =>
-      share('serviceentries', async () =>
-        toServiceEntries(
-          await listIstioObjects<IstioItem>(
-            client,
-            NETWORKING_API,
-            'serviceentries',
-          ),
-        ),
-      ),
-    ),
-    attempt('istio:virtualservices', () =>
-      share(`virtualservices/${namespace}`, async () =>
-        toVirtualServices(
-          await listIstioObjects<IstioItem>(
-            client,
-            NETWORKING_API,
-            'virtualservices',
-            namespace,
-          ),
-        ),
-      ),
-    ),
-    attempt('istio:sidecars', () =>
-      share('sidecars', async () =>
-        toSidecarObjects(
-          await listIstioObjects<IstioItem>(client, NETWORKING_API, 'sidecars'),
-        ),
+        apis.getJson<V1Namespace>(`/api/v1/namespaces/${checked}`),
       ),
     ),
     attempt('metrics.k8s.io', () =>
       client.read(apis =>
         apis.getJson<PodMetricsList>(
-          `/apis/metrics.k8s.io/v1beta1/namespaces/${checkNamespace(
-            namespace,
-          )}/pods`,
+          `/apis/metrics.k8s.io/v1beta1/namespaces/${checked}/pods`,
         ),
       ),
     ),
-    prometheus
-      ? attempt('prometheus', async () => {
-          const [edges, window, memory] = await Promise.all([
-            observedEdges(prometheus, namespace, windowDays),
-            proxyWindowMemory(prometheus, namespace, windowDays),
-            share('memory-fit', () => memoryFitSums(prometheus)),
-          ]);
-          return { edges, window, memory };
-        })
-      : Promise.resolve(undefined),
   ]);
-
-  let memoryNow: Map<string, number> | undefined;
-  if (metrics) {
-    memoryNow = new Map();
-    for (const item of metrics.items ?? []) {
-      const proxy = item.containers.find(c => c.name === 'istio-proxy');
-      const bytes = quantityToBytes(proxy?.usage.memory);
-      if (bytes !== undefined) memoryNow.set(item.metadata.name, bytes);
-    }
-  }
-
   return {
     namespacePods: pods ? pods.items ?? [] : undefined,
     namespaceLabels: ns ? ns.metadata?.labels ?? {} : undefined,
-    services,
-    serviceEntries,
-    virtualServices,
-    sidecars,
-    memoryNow,
-    prometheus: prom,
-    errors,
+    memoryNow: metrics ? proxyMemoryOf(metrics) : undefined,
   };
 }
 
-/** The mesh's view of Services: host, ports and `networking.istio.io/exportTo`. */
-export function toServiceInfos(
-  services: readonly V1Service[],
-): MeshServiceInfo[] {
-  return services.map(s => {
-    const exportTo = s.metadata?.annotations?.['networking.istio.io/exportTo'];
-    return {
-      namespace: s.metadata?.namespace ?? '',
-      name: s.metadata?.name ?? '',
-      host: `${s.metadata?.name}.${s.metadata?.namespace}.svc.cluster.local`,
-      ports: (s.spec?.ports ?? []).map(p => p.port),
-      exportTo: exportTo ? exportTo.split(',').map(e => e.trim()) : ['*'],
-      serviceEntry: false,
-    };
+/** The mesh-wide lists the Sidecar analysis needs, through the cluster's read model. */
+async function readMeshWideLists(
+  request: NamespaceReadRequest,
+  attempt: Attempt,
+): Promise<
+  Pick<
+    NamespaceData,
+    'services' | 'serviceEntries' | 'virtualServices' | 'sidecars'
+  >
+> {
+  const { reads, namespace, fresh, appliedRevision } = request;
+  const cluster = request.client.cluster.name;
+  const [services, serviceEntries, virtualServices, sidecars] =
+    await Promise.all([
+      attempt('kubernetes:services', () => reads.services(cluster, { fresh })),
+      attempt('istio:serviceentries', () =>
+        reads.serviceEntries(cluster, { fresh }),
+      ),
+      attempt('istio:virtualservices', () =>
+        reads.virtualServices(cluster, namespace, { fresh }),
+      ),
+      attempt('istio:sidecars', () =>
+        reads.sidecars(cluster, { fresh, appliedRevision }),
+      ),
+    ]);
+  return { services, serviceEntries, virtualServices, sidecars };
+}
+
+/** Traffic and memory over the window from the cluster's Prometheus, when it has one. */
+async function readProxyMetrics(
+  request: NamespaceReadRequest,
+  attempt: Attempt,
+): Promise<NamespaceData['prometheus']> {
+  const { client, reads, namespace, windowDays, fresh } = request;
+  const url = client.cluster.prometheusUrl;
+  if (!url) return undefined;
+  const prometheus = new PrometheusClient(url);
+  return attempt('prometheus', async () => {
+    const [edges, window, memory] = await Promise.all([
+      observedEdges(prometheus, namespace, windowDays),
+      proxyWindowMemory(prometheus, namespace, windowDays),
+      reads.memoryFit(client.cluster.name, { fresh }),
+    ]);
+    return { edges, window, memory };
   });
 }
 
-/** ServiceEntries as the analysis reads them. */
-export function toServiceEntries(
-  items: readonly IstioItem[],
-): ServiceEntryInfo[] {
-  return items.map(se => ({
-    namespace: se.metadata.namespace,
-    name: se.metadata.name,
-    hosts: (se.spec?.hosts as string[] | undefined) ?? [],
-    exportTo: (se.spec?.exportTo as string[] | undefined) ?? ['*'],
-    ports: (
-      (se.spec?.ports as Array<{ number: number }> | undefined) ?? []
-    ).map(p => p.number),
-  }));
-}
-
-/** VirtualServices as the analysis reads them. */
-export function toVirtualServices(
-  items: readonly IstioItem[],
-): VirtualServiceInfo[] {
-  return items.map(vs => ({
-    namespace: vs.metadata.namespace,
-    name: vs.metadata.name,
-    hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
-  }));
-}
-
-/** Sidecars as the analysis reads them. */
-export function toSidecarObjects(items: readonly IstioItem[]): SidecarObject[] {
-  return items.map(sc => ({
-    name: sc.metadata.name,
-    namespace: sc.metadata.namespace,
-    creationTimestamp: sc.metadata.creationTimestamp,
-    ...(sc.spec?.workloadSelector?.labels
-      ? {
-          workloadSelector: sc.spec.workloadSelector.labels as Record<
-            string,
-            string
-          >,
-        }
-      : {}),
-    hosts: (
-      (sc.spec?.egress as Array<{ hosts?: string[] }> | undefined) ?? []
-    ).flatMap(e => e.hosts ?? []),
-    ...(sc.spec?.outboundTrafficPolicy?.mode
-      ? { outboundTrafficPolicy: sc.spec.outboundTrafficPolicy.mode as string }
-      : {}),
-  }));
+/** istio-proxy working set per pod, bytes, from a PodMetricsList. */
+function proxyMemoryOf(metrics: PodMetricsList): Map<string, number> {
+  const memoryNow = new Map<string, number>();
+  for (const item of metrics.items ?? []) {
+    const proxy = item.containers.find(c => c.name === 'istio-proxy');
+    const bytes = quantityToBytes(proxy?.usage.memory);
+    if (bytes !== undefined) memoryNow.set(item.metadata.name, bytes);
+  }
+  return memoryNow;
 }

@@ -18,7 +18,7 @@ import knexFactory from 'knex';
 import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { AppliedSidecarStore } from '../AppliedSidecarStore';
-import { createMeshConfigService } from '../MeshConfigService';
+import { createClusterReads } from '../ClusterReads';
 import { createSidecarMemoryService } from './createSidecarMemoryService';
 
 jest.setTimeout(60_000);
@@ -112,10 +112,12 @@ async function serviceWith(catalog: CatalogService) {
   const service = createSidecarMemoryService({
     clusters,
     catalog,
-    meshConfig: createMeshConfigService({
+    reads: createClusterReads({
       clusters,
-      cache: mockServices.cache.mock(),
+      scheduler: mockServices.scheduler(),
       logger,
+      reuseMs: 0,
+      watch: false,
     }),
     applied: await AppliedSidecarStore.create(mockServices.database({ knex })),
     logger,

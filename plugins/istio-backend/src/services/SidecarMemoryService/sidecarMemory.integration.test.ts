@@ -21,7 +21,7 @@ import request from 'supertest';
 import yaml from 'yaml';
 import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
 import { fitMemoryPerCluster } from '../../lib/sidecar';
-import { createMemoryFits } from '../MemoryFits';
+import { createClusterReads } from '../ClusterReads';
 import {
   clusterAccessFor,
   startIstioBackend,
@@ -119,28 +119,27 @@ describe('GET /api/istio/sidecar-memory', () => {
     expect(item.estimate!.bytesPerCluster! / (118 * 1024)).toBeLessThan(1.25);
   });
 
-  it('keeps the memory fit from a background read, the same fit a request reads', async () => {
-    const fits = createMemoryFits({
+  it('keeps the memory fit from the scheduled refresh, the same fit a request reads', async () => {
+    const scheduler = mockServices.scheduler();
+    const reads = createClusterReads({
       clusters: clusterAccessFor([
         { name: 'demo', demo, prometheusUrl: prometheus.url },
       ]),
+      scheduler,
       logger: mockServices.logger.mock(),
+      reuseMs: 0,
+      watch: false,
+      memoryFitRefreshMs: 300_000,
     });
-    expect(fits.of('demo')).toBeUndefined();
-    fits.start();
-    try {
-      const until = Date.now() + 10_000;
-      while (!fits.of('demo') && Date.now() < until)
-        await new Promise(resolve => setTimeout(resolve, 50));
-      const kept = fits.of('demo')!;
-      expect(kept.sums!.n).toBeGreaterThan(10);
-      const fit = fitMemoryPerCluster(kept.sums!)!;
-      // The simulator's cost per cluster is 118 KiB.
-      expect(fit.slope / (118 * 1024)).toBeGreaterThan(0.75);
-      expect(fit.slope / (118 * 1024)).toBeLessThan(1.25);
-    } finally {
-      fits.stop();
-    }
+    await reads.scheduleRefreshes();
+    await scheduler.triggerTask('istio-memory-fit');
+    const kept = (await reads.memoryFit('demo'))!;
+    expect(kept.n).toBeGreaterThan(10);
+    expect(await reads.memoryFit('demo', { fresh: true })).toEqual(kept);
+    const fit = fitMemoryPerCluster(kept)!;
+    // The simulator's cost per cluster is 118 KiB.
+    expect(fit.slope / (118 * 1024)).toBeGreaterThan(0.75);
+    expect(fit.slope / (118 * 1024)).toBeLessThan(1.25);
   });
 
   it.each(['productpage', 'details', 'reviews', 'ratings'])(

@@ -9,7 +9,7 @@ import {
   listIstioObjects,
   TELEMETRY_API,
 } from '../../lib/kubernetes/listIstioObjects';
-import { MESH_CONFIG_MAP_NAME } from './readInventory';
+import { MESH_CONFIG_MAP_NAME } from '../../lib/mesh/meshConfigMaps';
 
 /** What a namespace analysis needs from its mesh: where the control planes run, and tracing. */
 export type MeshEssentials = Pick<IstioMeshConfig, 'controlPlanes' | 'tracing'>;

@@ -2,8 +2,8 @@ import {
   escapeLabelValue,
   type PrometheusClient,
 } from '@istio-backstage/plugin-istio-node';
-import { sumSamples, type MemoryFitSums } from '../../lib/sidecar';
-import type { ObservedEdge } from '../../lib/sidecar/types';
+import { sumSamples, type MemoryFitSums } from '../sidecar';
+import type { ObservedEdge } from '../sidecar/types';
 
 /** Outbound calls from a namespace's workloads over the window, as sidecars report them. */
 export async function observedEdges(
@@ -34,12 +34,20 @@ export async function observedEdges(
   return [...http.map(toEdge('http')), ...tcp.map(toEdge('tcp'))];
 }
 
+/** Per-pod figures by pod name: istio-proxy working set peak and average over the window, Envoy's own now. */
+export interface ProxyWindowMemory {
+  peak: Map<string, number>;
+  average: Map<string, number>;
+  allocated: Map<string, number>;
+  clusters: Map<string, number>;
+}
+
 /** Per-pod istio-proxy memory peak and average over the window, and Envoy's own figures now. */
 export async function proxyWindowMemory(
   prometheus: PrometheusClient,
   namespace: string,
   windowDays: number,
-) {
+): Promise<ProxyWindowMemory> {
   const ns = escapeLabelValue(namespace);
   const selector = `{container="istio-proxy", namespace="${ns}"}`;
   const [peak, average, allocated, clusters] = await Promise.all([

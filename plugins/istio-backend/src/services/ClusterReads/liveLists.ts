@@ -18,24 +18,28 @@ import {
   type IstioItem,
   type ServiceEntryInfo,
   type VirtualServiceInfo,
-} from '../SidecarMemoryService/readNamespace';
+} from '../../lib/kubernetes/meshObjects';
 
 /**
  * Every configured cluster's Services, ServiceEntries, VirtualServices and Sidecars,
- * kept live by watches.
+ * kept live by watches in this process. Each accessor answers the live copy, or
+ * undefined when there is none or it is not known to be current.
  */
-export interface LiveMeshLists {
-  /**
-   * The live copy behind a read of `what` (as sidecar-memory names its reads), or
-   * undefined when there is none or it is not known to be current.
-   */
-  of(cluster: string, what: string): unknown;
+export interface LiveLists {
+  services(cluster: string): MeshServiceInfo[] | undefined;
+  serviceEntries(cluster: string): ServiceEntryInfo[] | undefined;
+  /** The VirtualServices defined in `namespace` (`[]` when it has none). */
+  virtualServices(
+    cluster: string,
+    namespace: string,
+  ): VirtualServiceInfo[] | undefined;
+  sidecars(cluster: string): SidecarObject[] | undefined;
   /**
    * This process has just changed the cluster's Sidecars (an apply): their copy is out
    * of use until listed afresh, so the answer right after never comes from a copy the
    * watch has not caught up with.
    */
-  sidecarsChanged(cluster: string): void;
+  relistSidecars(cluster: string): void;
   start(): void;
   stop(): void;
 }
@@ -51,14 +55,12 @@ interface ClusterLists {
   sidecars: LiveList<KubernetesObject, SidecarObject[]>;
 }
 
-const VIRTUAL_SERVICES_OF = 'virtualservices/';
-
 /** Four {@link LiveList}s per configured cluster. */
-export function createLiveMeshLists(options: {
+export function createLiveLists(options: {
   clusters: ClusterAccess;
   logger: LoggerService;
   timings?: Partial<LiveListTimings>;
-}): LiveMeshLists {
+}): LiveLists {
   const lists = new Map<string, ClusterLists>(
     options.clusters.names().map(name => {
       const client = options.clusters.get(name);
@@ -98,19 +100,14 @@ export function createLiveMeshLists(options: {
   );
   const all = () => [...lists.values()].flatMap(l => Object.values(l));
   return {
-    of(cluster, what) {
-      const kept = lists.get(cluster);
-      if (!kept) return undefined;
-      if (what === 'services') return kept.services.current();
-      if (what === 'serviceentries') return kept.serviceEntries.current();
-      if (what === 'sidecars') return kept.sidecars.current();
-      if (what.startsWith(VIRTUAL_SERVICES_OF)) {
-        const copy = kept.virtualServices.current();
-        return copy && (copy.get(what.slice(VIRTUAL_SERVICES_OF.length)) ?? []);
-      }
-      return undefined;
+    services: cluster => lists.get(cluster)?.services.current(),
+    serviceEntries: cluster => lists.get(cluster)?.serviceEntries.current(),
+    virtualServices(cluster, namespace) {
+      const copy = lists.get(cluster)?.virtualServices.current();
+      return copy && (copy.get(namespace) ?? []);
     },
-    sidecarsChanged: cluster => lists.get(cluster)?.sidecars.relist(),
+    sidecars: cluster => lists.get(cluster)?.sidecars.current(),
+    relistSidecars: cluster => lists.get(cluster)?.sidecars.relist(),
     start: () => all().forEach(list => list.start()),
     stop: () => all().forEach(list => list.stop()),
   };

@@ -9,7 +9,7 @@ import {
 } from '@istio-backstage/demo-cluster';
 import { startDefaultDemoCluster } from '../../__testUtils__/defaultDemoCluster';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
-import { createLiveMeshLists, type LiveMeshLists } from './liveMeshLists';
+import { createLiveLists, type LiveLists } from './liveLists';
 
 jest.setTimeout(30_000);
 
@@ -22,7 +22,7 @@ const VIRTUAL_SERVICE = typeOf('virtualservices');
 const SIDECAR = typeOf('sidecars');
 
 let demo: DemoCluster;
-let live: LiveMeshLists | undefined;
+let live: LiveLists | undefined;
 beforeEach(async () => {
   demo = await startDefaultDemoCluster();
 });
@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 function start() {
-  live = createLiveMeshLists({
+  live = createLiveLists({
     clusters: clusterAccessFor([{ name: 'demo', demo }]),
     logger: mockServices.logger.mock(),
     timings: { retryMs: 100, maxRetryMs: 400 },
@@ -50,8 +50,16 @@ async function eventually(check: () => boolean, what: string) {
 }
 
 /** Waits until every one of `whats` has a current copy on the demo cluster. */
-const whenListed = (lists: LiveMeshLists, whats: string[], what = 'listed') =>
-  eventually(() => whats.every(w => lists.of('demo', w) !== undefined), what);
+const whenListed = (lists: LiveLists, whats: string[], what = 'listed') =>
+  eventually(() => whats.every(w => copyOf(lists, w) !== undefined), what);
+
+/** The demo cluster's live copy of a kind (`virtualservices/<namespace>` for a namespace's). */
+function copyOf(lists: LiveLists, what: string) {
+  if (what === 'services') return lists.services('demo');
+  if (what === 'serviceentries') return lists.serviceEntries('demo');
+  if (what === 'sidecars') return lists.sidecars('demo');
+  return lists.virtualServices('demo', what.replace('virtualservices/', ''));
+}
 
 const names = (items: unknown) =>
   (items as Array<{ namespace: string; name: string }>)
@@ -83,7 +91,7 @@ function createIstioObject(
 }
 
 describe('live mesh lists', () => {
-  it("answer each cluster's Services, ServiceEntries, Sidecars and a namespace's VirtualServices, and nothing else", async () => {
+  it("answer each cluster's Services, ServiceEntries, Sidecars and a namespace's VirtualServices, and nothing for other clusters", async () => {
     createIstioObject(SERVICE_ENTRY, 'istio-demo', 'payments', {
       hosts: ['pay.example.com'],
       ports: [{ number: 443 }],
@@ -92,28 +100,25 @@ describe('live mesh lists', () => {
       hosts: ['reviews'],
     });
     const lists = start();
-    expect(lists.of('demo', 'serviceentries')).toBeUndefined();
+    expect(lists.serviceEntries('demo')).toBeUndefined();
     await whenListed(lists, [
       'services',
       'serviceentries',
       'sidecars',
       'virtualservices/istio-demo',
     ]);
-    expect(names(lists.of('demo', 'serviceentries'))).toEqual(
-      stored(SERVICE_ENTRY),
-    );
-    expect(names(lists.of('demo', 'serviceentries'))).toContain(
+    expect(names(lists.serviceEntries('demo'))).toEqual(stored(SERVICE_ENTRY));
+    expect(names(lists.serviceEntries('demo'))).toContain(
       'istio-demo/payments',
     );
-    expect(names(lists.of('demo', 'virtualservices/istio-demo'))).toEqual([
+    expect(names(lists.virtualServices('demo', 'istio-demo'))).toEqual([
       'istio-demo/reviews-route',
     ]);
     // A namespace without VirtualServices has none (not "unknown").
-    expect(lists.of('demo', 'virtualservices/no-such-namespace')).toEqual([]);
+    expect(lists.virtualServices('demo', 'no-such-namespace')).toEqual([]);
     expect(stored(SIDECAR).length).toBeGreaterThan(0);
-    expect(names(lists.of('demo', 'sidecars'))).toEqual(stored(SIDECAR));
-    expect(lists.of('demo', 'memory-fit')).toBeUndefined();
-    expect(lists.of('elsewhere', 'services')).toBeUndefined();
+    expect(names(lists.sidecars('demo'))).toEqual(stored(SIDECAR));
+    expect(lists.services('elsewhere')).toBeUndefined();
   });
 
   it('follow changes through their watches', async () => {
@@ -124,12 +129,12 @@ describe('live mesh lists', () => {
     });
     await eventually(
       () =>
-        names(lists.of('demo', 'virtualservices/istio-demo')).includes(
+        names(lists.virtualServices('demo', 'istio-demo')).includes(
           'istio-demo/canary',
         ),
       'creation seen',
     );
-    expect(names(lists.of('demo', 'virtualservices/istio-demo'))).toContain(
+    expect(names(lists.virtualServices('demo', 'istio-demo'))).toContain(
       'istio-demo/canary',
     );
   });
@@ -150,7 +155,7 @@ describe('live mesh lists', () => {
       'listed twice and watched in v1beta1',
     );
     await new Promise(resolve => setTimeout(resolve, 300));
-    expect(lists.of('demo', 'serviceentries')).toBeDefined();
+    expect(lists.serviceEntries('demo')).toBeDefined();
     const before = demo.recentPaths().length;
     createIstioObject(SERVICE_ENTRY, 'istio-demo', 'payments-gateway', {
       hosts: ['pay.example.com'],
@@ -158,7 +163,7 @@ describe('live mesh lists', () => {
     });
     await eventually(
       () =>
-        names(lists.of('demo', 'serviceentries')).includes(
+        names(lists.serviceEntries('demo')).includes(
           'istio-demo/payments-gateway',
         ),
       'creation seen',
@@ -173,13 +178,11 @@ describe('live mesh lists', () => {
     createIstioObject(SIDECAR, 'istio-demo', 'just-applied', {
       egress: [{ hosts: ['./*'] }],
     });
-    lists.sidecarsChanged('demo');
-    expect(lists.of('demo', 'sidecars')).toBeUndefined();
+    lists.relistSidecars('demo');
+    expect(lists.sidecars('demo')).toBeUndefined();
     // The other lists stay in use.
-    expect(lists.of('demo', 'serviceentries')).toBeDefined();
+    expect(lists.serviceEntries('demo')).toBeDefined();
     await whenListed(lists, ['sidecars'], 'listed again');
-    expect(names(lists.of('demo', 'sidecars'))).toContain(
-      'istio-demo/just-applied',
-    );
+    expect(names(lists.sidecars('demo'))).toContain('istio-demo/just-applied');
   });
 });

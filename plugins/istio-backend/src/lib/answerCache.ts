@@ -1,0 +1,67 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
+import { LRUCache } from 'lru-cache';
+
+/** What the cache service stores (JSON). */
+type CacheValue = Parameters<CacheService['set']>[1];
+
+/** Answers kept: get by key, set with the cache's time to live, forget. */
+export interface AnswerCache<V extends object> {
+  get(key: string): Promise<V | undefined>;
+  set(key: string, value: V): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Answers kept in the cache service, with a bounded in-process LRU read through in
+ * front of it (values stay objects: no parse per request, no round trip to Redis for
+ * what this replica just read or wrote).
+ *
+ * `cache` is the cache service only when its store is shared between replicas (Redis,
+ * Valkey, Memcache, Infinispan); otherwise pass undefined and the LRU alone keeps the
+ * answers. Backstage's memory store drops an expired entry only when its key is read
+ * again, so answers keyed per request would stay in memory for good.
+ *
+ * `localTtlMs` (at most `ttlMs`) bounds how long this replica serves its own copy of an
+ * answer another replica has since replaced or deleted.
+ */
+export function createAnswerCache<V extends object>(options: {
+  cache?: CacheService;
+  ttlMs: number;
+  maxLocal: number;
+  localTtlMs?: number;
+}): AnswerCache<V> {
+  const { cache, ttlMs } = options;
+  const local = new LRUCache<string, V>({
+    max: options.maxLocal,
+    // Alone, the LRU is the store: it keeps answers their whole time to live.
+    ttl: cache ? Math.min(options.localTtlMs ?? ttlMs, ttlMs) : ttlMs,
+  });
+  return {
+    async get(key) {
+      const kept = local.get(key);
+      if (kept || !cache) return kept;
+      const shared = (await cache.get(key)) as V | undefined;
+      if (shared) local.set(key, shared);
+      return shared;
+    },
+    async set(key, value) {
+      local.set(key, value);
+      await cache?.set(key, value as unknown as CacheValue, { ttl: ttlMs });
+    },
+    async delete(key) {
+      local.delete(key);
+      await cache?.delete(key);
+    },
+  };
+}
+
+/**
+ * The cache service when `backend.cache.store` is shared between replicas, else
+ * undefined (see {@link createAnswerCache}).
+ */
+export function sharedCacheOrNone(
+  cache: CacheService,
+  store: string | undefined,
+): CacheService | undefined {
+  return (store ?? 'memory') === 'memory' ? undefined : cache;
+}

@@ -1,0 +1,80 @@
+import type { MemoryFitSums } from '../../lib/sidecar';
+import type {
+  ServiceEntryInfo,
+  VirtualServiceInfo,
+} from '../../lib/kubernetes/meshObjects';
+import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
+import type { MeshEssentials } from './readMeshEssentials';
+
+/** How fresh a read must be. */
+export interface ClusterReadOptions {
+  /** Read the cluster now, reusing nothing (before a write). */
+  fresh?: boolean;
+}
+
+/**
+ * The one way in for reads of a cluster's mesh-wide facts, by configured cluster name.
+ * Each answer comes from the freshest copy there is — a watch's live copy, the value a
+ * background refresh kept in the cache service, a read another request made moments
+ * ago or has in flight — and otherwise from a read of the cluster. Unknown cluster names
+ * are refused before any I/O; a failed read throws (never "none").
+ */
+export interface ClusterReads {
+  /** Every Service of the cluster, as the mesh sees it. */
+  services(
+    cluster: string,
+    options?: ClusterReadOptions,
+  ): Promise<MeshServiceInfo[]>;
+  /** Every ServiceEntry of the cluster. */
+  serviceEntries(
+    cluster: string,
+    options?: ClusterReadOptions,
+  ): Promise<ServiceEntryInfo[]>;
+  /** The VirtualServices defined in `namespace`. */
+  virtualServices(
+    cluster: string,
+    namespace: string,
+    options?: ClusterReadOptions,
+  ): Promise<VirtualServiceInfo[]>;
+  /**
+   * Every Sidecar of the cluster. A copy read under another `appliedRevision` (the
+   * applied-Sidecar store's, which changes with every apply on any replica) is not reused.
+   */
+  sidecars(
+    cluster: string,
+    options?: ClusterReadOptions & { appliedRevision?: string },
+  ): Promise<SidecarObject[]>;
+  /**
+   * The sums of the mesh-wide fit of proxy memory against active Envoy clusters, from
+   * the cluster's Prometheus; undefined without a Prometheus or without proxies.
+   */
+  memoryFit(
+    cluster: string,
+    options?: ClusterReadOptions,
+  ): Promise<MemoryFitSums | undefined>;
+  /**
+   * The cluster's control planes and tracing.
+   *
+   * @throws {@link MeshEssentialsError} naming the read that failed.
+   */
+  essentials(
+    cluster: string,
+    options?: ClusterReadOptions,
+  ): Promise<MeshEssentials>;
+  /** Keeps essentials read elsewhere (a whole-mesh read) for the next requests. */
+  keepEssentials(cluster: string, essentials: MeshEssentials): Promise<void>;
+  /**
+   * This process has just changed the cluster's Sidecars (an apply): no copy of them
+   * is used until listed afresh.
+   */
+  sidecarsChanged(cluster: string): void;
+  /**
+   * Schedules the configured background refreshes (at plugin init, as Backstage
+   * plugins schedule their tasks).
+   */
+  scheduleRefreshes(): Promise<void>;
+  /** Starts the watches, when configured. */
+  start(): void;
+  /** Stops the watches (scheduled tasks stop with the backend). */
+  stop(): void;
+}

@@ -1,1 +1,0 @@
-export { createLiveMeshLists, type LiveMeshLists } from './liveMeshLists';

@@ -1,1 +1,0 @@
-export { createMemoryFits, type MemoryFits } from './memoryFits';

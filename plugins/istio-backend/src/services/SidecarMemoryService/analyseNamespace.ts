@@ -1,0 +1,240 @@
+import type {
+  IstioProxyMemory,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
+import type { SourceError } from '@istio-backstage/plugin-istio-node';
+import type { V1Pod } from '@kubernetes/client-node';
+import { serviceEntryHosts } from '../../lib/kubernetes/meshObjects';
+import {
+  isAmbientNamespace,
+  isSidecarProxy,
+  proxyKindOf,
+} from '../../lib/mesh/dataPlane';
+import { istioProxyOf, parseImage, versionOfTag } from '../../lib/mesh/parse';
+import { estimateSaving, recommendSidecar } from '../../lib/sidecar';
+import type { RecommendationInput } from '../../lib/sidecar/types';
+import type { AppliedSidecar } from '../AppliedSidecarStore';
+import type { MeshEssentials } from '../ClusterReads';
+import type { NamespaceData } from './readNamespace';
+import { toWorkloads, workloadNameOf } from './workloads';
+
+/** One cluster × namespace part of a sidecar-memory answer. */
+export type SidecarMemoryItem = IstioSidecarMemoryResponse['items'][number];
+
+/** A catalog dependency of the entity that resolves to a Kubernetes service. */
+export interface CatalogDependency {
+  entityRef: string;
+  namespace: string;
+  service: string;
+}
+
+/** Everything one namespace's analysis rests on, already read. */
+export interface NamespaceFacts {
+  cluster: string;
+  namespace: string;
+  windowDays: number;
+  /** The cluster's control planes and tracing; undefined when they could not be read. */
+  mesh?: MeshEssentials;
+  meshError?: SourceError;
+  data: NamespaceData;
+  /** The entity's pods in this namespace; all the namespace's pods when absent. */
+  selectedPods?: V1Pod[];
+  dependencies: CatalogDependency[];
+  extraHosts?: string[];
+  /** The last Sidecar applied here through Backstage, if any. */
+  lastApply?: AppliedSidecar;
+  /** How long after an apply memory counts as "after" (proxies settle). */
+  settleMs: number;
+  now: Date;
+}
+
+/** One namespace of one cluster: proxies, Sidecars in force, recommendation, estimate. */
+export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
+  const { data } = facts;
+  const item: SidecarMemoryItem = {
+    cluster: facts.cluster,
+    namespace: facts.namespace,
+    windowDays: facts.windowDays,
+    proxies: [],
+    sidecarsInForce: [],
+    warnings: [],
+    errors: [...(facts.meshError ? [facts.meshError] : []), ...data.errors],
+  };
+  if (!data.namespacePods) return item;
+
+  const selected = facts.selectedPods ?? data.namespacePods;
+  item.proxies = selected.map(pod => proxyMemoryOf(pod, facts));
+  const rootNamespace = rootNamespaceOf(facts.mesh);
+  const result = recommendSidecar(
+    recommendationInput(facts, selected, rootNamespace),
+  );
+  item.warnings.push(...result.warnings);
+  if (!data.memoryNow) {
+    item.warnings.push({
+      code: 'metrics-unavailable',
+      message: 'metrics.k8s.io could not be read: current memory is unknown.',
+    });
+  }
+  item.sidecarsInForce = sidecarsInForce(data, facts.namespace, rootNamespace);
+  if (facts.lastApply) item.measured = measuredSaving(item.proxies, facts);
+  if (result.recommendation) {
+    item.recommendation = result.recommendation;
+    const estimate = estimateFor(item, data);
+    if (estimate) item.estimate = estimate;
+  }
+  return item;
+}
+
+/** istiod's namespace is the mesh's root namespace (Istio's default `istio-system`). */
+function rootNamespaceOf(mesh: MeshEssentials | undefined): string {
+  return mesh?.controlPlanes[0]?.namespace ?? 'istio-system';
+}
+
+/** A pod's proxy: what it is, its version, and its memory now and over the window. */
+function proxyMemoryOf(pod: V1Pod, facts: NamespaceFacts): IstioProxyMemory {
+  const { memoryNow, prometheus } = facts.data;
+  const window = prometheus?.window;
+  const name = pod.metadata?.name ?? '';
+  const proxyImage = istioProxyOf(pod)?.container.image;
+  const version = versionOfTag(
+    proxyImage ? parseImage(proxyImage).tag : undefined,
+  );
+  const average = window?.average.get(name);
+  return {
+    cluster: facts.cluster,
+    namespace: facts.namespace,
+    pod: name,
+    workload: workloadNameOf(pod),
+    ...(pod.metadata?.labels?.app ? { app: pod.metadata.labels.app } : {}),
+    proxyKind: proxyKindOf(pod),
+    ...(version ? { proxyVersion: version } : {}),
+    ...optional('memoryNowBytes', memoryNow?.get(name)),
+    ...optional('memoryPeakBytes', window?.peak.get(name)),
+    ...optional(
+      'memoryAverageBytes',
+      average === undefined ? undefined : Math.round(average),
+    ),
+    ...optional('envoyAllocatedBytes', window?.allocated.get(name)),
+    ...optional('envoyActiveClusters', window?.clusters.get(name)),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when the value is unknown. */
+function optional<K extends string>(
+  key: K,
+  value: number | undefined,
+): Partial<Record<K, number>> {
+  return value === undefined
+    ? {}
+    : ({ [key]: value } as Partial<Record<K, number>>);
+}
+
+/** What the recommendation engine is given for this namespace. */
+function recommendationInput(
+  facts: NamespaceFacts,
+  selected: V1Pod[],
+  rootNamespace: string,
+): RecommendationInput {
+  const { data, mesh } = facts;
+  const collector = mesh?.tracing.collector;
+  return {
+    cluster: facts.cluster,
+    namespace: facts.namespace,
+    rootNamespace,
+    controlPlaneNamespaces: [
+      ...new Set((mesh?.controlPlanes ?? []).map(c => c.namespace)),
+    ],
+    ...(collector
+      ? {
+          tracingCollector: {
+            host: collector.service
+              ? `${collector.service.name}.${collector.service.namespace}.svc.cluster.local`
+              : collector.host,
+            namespace: collector.service?.namespace,
+            port: collector.port,
+          },
+        }
+      : {}),
+    entityWorkloads: toWorkloads(selected),
+    namespaceWorkloads: toWorkloads(data.namespacePods ?? []),
+    observedEdges: data.prometheus?.edges,
+    catalogDependencies: facts.dependencies,
+    serviceEntries: data.serviceEntries ?? [],
+    virtualServices: data.virtualServices ?? [],
+    services: [
+      ...(data.services ?? []),
+      ...serviceEntryHosts(data.serviceEntries ?? []),
+    ],
+    sidecars: data.sidecars ?? [],
+    discoveredNamespaces: undefined,
+    namespaceAmbient: isAmbientNamespace(data.namespaceLabels),
+    extraHosts: facts.extraHosts,
+    windowDays: facts.windowDays,
+  };
+}
+
+/** The namespace's own Sidecars and the mesh-wide default (root namespace, no selector). */
+function sidecarsInForce(
+  data: NamespaceData,
+  namespace: string,
+  rootNamespace: string,
+): SidecarMemoryItem['sidecarsInForce'] {
+  return (data.sidecars ?? [])
+    .filter(
+      s =>
+        s.namespace === namespace ||
+        (s.namespace === rootNamespace && !s.workloadSelector),
+    )
+    .map(s => ({
+      name: s.name,
+      namespace: s.namespace,
+      ...(s.workloadSelector ? { workloadSelector: s.workloadSelector } : {}),
+      hosts: s.hosts,
+    }));
+}
+
+/**
+ * The memory recorded before the last apply, and the sidecars' average now as "after"
+ * once the proxies had time to settle.
+ */
+function measuredSaving(
+  proxies: IstioProxyMemory[],
+  facts: NamespaceFacts,
+): SidecarMemoryItem['measured'] {
+  const lastApply = facts.lastApply!;
+  const sidecarMemory = proxies.filter(
+    p => p.memoryNowBytes !== undefined && isSidecarProxy(p.proxyKind),
+  );
+  const settled =
+    facts.now.getTime() - lastApply.appliedAt.getTime() >= facts.settleMs;
+  return {
+    appliedAt: lastApply.appliedAt.toISOString(),
+    appliedBy: lastApply.appliedBy,
+    beforeBytes: lastApply.beforeBytes,
+    ...(settled && sidecarMemory.length > 0
+      ? {
+          afterBytes: Math.round(
+            sidecarMemory.reduce((n, p) => n + p.memoryNowBytes!, 0) /
+              sidecarMemory.length,
+          ),
+          measuredAt: facts.now.toISOString(),
+        }
+      : {}),
+  };
+}
+
+/** The estimated saving of the recommendation over the namespace's sidecars. */
+function estimateFor(
+  item: SidecarMemoryItem,
+  data: NamespaceData,
+): SidecarMemoryItem['estimate'] {
+  const { clustersBefore, clustersAfter } = item.recommendation!;
+  if (clustersBefore === undefined || clustersAfter === undefined)
+    return undefined;
+  return estimateSaving({
+    memory: data.prometheus?.memory ?? [],
+    clustersBefore,
+    clustersAfter,
+    pods: item.proxies.filter(p => isSidecarProxy(p.proxyKind)).length,
+  });
+}
