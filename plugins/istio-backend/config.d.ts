@@ -19,35 +19,43 @@ export interface Config {
     sidecarMemory?: {
       /**
        * Seconds a sidecar-memory answer may be reused: whole answers per caller and
-       * request (through the cache service when `backend.cache.store` is a shared
-       * store, else in the process, at most 500), each cluster's part of them, each
-       * namespace's reads and the cluster-wide lists behind them (Services,
-       * ServiceEntries, Sidecars, the memory fit). Any apply invalidates them; parts
-       * with a failed source are never reused. 0 disables. Default 15.
+       * request and each cluster's part of them (through the cache service when
+       * `backend.cache.store` is a shared store such as Redis, so every replica serves
+       * them, with at most 500 kept in each process in front of it; else in the
+       * process alone), each namespace's reads and the cluster-wide lists behind them
+       * (Services, ServiceEntries, Sidecars) in each process. Any apply, on any
+       * replica, invalidates them; parts with a failed source are never reused.
+       * 0 disables. Default 15.
        */
       cacheSeconds?: number;
     };
     /**
      * Keep each cluster's Services, ServiceEntries, VirtualServices and Sidecars in
-     * memory with watches (list, then watches of at most 5 minutes resumed from their
-     * resourceVersion; listed afresh after any failure, waiting 5 s, doubled while
-     * failures repeat up to 5 minutes, and Sidecars after each apply; needs the `watch`
-     * verb on them), so no request lists them. When false, or while a watch is down,
-     * requests list them. Default true.
+     * memory with watches, in each replica (list, then watches of at most 5 minutes
+     * resumed from their resourceVersion; listed afresh after any failure, waiting 5 s,
+     * doubled while failures repeat up to 5 minutes, and Sidecars after each apply;
+     * needs the `watch` verb on them), so no request lists them. When false, or while
+     * a watch is down, requests list them. Default true.
      */
     watchMeshLists?: boolean;
     /**
      * Read each cluster's memory fit (istio-proxy working set against active Envoy
-     * clusters, over all proxies) from Prometheus at start and every 5 minutes in the
-     * background, instead of on requests. Default true.
+     * clusters, over all proxies) from Prometheus in the background instead of on
+     * requests: a scheduled task that one replica at a time runs, its result kept in
+     * the cache service for all of them. Default true.
      */
     keepMemoryFit?: boolean;
+    /** Seconds between two background reads of the memory fit. Default 300. */
+    memoryFitRefreshSeconds?: number;
     /**
      * Read each cluster's control planes and tracing (istiod Deployments, their
-     * MeshConfig ConfigMaps, Telemetry) at start and every 30 s in the background, so
-     * sidecar-memory answers do not wait for them. Default true.
+     * MeshConfig ConfigMaps, Telemetry) in the background, so sidecar-memory answers
+     * do not wait for them: a scheduled task that one replica at a time runs, its
+     * result kept in the cache service for all of them. Default true.
      */
     keepMeshEssentials?: boolean;
+    /** Seconds between two background reads of the control planes and tracing. Default 30. */
+    meshEssentialsRefreshSeconds?: number;
     /**
      * Bounds on the routes that read or write clusters (`mesh-config`,
      * `sidecar-memory`, `sidecars`): requests beyond `maxConcurrent` wait, and

@@ -7,7 +7,9 @@ import {
   PrometheusClient,
   type ClusterAccess,
 } from '@istio-backstage/plugin-istio-node';
+import type { V1Namespace } from '@kubernetes/client-node';
 import type { LiveListTimings } from '../../lib/kubernetes/LiveList';
+import type { WireList } from '../../lib/kubernetes/listPaged';
 import {
   listIstioObjects,
   NETWORKING_API,
@@ -21,6 +23,7 @@ import {
   type ServiceEntryInfo,
   type VirtualServiceInfo,
 } from '../../lib/kubernetes/meshObjects';
+import type { NamespaceLabels } from '../../lib/mesh/discoverySelectors';
 import { memoryFitSums } from '../../lib/prometheus/proxyQueries';
 import { SharedReads } from '../../lib/sharedReads';
 import type { MemoryFitSums } from '../../lib/sidecar';
@@ -83,6 +86,7 @@ export function createClusterReads(options: ClusterReadsOptions): ClusterReads {
   // One request's read serves the requests that come while it is in flight or fresh.
   const reuse = {
     services: new SharedReads<MeshServiceInfo[]>(reuseMs),
+    namespaces: new SharedReads<NamespaceLabels[]>(reuseMs),
     serviceEntries: new SharedReads<ServiceEntryInfo[]>(reuseMs),
     virtualServices: new SharedReads<VirtualServiceInfo[]>(reuseMs),
     sidecars: new SharedReads<SidecarObject[]>(reuseMs),
@@ -109,6 +113,21 @@ export function createClusterReads(options: ClusterReadsOptions): ClusterReads {
       if (fresh) return read();
       const name = client.cluster.name;
       return live?.services(name) ?? reuse.services.get(name, read);
+    },
+
+    async namespaces(cluster, { fresh } = {}) {
+      const client = clientOf(cluster);
+      const read = async () =>
+        (
+          await client.read(apis =>
+            apis.getJson<WireList<V1Namespace>>('/api/v1/namespaces'),
+          )
+        ).items?.map(ns => ({
+          name: ns.metadata?.name ?? '',
+          labels: ns.metadata?.labels ?? {},
+        })) ?? [];
+      if (fresh) return read();
+      return reuse.namespaces.get(client.cluster.name, read);
     },
 
     async serviceEntries(cluster, { fresh } = {}) {

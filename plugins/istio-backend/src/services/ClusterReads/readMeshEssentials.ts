@@ -11,8 +11,14 @@ import {
 } from '../../lib/kubernetes/listIstioObjects';
 import { MESH_CONFIG_MAP_NAME } from '../../lib/mesh/meshConfigMaps';
 
-/** What a namespace analysis needs from its mesh: where the control planes run, and tracing. */
-export type MeshEssentials = Pick<IstioMeshConfig, 'controlPlanes' | 'tracing'>;
+/**
+ * What a namespace analysis needs from its mesh: where the control planes run, tracing,
+ * and the MeshConfig `discoverySelectors` that limit which namespaces istiod sees.
+ */
+export type MeshEssentials = Pick<
+  IstioMeshConfig,
+  'controlPlanes' | 'tracing' | 'discoverySelectors'
+>;
 
 /**
  * Reads only what {@link MeshEssentials} depends on — istiod Deployments, the MeshConfig
@@ -51,7 +57,7 @@ export async function readMeshEssentials(
   ).flatMap(list =>
     list.items.filter(c => MESH_CONFIG_MAP_NAME.test(c.metadata?.name ?? '')),
   );
-  const { controlPlanes, tracing } = analyzeMesh(
+  const { controlPlanes, tracing, discoverySelectors } = analyzeMesh(
     {
       deployments: deployments.items,
       configMaps,
@@ -61,7 +67,11 @@ export async function readMeshEssentials(
     },
     { cluster: client.cluster.name, now: new Date() },
   );
-  return { controlPlanes, tracing };
+  return {
+    controlPlanes,
+    tracing,
+    ...(discoverySelectors ? { discoverySelectors } : {}),
+  };
 }
 
 /** A failed read of {@link readMeshEssentials}, as the answer reports it. */

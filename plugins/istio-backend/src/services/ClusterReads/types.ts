@@ -1,3 +1,4 @@
+import type { NamespaceLabels } from '../../lib/mesh/discoverySelectors';
 import type { MemoryFitSums } from '../../lib/sidecar';
 import type {
   ServiceEntryInfo,
@@ -25,6 +26,11 @@ export interface ClusterReads {
     cluster: string,
     options?: ClusterReadOptions,
   ): Promise<MeshServiceInfo[]>;
+  /** Every namespace of the cluster, with its labels. */
+  namespaces(
+    cluster: string,
+    options?: ClusterReadOptions,
+  ): Promise<NamespaceLabels[]>;
   /** Every ServiceEntry of the cluster. */
   serviceEntries(
     cluster: string,

@@ -76,6 +76,9 @@ export function createMeshConfigService(options: {
         await options.reads?.keepEssentials(client.cluster.name, {
           controlPlanes: meshConfig.controlPlanes,
           tracing: meshConfig.tracing,
+          ...(meshConfig.discoverySelectors
+            ? { discoverySelectors: meshConfig.discoverySelectors }
+            : {}),
         });
     } else {
       await answers.delete(key);

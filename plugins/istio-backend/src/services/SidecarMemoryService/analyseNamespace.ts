@@ -35,7 +35,10 @@ export interface NamespaceFacts {
   windowDays: number;
   /** The cluster's control planes and tracing; undefined when they could not be read. */
   mesh?: MeshEssentials;
-  meshError?: SourceError;
+  /** Why mesh-wide facts (control planes, discovered namespaces) are unknown. */
+  meshErrors: SourceError[];
+  /** The namespaces istiod discovers; undefined when not limited (or unknown). */
+  discoveredNamespaces?: string[];
   data: NamespaceData;
   /** The entity's pods in this namespace; all the namespace's pods when absent. */
   selectedPods?: V1Pod[];
@@ -58,7 +61,7 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
     proxies: [],
     sidecarsInForce: [],
     warnings: [],
-    errors: [...(facts.meshError ? [facts.meshError] : []), ...data.errors],
+    errors: [...facts.meshErrors, ...data.errors],
   };
   if (!data.namespacePods) return item;
 
@@ -166,7 +169,7 @@ function recommendationInput(
       ...serviceEntryHosts(data.serviceEntries ?? []),
     ],
     sidecars: data.sidecars ?? [],
-    discoveredNamespaces: undefined,
+    discoveredNamespaces: facts.discoveredNamespaces,
     namespaceAmbient: isAmbientNamespace(data.namespaceLabels),
     extraHosts: facts.extraHosts,
     windowDays: facts.windowDays,

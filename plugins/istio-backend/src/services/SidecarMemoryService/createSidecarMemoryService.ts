@@ -17,6 +17,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import type { AnswerCache } from '../../lib/answerCache';
 import type { WireList } from '../../lib/kubernetes/listPaged';
+import { discoveredNamespaces } from '../../lib/mesh/discoverySelectors';
 import { SharedReads } from '../../lib/sharedReads';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
 import {
@@ -127,6 +128,27 @@ export function createSidecarMemoryService(options: {
     return namespaceReads.get(key, read, data => data.errors.length === 0);
   }
 
+  /**
+   * The namespaces istiod discovers, when MeshConfig `discoverySelectors` limit them
+   * (undefined: all). Read only then; a failed read leaves them unknown (all), and is
+   * an error of the answer.
+   */
+  async function discoveredBy(
+    scope: ClusterScope,
+    mesh: MeshEssentials | undefined,
+  ): Promise<{ namespaces?: string[]; error?: SourceError }> {
+    const selectors = mesh?.discoverySelectors;
+    if (!selectors?.length) return {};
+    try {
+      const all = await reads.namespaces(scope.client.cluster.name, {
+        fresh: scope.fresh,
+      });
+      return { namespaces: discoveredNamespaces(selectors, all) };
+    } catch (error) {
+      return { error: toSourceError('kubernetes:namespaces', error) };
+    }
+  }
+
   async function analyse(work: NamespaceWork): Promise<SidecarMemoryItem> {
     const cluster = work.scope.client.cluster.name;
     const [mesh, data, lastApply] = await Promise.all([
@@ -134,12 +156,16 @@ export function createSidecarMemoryService(options: {
       work.data,
       applied.latest(cluster, work.namespace),
     ]);
+    const discovered = await discoveredBy(work.scope, mesh.essentials);
     return analyseNamespace({
       cluster,
       namespace: work.namespace,
       windowDays: WINDOW_DAYS,
       mesh: mesh.essentials,
-      meshError: mesh.error,
+      meshErrors: [mesh.error, discovered.error].filter(
+        (e): e is SourceError => e !== undefined,
+      ),
+      discoveredNamespaces: discovered.namespaces,
       data,
       selectedPods: work.selectedPods,
       dependencies: work.dependencies,
