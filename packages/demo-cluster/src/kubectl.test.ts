@@ -113,7 +113,7 @@ describe('kubectl against the demo cluster', () => {
     expect(stdout).toMatch(/team-\d{3}\s+default\s+3d/);
   });
 
-  it('shows pod memory with kubectl top, like the seed document', async () => {
+  it('shows pod memory with kubectl top, per pod of the namespace', async () => {
     const { code, stdout } = await kubectl(['top', 'pod', '-n', 'istio-demo']);
     expect(code).toBe(0);
     const rows = stdout.trim().split('\n').slice(1);

@@ -3,8 +3,9 @@
  * 100,000 observed edges, ~2,000 services. Prints min/median wall time per scenario and
  * the machine it ran on. Target: < 200 ms per call.
  *
- * The graph is seeded (same every run): 70% of the edges stay inside the namespace, the
- * rest go to 10 of 100 other namespaces, 0.1% are unmatched (PassthroughCluster to an IP).
+ * The graph is pseudo-random but the same every run: 70% of the edges stay inside the
+ * namespace, the rest go to 10 of 100 other namespaces, 0.1% are unmatched
+ * (PassthroughCluster to an IP).
  * Scenarios: the entity owns the namespace (one default Sidecar); owns 10 workloads;
  * owns 999 of the 1,000 (the worst case: 999 per-workload Sidecars, ~4 MiB of YAML).
  *
@@ -33,8 +34,8 @@ const WARMUP = 3;
 const RUNS = 15;
 
 /** Deterministic PRNG (mulberry32) so every run sees the same graph. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
+function prng(start: number): () => number {
+  let a = start >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -1,6 +1,6 @@
 /* eslint-disable jest/no-standalone-expect, jest/expect-expect -- the rows are a table:
    each row's run() holds its expectations and is called by the it.each at the end. */
-// The fault matrix of ENGINEERING.md for the backend's HTTP routes: one row per bad input
+// The fault matrix of the backend's HTTP routes: one row per bad input
 // or fault, each with its expected answer, run against two real demo clusters (HTTPS) and a
 // real Prometheus that is slowed, stopped or missing. The README's "Fault matrix" section
 // lists the same rows. Each row starts its own backend (it takes milliseconds) so the

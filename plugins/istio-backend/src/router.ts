@@ -5,21 +5,23 @@ import type {
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  istioMeshReadPermission,
+  CLUSTER_NAME_PATTERN,
+  DNS1123_LABEL,
   istioSidecarApplyPermission,
+  SIDECAR_EGRESS_HOST,
   type IstioClustersResponse,
 } from '@istio-backstage/plugin-istio-common';
 import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { authorizeMeshRead, strictEntityRef } from './lib/accessChecks';
 import { createAdmission, type AdmissionLimits } from './lib/admission';
 import { sendItemList } from './lib/http/sendItemList';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
 import type { SidecarApplyService } from './services/SidecarApplyService';
 import type { SidecarMemoryService } from './services/SidecarMemoryService';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 
 /** What the router needs; it holds no logic of its own beyond HTTP. */
 export interface RouterOptions {
@@ -36,29 +38,20 @@ export interface RouterOptions {
 /** A configured cluster name: never a URL, never a path. */
 const clusterName = z
   .string()
-  .regex(
-    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
-    'not a cluster name',
-  );
+  .regex(CLUSTER_NAME_PATTERN, 'not a cluster name');
 
 const meshConfigQuery = z.object({ cluster: clusterName.optional() }).strict();
 
 /** `ns/dns` egress host the user may add to a recommendation. */
 const egressHost = z
   .string()
-  .max(253)
-  .regex(
-    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|\*|\.|~)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/,
-    'not a namespace/host',
-  );
+  .regex(SIDECAR_EGRESS_HOST, 'not a namespace/host');
 
 const sidecarApplyBody = z
   .object({
     entityRef: z.string().min(3).max(300),
     cluster: clusterName,
-    namespace: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'not a namespace name'),
+    namespace: z.string().regex(DNS1123_LABEL, 'not a namespace name'),
     dryRun: z.boolean().default(true),
     extraHosts: z.array(egressHost).max(20).optional(),
   })
@@ -92,40 +85,45 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+/**
+ * The plugin's HTTP routes: a health check, the mesh reads (`/clusters`, `/mesh-config`,
+ * `/sidecar-memory`) and the Sidecar apply (`POST /sidecars`). User credentials only;
+ * permissions are checked before any cluster call.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const {
-    httpAuth,
-    permissions,
-    clusters,
-    meshConfig,
-    sidecarMemory,
-    sidecarApply,
-  } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
   const admit = createAdmission(options.admission);
 
-  /** User credentials allowed to read the mesh; checked before any cluster I/O. */
-  async function meshReader(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: istioMeshReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('Not allowed to read the service mesh');
-    }
-    return credentials;
-  }
-
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  addMeshReadRoutes(router, options, admit);
+  addSidecarApplyRoute(router, options, admit);
+  return router;
+}
+
+/** User credentials allowed to read the mesh; checked before any cluster I/O. */
+async function meshReader(options: RouterOptions, req: express.Request) {
+  const credentials = await options.httpAuth.credentials(req, {
+    allow: ['user'],
+  });
+  await authorizeMeshRead(options.permissions, credentials);
+  return credentials;
+}
+
+/** The read routes, for users allowed to read the mesh; those reaching clusters are admitted. */
+function addMeshReadRoutes(
+  router: express.Router,
+  options: RouterOptions,
+  admit: express.RequestHandler,
+): void {
+  const { clusters, meshConfig, sidecarMemory } = options;
 
   router.get('/clusters', async (req, res) => {
-    await meshReader(req);
+    await meshReader(options, req);
     const body: IstioClustersResponse = {
       items: clusters.map(toClusterSummary),
     };
@@ -133,7 +131,7 @@ export async function createRouter(
   });
 
   router.get('/mesh-config', admit, async (req, res) => {
-    const credentials = await meshReader(req);
+    const credentials = await meshReader(options, req);
     const query = parse(meshConfigQuery, req.query);
     // Kept answers are large and served many times: each is serialised once.
     sendItemList(
@@ -144,28 +142,38 @@ export async function createRouter(
   });
 
   router.get('/sidecar-memory', admit, async (req, res) => {
-    const credentials = await meshReader(req);
+    const credentials = await meshReader(options, req);
     const query = parse(sidecarMemoryQuery, req.query);
-    const extraHosts =
-      query.extraHost === undefined
-        ? undefined
-        : ([] as string[]).concat(query.extraHost);
-    const request =
-      'entityRef' in query
-        ? { entityRef: query.entityRef, extraHosts }
-        : { cluster: query.cluster, namespace: query.namespace, extraHosts };
-    res.json(await sidecarMemory.getSidecarMemory(request, { credentials }));
+    res.json(
+      await sidecarMemory.getSidecarMemory(sidecarMemoryRequest(query), {
+        credentials,
+      }),
+    );
   });
+}
 
+/** What a `/sidecar-memory` query asks for: an entity, or one cluster namespace. */
+function sidecarMemoryRequest(query: z.infer<typeof sidecarMemoryQuery>) {
+  const extraHosts =
+    query.extraHost === undefined
+      ? undefined
+      : ([] as string[]).concat(query.extraHost);
+  return 'entityRef' in query
+    ? { entityRef: query.entityRef, extraHosts }
+    : { cluster: query.cluster, namespace: query.namespace, extraHosts };
+}
+
+/** `POST /sidecars`: applies the entity's recommended Sidecar, for users allowed on that entity. */
+function addSidecarApplyRoute(
+  router: express.Router,
+  options: RouterOptions,
+  admit: express.RequestHandler,
+): void {
+  const { httpAuth, permissions, sidecarApply } = options;
   router.post('/sidecars', admit, async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parse(sidecarApplyBody, req.body);
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(body.entityRef));
-    } catch (error) {
-      throw new InputError(`Malformed entityRef: ${(error as Error).message}`);
-    }
+    const entityRef = strictEntityRef(body.entityRef);
     // Ownership (through the policy's catalog condition) is checked before any cluster call.
     const [decision] = await permissions.authorize(
       [{ permission: istioSidecarApplyPermission, resourceRef: entityRef }],
@@ -183,6 +191,4 @@ export async function createRouter(
       ),
     );
   });
-
-  return router;
 }

@@ -66,7 +66,7 @@ export interface IstioGateway {
   namespace: string;
   /** `gateway` when injected with the gateway template. */
   injectionTemplate?: string;
-  /** Gateways not injected with the gateway template send no traces (seed FAQ 3). */
+  /** A gateway without gateway injection (the gateway template) sends no traces. */
   sendsTraces: Tristate;
   replicas?: number;
 }

@@ -79,7 +79,7 @@ describe('visibility', () => {
     );
   });
 
-  it('the seed Sidecar ./* keeps only the namespace itself', () => {
+  it('a namespace-wide Sidecar with ./* keeps only the namespace itself', () => {
     expect(
       hosts(view([sidecar('istio-demo', 'default', ['./*'])]), 'istio-demo'),
     ).toEqual([

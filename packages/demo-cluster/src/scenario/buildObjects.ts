@@ -52,7 +52,8 @@ function fillerNamespaces(scenario: Scenario): ScenarioNamespace[] {
     const name = `team-${String(n + 1).padStart(3, '0')}`;
     const apps: ScenarioApp[] = [];
     for (let s = 0; s < filler.servicesPerNamespace; s++) {
-      const extra = stableRandom(scenario.seed ?? 0, name, s, 'ports') < 0.2;
+      const extra =
+        stableRandom(scenario.randomStart ?? 0, name, s, 'ports') < 0.2;
       apps.push({
         name: `svc-${String(s + 1).padStart(2, '0')}`,
         port: 8080,
@@ -61,7 +62,9 @@ function fillerNamespaces(scenario: Scenario): ScenarioNamespace[] {
         replicas: filler.podsPerService ?? 1,
         appMemoryMi:
           30 +
-          Math.round(stableRandom(scenario.seed ?? 0, name, s, 'mem') * 90),
+          Math.round(
+            stableRandom(scenario.randomStart ?? 0, name, s, 'mem') * 90,
+          ),
         image: 'registry.example.com/filler/app:1.0.0',
       });
     }
@@ -76,7 +79,8 @@ export function scopedFillerNamespaces(scenario: Scenario): string[] {
   return fillerNamespaces(scenario)
     .map(ns => ns.name)
     .filter(
-      name => stableRandom(scenario.seed ?? 0, name, 'scoped') < fraction,
+      name =>
+        stableRandom(scenario.randomStart ?? 0, name, 'scoped') < fraction,
     );
 }
 
@@ -105,7 +109,7 @@ function podMode(
 
 /** Builds the cluster's initial objects from a scenario. */
 export function buildObjects(scenario: Scenario): BuiltCluster {
-  const seed = scenario.seed ?? 0;
+  const randomStart = scenario.randomStart ?? 0;
   const istio = scenario.istio;
   const rootNs = istio.namespace ?? 'istio-system';
   const revision = istio.revision ?? 'default';
@@ -191,7 +195,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     };
     const templateHash = stableSuffix(
       9,
-      seed,
+      randomStart,
       options.namespace,
       options.name,
       'rs',
@@ -267,7 +271,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     for (let r = 0; r < options.replicas; r++) {
       const podName = `${options.name}-${templateHash}-${stableSuffix(
         5,
-        seed,
+        randomStart,
         options.namespace,
         options.name,
         r,
@@ -513,7 +517,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           containers,
           ...(initContainers.length ? { initContainers } : {}),
           nodeName: `node-${
-            1 + Math.floor(stableRandom(seed, podName, 'node') * 6)
+            1 + Math.floor(stableRandom(randomStart, podName, 'node') * 6)
           }`,
           restartPolicy: 'Always',
           serviceAccountName: options.app,
@@ -522,9 +526,9 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           phase: allReady ? 'Running' : 'Pending',
           conditions: [{ type: 'Ready', status: allReady ? 'True' : 'False' }],
           podIP: `10.${Math.floor(
-            stableRandom(seed, podName, 'a') * 250,
-          )}.${Math.floor(stableRandom(seed, podName, 'b') * 250)}.${
-            2 + Math.floor(stableRandom(seed, podName, 'c') * 250)
+            stableRandom(randomStart, podName, 'a') * 250,
+          )}.${Math.floor(stableRandom(randomStart, podName, 'b') * 250)}.${
+            2 + Math.floor(stableRandom(randomStart, podName, 'c') * 250)
           }`,
           startTime: new Date(Date.now() - 3 * 86400_000).toISOString(),
           containerStatuses,
@@ -540,7 +544,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         appMemoryBytes: Math.round(
           options.appMemoryMi *
             MI *
-            (0.95 + 0.1 * stableRandom(seed, podName, 'appmem')),
+            (0.95 + 0.1 * stableRandom(randomStart, podName, 'appmem')),
         ),
         appContainer: options.containerName,
         hasProxy: hasProxy && !istio.imagePullFailure,
@@ -559,8 +563,10 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     selector?: Record<string, string>,
   ) => {
     const ip = `10.96.${Math.floor(
-      stableRandom(seed, namespace, name, 'ip1') * 250,
-    )}.${1 + Math.floor(stableRandom(seed, namespace, name, 'ip2') * 250)}`;
+      stableRandom(randomStart, namespace, name, 'ip1') * 250,
+    )}.${
+      1 + Math.floor(stableRandom(randomStart, namespace, name, 'ip2') * 250)
+    }`;
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',

@@ -118,6 +118,6 @@ export interface Scenario {
   };
   /** Seconds a proxy takes to settle on its new memory after its config changed. */
   memoryConvergenceSeconds?: number;
-  /** Seed of the per-pod noise and generated names. */
-  seed?: number;
+  /** Start value of the random generator behind per-pod noise and generated names. */
+  randomStart?: number;
 }

@@ -3,10 +3,8 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { istioMeshReadPermission } from '@istio-backstage/plugin-istio-common';
+import { authorizeMeshRead, strictEntityRef } from '../lib/accessChecks';
 import type { MeshConfigService } from '../services/MeshConfigService';
 import type { SidecarMemoryService } from '../services/SidecarMemoryService';
 import { meshSummary, recommendationSummary } from './summaries';
@@ -33,39 +31,112 @@ const entityRefInput = (z: Zod) =>
     .max(300)
     .describe('Catalog entity ref, e.g. component:default/productpage');
 
+/** What `get-mesh-summary` answers. */
+const meshSummaryOutput = (z: Zod) =>
+  z.object({
+    entityRef: z.string().optional(),
+    workloads: z.array(
+      z.object({
+        cluster: z.string(),
+        namespace: z.string(),
+        pod: z.string(),
+        workload: z.string().optional(),
+        proxyKind: z.string(),
+        proxyVersion: z.string().optional(),
+        memoryNowBytes: z.number().optional(),
+      }),
+    ),
+    clusters: z.array(
+      z.object({
+        cluster: z.string(),
+        kubernetesVersion: z.string().optional(),
+        istioInstalled: z.string(),
+        controlPlanes: z.array(
+          z.object({
+            revision: z.string(),
+            namespace: z.string(),
+            version: z.string().optional(),
+            support: z.string(),
+            supportReasons: z.array(z.string()),
+          }),
+        ),
+        tracing: z.object({
+          enabled: z.string(),
+          samplingPercent: z.number().optional(),
+          provider: z.string().optional(),
+          collector: z.string().optional(),
+          configuredIn: z.string(),
+        }),
+        diagnostics: z.array(
+          z.object({
+            code: z.string(),
+            severity: z.string(),
+            message: z.string(),
+            fix: z.string(),
+          }),
+        ),
+      }),
+    ),
+    errors: errorsSchema(z),
+  });
+
+/** What `get-sidecar-recommendation` answers. */
+const recommendationOutput = (z: Zod) =>
+  z.object({
+    entityRef: z.string().optional(),
+    items: z.array(
+      z.object({
+        cluster: z.string(),
+        namespace: z.string(),
+        recommended: z.boolean(),
+        scope: z.string().optional(),
+        yaml: z.string().optional(),
+        hosts: z.array(
+          z.object({ host: z.string(), reasons: z.array(z.string()) }),
+        ),
+        servicesVisibleBefore: z.number().optional(),
+        servicesVisibleAfter: z.number().optional(),
+        estimatedSavingPerPodBytes: z.number().optional(),
+        estimatedSavingTotalBytes: z.number().optional(),
+        estimateExplanation: z.string().optional(),
+        warnings: z.array(z.string()),
+      }),
+    ),
+    errors: errorsSchema(z),
+  });
+
+/** What the actions need. */
+interface MeshActionsOptions {
+  actionsRegistry: ActionsRegistryService;
+  permissions: PermissionsService;
+  meshConfig: MeshConfigService;
+  sidecarMemory: SidecarMemoryService;
+}
+
 /**
  * Registers the read-only actions MCP clients and other tools call: an entity's
  * mesh summary and its Sidecar recommendation. They check `istio.mesh.read` for
  * the caller like the HTTP routes do, and read the catalog on the caller's behalf.
  */
-export function registerMeshActions(options: {
-  actionsRegistry: ActionsRegistryService;
-  permissions: PermissionsService;
-  meshConfig: MeshConfigService;
-  sidecarMemory: SidecarMemoryService;
-}) {
-  const { actionsRegistry, permissions, meshConfig, sidecarMemory } = options;
+export function registerMeshActions(options: MeshActionsOptions) {
+  registerMeshSummaryAction(options);
+  registerRecommendationAction(options);
+}
 
-  async function authorizedMemory(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await permissions.authorize(
-      [{ permission: istioMeshReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('Not allowed to read the service mesh');
-    }
-    let ref: string;
-    try {
-      ref = stringifyEntityRef(parseEntityRef(entityRef));
-    } catch (error) {
-      throw new InputError(`Malformed entityRef: ${(error as Error).message}`);
-    }
-    return sidecarMemory.getSidecarMemory({ entityRef: ref }, { credentials });
-  }
+/** The entity's sidecar memory answer, once the caller may read the mesh. */
+async function authorizedMemory(
+  { permissions, sidecarMemory }: MeshActionsOptions,
+  entityRef: string,
+  credentials: BackstageCredentials,
+) {
+  await authorizeMeshRead(permissions, credentials);
+  const ref = strictEntityRef(entityRef);
+  return sidecarMemory.getSidecarMemory({ entityRef: ref }, { credentials });
+}
 
+/** `get-mesh-summary`: the entity's proxies, its clusters' control planes, tracing and diagnostics. */
+function registerMeshSummaryAction(options: MeshActionsOptions): void {
+  const { actionsRegistry, meshConfig } = options;
   actionsRegistry.register({
     name: 'get-mesh-summary',
     title: 'Service mesh summary of an entity',
@@ -75,56 +146,14 @@ export function registerMeshActions(options: {
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z => z.object({ entityRef: entityRefInput(z) }),
-      output: z =>
-        z.object({
-          entityRef: z.string().optional(),
-          workloads: z.array(
-            z.object({
-              cluster: z.string(),
-              namespace: z.string(),
-              pod: z.string(),
-              workload: z.string().optional(),
-              proxyKind: z.string(),
-              proxyVersion: z.string().optional(),
-              memoryNowBytes: z.number().optional(),
-            }),
-          ),
-          clusters: z.array(
-            z.object({
-              cluster: z.string(),
-              kubernetesVersion: z.string().optional(),
-              istioInstalled: z.string(),
-              controlPlanes: z.array(
-                z.object({
-                  revision: z.string(),
-                  namespace: z.string(),
-                  version: z.string().optional(),
-                  support: z.string(),
-                  supportReasons: z.array(z.string()),
-                }),
-              ),
-              tracing: z.object({
-                enabled: z.string(),
-                samplingPercent: z.number().optional(),
-                provider: z.string().optional(),
-                collector: z.string().optional(),
-                configuredIn: z.string(),
-              }),
-              diagnostics: z.array(
-                z.object({
-                  code: z.string(),
-                  severity: z.string(),
-                  message: z.string(),
-                  fix: z.string(),
-                }),
-              ),
-            }),
-          ),
-          errors: errorsSchema(z),
-        }),
+      output: meshSummaryOutput,
     },
     action: async ({ input, credentials }) => {
-      const memory = await authorizedMemory(input.entityRef, credentials);
+      const memory = await authorizedMemory(
+        options,
+        input.entityRef,
+        credentials,
+      );
       const clusters = [...new Set(memory.items.map(i => i.cluster))];
       const meshes = await Promise.all(
         clusters.map(cluster =>
@@ -140,8 +169,11 @@ export function registerMeshActions(options: {
       };
     },
   });
+}
 
-  actionsRegistry.register({
+/** `get-sidecar-recommendation`: the Sidecar YAML, its hosts with reasons, and the saving. */
+function registerRecommendationAction(options: MeshActionsOptions): void {
+  options.actionsRegistry.register({
     name: 'get-sidecar-recommendation',
     title: 'Recommended Istio Sidecar for an entity',
     description:
@@ -150,33 +182,11 @@ export function registerMeshActions(options: {
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z => z.object({ entityRef: entityRefInput(z) }),
-      output: z =>
-        z.object({
-          entityRef: z.string().optional(),
-          items: z.array(
-            z.object({
-              cluster: z.string(),
-              namespace: z.string(),
-              recommended: z.boolean(),
-              scope: z.string().optional(),
-              yaml: z.string().optional(),
-              hosts: z.array(
-                z.object({ host: z.string(), reasons: z.array(z.string()) }),
-              ),
-              servicesVisibleBefore: z.number().optional(),
-              servicesVisibleAfter: z.number().optional(),
-              estimatedSavingPerPodBytes: z.number().optional(),
-              estimatedSavingTotalBytes: z.number().optional(),
-              estimateExplanation: z.string().optional(),
-              warnings: z.array(z.string()),
-            }),
-          ),
-          errors: errorsSchema(z),
-        }),
+      output: recommendationOutput,
     },
     action: async ({ input, credentials }) => ({
       output: recommendationSummary(
-        await authorizedMemory(input.entityRef, credentials),
+        await authorizedMemory(options, input.entityRef, credentials),
       ),
     }),
   });

@@ -1,10 +1,8 @@
-import type {
-  IstioMeshConfig,
-  IstioSidecarMemoryResponse,
+import {
+  diagnosticConcernsNamespaces,
+  type IstioMeshConfig,
+  type IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
-
-/** Mesh-wide diagnostic codes that concern every workload (as on the entity tab). */
-const MESH_WIDE = /^IBS-(TRACING|VERSION|CNI|IMAGE|PROXY)-/;
 
 /**
  * An entity's mesh in a few fields a tool or an agent can act on: its pods and
@@ -52,11 +50,7 @@ export function meshSummary(
         configuredIn: mesh.tracing.configuredIn,
       },
       diagnostics: mesh.diagnostics
-        .filter(
-          d =>
-            (d.object?.namespace && namespaces.has(d.object.namespace)) ||
-            MESH_WIDE.test(d.code),
-        )
+        .filter(d => diagnosticConcernsNamespaces(d, namespaces))
         .map(d => ({
           code: d.code,
           severity: d.severity,

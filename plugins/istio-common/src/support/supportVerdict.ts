@@ -30,9 +30,9 @@ function compareMinor(a: [number, number], b: [number, number]): number {
 }
 
 /**
- * Checks an Istio version against a Kubernetes version with Istio's support matrix
- * (the seed document's "version check"). A version the data does not know gives
- * `unknown`, never a guess.
+ * Checks an Istio version against a Kubernetes version with Istio's support matrix: is
+ * this Istio release supported on this Kubernetes version? A version the data does not
+ * know gives `unknown`, never a guess.
  *
  * @public
  */

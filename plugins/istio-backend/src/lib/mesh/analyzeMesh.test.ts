@@ -1,5 +1,10 @@
 import { analyzeMesh } from './analyzeMesh';
-import { healthyInventory, meshConfigMap } from './diagnostics/testFixtures';
+import {
+  healthyInventory,
+  meshConfigMap,
+  namespace,
+  pod,
+} from './diagnostics/testFixtures';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -43,4 +48,47 @@ describe('analyzeMesh MeshConfig', () => {
       ]);
     },
   );
+});
+
+describe('analyzeMesh data plane', () => {
+  it.each([
+    [{ 'istio-injection': 'enabled' }, 'sidecar'],
+    [{ 'istio.io/rev': 'canary' }, 'sidecar'],
+    [{ 'istio.io/dataplane-mode': 'ambient' }, 'ambient'],
+    [
+      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'disabled' },
+      'ambient',
+    ],
+    [
+      { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'canary' },
+      'sidecar',
+    ],
+    [{ 'istio-injection': 'disabled' }, 'neither'],
+  ])('a namespace labelled %j is %s', (labels, mode) => {
+    const inventory = healthyInventory();
+    inventory.namespaces = [namespace('apps', labels)];
+    const { dataPlane } = analyzeMesh(inventory, { cluster: 'demo', now });
+    expect({
+      sidecar: dataPlane.sidecarNamespaces.includes('apps'),
+      ambient: dataPlane.ambientNamespaces.includes('apps'),
+    }).toEqual({ sidecar: mode === 'sidecar', ambient: mode === 'ambient' });
+  });
+
+  it('counts sidecar proxies only, classic and native, by version', () => {
+    const inventory = healthyInventory();
+    inventory.pods = [
+      pod('apps', 'a-1', { proxyImage: 'hub/proxyv2:1.28.1' }),
+      pod('apps', 'b-1', { proxyImage: 'hub/proxyv2:1.29.0', native: true }),
+      pod('apps', 'plain-1'),
+      pod('gw', 'ingress-1', {
+        labels: { istio: 'ingressgateway' },
+        proxyImage: 'hub/proxyv2:1.28.1',
+      }),
+    ];
+    const mesh = analyzeMesh(inventory, { cluster: 'demo', now });
+    expect(mesh.dataPlane.proxyVersions).toEqual({ '1.28.1': 1, '1.29.0': 1 });
+    expect(mesh.dataPlane.nativeSidecars).toBe('mixed');
+    expect(mesh.meshSize.proxies).toBe(2);
+    expect(mesh.meshSize.pods).toBe(4);
+  });
 });

@@ -8,6 +8,13 @@ import {
   type KialiExternalService,
   type Tristate,
 } from '@istio-backstage/plugin-istio-common';
+import {
+  INJECTION_LABEL,
+  REVISION_LABEL,
+  isAmbientNamespace,
+  isSidecarProxy,
+  proxyKindOf,
+} from './dataPlane';
 import type { MeshInventory } from './inventory';
 import {
   isGatewayPod,
@@ -307,54 +314,7 @@ export function analyzeMesh(
   const { mesh, unreadable } = primary
     ? meshConfigOf(inventory, primary.namespace, primary.revision)
     : { mesh: undefined, unreadable: undefined };
-  const namespaces = inventory.namespaces;
-  const injected = namespaces?.filter(n => {
-    const l = n.metadata?.labels ?? {};
-    return l['istio-injection'] === 'enabled' || Boolean(l['istio.io/rev']);
-  });
-  const ambient = namespaces?.filter(n => {
-    const l = n.metadata?.labels ?? {};
-    return (
-      l['istio.io/dataplane-mode'] === 'ambient' &&
-      !l['istio-injection'] &&
-      !l['istio.io/rev']
-    );
-  });
-  // Sidecar proxies only: gateways run Envoy as their main container.
-  const proxies = inventory.pods
-    ?.filter(p => !isGatewayPod(p))
-    .map(p => istioProxyOf(p))
-    .filter(Boolean) as
-    | Array<NonNullable<ReturnType<typeof istioProxyOf>>>
-    | undefined;
-  const proxyVersions: Record<string, number> = {};
-  for (const proxy of proxies ?? []) {
-    const version =
-      versionOfTag(
-        proxy.container.image
-          ? parseImage(proxy.container.image).tag
-          : undefined,
-      ) ?? 'unknown';
-    proxyVersions[version] = (proxyVersions[version] ?? 0) + 1;
-  }
-  let nativeSidecars: IstioMeshConfig['dataPlane']['nativeSidecars'] =
-    'unknown';
-  if (proxies && proxies.length > 0) {
-    const native = proxies.filter(p => p.native).length;
-    if (native === 0) nativeSidecars = 'no';
-    else nativeSidecars = native === proxies.length ? 'yes' : 'mixed';
-  }
-  const netAdmin = inventory.pods?.filter(p =>
-    (p.spec?.initContainers ?? []).some(
-      c =>
-        c.name === 'istio-init' &&
-        (c.securityContext?.capabilities?.add ?? []).includes('NET_ADMIN'),
-    ),
-  ).length;
-  const istioInstalled: Tristate = inventory.deployments
-    ? tristate(planes.length > 0)
-    : 'unknown';
-
+  const dataPlane = dataPlaneOf(inventory);
   return {
     cluster: options.cluster,
     ...(options.title ? { title: options.title } : {}),
@@ -362,24 +322,12 @@ export function analyzeMesh(
     ...(inventory.kubernetesVersion
       ? { kubernetesVersion: inventory.kubernetesVersion }
       : {}),
-    istioInstalled,
+    istioInstalled: inventory.deployments
+      ? tristate(planes.length > 0)
+      : 'unknown',
     controlPlanes: planes,
-    dataPlane: {
-      sidecarNamespaces: (injected ?? []).map(n => n.metadata!.name!).sort(),
-      ambientNamespaces: (ambient ?? []).map(n => n.metadata!.name!).sort(),
-      nativeSidecars,
-      proxyVersions,
-    },
-    cni: {
-      installed: inventory.daemonSets
-        ? tristate(
-            inventory.daemonSets.some(
-              d => d.metadata?.name === 'istio-cni-node',
-            ),
-          )
-        : 'unknown',
-      ...(netAdmin !== undefined ? { podsWithNetAdmin: netAdmin } : {}),
-    },
+    dataPlane: dataPlane.summary,
+    cni: cniOf(inventory),
     tracing: tracingOf(inventory, mesh, rootNamespace),
     gateways: gatewaysOf(inventory.pods),
     ...(mesh
@@ -398,25 +346,118 @@ export function analyzeMesh(
       istiodSeries: tristate(inventory.prometheus?.istiodSeries),
     },
     kiali: kialiOf(inventory, rootNamespace),
-    meshSize: {
-      ...(namespaces ? { namespaces: namespaces.length } : {}),
-      ...(injected ? { injectedNamespaces: injected.length } : {}),
-      ...(inventory.services ? { services: inventory.services.length } : {}),
-      ...(inventory.pods ? { pods: inventory.pods.length } : {}),
-      ...(proxies ? { proxies: proxies.length } : {}),
-      ...(inventory.sidecars
-        ? { sidecarResources: inventory.sidecars.length }
-        : {}),
-    },
+    meshSize: meshSizeOf(inventory, dataPlane),
     errors: unreadable
-      ? [
-          ...inventory.errors,
-          {
-            source: `kubernetes:configmaps/${unreadable}`,
-            errorType: 'InvalidResponse' as const,
-            message: `ConfigMap ${unreadable} data.mesh is not one YAML document without aliases; its MeshConfig settings are unknown`,
-          },
-        ]
+      ? [...inventory.errors, unreadableMeshConfig(unreadable)]
       : inventory.errors,
+  };
+}
+
+/** The data plane, with the counts the mesh size reports (undefined when not read). */
+interface DataPlaneRead {
+  summary: IstioMeshConfig['dataPlane'];
+  injectedNamespaces?: number;
+  proxies?: number;
+}
+
+/** Sidecar and ambient namespaces, and the sidecar proxies' versions and kind. */
+function dataPlaneOf(inventory: MeshInventory): DataPlaneRead {
+  const namespaces = inventory.namespaces;
+  const injected = namespaces?.filter(n => injectsSidecars(n.metadata?.labels));
+  const ambient = namespaces?.filter(n =>
+    isAmbientNamespace(n.metadata?.labels),
+  );
+  const proxies = sidecarProxiesOf(inventory.pods);
+  const proxyVersions: Record<string, number> = {};
+  for (const proxy of proxies ?? []) {
+    const version =
+      versionOfTag(proxy.image ? parseImage(proxy.image).tag : undefined) ??
+      'unknown';
+    proxyVersions[version] = (proxyVersions[version] ?? 0) + 1;
+  }
+  let nativeSidecars: IstioMeshConfig['dataPlane']['nativeSidecars'] =
+    'unknown';
+  if (proxies && proxies.length > 0) {
+    const native = proxies.filter(p => p.native).length;
+    if (native === 0) nativeSidecars = 'no';
+    else nativeSidecars = native === proxies.length ? 'yes' : 'mixed';
+  }
+  return {
+    summary: {
+      sidecarNamespaces: (injected ?? []).map(n => n.metadata!.name!).sort(),
+      ambientNamespaces: (ambient ?? []).map(n => n.metadata!.name!).sort(),
+      nativeSidecars,
+      proxyVersions,
+    },
+    injectedNamespaces: injected?.length,
+    proxies: proxies?.length,
+  };
+}
+
+/** Namespaces labelled for sidecar injection, by either label. */
+function injectsSidecars(labels: Record<string, string> | undefined): boolean {
+  return (
+    labels?.[INJECTION_LABEL] === 'enabled' || Boolean(labels?.[REVISION_LABEL])
+  );
+}
+
+/** The pods' sidecar proxies; gateways, whose Envoy is their main container, are not. */
+function sidecarProxiesOf(
+  pods: V1Pod[] | undefined,
+): Array<{ native: boolean; image?: string }> | undefined {
+  return pods?.flatMap(pod => {
+    const kind = proxyKindOf(pod);
+    if (!isSidecarProxy(kind)) return [];
+    const image = istioProxyOf(pod)?.container.image;
+    return [{ native: kind === 'native-sidecar', ...(image ? { image } : {}) }];
+  });
+}
+
+/** Whether the CNI node agent is installed, and how many pods still need NET_ADMIN. */
+function cniOf(inventory: MeshInventory): IstioMeshConfig['cni'] {
+  const netAdmin = inventory.pods?.filter(p =>
+    (p.spec?.initContainers ?? []).some(
+      c =>
+        c.name === 'istio-init' &&
+        (c.securityContext?.capabilities?.add ?? []).includes('NET_ADMIN'),
+    ),
+  ).length;
+  return {
+    installed: inventory.daemonSets
+      ? tristate(
+          inventory.daemonSets.some(d => d.metadata?.name === 'istio-cni-node'),
+        )
+      : 'unknown',
+    ...(netAdmin !== undefined ? { podsWithNetAdmin: netAdmin } : {}),
+  };
+}
+
+/** What the mesh holds, each count only when its list was read. */
+function meshSizeOf(
+  inventory: MeshInventory,
+  dataPlane: DataPlaneRead,
+): IstioMeshConfig['meshSize'] {
+  return {
+    ...(inventory.namespaces
+      ? { namespaces: inventory.namespaces.length }
+      : {}),
+    ...(dataPlane.injectedNamespaces !== undefined
+      ? { injectedNamespaces: dataPlane.injectedNamespaces }
+      : {}),
+    ...(inventory.services ? { services: inventory.services.length } : {}),
+    ...(inventory.pods ? { pods: inventory.pods.length } : {}),
+    ...(dataPlane.proxies !== undefined ? { proxies: dataPlane.proxies } : {}),
+    ...(inventory.sidecars
+      ? { sidecarResources: inventory.sidecars.length }
+      : {}),
+  };
+}
+
+/** The error reported for a MeshConfig ConfigMap that cannot be parsed safely. */
+function unreadableMeshConfig(name: string): MeshInventory['errors'][number] {
+  return {
+    source: `kubernetes:configmaps/${name}`,
+    errorType: 'InvalidResponse',
+    message: `ConfigMap ${name} data.mesh is not one YAML document without aliases; its MeshConfig settings are unknown`,
   };
 }

@@ -9,8 +9,8 @@ const KIB = 1024;
 const MIB = 1024 * 1024;
 
 /** Deterministic PRNG (mulberry32) and a normal deviate (Box–Muller). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
+function prng(start: number): () => number {
+  let a = start >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -26,9 +26,9 @@ function synthetic(args: {
   noiseBytes: number;
   minClusters: number;
   maxClusters: number;
-  seed?: number;
+  randomStart?: number;
 }): MemorySample[] {
-  const random = prng(args.seed ?? 1);
+  const random = prng(args.randomStart ?? 1);
   const normal = () =>
     Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return Array.from({ length: args.n }, () => {

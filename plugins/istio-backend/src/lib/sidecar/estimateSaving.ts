@@ -1,8 +1,8 @@
 import type { IstioSavingEstimate, MemorySample } from './types';
 
 /**
- * Istio maintainers' estimate of Envoy memory per cluster: ~118 KB (783 clusters ≈ 95 MB,
- * see ISTIO-FACTS.md), taken as 118 KiB.
+ * Istio maintainers' estimate of Envoy memory per cluster: ~118 KB (783 clusters ≈ 95 MB),
+ * taken as 118 KiB.
  */
 export const DEFAULT_BYTES_PER_CLUSTER = 118 * 1024;
 

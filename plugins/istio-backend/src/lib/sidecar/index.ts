@@ -17,13 +17,14 @@ export {
   clusterCount,
   compileEgressHosts,
   egressImports,
-  selectorMatches,
+  proxyOfWorkload,
   sidecarInForce,
   visibleServices,
   type EgressMatcher,
   type ProxyInfo,
 } from './visibility';
 export { recommendSidecar, withRecommendedSidecars } from './recommendSidecar';
+export { meanSidecarMemory } from './proxyMemory';
 export {
   selectorChooser,
   sidecarObjectName,

@@ -3,7 +3,12 @@ import type { ObservedEdge } from './types';
 import { normalizeDnsName, shortHost } from './hosts';
 import { listNames, plural } from './format';
 import type { HostCollector, HostEntry } from './hostCollector';
-import { findServiceEntry, resolveTarget, type Index } from './meshIndex';
+import {
+  findServiceEntry,
+  resolveTarget,
+  type Index,
+  type Target,
+} from './meshIndex';
 
 /** Calls from one source workload to one destination, summed over the window. */
 export interface EdgeTotal {
@@ -104,6 +109,17 @@ export function trafficText(t: EdgeTotal, windowDays: number): string {
   )} in ${windowDays}d`;
 }
 
+/** Traffic to one destination that no mesh service matched. */
+interface Unmatched {
+  /** `PassthroughCluster` / `BlackHoleCluster`. */
+  via: Set<string>;
+  /** Source workload → its totals. */
+  sources: Map<string, EdgeTotal[]>;
+}
+
+/** Unmatched traffic by destination host (`''` when unknown). */
+type UnmatchedTraffic = Map<string, Unmatched>;
+
 /**
  * Adds observed destinations as egress hosts: a Kubernetes Service as
  * `<its namespace>/<FQDN>`, a ServiceEntry host as `<se-ns>/<se host>` (with a
@@ -119,100 +135,126 @@ export function addObservedTraffic(
   windowDays: number,
   warnings: IstioSidecarWarning[],
 ): void {
-  const unmatched = new Map<
-    string,
-    { via: Set<string>; sources: Map<string, EdgeTotal[]> }
-  >();
+  const unmatched: UnmatchedTraffic = new Map();
   for (const [destination, totals] of traffic.byDestination) {
-    const host = normalizeDnsName(destination);
-    const svc = index.servicesByHost.get(host);
-    const se = svc ? undefined : findServiceEntry(index, host);
-    const short = shortHost(host);
-    const entries = new Map<string, HostEntry>();
-    const entryFor = (destinationNamespace: string): HostEntry => {
-      let ns = svc?.namespace ?? se?.namespace ?? destinationNamespace;
-      if (!ns || ns === 'unknown') ns = '*';
-      let entry = entries.get(ns);
-      if (!entry) {
-        entry = hosts.entry(ns, se ? se.host : host);
-        entries.set(ns, entry);
+    addDestination(destination, totals, index, hosts, windowDays, unmatched);
+  }
+  for (const name of [...unmatched.keys()].sort()) {
+    const u = unmatched.get(name)!;
+    const target = name ? resolveTarget(index, name, undefined) : undefined;
+    if (target?.known)
+      addMissedDependency(target, u.sources, hosts, windowDays);
+    warnings.push(unmatchedWarning(name, u, target, windowDays));
+  }
+}
+
+/**
+ * Adds one destination's matched traffic, per source workload, and sets its unmatched
+ * traffic aside in `unmatched`.
+ */
+function addDestination(
+  destination: string,
+  totals: readonly EdgeTotal[],
+  index: Index,
+  hosts: HostCollector,
+  windowDays: number,
+  unmatched: UnmatchedTraffic,
+): void {
+  const host = normalizeDnsName(destination);
+  const svc = index.servicesByHost.get(host);
+  const se = svc ? undefined : findServiceEntry(index, host);
+  const short = shortHost(host);
+  const entries = new Map<string, HostEntry>();
+  const entryFor = (destinationNamespace: string): HostEntry => {
+    let ns = svc?.namespace ?? se?.namespace ?? destinationNamespace;
+    if (!ns || ns === 'unknown') ns = '*';
+    let entry = entries.get(ns);
+    if (!entry) {
+      entry = hosts.entry(ns, se ? se.host : host);
+      entries.set(ns, entry);
+    }
+    return entry;
+  };
+  const seDetail = se
+    ? `ServiceEntry ${se.namespace}/${se.name} declares ${se.host}`
+    : '';
+  for (const t of totals) {
+    const workload = t.workload;
+    if (t.unmatched) {
+      const name = host && host !== 'unknown' ? host : '';
+      let u = unmatched.get(name);
+      if (!u) {
+        u = { via: new Set(), sources: new Map() };
+        unmatched.set(name, u);
       }
-      return entry;
-    };
-    const seDetail = se
-      ? `ServiceEntry ${se.namespace}/${se.name} declares ${se.host}`
-      : '';
+      u.via.add(t.unmatched);
+      u.sources.set(workload, [...(u.sources.get(workload) ?? []), t]);
+      continue;
+    }
+    const entry = entryFor(t.destinationNamespace);
+    hosts.addTo(
+      entry,
+      'observed-traffic',
+      `${workload} → ${short} (${trafficText(t, windowDays)})`,
+      workload,
+    );
+    if (se) hosts.addTo(entry, 'service-entry', seDetail, workload);
+  }
+}
+
+/** Unmatched traffic to a known Service or ServiceEntry host: a dependency its proxy missed. */
+function addMissedDependency(
+  target: Target,
+  sources: ReadonlyMap<string, EdgeTotal[]>,
+  hosts: HostCollector,
+  windowDays: number,
+): void {
+  const entry = hosts.entry(target.namespace, target.dnsName);
+  for (const [workload, totals] of sources) {
     for (const t of totals) {
-      const workload = t.workload;
-      if (t.unmatched) {
-        const name = host && host !== 'unknown' ? host : '';
-        let u = unmatched.get(name);
-        if (!u) {
-          u = { via: new Set(), sources: new Map() };
-          unmatched.set(name, u);
-        }
-        u.via.add(t.unmatched);
-        u.sources.set(workload, [...(u.sources.get(workload) ?? []), t]);
-        continue;
-      }
-      const entry = entryFor(t.destinationNamespace);
       hosts.addTo(
         entry,
         'observed-traffic',
-        `${workload} → ${short} (${trafficText(t, windowDays)})`,
+        `${workload} → ${shortHost(target.dnsName)} through ${
+          t.unmatched
+        } (${trafficText(
+          t,
+          windowDays,
+        )}): a dependency its proxy did not route as a mesh service`,
         workload,
       );
-      if (se) hosts.addTo(entry, 'service-entry', seDetail, workload);
+    }
+    if (target.serviceEntry) {
+      const s = target.serviceEntry;
+      hosts.addTo(
+        entry,
+        'service-entry',
+        `ServiceEntry ${s.namespace}/${s.name} declares ${s.host}`,
+        workload,
+      );
     }
   }
+}
 
-  for (const name of [...unmatched.keys()].sort()) {
-    const u = unmatched.get(name)!;
-    const via = [...u.via].sort().join('/');
-    const sources = [...u.sources.keys()].sort();
-    const target = name ? resolveTarget(index, name, undefined) : undefined;
-    if (target?.known) {
-      const entry = hosts.entry(target.namespace, target.dnsName);
-      for (const [workload, totals] of u.sources) {
-        for (const t of totals) {
-          hosts.addTo(
-            entry,
-            'observed-traffic',
-            `${workload} → ${shortHost(target.dnsName)} through ${
-              t.unmatched
-            } (${trafficText(
-              t,
-              windowDays,
-            )}): a dependency its proxy did not route as a mesh service`,
-            workload,
-          );
-        }
-        if (target.serviceEntry) {
-          const s = target.serviceEntry;
-          hosts.addTo(
-            entry,
-            'service-entry',
-            `ServiceEntry ${s.namespace}/${s.name} declares ${s.host}`,
-            workload,
-          );
-        }
-      }
-    }
-    let fix: string;
-    if (!target?.known) {
-      fix =
-        'it is not a Service or ServiceEntry host of the mesh: declare a ServiceEntry if this destination is intended, then add it as an extra host';
-    } else {
-      fix = `${target.namespace}/${target.dnsName} is a known ${
+/** The `unmatched-traffic` warning for one destination, with what to do about it. */
+function unmatchedWarning(
+  name: string,
+  u: Unmatched,
+  target: Target | undefined,
+  windowDays: number,
+): IstioSidecarWarning {
+  const via = [...u.via].sort().join('/');
+  const sources = [...u.sources.keys()].sort();
+  const fix = target?.known
+    ? `${target.namespace}/${target.dnsName} is a known ${
         target.serviceEntry ? 'ServiceEntry host' : 'Service'
-      }, so the recommendation includes it (a missed dependency)`;
-    }
-    warnings.push({
-      code: 'unmatched-traffic',
-      ...(sources.length === 1 ? { workload: sources[0] } : {}),
-      message: `${listNames(sources)} sent traffic to ${
-        name || 'an unknown destination'
-      } through ${via} in the last ${windowDays}d (unmatched: no routing or mTLS policy applies, and under REGISTRY_ONLY it fails); ${fix}.`,
-    });
-  }
+      }, so the recommendation includes it (a missed dependency)`
+    : 'it is not a Service or ServiceEntry host of the mesh: declare a ServiceEntry if this destination is intended, then add it as an extra host';
+  return {
+    code: 'unmatched-traffic',
+    ...(sources.length === 1 ? { workload: sources[0] } : {}),
+    message: `${listNames(sources)} sent traffic to ${
+      name || 'an unknown destination'
+    } through ${via} in the last ${windowDays}d (unmatched: no routing or mTLS policy applies, and under REGISTRY_ONLY it fails); ${fix}.`,
+  };
 }

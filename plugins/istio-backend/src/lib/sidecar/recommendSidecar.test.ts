@@ -421,6 +421,19 @@ describe('recommendSidecar on bookinfo', () => {
     );
     expect(hostsOf(result)[1]).toBe('istio-system/*');
   });
+
+  it('counts only the services of namespaces istiod discovers (discoverySelectors)', () => {
+    const rec = recommended(
+      recommendSidecar(
+        bookinfoInput({ discoveredNamespaces: [NS, 'istio-system'] }),
+      ),
+    );
+    // The filler namespaces and Jaeger's are not discovered: visible neither before nor after.
+    expect(rec).toMatchObject({
+      servicesVisibleBefore: 4 + 3,
+      servicesVisibleAfter: 4 + 3,
+    });
+  });
 });
 
 describe('recommendSidecar scope', () => {
@@ -662,8 +675,8 @@ describe('recommendSidecar with existing Sidecars', () => {
 });
 
 /** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
+function prng(start: number): () => number {
+  let a = start >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -674,8 +687,8 @@ function prng(seed: number): () => number {
 }
 
 /** A random mesh and call graph around namespace `app`. */
-function randomGraph(seed: number): RecommendationInput {
-  const random = prng(seed);
+function randomGraph(start: number): RecommendationInput {
+  const random = prng(start);
   const pick = <T>(list: readonly T[]): T =>
     list[Math.floor(random() * list.length)];
   const own = 'app';
@@ -828,8 +841,8 @@ describe('recommendSidecar on random graphs (property)', () => {
     const failures: string[] = [];
     let checkedEdges = 0;
     let recommendations = 0;
-    for (let seed = 1; seed <= 300; seed++) {
-      const input = randomGraph(seed);
+    for (let graph = 1; graph <= 300; graph++) {
+      const input = randomGraph(graph);
       const result = recommendSidecar(input);
       const rec = result.recommendation;
       if (!rec) continue;
@@ -851,7 +864,7 @@ describe('recommendSidecar on random graphs (property)', () => {
           !ours.has(inForce.name)
         ) {
           failures.push(
-            `seed ${seed}: ${w.name} is not configured by the recommendation`,
+            `graph ${graph}: ${w.name} is not configured by the recommendation`,
           );
           continue;
         }
@@ -881,7 +894,7 @@ describe('recommendSidecar on random graphs (property)', () => {
             : egressImports(matcher, e.destinationNamespace, host);
           if (!imported) {
             failures.push(
-              `seed ${seed}: ${w.name} → ${e.destinationNamespace}/${host} (${
+              `graph ${graph}: ${w.name} → ${e.destinationNamespace}/${host} (${
                 e.destinationServiceName
               }) not kept by ${inForce.hosts.join(' ')}`,
             );
@@ -891,13 +904,13 @@ describe('recommendSidecar on random graphs (property)', () => {
       // Objects and YAML agree, hosts are well-formed and ./* leads.
       const parsed = objectsFromYaml(rec.yaml);
       if (JSON.stringify(parsed) !== JSON.stringify(rec.objects)) {
-        failures.push(`seed ${seed}: YAML and objects differ`);
+        failures.push(`graph ${graph}: YAML and objects differ`);
       }
       if (rec.egress[0]?.host !== './*')
-        failures.push(`seed ${seed}: ./* not first`);
+        failures.push(`graph ${graph}: ./* not first`);
       const egressHosts = rec.egress.map(e => e.host);
       if (new Set(egressHosts).size !== egressHosts.length) {
-        failures.push(`seed ${seed}: duplicate hosts`);
+        failures.push(`graph ${graph}: duplicate hosts`);
       }
     }
     expect(failures).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Bookinfo in a mesh big enough for scoping to matter: the seed's `istio-demo`, istiod in
+ * Bookinfo in a mesh big enough for scoping to matter: bookinfo in `istio-demo`, istiod in
  * `istio-system`, Jaeger in `observability`, an external API ServiceEntry and 1,300
  * filler services. For tests only.
  */

@@ -86,7 +86,7 @@ export interface RecommendationInput {
   sidecars: SidecarObject[];
   /** Namespaces istiod discovers (MeshConfig discoverySelectors); undefined = all. */
   discoveredNamespaces?: string[];
-  /** Namespace label istio.io/dataplane-mode=ambient (and no injection label). */
+  /** The namespace is in ambient mode, as `isAmbientNamespace` (lib/mesh/dataPlane) decides from its labels. */
   namespaceAmbient: boolean;
   /** Extra egress hosts the user asked for (`ns/dns`), already validated. */
   extraHosts?: string[];

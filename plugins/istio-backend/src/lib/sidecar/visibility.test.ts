@@ -4,7 +4,6 @@ import {
   clusterCount,
   compileEgressHosts,
   egressImports,
-  selectorMatches,
   sidecarInForce,
   visibleServices,
 } from './visibility';
@@ -30,21 +29,6 @@ function sidecar(
 ): SidecarObject {
   return { name, namespace, hosts, ...extra };
 }
-
-describe('selectorMatches', () => {
-  it.each([
-    [{ app: 'reviews' }, { app: 'reviews', version: 'v1' }, true],
-    [
-      { app: 'reviews', version: 'v2' },
-      { app: 'reviews', version: 'v1' },
-      false,
-    ],
-    [{ app: 'reviews' }, { version: 'v1' }, false],
-    [{}, { app: 'x' }, true],
-  ])('%j selects %j → %s', (selector, labels, expected) => {
-    expect(selectorMatches(selector, labels)).toBe(expected);
-  });
-});
 
 describe('sidecarInForce (precedence)', () => {
   const root = sidecar('default', 'istio-system', ['./*']);

@@ -1,4 +1,5 @@
-import type { MeshServiceInfo, SidecarObject } from './types';
+import { byAge, selectorMatches } from '../mesh/dataPlane';
+import type { MeshServiceInfo, SidecarObject, WorkloadInfo } from './types';
 import {
   coveringWildcards,
   dnsNameCovers,
@@ -35,27 +36,9 @@ export const ENVOY_FIXED_CLUSTERS: readonly string[] = [
   'tracing',
 ];
 
-/**
- * Whether a `workloadSelector.labels` map selects pods with `labels`: every selector
- * label must be present with the same value. An empty map selects every pod (Istio's
- * `labels.Instance.SubsetOf`).
- */
-export function selectorMatches(
-  selector: Record<string, string>,
-  labels: Record<string, string>,
-): boolean {
-  for (const [key, value] of Object.entries(selector)) {
-    if (labels[key] !== value) return false;
-  }
-  return true;
-}
-
-/** Older first; a Sidecar without `creationTimestamp` (not applied yet) counts as newest. */
-function byAge(a: SidecarObject, b: SidecarObject): number {
-  const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : Infinity;
-  const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : Infinity;
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.name.localeCompare(b.name);
+/** The proxy of a workload's pods. */
+export function proxyOfWorkload(w: WorkloadInfo): ProxyInfo {
+  return { namespace: w.namespace, labels: w.labels, isGateway: w.isGateway };
 }
 
 /**

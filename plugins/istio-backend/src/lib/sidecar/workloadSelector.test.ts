@@ -29,10 +29,10 @@ describe('sidecarObjectName', () => {
 
   it('is a DNS-1123 label for arbitrary names (property)', () => {
     const alphabet = 'aZ9-_.~ é';
-    let seed = 3;
+    let state = 3;
     const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
     };
     for (let i = 0; i < 500; i++) {
       const name = Array.from(

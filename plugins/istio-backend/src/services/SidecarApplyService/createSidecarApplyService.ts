@@ -1,31 +1,36 @@
 import type {
   AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { IstioSidecarChange } from '@istio-backstage/plugin-istio-common';
-import {
-  statusOf,
-  toWriteError,
-  type ClusterAccess,
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  IstioSidecarApplyRequest,
+  IstioSidecarApplyResult,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
+import type {
+  ClusterAccess,
+  ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
-import yaml from 'yaml';
+import { meanSidecarMemory } from '../../lib/sidecar';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
 import type { SidecarMemoryService } from '../SidecarMemoryService';
 import type { SidecarApplyService } from './types';
+import {
+  appliedYaml,
+  changesOf,
+  readExisting,
+  serverSideApply,
+  sidecarObjectsOf,
+  toApplyError,
+  type SidecarObject,
+} from './sidecarWrites';
 
-/** The field manager our writes own fields as (conflicts name it). */
-export const FIELD_MANAGER = 'backstage-istio';
+export { FIELD_MANAGER } from './sidecarWrites';
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-type SidecarObject = KubernetesObject & {
-  spec?: { egress?: Array<{ hosts?: string[] }> };
-};
-
-const hostsOf = (o: SidecarObject | undefined) =>
-  (o?.spec?.egress ?? []).flatMap(e => e.hosts ?? []);
+type Item = IstioSidecarMemoryResponse['items'][number];
 
 /**
  * Applies the recommended Sidecar for an entity: built server-side from the current
@@ -49,44 +54,13 @@ export function createSidecarApplyService(options: {
     async apply(request, { credentials }) {
       const user = credentials.principal.userEntityRef;
       const client = clusters.get(request.cluster);
-      const memory = await sidecarMemory.getSidecarMemory(
-        { entityRef: request.entityRef, extraHosts: request.extraHosts },
-        { credentials, fresh: true },
+      const { entityRef, item, recommendationYaml } = await recommendedHere(
+        sidecarMemory,
+        request,
+        credentials,
+        client.cluster.name,
       );
-      const item = memory.items.find(
-        i =>
-          i.cluster === client.cluster.name &&
-          i.namespace === request.namespace,
-      );
-      if (!item)
-        throw new NotFoundError(
-          `${request.entityRef} has no workloads in ${request.cluster}/${request.namespace}`,
-        );
-      if (!item.recommendation) {
-        throw new ConflictError(
-          `No Sidecar is recommended here: ${
-            item.warnings.map(w => w.message).join(' ') || 'no data'
-          }`,
-        );
-      }
-
-      const objects = yaml
-        .parseAllDocuments(item.recommendation.yaml)
-        .map(d => d.toJS({ maxAliasCount: 0 }) as SidecarObject);
-      for (const object of objects) {
-        // Defence in depth: only Sidecars, only in the requested namespace.
-        if (
-          object.kind !== 'Sidecar' ||
-          !object.apiVersion?.startsWith('networking.istio.io/') ||
-          object.metadata?.namespace !== request.namespace ||
-          !DNS_1123_LABEL.test(object.metadata?.name ?? '')
-        ) {
-          throw new InputError(
-            'The recommendation produced an object that may not be applied',
-          );
-        }
-      }
-
+      const objects = sidecarObjectsOf(recommendationYaml, request.namespace);
       const event = await auditor.createEvent({
         eventId: 'sidecar-apply',
         severityLevel: request.dryRun ? 'low' : 'medium',
@@ -99,126 +73,129 @@ export function createSidecarApplyService(options: {
         },
       });
       try {
-        const impersonateUser = impersonate ? user : undefined;
-        const existing = await Promise.all(
-          objects.map(o =>
-            client
-              .read(apis =>
-                apis.objects.read({
-                  apiVersion: o.apiVersion,
-                  kind: o.kind,
-                  metadata: {
-                    name: o.metadata!.name!,
-                    namespace: request.namespace,
-                  },
-                }),
-              )
-              .then(x => x as SidecarObject)
-              .catch(error => {
-                if (statusOf(error) === 404) return undefined;
-                throw error;
-              }),
-          ),
-        );
-        const patch = (dryRun: boolean) =>
-          Promise.all(
-            objects.map(o =>
-              client.write(
-                apis =>
-                  apis.objects.patch(
-                    o,
-                    undefined,
-                    dryRun ? 'All' : undefined,
-                    FIELD_MANAGER,
-                    false,
-                    PatchStrategy.ServerSideApply,
-                  ),
-                impersonateUser,
-              ),
-            ),
-          );
-        // Always a dry run first: admission webhooks and conflicts surface before any change.
-        let results = await patch(true);
-        if (!request.dryRun) {
-          try {
-            results = await patch(false);
-          } finally {
-            // Some objects may be written even when another failed.
-            options.onSidecarsChanged?.(client.cluster.name);
-          }
-        }
-
-        const changes: IstioSidecarChange[] = objects.map((o, i) => {
-          const before = existing[i];
-          const after = hostsOf(o);
-          let action: IstioSidecarChange['action'] = 'created';
-          if (before)
-            action =
-              JSON.stringify(hostsOf(before)) === JSON.stringify(after)
-                ? 'unchanged'
-                : 'configured';
-          return {
-            name: o.metadata!.name!,
-            namespace: request.namespace,
-            action,
-            ...(before ? { hostsBefore: hostsOf(before) } : {}),
-            hostsAfter: after,
-          };
+        const result = await applyObjects(client, objects, request, {
+          impersonateUser: impersonate ? user : undefined,
+          onSidecarsChanged: options.onSidecarsChanged,
         });
-
         // Only a real change starts a new before/after measurement.
-        if (!request.dryRun && changes.some(c => c.action !== 'unchanged')) {
-          const sidecars = item.proxies.filter(
-            p =>
-              p.memoryNowBytes !== undefined &&
-              (p.proxyKind === 'sidecar' || p.proxyKind === 'native-sidecar'),
-          );
-          if (sidecars.length > 0) {
-            await applied.record({
-              cluster: client.cluster.name,
-              namespace: request.namespace,
-              entityRef: memory.entityRef,
-              appliedBy: user,
-              appliedAt: new Date(),
-              beforeBytes:
-                sidecars.reduce((n, p) => n + p.memoryNowBytes!, 0) /
-                sidecars.length,
-              pods: sidecars.length,
-              sidecarNames: objects.map(o => o.metadata!.name!),
-            });
-          }
+        if (
+          !request.dryRun &&
+          result.changes.some(c => c.action !== 'unchanged')
+        ) {
+          await recordMemoryBefore(applied, item, objects, {
+            entityRef,
+            appliedBy: user,
+          });
         }
         await event.success({
-          meta: { changes: changes.map(c => `${c.name}:${c.action}`) },
+          meta: { changes: result.changes.map(c => `${c.name}:${c.action}`) },
         });
-        return {
-          cluster: client.cluster.name,
-          namespace: request.namespace,
-          dryRun: request.dryRun,
-          changes,
-          yaml: results
-            .map(r =>
-              yaml.stringify({
-                ...r,
-                metadata: { ...r.metadata, managedFields: undefined },
-              }),
-            )
-            .join('---\n'),
-        };
+        return result;
       } catch (error) {
-        const mapped =
-          error instanceof Error &&
-          [
-            'ConflictError',
-            'InputError',
-            'NotAllowedError',
-            'NotFoundError',
-          ].includes(error.name)
-            ? error
-            : toWriteError(error, 'the Sidecar');
+        const mapped = toApplyError(error);
         await event.fail({ error: mapped });
         throw mapped;
       }
     },
   };
+}
+
+/**
+ * The entity's current recommendation for the requested namespace, read fresh on the
+ * user's behalf (never client YAML): not found without workloads there, a conflict when
+ * nothing is recommended.
+ */
+async function recommendedHere(
+  sidecarMemory: SidecarMemoryService,
+  request: IstioSidecarApplyRequest,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+  cluster: string,
+): Promise<{
+  entityRef: string | undefined;
+  item: Item;
+  recommendationYaml: string;
+}> {
+  const memory = await sidecarMemory.getSidecarMemory(
+    { entityRef: request.entityRef, extraHosts: request.extraHosts },
+    { credentials, fresh: true },
+  );
+  const item = memory.items.find(
+    i => i.cluster === cluster && i.namespace === request.namespace,
+  );
+  if (!item)
+    throw new NotFoundError(
+      `${request.entityRef} has no workloads in ${request.cluster}/${request.namespace}`,
+    );
+  if (!item.recommendation) {
+    throw new ConflictError(
+      `No Sidecar is recommended here: ${
+        item.warnings.map(w => w.message).join(' ') || 'no data'
+      }`,
+    );
+  }
+  return {
+    entityRef: memory.entityRef,
+    item,
+    recommendationYaml: item.recommendation.yaml,
+  };
+}
+
+/**
+ * Applies the objects: always a dry run first, so admission webhooks and conflicts
+ * surface before any change, then (unless asked for a dry run only) for real.
+ */
+async function applyObjects(
+  client: ClusterClient,
+  objects: readonly SidecarObject[],
+  request: IstioSidecarApplyRequest,
+  options: {
+    impersonateUser?: string;
+    onSidecarsChanged?: (cluster: string) => void;
+  },
+): Promise<IstioSidecarApplyResult> {
+  const { impersonateUser } = options;
+  const existing = await readExisting(client, objects, request.namespace);
+  let results = await serverSideApply(client, objects, {
+    dryRun: true,
+    impersonateUser,
+  });
+  if (!request.dryRun) {
+    try {
+      results = await serverSideApply(client, objects, {
+        dryRun: false,
+        impersonateUser,
+      });
+    } finally {
+      // Some objects may be written even when another failed.
+      options.onSidecarsChanged?.(client.cluster.name);
+    }
+  }
+  return {
+    cluster: client.cluster.name,
+    namespace: request.namespace,
+    dryRun: request.dryRun,
+    changes: changesOf(objects, existing, request.namespace),
+    yaml: appliedYaml(results),
+  };
+}
+
+/** Records the sidecars' mean memory before the change, when any sidecar has a reading. */
+async function recordMemoryBefore(
+  applied: AppliedSidecarStore,
+  item: Item,
+  objects: readonly SidecarObject[],
+  by: { entityRef: string | undefined; appliedBy: string },
+): Promise<void> {
+  const before = meanSidecarMemory(item.proxies);
+  if (!before) return;
+  await applied.record({
+    cluster: item.cluster,
+    namespace: item.namespace,
+    entityRef: by.entityRef,
+    appliedBy: by.appliedBy,
+    appliedAt: new Date(),
+    beforeBytes: before.bytes,
+    pods: before.pods,
+    sidecarNames: objects.map(o => o.metadata!.name!),
+  });
 }

@@ -43,7 +43,7 @@ function limitDiscovery() {
     demo.store.update(type('namespaces'), ns);
   }
   const istio = demo.store.get(type('configmaps'), 'istio-system', 'istio')!;
-  const data = (istio as { data: Record<string, string> }).data;
+  const data = (istio as unknown as { data: Record<string, string> }).data;
   data.mesh = stringify({
     ...parse(data.mesh),
     discoverySelectors: [{ matchLabels: { 'mesh-discovery': 'on' } }],

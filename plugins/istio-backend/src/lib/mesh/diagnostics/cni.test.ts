@@ -55,7 +55,7 @@ describe('IBS-CNI-MISSING', () => {
     expect(objectsOf(cniMissing(inventory, mesh))).toEqual(expected);
   });
 
-  it('counts pods and namespaces and gives the seed and Helm fixes', () => {
+  it('counts pods and namespaces and gives the IstioOperator and Helm fixes', () => {
     const [diagnostic] = cniMissing(
       inventoryWith({ pods: podsWithInit }),
       withoutCni,

@@ -48,7 +48,7 @@ export const cniMissing: DiagnosticRule = (inventory, mesh) => {
         text: 'Install the Istio CNI node agent so pods no longer need privileged init containers: IstioOperator components.cni.enabled: true, or with Helm `helm install istio-cni istio/cni -n istio-system` and `helm upgrade istiod istio/istiod -n istio-system --reuse-values --set pilot.cni.enabled=true`. Then restart the injected workloads (kubectl rollout restart) so they are re-injected without istio-init.',
         yaml: yamlDocs(
           {
-            comment: 'istioctl install -f (the seed\'s "enable cni")',
+            comment: 'istioctl install -f (enables Istio CNI)',
             value: {
               apiVersion: 'install.istio.io/v1alpha1',
               kind: 'IstioOperator',

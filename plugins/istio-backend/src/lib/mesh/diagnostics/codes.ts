@@ -20,21 +20,21 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     title: 'Gateway runs in the control plane namespace',
     meaning:
-      'A gateway runs in the namespace of istiod. Gateways face outside traffic; Istio recommends running them apart from the control plane so a compromised gateway gets no foothold next to istiod and its secrets (seed: move it to its own namespace).',
+      'A gateway runs in the namespace of istiod. Gateways face outside traffic; Istio recommends running them apart from the control plane so a compromised gateway gets no foothold next to istiod and its secrets.',
     fix: 'Deploy the gateway in its own namespace (IstioOperator `components.ingressGateways[].namespace` or the Helm `gateway` chart) and remove the old one.',
   },
   'IBS-GATEWAY-NO-INJECTION': {
     severity: 'warning',
     title: 'Gateway not injected with the gateway template',
     meaning:
-      'The gateway was not created through gateway injection (`inject.istio.io/templates: gateway`), so it does not follow the mesh proxy configuration and sends no traces (seed FAQ 3).',
+      'The gateway was not created through gateway injection (`inject.istio.io/templates: gateway`), so it does not follow the mesh proxy configuration and sends no traces.',
     fix: 'Set IstioOperator `values.gateways.istio-ingressgateway.injectionTemplate: gateway` with a separate gateway namespace, or deploy the gateway with the Helm `gateway` chart.',
   },
   'IBS-TRACING-COLLECTOR-MISSING': {
     severity: 'error',
     title: 'Tracing collector Service or port missing',
     meaning:
-      'Proxies send spans to a host:port that does not exist in the cluster, so every span is dropped. Typical cause: Jaeger deployed without its Zipkin port 9411 (seed FAQ 2).',
+      'Proxies send spans to a host:port that does not exist in the cluster, so every span is dropped. Typical cause: Jaeger deployed without its Zipkin port 9411, where the Istio Zipkin tracer sends spans.',
     fix: 'Enable Zipkin on the collector (`COLLECTOR_ZIPKIN_HOST_PORT=:9411` for Jaeger v1, a `zipkin` receiver for Jaeger v2 / OpenTelemetry Collector), or point Istio at the OTLP port with an `opentelemetry` extension provider.',
   },
   'IBS-TRACING-NO-PROVIDER': {
@@ -55,7 +55,7 @@ export const DIAGNOSTIC_CODES = {
     severity: 'info',
     title: 'Sampling written as a fraction',
     meaning:
-      "Istio sampling values are percentages (0–100). A value between 0 and 1 such as the seed's `sampling: 1.0` traces 1 % of requests, not 100 %.",
+      "Istio sampling values are percentages (0–100). A value between 0 and 1 such as `sampling: 1.0` traces 1 % of requests, not 100 %.",
     fix: 'Write the percentage you mean: `100` to trace everything, `1` (the default) for 1 %.',
   },
   'IBS-CNI-MISSING': {
@@ -76,14 +76,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     title: 'In-cluster Istio operator on Istio ≥ 1.24',
     meaning:
-      'The in-cluster operator (`istioctl operator init`, used by the seed) was removed in Istio 1.24; it cannot manage this control plane and reconciles stale IstioOperator resources.',
+      'The in-cluster operator (installed with `istioctl operator init`) was removed in Istio 1.24; it cannot manage this control plane and reconciles stale IstioOperator resources.',
     fix: 'Install from the IstioOperator file with `istioctl install -f` or move to the Helm charts, then remove the operator Deployment and its namespace.',
   },
   'IBS-IMAGE-PULL-FAILED': {
     severity: 'error',
     title: 'Istio images cannot be pulled',
     meaning:
-      'Istio containers (istiod, proxies, init or CNI) are stuck in ErrImagePull / ImagePullBackOff, usually because docker.io is unreachable or rate-limited (seed FAQ 1).',
+      'Istio containers (istiod, proxies, init or CNI) are stuck in ErrImagePull / ImagePullBackOff, usually because docker.io is unreachable or rate-limited.',
     fix: 'Point Istio at a reachable registry: IstioOperator `spec.hub` (and `spec.tag`) or Helm `global.hub`, then restart the failing pods.',
   },
   'IBS-ENVOY-METRICS-NOT-SCRAPED': {
@@ -91,14 +91,14 @@ export const DIAGNOSTIC_CODES = {
     title: 'Envoy metrics not scraped by Prometheus',
     meaning:
       "Prometheus has no Envoy/Istio proxy series, so Kiali's graph, Istio dashboards and sidecar-memory history are empty.",
-    fix: 'Add the `envoy-stats` scrape job from the seed (or enable `enablePrometheusMerge` with annotation-based scraping).',
+    fix: 'Add the `envoy-stats` scrape job of the Istio Prometheus integration (or enable `enablePrometheusMerge` with annotation-based scraping).',
   },
   'IBS-ISTIOD-METRICS-NOT-SCRAPED': {
     severity: 'warning',
     title: 'istiod metrics not scraped by Prometheus',
     meaning:
       'Prometheus has no istiod (`pilot_*`) series, so the control plane dashboard and push/convergence alerts have no data.',
-    fix: 'Add the `istiod` scrape job from the seed (endpoints of Service `istiod`, port `http-monitoring`).',
+    fix: 'Add the `istiod` scrape job of the Istio Prometheus integration (endpoints of Service `istiod`, port `http-monitoring`).',
   },
   'IBS-KIALI-SERVICE-MISSING': {
     severity: 'warning',
@@ -111,7 +111,7 @@ export const DIAGNOSTIC_CODES = {
     severity: 'info',
     title: 'Namespace without Sidecar scoping in a large mesh',
     meaning:
-      "The namespace's proxies receive the configuration of every service in the mesh (no namespace nor root default Sidecar). In large meshes this costs hundreds of MiB per proxy (seed: bookinfo 327Mi → 60Mi).",
+      "The namespace's proxies receive the configuration of every service in the mesh (no namespace nor root default Sidecar). In large meshes this costs hundreds of MiB per proxy (bookinfo proxies measured at 327Mi dropped to 60Mi with a namespace-wide `./*` Sidecar).",
     fix: 'Apply a selector-less `default` Sidecar with egress `./*`, the control plane namespace and the tracing collector, plus the namespaces the workloads call.',
   },
   'IBS-SIDECAR-MULTIPLE-DEFAULTS': {

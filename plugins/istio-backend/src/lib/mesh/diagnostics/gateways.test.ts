@@ -25,7 +25,7 @@ describe('gateway rules', () => {
   it.each([
     ['a healthy mesh', healthyMesh(), []],
     [
-      'the seed default: gateway in istio-system without gateway injection',
+      'a gateway installed in istio-system without gateway injection',
       meshWith({ gateways: [gateway({})] }),
       [
         'IBS-GATEWAY-IN-ROOT-NAMESPACE Deployment istio-system/istio-ingressgateway',
@@ -75,7 +75,7 @@ describe('gateway rules', () => {
     expect(run(mesh)).toEqual(expected);
   });
 
-  it('gives the seed IstioOperator fix with its own namespace and gateway injection', () => {
+  it('gives an IstioOperator fix with its own namespace and gateway injection', () => {
     const [diagnostic] = gatewayWithoutInjection(
       healthyInventory(),
       meshWith({ gateways: [gateway({})] }),

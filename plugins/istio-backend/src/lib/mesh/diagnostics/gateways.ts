@@ -16,14 +16,14 @@ function gatewayRef(gateway: IstioGateway): ObjectRef {
   };
 }
 
-/** A namespace for the gateway that is not the control plane's (the seed's choice). */
+/** A namespace for the gateway that is not the control plane's (`istio-ingress`). */
 function targetNamespace(gateway: IstioGateway, cpNamespaces: Set<string>) {
   return cpNamespaces.has(gateway.namespace)
     ? 'istio-ingress'
     : gateway.namespace;
 }
 
-/** The seed's IstioOperator: gateway in its own namespace with gateway injection. */
+/** An IstioOperator with the gateway in its own namespace, with gateway injection. */
 function gatewayOperatorYaml(gateway: IstioGateway, namespace: string) {
   return {
     comment:
@@ -48,7 +48,7 @@ function gatewayOperatorYaml(gateway: IstioGateway, namespace: string) {
 const helmText = (gateway: IstioGateway, namespace: string) =>
   `With Helm: \`helm install ${gateway.name} istio/gateway -n ${namespace} --create-namespace\` (the chart always uses gateway injection).`;
 
-/** Gateways running in a control plane namespace (seed: move them to their own namespace). */
+/** Gateways running in a control plane namespace: they belong in a namespace of their own. */
 export const gatewayInRootNamespace: DiagnosticRule = (_inventory, mesh) => {
   const cpNamespaces = controlPlaneNamespaces(mesh);
   return mesh.gateways
@@ -71,7 +71,7 @@ export const gatewayInRootNamespace: DiagnosticRule = (_inventory, mesh) => {
     });
 };
 
-/** Gateways not created through gateway injection: they send no traces (seed FAQ 3). */
+/** Gateways not created through gateway injection: a gateway without it sends no traces. */
 export const gatewayWithoutInjection: DiagnosticRule = (_inventory, mesh) => {
   const cpNamespaces = controlPlaneNamespaces(mesh);
   return mesh.gateways

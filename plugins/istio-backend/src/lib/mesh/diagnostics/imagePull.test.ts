@@ -80,7 +80,7 @@ describe('IBS-IMAGE-PULL-FAILED', () => {
     );
   });
 
-  it('sets the hub (seed FAQ 1), proposing a hub that works elsewhere in the cluster', () => {
+  it('sets the hub, proposing a hub that works elsewhere in the cluster', () => {
     const [diagnostic] = imagePullFailures(
       inventoryWith({
         pods: [
@@ -110,7 +110,7 @@ describe('IBS-IMAGE-PULL-FAILED', () => {
     });
   });
 
-  it("falls back to the seed's example hub when no Istio image runs", () => {
+  it('falls back to an example hub when no Istio image runs', () => {
     const [diagnostic] = imagePullFailures(
       inventoryWith({ pods: failing }),
       healthyMesh(),

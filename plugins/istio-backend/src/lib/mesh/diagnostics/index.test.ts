@@ -20,7 +20,7 @@ import {
 const OLD_PROXY = 'docker.io/istio/proxyv2:1.24.2';
 const NEW_PROXY = 'docker.io/istio/proxyv2:1.25.0';
 
-/** The seed's cluster after a careless install: every rule has something to say. */
+/** A bookinfo cluster after a careless install: every rule has something to say. */
 function brokenInventory(): MeshInventory {
   const base = healthyInventory();
   return {

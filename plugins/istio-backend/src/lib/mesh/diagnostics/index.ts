@@ -27,7 +27,7 @@ export { DIAGNOSTIC_CODES } from './codes';
 export type { DiagnosticCode, DiagnosticCodeInfo } from './codes';
 export type { DiagnosticRule } from './diagnostic';
 
-/** Every rule, in the order of the issue that asked for them. */
+/** Every rule, in the order of `DIAGNOSTIC_CODES` (`diagnose` sorts what they find). */
 export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   gatewayInRootNamespace,
   gatewayWithoutInjection,

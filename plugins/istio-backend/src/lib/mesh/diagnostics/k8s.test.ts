@@ -1,10 +1,5 @@
-import {
-  isAmbientNamespace,
-  istioProxyContainer,
-  podRevision,
-  selectorMatches,
-} from './k8s';
-import { namespace, pod } from './testFixtures';
+import { istioProxyContainer, podRevision } from './k8s';
+import { pod } from './testFixtures';
 
 describe('istioProxyContainer', () => {
   it.each([
@@ -45,33 +40,5 @@ describe('podRevision', () => {
     [{}, {}, undefined],
   ])('annotations %j, labels %j → %s', (annotations, labels, revision) => {
     expect(podRevision(pod('ns', 'p', { annotations, labels }))).toBe(revision);
-  });
-});
-
-describe('isAmbientNamespace', () => {
-  it.each([
-    [{ 'istio.io/dataplane-mode': 'ambient' }, true],
-    [
-      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' },
-      false,
-    ],
-    [{ 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'canary' }, false],
-    [
-      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'disabled' },
-      true,
-    ],
-    [{ 'istio-injection': 'enabled' }, false],
-  ])('%j → %s', (labels, ambient) => {
-    expect(isAmbientNamespace(namespace('ns', labels))).toBe(ambient);
-  });
-});
-
-describe('selectorMatches', () => {
-  it('needs every selector label, and an empty selector matches everything', () => {
-    expect(selectorMatches({ app: 'a' }, { app: 'a', v: '1' })).toBe(true);
-    expect(selectorMatches({ app: 'a', v: '2' }, { app: 'a', v: '1' })).toBe(
-      false,
-    );
-    expect(selectorMatches({}, undefined)).toBe(true);
   });
 });

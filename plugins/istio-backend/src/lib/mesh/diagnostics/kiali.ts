@@ -29,8 +29,8 @@ const CANDIDATES: Record<string, { pattern: RegExp; ports: number[] }> = {
 
 /**
  * The config key holding the URL: the key the Kiali ConfigMap really uses for it, else
- * `url` for Prometheus and `internal_url` for the others (Kiali 2.x; 1.x and the seed
- * use `in_cluster_url`).
+ * `url` for Prometheus and `internal_url` for the others (Kiali 2.x; Kiali 1.x uses
+ * `in_cluster_url`).
  */
 function configKey(
   inventory: MeshInventory,
@@ -145,7 +145,7 @@ export const kialiServiceMissing: DiagnosticRule = (inventory, mesh) => {
                   comment: `ConfigMap kiali (config.yaml), or spec of the Kiali CR${
                     key === 'url'
                       ? ''
-                      : ' — Kiali 1.x and the seed use in_cluster_url, Kiali 2.x internal_url'
+                      : ' — Kiali 1.x uses in_cluster_url, Kiali 2.x internal_url'
                   }`,
                   value: { external_services: { [service]: { [key]: url } } },
                 }),

@@ -5,7 +5,7 @@ import {
   type DiagnosticRule,
   type ObjectRef,
 } from './diagnostic';
-import { INJECTION_LABEL, REVISION_LABEL } from './k8s';
+import { INJECTION_LABEL, REVISION_LABEL } from '../dataPlane';
 
 /** Namespaces with both `istio-injection` and `istio.io/rev` (cf. IST0123). */
 export const multipleInjectionLabels: DiagnosticRule = (inventory, _mesh) => {

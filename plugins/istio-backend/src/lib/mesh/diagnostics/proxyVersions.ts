@@ -1,5 +1,10 @@
-import type { IstioControlPlane } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioControlPlane,
+  IstioDiagnostic,
+} from '@istio-backstage/plugin-istio-common';
 import type { V1Pod } from '@kubernetes/client-node';
+import { REVISION_LABEL } from '../dataPlane';
+import type { MeshInventory } from '../inventory';
 import {
   describeObject,
   makeDiagnostic,
@@ -8,12 +13,7 @@ import {
   type DiagnosticRule,
 } from './diagnostic';
 import { istiodRef } from './istio';
-import {
-  istioProxyContainer,
-  podRef,
-  podRevision,
-  REVISION_LABEL,
-} from './k8s';
+import { istioProxyContainer, podRef, podRevision } from './k8s';
 import {
   compareMinor,
   formatMinor,
@@ -38,18 +38,25 @@ interface Group {
  */
 export const proxyNewerThanControlPlane: DiagnosticRule = (inventory, mesh) => {
   if (!inventory.pods || mesh.controlPlanes.length === 0) return [];
+  return groupNewerProxies(inventory.pods, mesh.controlPlanes).map(group =>
+    newerProxiesDiagnostic(inventory, mesh.controlPlanes, group),
+  );
+};
+
+/**
+ * The pods whose proxy is newer than the control plane configuring it, grouped per
+ * namespace, proxy minor and revision (in that order).
+ */
+function groupNewerProxies(
+  pods: readonly V1Pod[],
+  controlPlanes: readonly IstioControlPlane[],
+): Group[] {
   const groups = new Map<string, Group>();
-  for (const pod of inventory.pods) {
+  for (const pod of pods) {
     const image = istioProxyContainer(pod)?.image;
     const proxyMinor = parseMinor(image && parseImage(image).tag);
     if (!image || !proxyMinor) continue;
-    // A pod's revision decides its control plane; with a single one there is no doubt.
-    const revision =
-      podRevision(pod) ??
-      (mesh.controlPlanes.length === 1
-        ? mesh.controlPlanes[0].revision
-        : undefined);
-    const cp = mesh.controlPlanes.find(c => c.revision === revision);
+    const cp = controlPlaneOf(pod, controlPlanes);
     const cpMinor = parseMinor(cp?.version ?? cp?.tag);
     if (!cp || !cpMinor || compareMinor(proxyMinor, cpMinor) <= 0) continue;
     const namespace = pod.metadata?.namespace ?? '';
@@ -66,67 +73,92 @@ export const proxyNewerThanControlPlane: DiagnosticRule = (inventory, mesh) => {
     group.images.add(image);
     groups.set(key, group);
   }
-
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, group]) => {
-      const pods = [...group.pods].sort((a, b) =>
-        (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
-      );
-      const object = podRef(pods[0]);
-      const istiod = istiodRef(inventory, group.cp);
-      const overridden = pods.some(
-        p => p.metadata?.annotations?.['sidecar.istio.io/proxyImage'],
-      );
-      // A revision new enough to configure these proxies, if one is installed.
-      const newer = mesh.controlPlanes.find(c => {
-        const minor = parseMinor(c.version ?? c.tag);
-        return minor && compareMinor(minor, group.proxyMinor) >= 0;
-      });
-      const proxy = formatMinor(group.proxyMinor);
-      return makeDiagnostic('IBS-PROXY-NEWER-THAN-CONTROL-PLANE', {
-        object,
-        message: `${plural(pods.length, 'pod')} in Namespace ${
-          group.namespace
-        } ${pods.length === 1 ? 'runs' : 'run'} istio-proxy ${proxy} (${[
-          ...group.images,
-        ].join(', ')}), for example ${describeObject(
-          object,
-        )}, but their control plane ${describeObject(istiod)} (revision '${
-          group.cp.revision
-        }') runs Istio ${
-          group.cp.version ?? group.cp.tag
-        }. A control plane may be one minor ahead of its proxies, never behind.`,
-        fix: {
-          text: `${
-            newer
-              ? `Move Namespace ${group.namespace} to revision '${
-                  newer.revision
-                }' (Istio ${
-                  newer.version ?? newer.tag
-                }) with the istio.io/rev label, then restart its workloads`
-              : `Upgrade the control plane to Istio ${proxy} or later before the proxies, then restart the workloads`
-          }.${
-            overridden
-              ? ' Some of these pods pin their proxy with the sidecar.istio.io/proxyImage annotation: remove it.'
-              : ''
-          }`,
-          ...(newer
-            ? {
-                yaml: yamlDocs({
-                  comment: `kubectl label namespace ${group.namespace} istio-injection- ${REVISION_LABEL}=${newer.revision} --overwrite`,
-                  value: {
-                    apiVersion: 'v1',
-                    kind: 'Namespace',
-                    metadata: {
-                      name: group.namespace,
-                      labels: { [REVISION_LABEL]: newer.revision },
-                    },
-                  },
-                }),
-              }
-            : {}),
+    .map(([, group]) => group);
+}
+
+/** The control plane that configures a pod's proxy. */
+function controlPlaneOf(
+  pod: V1Pod,
+  controlPlanes: readonly IstioControlPlane[],
+): IstioControlPlane | undefined {
+  // A pod's revision decides its control plane; with a single one there is no doubt.
+  const revision =
+    podRevision(pod) ??
+    (controlPlanes.length === 1 ? controlPlanes[0].revision : undefined);
+  return controlPlanes.find(c => c.revision === revision);
+}
+
+/** One diagnostic for a group, naming its first pod. */
+function newerProxiesDiagnostic(
+  inventory: MeshInventory,
+  controlPlanes: readonly IstioControlPlane[],
+  group: Group,
+): IstioDiagnostic {
+  const pods = [...group.pods].sort((a, b) =>
+    (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+  );
+  const object = podRef(pods[0]);
+  const istiod = istiodRef(inventory, group.cp);
+  return makeDiagnostic('IBS-PROXY-NEWER-THAN-CONTROL-PLANE', {
+    object,
+    message: `${plural(pods.length, 'pod')} in Namespace ${group.namespace} ${
+      pods.length === 1 ? 'runs' : 'run'
+    } istio-proxy ${formatMinor(group.proxyMinor)} (${[...group.images].join(
+      ', ',
+    )}), for example ${describeObject(
+      object,
+    )}, but their control plane ${describeObject(istiod)} (revision '${
+      group.cp.revision
+    }') runs Istio ${
+      group.cp.version ?? group.cp.tag
+    }. A control plane may be one minor ahead of its proxies, never behind.`,
+    fix: newerProxiesFix(controlPlanes, group, pods),
+  });
+}
+
+/**
+ * Move the namespace to a revision new enough for its proxies when one is installed,
+ * else upgrade the control plane first; a pinned proxy image must go either way.
+ */
+function newerProxiesFix(
+  controlPlanes: readonly IstioControlPlane[],
+  group: Group,
+  pods: readonly V1Pod[],
+): { text: string; yaml?: string } {
+  const proxy = formatMinor(group.proxyMinor);
+  const overridden = pods.some(
+    p => p.metadata?.annotations?.['sidecar.istio.io/proxyImage'],
+  );
+  const newer = controlPlanes.find(c => {
+    const minor = parseMinor(c.version ?? c.tag);
+    return minor && compareMinor(minor, group.proxyMinor) >= 0;
+  });
+  const pinned = overridden
+    ? ' Some of these pods pin their proxy with the sidecar.istio.io/proxyImage annotation: remove it.'
+    : '';
+  if (!newer) {
+    return {
+      text: `Upgrade the control plane to Istio ${proxy} or later before the proxies, then restart the workloads.${pinned}`,
+    };
+  }
+  return {
+    text: `Move Namespace ${group.namespace} to revision '${
+      newer.revision
+    }' (Istio ${
+      newer.version ?? newer.tag
+    }) with the istio.io/rev label, then restart its workloads.${pinned}`,
+    yaml: yamlDocs({
+      comment: `kubectl label namespace ${group.namespace} istio-injection- ${REVISION_LABEL}=${newer.revision} --overwrite`,
+      value: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: group.namespace,
+          labels: { [REVISION_LABEL]: newer.revision },
         },
-      });
-    });
-};
+      },
+    }),
+  };
+}

@@ -82,7 +82,7 @@ describe('IBS-TRACING-SAMPLING-FRACTION', () => {
   it.each([
     ['a healthy mesh (5 %)', healthyInventory(), []],
     [
-      "the seed's sampling: 1.0 in MeshConfig",
+      'sampling: 1.0 (meant as 100 %) in MeshConfig',
       withMeshYaml('defaultConfig:\n  tracing:\n    sampling: 1.0\n'),
       ['IBS-TRACING-SAMPLING-FRACTION ConfigMap istio-system/istio'],
     ],

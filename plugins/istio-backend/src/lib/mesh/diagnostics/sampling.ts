@@ -131,7 +131,7 @@ export const fullSamplingInLargeMesh: DiagnosticRule = (inventory, mesh) => {
 };
 
 /**
- * Sampling written as a fraction (0 < value ≤ 1), like the seed's `sampling: 1.0`: Istio
+ * Sampling written as a fraction (0 < value ≤ 1), such as `sampling: 1.0`: Istio
  * reads percentages, so 1.0 is 1 %, not 100 %. Only explicitly written values count.
  */
 export const samplingWrittenAsFraction: DiagnosticRule = (inventory, mesh) =>

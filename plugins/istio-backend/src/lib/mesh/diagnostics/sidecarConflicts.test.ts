@@ -151,6 +151,10 @@ describe('IBS-SIDECAR-IN-AMBIENT-NAMESPACE', () => {
       'istio.io/dataplane-mode': 'ambient',
       'istio-injection': 'enabled',
     }),
+    namespace('injection-off', {
+      'istio.io/dataplane-mode': 'ambient',
+      'istio-injection': 'disabled',
+    }),
   ];
   it.each([
     ['a healthy mesh', healthyInventory(), []],
@@ -169,6 +173,30 @@ describe('IBS-SIDECAR-IN-AMBIENT-NAMESPACE', () => {
         sidecars: [sidecar('mixed', 'default')],
       }),
       [],
+    ],
+    [
+      'ambient namespace with injection disabled (still ambient)',
+      inventoryWith({
+        namespaces: ambientNamespaces,
+        sidecars: [sidecar('injection-off', 'default')],
+      }),
+      ['IBS-SIDECAR-IN-AMBIENT-NAMESPACE Sidecar injection-off/default'],
+    ],
+    [
+      'only a gateway selected (Sidecars do not configure gateways)',
+      inventoryWith({
+        namespaces: ambientNamespaces,
+        sidecars: [
+          sidecar('ambient-apps', 'edge', { selector: { app: 'edge' } }),
+        ],
+        pods: [
+          pod('ambient-apps', 'edge-1', {
+            labels: { app: 'edge', istio: 'ingressgateway' },
+            proxyImage: 'docker.io/istio/proxyv2:1.30.1',
+          }),
+        ],
+      }),
+      ['IBS-SIDECAR-IN-AMBIENT-NAMESPACE Sidecar ambient-apps/edge'],
     ],
     [
       'a pod in the ambient namespace opted into a sidecar and is selected',

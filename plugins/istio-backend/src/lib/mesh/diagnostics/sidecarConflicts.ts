@@ -15,9 +15,10 @@ import {
 } from './istio';
 import {
   isAmbientNamespace,
-  istioProxyContainer,
+  isSidecarProxy,
+  proxyKindOf,
   selectorMatches,
-} from './k8s';
+} from '../dataPlane';
 
 function byNamespace(sidecars: IstioObject[]): Map<string, IstioObject[]> {
   const groups = new Map<string, IstioObject[]>();
@@ -118,13 +119,14 @@ export const rootSidecarWithSelector: DiagnosticRule = (inventory, mesh) => {
 
 /**
  * Sidecars in ambient namespaces have no effect (cf. IST0167), unless pods there opted
- * into a sidecar (`sidecar.istio.io/inject`) and the Sidecar selects them.
+ * into a sidecar (`sidecar.istio.io/inject`) and the Sidecar selects them. A gateway's
+ * Envoy does not count: Sidecars never configure gateways.
  */
 export const sidecarInAmbientNamespace: DiagnosticRule = (inventory, _mesh) => {
   if (!inventory.sidecars || !inventory.namespaces) return [];
   const ambient = new Set(
     inventory.namespaces
-      .filter(isAmbientNamespace)
+      .filter(ns => isAmbientNamespace(ns.metadata?.labels))
       .map(ns => ns.metadata?.name ?? ''),
   );
   return inventory.sidecars
@@ -134,7 +136,7 @@ export const sidecarInAmbientNamespace: DiagnosticRule = (inventory, _mesh) => {
       const appliesToAProxy = inventory.pods?.some(
         pod =>
           pod.metadata?.namespace === sidecar.metadata.namespace &&
-          istioProxyContainer(pod) !== undefined &&
+          isSidecarProxy(proxyKindOf(pod)) &&
           selectorMatches(selector, pod.metadata?.labels),
       );
       return !appliesToAProxy;

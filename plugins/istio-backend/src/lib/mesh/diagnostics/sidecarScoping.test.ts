@@ -84,7 +84,7 @@ describe('IBS-NAMESPACE-NOT-SCOPED', () => {
     expect(objectsOf(namespaceNotScoped(inventory, mesh))).toEqual(expected);
   });
 
-  it("recommends the seed's ./* plus the control plane and the tracing collector", () => {
+  it('recommends ./* (the namespace itself) plus the control plane and the tracing collector', () => {
     const [diagnostic] = namespaceNotScoped(healthyInventory(), bigMesh(250));
     expect(diagnostic.message).toBe(
       'Namespace billing has injected workloads but no Sidecar scoping (no selector-less Sidecar in it, no mesh default Sidecar in istio-system): each of its proxies holds configuration for all 250 services of the mesh.',
@@ -107,7 +107,7 @@ describe('IBS-NAMESPACE-NOT-SCOPED', () => {
     });
   });
 
-  it('uses networking.istio.io/v1beta1 (as the seed) for control planes older than 1.22', () => {
+  it('uses networking.istio.io/v1beta1 for control planes older than 1.22', () => {
     const mesh = bigMesh(250);
     mesh.controlPlanes = [{ ...mesh.controlPlanes[0], version: '1.11.7' }];
     const [diagnostic] = namespaceNotScoped(healthyInventory(), mesh);

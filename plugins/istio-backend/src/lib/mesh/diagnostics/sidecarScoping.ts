@@ -17,7 +17,7 @@ import {
 export const SCOPING_MIN_SERVICES = 200;
 
 /**
- * Egress hosts of a namespace default Sidecar: the namespace itself (the seed's `./*`),
+ * Egress hosts of a namespace default Sidecar: the namespace itself (`./*`),
  * the control plane namespaces and the tracing collector (omitting it drops spans).
  */
 export function defaultSidecarHosts(mesh: IstioMeshConfig): string[] {
@@ -74,7 +74,7 @@ export const namespaceNotScoped: DiagnosticRule = (inventory, mesh) => {
             hosts.length > 2 ? ' and the tracing collector' : ''
           }. Add the namespaces its workloads call (the Service Mesh tab of the entity recommends them from observed traffic): destinations left out fall back to PassthroughCluster and lose routing and mTLS policy.`,
           yaml: yamlDocs({
-            comment: `Seed tuning: bookinfo proxies went from ~327Mi to ~60Mi with egress "./*"`,
+            comment: `Scoping egress to "./*" took bookinfo's proxies from ~327Mi to ~60Mi`,
             value: {
               apiVersion: apiVersions(mesh).networking,
               kind: 'Sidecar',

@@ -206,7 +206,7 @@ extensionProviders:
       port: 9411
 `;
 
-/** Kiali config of the healthy mesh (the seed's external_services, on real Services). */
+/** Kiali config of the healthy mesh (external_services pointing at real Services). */
 export const KIALI_CONFIG_YAML = `
 external_services:
   prometheus:

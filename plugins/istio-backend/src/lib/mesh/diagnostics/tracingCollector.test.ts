@@ -25,7 +25,7 @@ const tracing = (
   ...overrides,
 });
 
-/** The seed's FAQ 2: a Jaeger collector Service without 9411 (but with OTLP). */
+/** Jaeger deployed without its Zipkin port: a collector Service without 9411 (but with OTLP). */
 const jaegerWithoutZipkin = () =>
   inventoryWith({
     services: [
@@ -79,7 +79,7 @@ describe('IBS-TRACING-COLLECTOR-MISSING', () => {
     ).toEqual(expected);
   });
 
-  it('explains Jaeger without Zipkin (seed FAQ 2) and offers the OTLP port it has', () => {
+  it('explains Jaeger without its Zipkin port 9411 and offers the OTLP port it has', () => {
     const [diagnostic] = tracingCollectorMissing(
       jaegerWithoutZipkin(),
       meshWith({ tracing: tracing('no-port') }),

@@ -105,7 +105,7 @@ describe('IBS-TRACING-NO-PROVIDER', () => {
     });
   });
 
-  it("says no spans are sent and proposes the seed's collector when nothing is configured", () => {
+  it("says no spans are sent and proposes Jaeger's Zipkin port when nothing is configured", () => {
     const [diagnostic] = tracingWithoutProvider(
       healthyInventory(),
       meshWith({ tracing: { enabled: 'yes', configuredIn: 'none' } }),

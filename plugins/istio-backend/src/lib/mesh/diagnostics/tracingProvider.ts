@@ -13,7 +13,7 @@ import {
   type ProviderTarget,
 } from './tracingYaml';
 
-/** The provider to declare: the collector tracing already uses, else the seed's Jaeger. */
+/** The provider to declare: the collector tracing already uses, else Jaeger's Zipkin port. */
 function providerTarget(mesh: IstioMeshConfig): ProviderTarget {
   const collector = mesh.tracing.collector;
   if (!collector) return SEED_COLLECTOR;

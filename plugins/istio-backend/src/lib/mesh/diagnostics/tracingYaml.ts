@@ -13,7 +13,7 @@ export interface ProviderTarget {
   port: number;
 }
 
-/** The seed's collector: Jaeger's Zipkin endpoint in `observability`. */
+/** The usual collector: Jaeger's Zipkin endpoint (port 9411) in `observability`. */
 export const SEED_COLLECTOR: ProviderTarget = {
   type: 'zipkin',
   name: 'zipkin',
