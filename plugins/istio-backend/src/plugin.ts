@@ -5,24 +5,10 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioPermissions } from '@istio-backstage/plugin-istio-common';
-import {
-  ClusterAccess,
-  readClusterConfigs,
-} from '@istio-backstage/plugin-istio-node';
 import { registerMeshActions } from './actions';
 import { readIstioBackendSettings } from './backendSettings';
-import { createAnswerCache } from './lib/answerCache';
+import { createIstioServices } from './createIstioServices';
 import { createRouter } from './router';
-import { AppliedSidecarStore } from './services/AppliedSidecarStore';
-import { createClusterReads } from './services/ClusterReads';
-import { createMeshConfigService } from './services/MeshConfigService';
-import { createSidecarApplyService } from './services/SidecarApplyService';
-import {
-  cachedSidecarMemory,
-  createSidecarMemoryService,
-  LOCAL_ANSWERS_MAX,
-  type SidecarMemoryItem,
-} from './services/SidecarMemoryService';
 
 /**
  * The Istio backend plugin, mounted at `/api/istio`.
@@ -49,90 +35,31 @@ export const istioPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
-        const { logger, config, httpRouter, permissions } = deps;
-        const settings = readIstioBackendSettings(config);
-        const clusterConfigs = readClusterConfigs(config);
-        logger.info('Istio plugin configured', {
-          clusters: clusterConfigs.map(c => c.name).join(',') || '(none)',
-        });
-        const clusters = new ClusterAccess(
-          clusterConfigs,
-          settings.requestTimeoutMs
-            ? { timeoutMs: settings.requestTimeoutMs }
-            : {},
-          settings.fanOutDeadlineMs,
-        );
+        const { httpRouter, permissions, lifecycle } = deps;
+        const settings = readIstioBackendSettings(deps.config);
         deps.permissionsRegistry.addPermissions(istioPermissions);
-        const sharedCache = settings.sharedCacheStore ? deps.cache : undefined;
-        const reads = createClusterReads({
-          clusters,
-          scheduler: deps.scheduler,
-          cache: sharedCache,
-          logger,
-          reuseMs: settings.reuseMs,
-          watch: settings.watchMeshLists,
-          essentialsRefreshMs: settings.meshEssentialsRefreshMs,
-          memoryFitRefreshMs: settings.memoryFitRefreshMs,
-        });
-        await reads.scheduleRefreshes();
-        deps.lifecycle.addStartupHook(() => reads.start());
-        deps.lifecycle.addShutdownHook(() => reads.stop());
-        const meshConfig = createMeshConfigService({
-          clusters,
-          cache: sharedCache,
-          logger,
-          reads,
-        });
-        const applied = await AppliedSidecarStore.create(deps.database);
-        const sidecarMemory = createSidecarMemoryService({
-          clusters,
-          reads,
-          catalog: deps.catalog,
-          applied,
-          logger,
-          settleSeconds: settings.apply.settleSeconds,
-          reuseMs: settings.reuseMs,
-          parts:
-            settings.reuseMs > 0
-              ? createAnswerCache<SidecarMemoryItem>({
-                  cache: sharedCache,
-                  ttlMs: settings.reuseMs,
-                  maxLocal: LOCAL_ANSWERS_MAX,
-                })
-              : undefined,
-        });
-        // Reads may reuse a recent answer; an apply always starts from a fresh one.
-        const sidecarMemoryReads = cachedSidecarMemory({
-          sidecarMemory,
-          cache: sharedCache,
-          applied,
-          ttlMs: settings.reuseMs,
-        });
-        const sidecarApply = createSidecarApplyService({
-          clusters,
-          sidecarMemory,
-          applied,
-          auditor: deps.auditor,
-          logger,
-          impersonate: settings.apply.impersonateUser,
-          onSidecarsChanged: cluster => reads.sidecarsChanged(cluster),
-        });
+        const services = await createIstioServices(deps, settings);
+        // Scheduled at init, as Backstage plugins schedule their tasks; watches run
+        // from start to shutdown.
+        await services.reads.scheduleRefreshes();
+        lifecycle.addStartupHook(() => services.reads.start());
+        lifecycle.addShutdownHook(() => services.reads.stop());
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions,
-            clusters: clusterConfigs,
-            meshConfig,
-            sidecarMemory: sidecarMemoryReads,
-            sidecarApply,
+            clusters: services.clusterConfigs,
+            meshConfig: services.meshConfig,
+            sidecarMemory: services.sidecarMemory,
+            sidecarApply: services.sidecarApply,
             admission: settings.admission,
           }),
         );
         registerMeshActions({
           actionsRegistry: deps.actionsRegistry,
           permissions,
-          meshConfig,
-          sidecarMemory: sidecarMemoryReads,
+          meshConfig: services.meshConfig,
+          sidecarMemory: services.sidecarMemory,
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

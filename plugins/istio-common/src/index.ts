@@ -12,3 +12,7 @@ export * from './support';
 export * from './meshConfigTypes';
 export * from './sidecarMemoryTypes';
 export * from './sidecarApplyTypes';
+export * from './names';
+export * from './prometheusScrapeJobs';
+export * from './diagnosticScope';
+export * from './meshNamespaceKeys';

@@ -5,16 +5,23 @@ import {
   KubernetesValidatorFunctions,
   type Entity,
 } from '@backstage/catalog-model';
-import { ANNOTATIONS } from '@istio-backstage/plugin-istio-common';
 import {
-  DATAPLANE_MODE_LABEL,
+  ANNOTATIONS,
+  ISTIO_NAMESPACE_LABELS,
+  MESH_NAMESPACE_MARKS,
+} from '@istio-backstage/plugin-istio-common';
+import {
   ENTITY_DATAPLANE_MODE_LABEL,
   ENTITY_REVISION_LABEL,
-  INJECTION_LABEL,
   LOCATION_TYPE,
-  OWNER_ANNOTATION,
-  REVISION_LABEL,
 } from './keys';
+
+const {
+  injection: INJECTION_LABEL,
+  revision: REVISION_LABEL,
+  dataplaneMode: DATAPLANE_MODE_LABEL,
+} = ISTIO_NAMESPACE_LABELS;
+const OWNER_ANNOTATION = MESH_NAMESPACE_MARKS.ownerAnnotation;
 import { normalizeOwnerRef } from './ownerRef';
 
 /** The parts of a Kubernetes Namespace the mapping reads. */
@@ -67,7 +74,7 @@ export function entityNameFor(
 }
 
 /** `backstage.io/managed-by-location` of the entities of one cluster. */
-export function locationRefFor(cluster: string): string {
+function locationRefFor(cluster: string): string {
   return `${LOCATION_TYPE}:${cluster}`;
 }
 

@@ -1,7 +1,6 @@
 import type { Config } from '@backstage/config';
+import { isClusterName } from '@istio-backstage/plugin-istio-common';
 import type { IstioClusterConfig } from './types';
-
-const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 function optionalUrl(config: Config, key: string): string | undefined {
   const value = config.getOptionalString(key);
@@ -38,7 +37,7 @@ export function readClusterConfigs(root: Config): IstioClusterConfig[] {
     if (locator.getString('type') !== 'config') continue;
     for (const cluster of locator.getOptionalConfigArray('clusters') ?? []) {
       const name = cluster.getString('name');
-      if (!CLUSTER_NAME.test(name)) {
+      if (!isClusterName(name)) {
         throw new Error(
           `Invalid cluster name '${name}' in kubernetes.clusterLocatorMethods`,
         );

@@ -69,4 +69,34 @@ describe('toolLinks', () => {
       missing: 'no Kiali URL configured (istio.clusters[].kiali.url)',
     });
   });
+  it.each([
+    [
+      'Kiali without a known workload',
+      { kialiUrl: 'https://kiali.example.com' },
+      { workload: undefined },
+      'Kiali: workload',
+      'workload unknown',
+    ],
+    [
+      'Grafana without a workload dashboard',
+      {
+        grafanaUrl: 'https://grafana.example.com',
+        grafanaDashboards: { service: 'svc' },
+      },
+      {},
+      'Grafana: Istio workload dashboard',
+      'no dashboard UID configured (istio.clusters[].grafana.dashboards)',
+    ],
+    [
+      'no Jaeger',
+      {},
+      {},
+      'Jaeger: traces',
+      'no Jaeger URL configured (istio.clusters[].jaeger.url)',
+    ],
+  ])('%s: says why', (_case, links, change, title, missing) => {
+    expect(
+      toolLinks(links, { ...target, ...change }).find(l => l.title === title),
+    ).toEqual({ title, missing });
+  });
 });

@@ -1,20 +1,8 @@
 import type {
   IstioControlPlane,
-  IstioProxyMemory,
   IstioSidecarMemoryResponse,
   IstioSourceError,
 } from '@istio-backstage/plugin-istio-common';
-
-type ProxyKind = IstioProxyMemory['proxyKind'];
-
-/** How each proxy kind is named on screen. */
-export const PROXY_KIND_LABELS: Record<ProxyKind, string> = {
-  sidecar: 'sidecar',
-  'native-sidecar': 'sidecar (native)',
-  gateway: 'gateway proxy',
-  ambient: 'ambient',
-  none: 'not in mesh',
-};
 
 /** `Timeout: the cluster did not answer` — a sanitized source error in one phrase. */
 export function describeSourceError(error: IstioSourceError): string {

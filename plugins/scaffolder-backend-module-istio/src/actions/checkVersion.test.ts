@@ -74,7 +74,7 @@ describe('istio:version:check', () => {
     expect(ctx.output).toHaveBeenCalledWith('kubernetesVersionSource', 'input');
   });
 
-  it('fails the task for the seed pair: Istio 1.11 has been end of life since 2022', async () => {
+  it('fails the task for Istio 1.11 on Kubernetes 1.18: Istio 1.11 has been end of life since 2022', async () => {
     const ctx = createMockActionContext({ input: inputOf(examples[0]) });
     await expect(action.handler(ctx)).rejects.toThrow(
       /Istio 1.11.7 is not supported on Kubernetes v1.18.20: Istio 1.11 reached end of life on 2022-03-25/,

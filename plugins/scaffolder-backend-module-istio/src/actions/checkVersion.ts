@@ -1,13 +1,17 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { supportVerdict } from '@istio-backstage/plugin-istio-common';
+import {
+  CLUSTER_NAME_PATTERN,
+  supportVerdict,
+} from '@istio-backstage/plugin-istio-common';
 import { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import {
   CONTROL_PLANE_NAMESPACE,
   readClusterVersions,
   type ClusterIstioVersions,
 } from '../lib/clusterVersions';
-import { CLUSTER_NAME } from '../lib/namespace';
+import { actionSchema } from './actionSchema';
 import { examples } from './checkVersion.examples';
 
 /** What `istio:version:check` needs from the backend. @public */
@@ -21,8 +25,100 @@ export interface CheckVersionActionOptions {
   clusters?: ClusterAccess;
 }
 
+const inputSchema = actionSchema({
+  istioVersion: z =>
+    z.string().min(1).max(64).describe('Istio version, for example 1.30.1'),
+  kubernetesVersion: z =>
+    z
+      .string()
+      .max(64)
+      .optional()
+      .describe(
+        'Kubernetes version, for example v1.33.2; when empty it is read from `cluster`',
+      ),
+  cluster: z =>
+    z
+      .union([z.literal(''), z.string().regex(CLUSTER_NAME_PATTERN)])
+      .optional()
+      .describe(
+        'Name of a configured cluster to read the Kubernetes version from (never a URL)',
+      ),
+  failIfUnsupported: z =>
+    z
+      .boolean()
+      .default(true)
+      .describe('Fail the task when the pair is unsupported')
+      .optional(),
+});
+
+const outputSchema = actionSchema({
+  verdict: z => z.enum(['supported', 'unsupported', 'unknown']),
+  reasons: z => z.array(z.string()),
+  kubernetesTested: z =>
+    z
+      .string()
+      .optional()
+      .describe('Kubernetes range Istio tests this release on'),
+  kubernetesVersion: z =>
+    z.string().describe('The Kubernetes version that was checked'),
+  kubernetesVersionSource: z =>
+    z
+      .enum(['input', 'cluster'])
+      .describe('Whether the Kubernetes version was given or read'),
+  clusterIstio: z =>
+    z
+      .object({
+        versions: z.array(z.string()),
+        unknownReason: z.string().optional(),
+      })
+      .optional()
+      .describe(
+        `Istio versions of the istiod Deployments in ${CONTROL_PLANE_NAMESPACE} (one per revision), when the cluster was read; empty without unknownReason when there is none`,
+      ),
+});
+
+/** The Kubernetes version to check, and where it came from. */
+interface KubernetesVersionSource {
+  kubernetesVersion: string;
+  source: 'input' | 'cluster';
+  /** The cluster's istiod versions, when the cluster was read. */
+  clusterIstio?: ClusterIstioVersions;
+}
+
 /**
- * `istio:version:check` — the seed document's "version check": is this Istio release
+ * The Kubernetes version given, or else the one read from the named cluster's API
+ * server (with its istiod versions, best effort).
+ */
+async function kubernetesVersionOf(
+  input: { kubernetesVersion?: string; cluster?: string },
+  clusters: ClusterAccess,
+  context: { signal?: AbortSignal; logger: LoggerService },
+): Promise<KubernetesVersionSource> {
+  // The form sends empty strings for fields left blank.
+  const givenVersion = input.kubernetesVersion || undefined;
+  const clusterName = input.cluster || undefined;
+  if (givenVersion) return { kubernetesVersion: givenVersion, source: 'input' };
+  if (!clusterName)
+    throw new InputError(
+      'Give a kubernetesVersion, or a cluster to read it from',
+    );
+  const client = clusters.get(clusterName);
+  context.signal?.throwIfAborted();
+  const read = await readClusterVersions(client);
+  context.logger.info(
+    `Cluster ${clusterName} runs Kubernetes ${
+      read.kubernetesVersion
+    }; ${describeIstio(read.istio)}`,
+  );
+  return {
+    kubernetesVersion: read.kubernetesVersion,
+    source: 'cluster',
+    clusterIstio: read.istio,
+  };
+}
+
+/**
+ * `istio:version:check` — the version check before an install: is this Istio release
  * supported on this Kubernetes version? Fails the task when it is not (unless told
  * otherwise), so a template never renders an install config that istioctl would
  * refuse or that runs an end-of-life mesh.
@@ -44,120 +140,36 @@ export function createCheckVersionAction(
       "Checks an Istio version against a Kubernetes version (given, or read from a configured cluster) with Istio's support matrix.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        istioVersion: z =>
-          z
-            .string()
-            .min(1)
-            .max(64)
-            .describe('Istio version, for example 1.30.1'),
-        kubernetesVersion: z =>
-          z
-            .string()
-            .max(64)
-            .optional()
-            .describe(
-              'Kubernetes version, for example v1.33.2; when empty it is read from `cluster`',
-            ),
-        cluster: z =>
-          z
-            .union([z.literal(''), z.string().regex(CLUSTER_NAME)])
-            .optional()
-            .describe(
-              'Name of a configured cluster to read the Kubernetes version from (never a URL)',
-            ),
-        failIfUnsupported: z =>
-          z
-            .boolean()
-            .default(true)
-            .describe('Fail the task when the pair is unsupported')
-            .optional(),
-      },
-      output: {
-        verdict: z => z.enum(['supported', 'unsupported', 'unknown']),
-        reasons: z => z.array(z.string()),
-        kubernetesTested: z =>
-          z
-            .string()
-            .optional()
-            .describe('Kubernetes range Istio tests this release on'),
-        kubernetesVersion: z =>
-          z.string().describe('The Kubernetes version that was checked'),
-        kubernetesVersionSource: z =>
-          z
-            .enum(['input', 'cluster'])
-            .describe('Whether the Kubernetes version was given or read'),
-        clusterIstio: z =>
-          z
-            .object({
-              versions: z.array(z.string()),
-              unknownReason: z.string().optional(),
-            })
-            .optional()
-            .describe(
-              `Istio versions of the istiod Deployments in ${CONTROL_PLANE_NAMESPACE} (one per revision), when the cluster was read; empty without unknownReason when there is none`,
-            ),
-      },
-    },
+    schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
       const { istioVersion, failIfUnsupported = true } = ctx.input;
-      // The form sends empty strings for fields left blank.
-      const givenVersion = ctx.input.kubernetesVersion || undefined;
-      const clusterName = ctx.input.cluster || undefined;
-
-      let kubernetesVersion: string;
-      let source: 'input' | 'cluster';
-      let clusterIstio: ClusterIstioVersions | undefined;
-      if (givenVersion) {
-        kubernetesVersion = givenVersion;
-        source = 'input';
-      } else if (clusterName) {
-        const client = clusters.get(clusterName);
-        ctx.signal?.throwIfAborted();
-        const read = await readClusterVersions(client);
-        kubernetesVersion = read.kubernetesVersion;
-        source = 'cluster';
-        clusterIstio = read.istio;
-        ctx.logger.info(
-          `Cluster ${clusterName} runs Kubernetes ${kubernetesVersion}; ${describeIstio(
-            read.istio,
-          )}`,
-        );
-      } else {
-        throw new InputError(
-          'Give a kubernetesVersion, or a cluster to read it from',
-        );
-      }
-
+      const { kubernetesVersion, source, clusterIstio } =
+        await kubernetesVersionOf(ctx.input, clusters, ctx);
       const result = supportVerdict({
         istioVersion,
         kubernetesVersion,
         now: now(),
       });
+      const reasons = result.reasons.join('; ');
       ctx.logger.info(
         `Istio ${istioVersion} on Kubernetes ${kubernetesVersion}: ${
           result.verdict
-        }${result.reasons.length ? ` (${result.reasons.join('; ')})` : ''}`,
+        }${result.reasons.length ? ` (${reasons})` : ''}`,
       );
       ctx.output('verdict', result.verdict);
       ctx.output('reasons', result.reasons);
       ctx.output('kubernetesVersion', kubernetesVersion);
       ctx.output('kubernetesVersionSource', source);
       if (clusterIstio) ctx.output('clusterIstio', clusterIstio);
-      if (result.release) {
+      if (result.release)
         ctx.output(
           'kubernetesTested',
           result.release.kubernetesTested.join('–'),
         );
-      }
-      if (failIfUnsupported && result.verdict === 'unsupported') {
+      if (failIfUnsupported && result.verdict === 'unsupported')
         throw new InputError(
-          `Istio ${istioVersion} is not supported on Kubernetes ${kubernetesVersion}: ${result.reasons.join(
-            '; ',
-          )}`,
+          `Istio ${istioVersion} is not supported on Kubernetes ${kubernetesVersion}: ${reasons}`,
         );
-      }
     },
   });
 }

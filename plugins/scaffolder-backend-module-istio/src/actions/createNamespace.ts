@@ -1,25 +1,33 @@
 import type {
   AuditorService,
   BackstageCredentials,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { istioNamespaceCreatePermission } from '@istio-backstage/plugin-istio-common';
-import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import {
-  CLUSTER_NAME,
-  DATA_PLANE_MODES,
-  DNS_1123_LABEL,
-  EGRESS_HOST,
+  CLUSTER_NAME_PATTERN,
+  DNS1123_LABEL,
+  istioNamespaceCreatePermission,
   LABEL_VALUE,
+  SIDECAR_EGRESS_HOST,
+} from '@istio-backstage/plugin-istio-common';
+import type {
+  ClusterAccess,
+  ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
+import {
+  DATA_PLANE_MODES,
   MTLS_MODES,
   applyMeshNamespace,
   buildMeshNamespaceObjects,
   validateMeshNamespaceInput,
   type AppliedObject,
+  type MeshNamespaceRequest,
 } from '../lib/namespace';
+import { actionSchema } from './actionSchema';
 import { examples } from './createNamespace.examples';
 
 /** What the action needs from the backend. @public */
@@ -34,6 +42,95 @@ export interface MeshNamespaceActionOptions {
    */
   impersonateUser?: boolean;
 }
+
+const inputSchema = actionSchema({
+  cluster: z =>
+    z
+      .string()
+      .regex(CLUSTER_NAME_PATTERN)
+      .describe('Name of a configured cluster'),
+  namespace: z =>
+    z
+      .string()
+      .max(63)
+      .regex(DNS1123_LABEL)
+      .describe('Namespace to create (a DNS-1123 label)'),
+  owner: z =>
+    z
+      .string()
+      .max(253)
+      .optional()
+      .describe('Catalog entity ref of the owner, recorded on the namespace'),
+  dataPlaneMode: z =>
+    z
+      .enum(DATA_PLANE_MODES)
+      .optional()
+      .describe('sidecar (default) or ambient'),
+  revision: z =>
+    z
+      .string()
+      // A revision names a control plane: a label value, but never an empty one.
+      .min(1)
+      .regex(LABEL_VALUE)
+      .optional()
+      .describe(
+        'Control-plane revision: labels istio.io/rev instead of istio-injection',
+      ),
+  tracingSampling: z =>
+    z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        'Trace sampling percentage: adds a Telemetry with randomSamplingPercentage',
+      ),
+  mtls: z =>
+    z
+      .enum(MTLS_MODES)
+      .optional()
+      .describe('Adds a PeerAuthentication with this mutual TLS mode'),
+  defaultSidecar: z =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'Add a default Sidecar limited to ./* and the control plane (default true)',
+      ),
+  controlPlaneNamespace: z =>
+    z
+      .string()
+      .regex(DNS1123_LABEL)
+      .optional()
+      .describe("istiod's namespace (default istio-system)"),
+  extraEgressHosts: z =>
+    z
+      .array(z.string().regex(SIDECAR_EGRESS_HOST))
+      .max(20)
+      .optional()
+      .describe(
+        'More namespace/host egress hosts for the default Sidecar, e.g. the tracing collector',
+      ),
+});
+
+const outputSchema = actionSchema({
+  cluster: z => z.string(),
+  namespace: z => z.string(),
+  dryRun: z => z.boolean().describe('True when nothing was written'),
+  objects: z =>
+    z
+      .array(
+        z.object({
+          kind: z.string(),
+          name: z.string(),
+          namespace: z.string().optional(),
+          action: z.enum(['created', 'configured', 'unchanged']),
+          checkedByCluster: z.boolean(),
+        }),
+      )
+      .describe('Each object and what applying it did (or would do)'),
+  notes: z => z.array(z.string()),
+});
 
 /** Who started the task, for the audit trail and impersonation. */
 function principalOf(credentials: BackstageCredentials): {
@@ -52,6 +149,119 @@ function principalOf(credentials: BackstageCredentials): {
   return { name: principal.type ?? 'unknown', isUser: false };
 }
 
+/** Who writes: the initiator's name for the audit, and the user to impersonate, if any. */
+interface Writer {
+  user: string;
+  impersonateUser?: string;
+}
+
+/**
+ * Checks `istio.namespace.create` for the task's initiator, before any cluster call,
+ * and decides whom the writes impersonate.
+ */
+async function authorizeWriter(
+  options: MeshNamespaceActionOptions,
+  credentials: BackstageCredentials,
+): Promise<Writer> {
+  const [decision] = await options.permissions.authorize(
+    [{ permission: istioNamespaceCreatePermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW)
+    throw new NotAllowedError(
+      `Not allowed to create mesh namespaces (${istioNamespaceCreatePermission.name})`,
+    );
+  const initiator = principalOf(credentials);
+  if (!options.impersonateUser) return { user: initiator.name };
+  if (!initiator.isUser)
+    throw new NotAllowedError(
+      'Writes impersonate the user, but this task was not started by a user',
+    );
+  return { user: initiator.name, impersonateUser: initiator.name };
+}
+
+type ApplyResult = Awaited<ReturnType<typeof applyMeshNamespace>>;
+
+/** One run's request, and what of the task its writes need: checkpoints, cancellation, log. */
+interface NamespaceWrite {
+  request: MeshNamespaceRequest;
+  client: ClusterClient;
+  writer: Writer;
+  dryRun: boolean;
+  taskId: string;
+  checkpoint: Parameters<typeof applyMeshNamespace>[0]['checkpoint'];
+  signal?: AbortSignal;
+  logger: LoggerService;
+}
+
+/** `Kind/name:action`, for the audit trail. */
+const describeApplied = (o: AppliedObject) => `${o.kind}/${o.name}:${o.action}`;
+
+/**
+ * Applies the namespace's objects inside one audit event: a failure records what was
+ * already written, so the audit trail shows what a retry will find.
+ */
+async function auditedApply(
+  auditor: AuditorService,
+  write: NamespaceWrite,
+): Promise<ApplyResult> {
+  const { request, dryRun } = write;
+  const objects = buildMeshNamespaceObjects(request);
+  const event = await auditor.createEvent({
+    eventId: 'namespace-create',
+    severityLevel: dryRun ? 'low' : 'medium',
+    meta: {
+      user: write.writer.user,
+      cluster: request.cluster,
+      namespace: request.namespace,
+      objects: [objects.namespace, ...objects.namespaced].map(
+        o => `${o.kind}/${o.metadata.name}`,
+      ),
+      dryRun,
+      taskId: write.taskId,
+    },
+  });
+  const written: AppliedObject[] = [];
+  let result: ApplyResult;
+  try {
+    result = await applyMeshNamespace({
+      client: write.client,
+      objects,
+      dryRun,
+      impersonateUser: write.writer.impersonateUser,
+      checkpoint: write.checkpoint,
+      signal: write.signal,
+      logger: write.logger,
+      onApplied: entry => written.push(entry),
+    });
+  } catch (error) {
+    await event.fail({
+      error: error as Error,
+      meta: {
+        written: dryRun ? [] : written.map(describeApplied),
+      },
+    });
+    throw error;
+  }
+  await event.success({
+    meta: { result: result.objects.map(describeApplied) },
+  });
+  return result;
+}
+
+/** One log line per object and note, so the task log tells what happened. */
+function logResult(
+  logger: LoggerService,
+  dryRun: boolean,
+  result: ApplyResult,
+) {
+  for (const o of result.objects)
+    logger.info(
+      `${dryRun ? '[dry run] ' : ''}${o.kind} ${o.name}: ${o.action}`,
+    );
+  for (const note of result.notes) logger.info(note);
+}
+
 /**
  * `istio:namespace:create` — creates a namespace that is in the mesh from the start:
  * the Namespace with its data-plane label (`istio-injection=enabled`, `istio.io/rev`
@@ -66,177 +276,33 @@ function principalOf(credentials: BackstageCredentials): {
  * @public
  */
 export function createMeshNamespaceAction(options: MeshNamespaceActionOptions) {
-  const { clusters, permissions, auditor } = options;
   return createTemplateAction({
     id: 'istio:namespace:create',
     description:
       'Creates an Istio mesh namespace: injection or ambient label, default Sidecar, optional tracing Telemetry and mTLS PeerAuthentication.',
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        cluster: z =>
-          z
-            .string()
-            .regex(CLUSTER_NAME)
-            .describe('Name of a configured cluster'),
-        namespace: z =>
-          z
-            .string()
-            .max(63)
-            .regex(DNS_1123_LABEL)
-            .describe('Namespace to create (a DNS-1123 label)'),
-        owner: z =>
-          z
-            .string()
-            .max(253)
-            .optional()
-            .describe(
-              'Catalog entity ref of the owner, recorded on the namespace',
-            ),
-        dataPlaneMode: z =>
-          z
-            .enum(DATA_PLANE_MODES)
-            .optional()
-            .describe('sidecar (default) or ambient'),
-        revision: z =>
-          z
-            .string()
-            .regex(LABEL_VALUE)
-            .optional()
-            .describe(
-              'Control-plane revision: labels istio.io/rev instead of istio-injection',
-            ),
-        tracingSampling: z =>
-          z
-            .number()
-            .min(0)
-            .max(100)
-            .optional()
-            .describe(
-              'Trace sampling percentage: adds a Telemetry with randomSamplingPercentage',
-            ),
-        mtls: z =>
-          z
-            .enum(MTLS_MODES)
-            .optional()
-            .describe('Adds a PeerAuthentication with this mutual TLS mode'),
-        defaultSidecar: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Add a default Sidecar limited to ./* and the control plane (default true)',
-            ),
-        controlPlaneNamespace: z =>
-          z
-            .string()
-            .regex(DNS_1123_LABEL)
-            .optional()
-            .describe("istiod's namespace (default istio-system)"),
-        extraEgressHosts: z =>
-          z
-            .array(z.string().max(253).regex(EGRESS_HOST))
-            .max(20)
-            .optional()
-            .describe(
-              'More namespace/host egress hosts for the default Sidecar, e.g. the tracing collector',
-            ),
-      },
-      output: {
-        cluster: z => z.string(),
-        namespace: z => z.string(),
-        dryRun: z => z.boolean().describe('True when nothing was written'),
-        objects: z =>
-          z
-            .array(
-              z.object({
-                kind: z.string(),
-                name: z.string(),
-                namespace: z.string().optional(),
-                action: z.enum(['created', 'configured', 'unchanged']),
-                checkedByCluster: z.boolean(),
-              }),
-            )
-            .describe('Each object and what applying it did (or would do)'),
-        notes: z => z.array(z.string()),
-      },
-    },
+    schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
       // Everything below the validation may touch the cluster; nothing above does.
       const request = validateMeshNamespaceInput(ctx.input);
-      const client = clusters.get(request.cluster);
-      const credentials = await ctx.getInitiatorCredentials();
-      const [decision] = await permissions.authorize(
-        [{ permission: istioNamespaceCreatePermission }],
-        { credentials },
+      const client = options.clusters.get(request.cluster);
+      const writer = await authorizeWriter(
+        options,
+        await ctx.getInitiatorCredentials(),
       );
-      if (decision.result !== AuthorizeResult.ALLOW)
-        throw new NotAllowedError(
-          `Not allowed to create mesh namespaces (${istioNamespaceCreatePermission.name})`,
-        );
-      const initiator = principalOf(credentials);
-      const user = initiator.name;
-      let impersonateUser: string | undefined;
-      if (options.impersonateUser) {
-        if (!initiator.isUser)
-          throw new NotAllowedError(
-            'Writes impersonate the user, but this task was not started by a user',
-          );
-        impersonateUser = user;
-      }
-
       const dryRun = ctx.isDryRun === true;
-      const objects = buildMeshNamespaceObjects(request);
-      const written: AppliedObject[] = [];
-      const event = await auditor.createEvent({
-        eventId: 'namespace-create',
-        severityLevel: dryRun ? 'low' : 'medium',
-        meta: {
-          user,
-          cluster: request.cluster,
-          namespace: request.namespace,
-          objects: [objects.namespace, ...objects.namespaced].map(
-            o => `${o.kind}/${o.metadata.name}`,
-          ),
-          dryRun,
-          taskId: ctx.task.id,
-        },
+      const result = await auditedApply(options.auditor, {
+        request,
+        client,
+        writer,
+        dryRun,
+        taskId: ctx.task.id,
+        checkpoint: (key, fn) => ctx.checkpoint({ key, fn }),
+        signal: ctx.signal,
+        logger: ctx.logger,
       });
-      let result: Awaited<ReturnType<typeof applyMeshNamespace>>;
-      try {
-        result = await applyMeshNamespace({
-          client,
-          objects,
-          dryRun,
-          impersonateUser,
-          checkpoint: (key, fn) => ctx.checkpoint({ key, fn }),
-          signal: ctx.signal,
-          logger: ctx.logger,
-          onApplied: entry => written.push(entry),
-        });
-      } catch (error) {
-        await event.fail({
-          error: error as Error,
-          meta: {
-            written: dryRun
-              ? []
-              : written.map(w => `${w.kind}/${w.name}:${w.action}`),
-          },
-        });
-        throw error;
-      }
-      await event.success({
-        meta: {
-          result: result.objects.map(o => `${o.kind}/${o.name}:${o.action}`),
-        },
-      });
-
-      for (const o of result.objects)
-        ctx.logger.info(
-          `${dryRun ? '[dry run] ' : ''}${o.kind} ${o.name}: ${o.action}`,
-        );
-      for (const note of result.notes) ctx.logger.info(note);
+      logResult(ctx.logger, dryRun, result);
       ctx.output('cluster', request.cluster);
       ctx.output('namespace', request.namespace);
       ctx.output('dryRun', dryRun);

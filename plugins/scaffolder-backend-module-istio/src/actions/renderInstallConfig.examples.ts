@@ -16,7 +16,7 @@ const step = (name: string, input: Record<string, unknown>) =>
 export const examples: TemplateExample[] = [
   {
     description:
-      "The seed's KubeGems installer options: 50% sampling to Jaeger's Zipkin port, gateway in istio-ingress with gateway injection, CNI, Kiali external_services and both scrape jobs",
+      "A typical install: 50% sampling to Jaeger's Zipkin port, gateway in istio-ingress with gateway injection, CNI, Kiali external_services and both Prometheus scrape jobs",
     example: step('Render the mesh install configuration', {
       profile: 'default',
       hub: 'docker.io/istio',
@@ -65,7 +65,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      "The seed's own versions (Istio 1.11 on Kubernetes 1.18), end of life: rendered only because allowUnsupported is set, in the seed's legacy tracing form",
+      'Istio 1.11 on Kubernetes 1.18, end of life: rendered only because allowUnsupported is set, with tracing in the legacy meshConfig.defaultConfig.tracing form',
     example: step('Render for an old cluster', {
       hub: 'gcr.io/istio',
       tag: '1.11.0',

@@ -106,7 +106,7 @@ describe('examples/templates/mesh-install-config', () => {
     expect(formDefaults().targetKubernetesVersion).toBeUndefined();
   });
 
-  it("renders the seed's configuration from the form defaults, for the Kubernetes version read from the demo cluster", async () => {
+  it('renders the default install configuration from the form defaults, for the Kubernetes version read from the demo cluster', async () => {
     const server = await startScaffolderTestBackend({
       clusters: [{ name: 'demo', demo }],
       entities: [template],

@@ -36,7 +36,7 @@ async function run(input: JsonObject, extra = {}) {
   return { outputs, workspacePath };
 }
 
-const seedInput = inputOf(examples[0]);
+const typicalInput = inputOf(examples[0]);
 
 describe('istio:install-config:render', () => {
   it('runs every example through the engine validation and the handler', async () => {
@@ -48,8 +48,8 @@ describe('istio:install-config:render', () => {
     }
   });
 
-  it("renders the seed's options as an IstioOperator for istioctl", async () => {
-    const { outputs } = await run(seedInput);
+  it('renders the typical install options as an IstioOperator for istioctl', async () => {
+    const { outputs } = await run(typicalInput);
     const iop = yaml.parse(outputs.istioOperatorYaml);
     expect(iop.apiVersion).toBe('install.istio.io/v1alpha1');
     expect(iop.metadata).toEqual({ name: 'istio', namespace: 'istio-system' });
@@ -100,7 +100,7 @@ describe('istio:install-config:render', () => {
   });
 
   it('renders the equivalent Helm values per chart', async () => {
-    const { outputs } = await run(seedInput);
+    const { outputs } = await run(typicalInput);
     expect(Object.keys(outputs.helmValues)).toEqual([
       'base',
       'cni',
@@ -142,8 +142,8 @@ describe('istio:install-config:render', () => {
     );
   });
 
-  it("renders the Kiali CR external_services and the seed's scrape jobs", async () => {
-    const { outputs } = await run(seedInput);
+  it('renders the Kiali CR external_services and both Prometheus scrape jobs', async () => {
+    const { outputs } = await run(typicalInput);
     const kiali = yaml.parse(outputs.kialiConfigYaml);
     expect(kiali).toEqual({
       apiVersion: 'kiali.io/v1alpha1',
@@ -184,7 +184,7 @@ describe('istio:install-config:render', () => {
 
   it('outputs the support verdict and writes the files to the workspace', async () => {
     const { outputs, workspacePath } = await run({
-      ...seedInput,
+      ...typicalInput,
       targetPath: 'mesh/prod',
     });
     expect(outputs.versionCheck).toEqual({
@@ -226,7 +226,7 @@ describe('istio:install-config:render', () => {
     expect(existsSync(workspacePath)).toBe(false);
   });
 
-  it("renders the seed's legacy form for Istio 1.11 when allowed, without Helm values", async () => {
+  it('renders the legacy tracing form for Istio 1.11 when allowed, without Helm values', async () => {
     const { outputs } = await run(inputOf(examples[2]));
     expect(outputs.versionCheck.verdict).toBe('unsupported');
     const iop = yaml.parse(outputs.istioOperatorYaml);
@@ -248,8 +248,8 @@ describe('istio:install-config:render', () => {
   });
 
   it('renders the same in a dry run (the files go to the dry-run workspace)', async () => {
-    const real = await run(seedInput);
-    const dry = await run(seedInput, { isDryRun: true });
+    const real = await run(typicalInput);
+    const dry = await run(typicalInput, { isDryRun: true });
     expect(dry.outputs).toEqual(real.outputs);
     expect(readdirSync(dry.workspacePath)).toHaveLength(8);
   });
@@ -294,7 +294,7 @@ describe('istio:install-config:render', () => {
     ['an unknown scrape job', { prometheusScrapeJobs: ['kube-state-metrics'] }],
     ['an unknown field', { values: { global: { hub: 'x' } } }],
   ])('rejects %s, in the engine and in the handler', async (_case, patch) => {
-    const input = { ...seedInput, ...patch };
+    const input = { ...typicalInput, ...patch };
     expect(engineAccepts(input)).toBe(false);
     await expect(
       action.handler(createMockActionContext({ input })),
@@ -318,7 +318,7 @@ describe('istio:install-config:render', () => {
       /cniEnabled must be true for the ambient profile/,
     ],
   ])('rejects %s in the handler', async (_case, patch, message) => {
-    const input = { ...seedInput, ...patch };
+    const input = { ...typicalInput, ...patch };
     await expect(
       action.handler(createMockActionContext({ input })),
     ).rejects.toThrow(message);
@@ -330,7 +330,7 @@ describe('istio:install-config:render', () => {
     await expect(
       action.handler(
         createMockActionContext({
-          input: { ...seedInput, targetPath: '../outside' },
+          input: { ...typicalInput, targetPath: '../outside' },
           workspacePath,
         }),
       ),

@@ -1,19 +1,209 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { supportVerdict } from '@istio-backstage/plugin-istio-common';
+import {
+  DNS1123_LABEL,
+  ISTIO_SCRAPE_JOB_NAMES,
+  supportVerdict,
+} from '@istio-backstage/plugin-istio-common';
 import {
   ISTIO_PROFILES,
-  SCRAPE_JOBS,
   TRACING_PROVIDERS,
   parseInstallConfigInput,
   patterns,
   renderInstallConfig,
   writeRenderedFiles,
+  type InstallConfigInput,
+  type InstallConfigRendering,
 } from '../lib/installConfig';
+import { actionSchema } from './actionSchema';
 import { examples } from './renderInstallConfig.examples';
 
+// Mirrors lib/installConfig/schema.ts, which the handler parses with (it also applies
+// the defaults); a test keeps the two in step.
+const inputSchema = actionSchema({
+  profile: z =>
+    z
+      .enum(ISTIO_PROFILES)
+      .optional()
+      .describe('IstioOperator profile (default: default)'),
+  hub: z =>
+    z
+      .string()
+      .regex(patterns.IMAGE_HUB)
+      .or(z.literal(''))
+      .optional()
+      .describe('Image registry for Istio images, e.g. docker.io/istio'),
+  tag: z =>
+    z
+      .string()
+      .regex(patterns.ISTIO_TAG)
+      .describe('Istio version (image tag), e.g. 1.24.2'),
+  targetKubernetesVersion: z =>
+    z
+      .string()
+      .regex(patterns.KUBERNETES_VERSION)
+      .describe('Kubernetes version of the target cluster, e.g. v1.31.4'),
+  tracing: z =>
+    z
+      .object({
+        enabled: z.boolean().optional(),
+        samplingPercent: z.number().min(0).max(100).optional(),
+        provider: z.enum(TRACING_PROVIDERS).optional(),
+        collectorAddress: z
+          .string()
+          .regex(patterns.HOST_PORT)
+          .or(z.literal(''))
+          .optional()
+          .describe(
+            'Collector host:port, e.g. jaeger-collector.observability:9411',
+          ),
+      })
+      .strict()
+      .optional()
+      .describe('Tracing: sampling percentage and collector'),
+  gateway: z =>
+    z
+      .object({
+        enabled: z.boolean().optional(),
+        name: z.string().regex(DNS1123_LABEL).optional(),
+        namespace: z.string().regex(DNS1123_LABEL).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Ingress gateway in its own namespace, with gateway injection'),
+  cniEnabled: z =>
+    z.boolean().optional().describe('Install the Istio CNI node agent'),
+  kiali: z =>
+    z
+      .object({
+        enabled: z.boolean().optional(),
+        majorVersion: z.union([z.literal(1), z.literal(2)]).optional(),
+        prometheusUrl: z
+          .string()
+          .regex(patterns.SERVICE_URL)
+          .or(z.literal(''))
+          .optional(),
+        grafanaUrl: z
+          .string()
+          .regex(patterns.SERVICE_URL)
+          .or(z.literal(''))
+          .optional(),
+        tracingUrl: z
+          .string()
+          .regex(patterns.SERVICE_URL)
+          .or(z.literal(''))
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Kiali CR external_services'),
+  prometheusScrapeJobs: z =>
+    z
+      .array(z.enum(ISTIO_SCRAPE_JOB_NAMES))
+      .max(2)
+      .optional()
+      .describe('Prometheus scrape jobs to render'),
+  allowUnsupported: z =>
+    z
+      .boolean()
+      .optional()
+      .describe('Render even when the support matrix says unsupported'),
+  targetPath: z =>
+    z
+      .string()
+      .optional()
+      .describe('Directory in the workspace for the files (default: .)'),
+});
+
+const outputSchema = actionSchema({
+  istioOperatorYaml: z => z.string(),
+  telemetryYaml: z => z.string().optional(),
+  helmValues: z =>
+    z
+      .record(z.string())
+      .optional()
+      .describe(
+        'Values YAML keyed by chart: base, cni, istiod, ztunnel, gateway',
+      ),
+  helmValuesYaml: z => z.string().optional(),
+  kialiConfigYaml: z => z.string().optional(),
+  prometheusScrapeConfigYaml: z => z.string().optional(),
+  installCommands: z =>
+    z.object({ istioctl: z.string(), helm: z.string().optional() }),
+  versionCheck: z =>
+    z.object({
+      istioVersion: z.string(),
+      kubernetesVersion: z.string(),
+      verdict: z.enum(['supported', 'unsupported', 'unknown']),
+      reasons: z.array(z.string()),
+      kubernetesTested: z.string().optional(),
+    }),
+  warnings: z => z.array(z.string()),
+  files: z =>
+    z.array(z.string()).describe('Written files, relative to the workspace'),
+});
+
+/** The `versionCheck` output: the support verdict of the Istio / Kubernetes pair. */
+function checkVersions(input: InstallConfigInput, now: Date) {
+  const check = supportVerdict({
+    istioVersion: input.tag,
+    kubernetesVersion: input.targetKubernetesVersion,
+    now,
+  });
+  return {
+    istioVersion: input.tag,
+    kubernetesVersion: input.targetKubernetesVersion,
+    verdict: check.verdict,
+    reasons: check.reasons,
+    ...(check.release
+      ? { kubernetesTested: check.release.kubernetesTested.join('–') }
+      : {}),
+  };
+}
+
+/** Logs the verdict; an unsupported pair stops the render unless the input allows it. */
+function enforceSupport(
+  input: InstallConfigInput,
+  check: ReturnType<typeof checkVersions>,
+  logger: LoggerService,
+) {
+  const { tag, targetKubernetesVersion } = input;
+  const reasons = check.reasons.join('; ');
+  logger.info(
+    `Istio ${tag} on Kubernetes ${targetKubernetesVersion}: ${check.verdict}${
+      check.reasons.length ? ` (${reasons})` : ''
+    }`,
+  );
+  if (check.verdict === 'unsupported' && !input.allowUnsupported) {
+    throw new InputError(
+      `Istio ${tag} is not supported on Kubernetes ${targetKubernetesVersion}: ${reasons}. Choose a supported pair, or set allowUnsupported to render anyway.`,
+    );
+  }
+}
+
+/** The rendered texts as action outputs; the optional ones only when rendered. */
+function renderingOutputs(rendering: InstallConfigRendering) {
+  const { helmValues, helmValuesYaml } = rendering;
+  return {
+    istioOperatorYaml: rendering.istioOperatorYaml,
+    ...(rendering.telemetryYaml
+      ? { telemetryYaml: rendering.telemetryYaml }
+      : {}),
+    ...(helmValues && helmValuesYaml ? { helmValues, helmValuesYaml } : {}),
+    ...(rendering.kialiConfigYaml
+      ? { kialiConfigYaml: rendering.kialiConfigYaml }
+      : {}),
+    ...(rendering.prometheusScrapeConfigYaml
+      ? { prometheusScrapeConfigYaml: rendering.prometheusScrapeConfigYaml }
+      : {}),
+    installCommands: rendering.installCommands,
+    warnings: rendering.warnings,
+  };
+}
+
 /**
- * `istio:install-config:render` — renders the seed's mesh install configuration from
+ * `istio:install-config:render` — renders a mesh install configuration from
  * form values: an IstioOperator for `istioctl install -f`, the equivalent Helm values
  * per chart, optionally the Kiali CR `external_services` and the Prometheus scrape
  * jobs, checked against Istio's support matrix for the target Kubernetes version.
@@ -31,197 +221,23 @@ export function createRenderInstallConfigAction(
       'Renders an Istio install configuration (IstioOperator, Helm values, Kiali external_services, Prometheus scrape jobs) and checks the Istio version against the target Kubernetes version.',
     examples,
     supportsDryRun: true,
-    schema: {
-      // Mirrors lib/installConfig/schema.ts, which the handler parses with (it also
-      // applies the defaults); a test keeps the two in step.
-      input: {
-        profile: z =>
-          z
-            .enum(ISTIO_PROFILES)
-            .optional()
-            .describe('IstioOperator profile (default: default)'),
-        hub: z =>
-          z
-            .string()
-            .regex(patterns.IMAGE_HUB)
-            .or(z.literal(''))
-            .optional()
-            .describe('Image registry for Istio images, e.g. docker.io/istio'),
-        tag: z =>
-          z
-            .string()
-            .regex(patterns.ISTIO_TAG)
-            .describe('Istio version (image tag), e.g. 1.24.2'),
-        targetKubernetesVersion: z =>
-          z
-            .string()
-            .regex(patterns.KUBERNETES_VERSION)
-            .describe('Kubernetes version of the target cluster, e.g. v1.31.4'),
-        tracing: z =>
-          z
-            .object({
-              enabled: z.boolean().optional(),
-              samplingPercent: z.number().min(0).max(100).optional(),
-              provider: z.enum(TRACING_PROVIDERS).optional(),
-              collectorAddress: z
-                .string()
-                .regex(patterns.HOST_PORT)
-                .or(z.literal(''))
-                .optional()
-                .describe(
-                  'Collector host:port, e.g. jaeger-collector.observability:9411',
-                ),
-            })
-            .strict()
-            .optional()
-            .describe('Tracing: sampling percentage and collector'),
-        gateway: z =>
-          z
-            .object({
-              enabled: z.boolean().optional(),
-              name: z.string().regex(patterns.DNS1123_LABEL).optional(),
-              namespace: z.string().regex(patterns.DNS1123_LABEL).optional(),
-            })
-            .strict()
-            .optional()
-            .describe(
-              'Ingress gateway in its own namespace, with gateway injection',
-            ),
-        cniEnabled: z =>
-          z.boolean().optional().describe('Install the Istio CNI node agent'),
-        kiali: z =>
-          z
-            .object({
-              enabled: z.boolean().optional(),
-              majorVersion: z.union([z.literal(1), z.literal(2)]).optional(),
-              prometheusUrl: z
-                .string()
-                .regex(patterns.SERVICE_URL)
-                .or(z.literal(''))
-                .optional(),
-              grafanaUrl: z
-                .string()
-                .regex(patterns.SERVICE_URL)
-                .or(z.literal(''))
-                .optional(),
-              tracingUrl: z
-                .string()
-                .regex(patterns.SERVICE_URL)
-                .or(z.literal(''))
-                .optional(),
-            })
-            .strict()
-            .optional()
-            .describe('Kiali CR external_services'),
-        prometheusScrapeJobs: z =>
-          z
-            .array(z.enum(SCRAPE_JOBS))
-            .max(2)
-            .optional()
-            .describe('Prometheus scrape jobs to render'),
-        allowUnsupported: z =>
-          z
-            .boolean()
-            .optional()
-            .describe('Render even when the support matrix says unsupported'),
-        targetPath: z =>
-          z
-            .string()
-            .optional()
-            .describe('Directory in the workspace for the files (default: .)'),
-      },
-      output: {
-        istioOperatorYaml: z => z.string(),
-        telemetryYaml: z => z.string().optional(),
-        helmValues: z =>
-          z
-            .record(z.string())
-            .optional()
-            .describe(
-              'Values YAML keyed by chart: base, cni, istiod, ztunnel, gateway',
-            ),
-        helmValuesYaml: z => z.string().optional(),
-        kialiConfigYaml: z => z.string().optional(),
-        prometheusScrapeConfigYaml: z => z.string().optional(),
-        installCommands: z =>
-          z.object({ istioctl: z.string(), helm: z.string().optional() }),
-        versionCheck: z =>
-          z.object({
-            istioVersion: z.string(),
-            kubernetesVersion: z.string(),
-            verdict: z.enum(['supported', 'unsupported', 'unknown']),
-            reasons: z.array(z.string()),
-            kubernetesTested: z.string().optional(),
-          }),
-        warnings: z => z.array(z.string()),
-        files: z =>
-          z
-            .array(z.string())
-            .describe('Written files, relative to the workspace'),
-      },
-    },
+    schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
       const input = parseInstallConfigInput(ctx.input);
-
-      const check = supportVerdict({
-        istioVersion: input.tag,
-        kubernetesVersion: input.targetKubernetesVersion,
-        now: now(),
-      });
-      ctx.output('versionCheck', {
-        istioVersion: input.tag,
-        kubernetesVersion: input.targetKubernetesVersion,
-        verdict: check.verdict,
-        reasons: check.reasons,
-        ...(check.release
-          ? { kubernetesTested: check.release.kubernetesTested.join('–') }
-          : {}),
-      });
-      ctx.logger.info(
-        `Istio ${input.tag} on Kubernetes ${input.targetKubernetesVersion}: ${
-          check.verdict
-        }${check.reasons.length ? ` (${check.reasons.join('; ')})` : ''}`,
-      );
-      if (check.verdict === 'unsupported' && !input.allowUnsupported) {
-        throw new InputError(
-          `Istio ${input.tag} is not supported on Kubernetes ${
-            input.targetKubernetesVersion
-          }: ${check.reasons.join(
-            '; ',
-          )}. Choose a supported pair, or set allowUnsupported to render anyway.`,
-        );
-      }
+      const check = checkVersions(input, now());
+      ctx.output('versionCheck', check);
+      enforceSupport(input, check, ctx.logger);
 
       const rendering = renderInstallConfig(input);
-      for (const warning of rendering.warnings) {
-        ctx.logger.warn(warning);
-      }
+      for (const warning of rendering.warnings) ctx.logger.warn(warning);
       const files = await writeRenderedFiles(
         ctx.workspacePath,
         input.targetPath,
         rendering.files,
       );
       ctx.logger.info(`Wrote ${files.join(', ')}`);
-
-      ctx.output('istioOperatorYaml', rendering.istioOperatorYaml);
-      if (rendering.telemetryYaml) {
-        ctx.output('telemetryYaml', rendering.telemetryYaml);
-      }
-      if (rendering.helmValues && rendering.helmValuesYaml) {
-        ctx.output('helmValues', rendering.helmValues);
-        ctx.output('helmValuesYaml', rendering.helmValuesYaml);
-      }
-      if (rendering.kialiConfigYaml) {
-        ctx.output('kialiConfigYaml', rendering.kialiConfigYaml);
-      }
-      if (rendering.prometheusScrapeConfigYaml) {
-        ctx.output(
-          'prometheusScrapeConfigYaml',
-          rendering.prometheusScrapeConfigYaml,
-        );
-      }
-      ctx.output('installCommands', rendering.installCommands);
-      ctx.output('warnings', rendering.warnings);
+      for (const [name, value] of Object.entries(renderingOutputs(rendering)))
+        ctx.output(name as keyof typeof outputSchema, value);
       ctx.output('files', files);
     },
   });

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Apply the recommended Sidecar for the seed's bookinfo productpage (the user running the task must own the entity)",
+      "Apply the recommended Sidecar for bookinfo's productpage (the user running the task must own the entity)",
     example: yaml.stringify({
       steps: [
         {

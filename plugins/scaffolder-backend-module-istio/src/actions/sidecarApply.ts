@@ -1,14 +1,20 @@
 import type {
   AuthService,
+  BackstageCredentials,
   DiscoveryService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import type {
-  IstioSidecarApplyRequest,
-  IstioSidecarApplyResult,
+import {
+  CLUSTER_NAME_PATTERN,
+  DNS1123_LABEL,
+  SIDECAR_EGRESS_HOST,
+  type IstioSidecarApplyRequest,
+  type IstioSidecarApplyResult,
 } from '@istio-backstage/plugin-istio-common';
+import { actionSchema } from './actionSchema';
 import { examples } from './sidecarApply.examples';
 
 /** What the action needs from the backend: where the Istio plugin is, and tokens to call it. */
@@ -17,11 +23,99 @@ export interface SidecarApplyActionOptions {
   auth: AuthService;
 }
 
-/** The backend's checks are the real ones; these only make the form and engine fail early. */
-const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const EGRESS_HOST =
-  /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|\*|\.|~)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+// The backend's checks are the real ones; these only make the form and engine fail early.
+const inputSchema = actionSchema({
+  entityRef: z =>
+    z
+      .string()
+      .min(3)
+      .max(300)
+      .describe(
+        'Entity whose workloads get the Sidecar, e.g. component:default/productpage',
+      ),
+  cluster: z =>
+    z.string().regex(CLUSTER_NAME_PATTERN).describe('Configured cluster name'),
+  namespace: z =>
+    z.string().regex(DNS1123_LABEL).describe('Namespace of the workloads'),
+  extraHosts: z =>
+    z
+      .array(z.string().regex(SIDECAR_EGRESS_HOST))
+      .max(20)
+      .optional()
+      .describe('Egress hosts (namespace/host) to add to the recommendation'),
+  dryRun: z =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'Only show what would change (default false; always true in a template dry run)',
+      ),
+});
+
+const outputSchema = actionSchema({
+  cluster: z => z.string(),
+  namespace: z => z.string(),
+  dryRun: z => z.boolean(),
+  changes: z =>
+    z
+      .array(
+        z.object({
+          name: z.string(),
+          namespace: z.string(),
+          action: z.enum(['created', 'configured', 'unchanged']),
+          hostsBefore: z.array(z.string()).optional(),
+          hostsAfter: z.array(z.string()),
+        }),
+      )
+      .describe('Each Sidecar and what the apply changes'),
+  yaml: z =>
+    z.string().describe('The Sidecars as the API server returned them'),
+});
+
+/**
+ * Calls the Istio backend's `POST /sidecars` with the initiator's identity, so the
+ * backend decides (permission, validation, conflicts), not this action.
+ */
+async function postSidecarApply(
+  options: SidecarApplyActionOptions,
+  body: IstioSidecarApplyRequest,
+  caller: { credentials: BackstageCredentials; signal?: AbortSignal },
+): Promise<IstioSidecarApplyResult> {
+  const baseUrl = await options.discovery.getBaseUrl('istio');
+  const { token } = await options.auth.getPluginRequestToken({
+    onBehalfOf: caller.credentials,
+    targetPluginId: 'istio',
+  });
+  const response = await fetch(`${baseUrl}/sidecars`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify(body),
+    signal: caller.signal,
+    redirect: 'error',
+  });
+  if (!response.ok) {
+    const error = await ResponseError.fromResponse(response);
+    // Keep the backend's own message (who may not apply, which manager conflicts,
+    // what the webhook said) rather than only the status line.
+    error.message = `${error.message}: ${error.cause.message}`;
+    throw error;
+  }
+  return (await response.json()) as IstioSidecarApplyResult;
+}
+
+/** One log line per Sidecar: what the apply did (or would do) and its egress hosts. */
+function logChanges(logger: LoggerService, result: IstioSidecarApplyResult) {
+  for (const change of result.changes) {
+    logger.info(
+      `Sidecar ${change.namespace}/${change.name}: ${change.action}${
+        result.dryRun ? ' (dry run)' : ''
+      } — egress ${change.hostsAfter.join(', ')}`,
+    );
+  }
+}
 
 /**
  * `istio:sidecar:apply` — applies the recommended `Sidecar` for an entity by calling the
@@ -32,63 +126,13 @@ const EGRESS_HOST =
  * @public
  */
 export function createSidecarApplyAction(options: SidecarApplyActionOptions) {
-  const { discovery, auth } = options;
   return createTemplateAction({
     id: 'istio:sidecar:apply',
     description:
       "Applies the recommended Istio Sidecar for an entity's workloads through the Istio backend, as the user running the task.",
     examples,
     supportsDryRun: true,
-    schema: {
-      input: {
-        entityRef: z =>
-          z
-            .string()
-            .min(3)
-            .max(300)
-            .describe(
-              'Entity whose workloads get the Sidecar, e.g. component:default/productpage',
-            ),
-        cluster: z =>
-          z.string().regex(CLUSTER_NAME).describe('Configured cluster name'),
-        namespace: z =>
-          z.string().regex(NAMESPACE).describe('Namespace of the workloads'),
-        extraHosts: z =>
-          z
-            .array(z.string().max(253).regex(EGRESS_HOST))
-            .max(20)
-            .optional()
-            .describe(
-              'Egress hosts (namespace/host) to add to the recommendation',
-            ),
-        dryRun: z =>
-          z
-            .boolean()
-            .optional()
-            .describe(
-              'Only show what would change (default false; always true in a template dry run)',
-            ),
-      },
-      output: {
-        cluster: z => z.string(),
-        namespace: z => z.string(),
-        dryRun: z => z.boolean(),
-        changes: z =>
-          z
-            .array(
-              z.object({
-                name: z.string(),
-                namespace: z.string(),
-                action: z.enum(['created', 'configured', 'unchanged']),
-                hostsBefore: z.array(z.string()).optional(),
-                hostsAfter: z.array(z.string()),
-              }),
-            )
-            .describe('Each Sidecar and what the apply changes'),
-        yaml: z =>
-          z.string().describe('The Sidecars as the API server returned them'),
-      },
-    },
+    schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
       const dryRun = ctx.isDryRun === true || ctx.input.dryRun === true;
       const body: IstioSidecarApplyRequest = {
@@ -100,33 +144,11 @@ export function createSidecarApplyAction(options: SidecarApplyActionOptions) {
           ? { extraHosts: ctx.input.extraHosts }
           : {}),
       };
-
-      const call = async (): Promise<IstioSidecarApplyResult> => {
-        const baseUrl = await discovery.getBaseUrl('istio');
-        // The user's identity travels with the call: the backend decides, not this action.
-        const { token } = await auth.getPluginRequestToken({
-          onBehalfOf: await ctx.getInitiatorCredentials(),
-          targetPluginId: 'istio',
-        });
-        const response = await fetch(`${baseUrl}/sidecars`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Authorization: `Bearer ${token}`,
-          },
-          body: JSON.stringify(body),
+      const call = async () =>
+        postSidecarApply(options, body, {
+          credentials: await ctx.getInitiatorCredentials(),
           signal: ctx.signal,
-          redirect: 'error',
         });
-        if (!response.ok) {
-          const error = await ResponseError.fromResponse(response);
-          // Keep the backend's own message (who may not apply, which manager conflicts,
-          // what the webhook said) rather than only the status line.
-          error.message = `${error.message}: ${error.cause.message}`;
-          throw error;
-        }
-        return (await response.json()) as IstioSidecarApplyResult;
-      };
 
       ctx.logger.info(
         `${
@@ -143,13 +165,7 @@ export function createSidecarApplyAction(options: SidecarApplyActionOptions) {
             fn: async () => (await call()) as unknown as JsonObject,
           })) as unknown as IstioSidecarApplyResult);
 
-      for (const change of result.changes) {
-        ctx.logger.info(
-          `Sidecar ${change.namespace}/${change.name}: ${change.action}${
-            result.dryRun ? ' (dry run)' : ''
-          } — egress ${change.hostsAfter.join(', ')}`,
-        );
-      }
+      logChanges(ctx.logger, result);
       ctx.output('cluster', result.cluster);
       ctx.output('namespace', result.namespace);
       ctx.output('dryRun', result.dryRun);

@@ -1,5 +1,9 @@
 export { createClusterReads } from './createClusterReads';
-export type { ClusterReads, ClusterReadOptions } from './types';
+export type {
+  ClusterReads,
+  ClusterReadOptions,
+  ClusterReadsOptions,
+} from './types';
 export {
   MeshEssentialsError,
   readMeshEssentials,

@@ -1,3 +1,10 @@
+import type {
+  CacheService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
+import type { LiveListTimings } from '../../lib/kubernetes/LiveList';
 import type { NamespaceLabels } from '../../lib/mesh/discoverySelectors';
 import type { MemoryFitSums } from '../../lib/sidecar';
 import type {
@@ -83,4 +90,22 @@ export interface ClusterReads {
   start(): void;
   /** Stops the watches (scheduled tasks stop with the backend). */
   stop(): void;
+}
+
+/** What the {@link ClusterReads} of the configured clusters need, and which background work it does. */
+export interface ClusterReadsOptions {
+  clusters: ClusterAccess;
+  scheduler: SchedulerService;
+  /** The cache service when its store is shared between replicas, else undefined. */
+  cache?: CacheService;
+  logger: LoggerService;
+  /** How long one request's read of a cluster-wide list is reused by the next ones. */
+  reuseMs: number;
+  /** Keep Services, ServiceEntries, VirtualServices and Sidecars live by watches. */
+  watch: boolean;
+  /** Period of the background refresh of control planes and tracing; none when undefined. */
+  essentialsRefreshMs?: number;
+  /** Period of the background refresh of the memory fit; none when undefined. */
+  memoryFitRefreshMs?: number;
+  liveListTimings?: Partial<LiveListTimings>;
 }

@@ -10,7 +10,7 @@ import type {
   ClusterAccess,
   ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
-import { createAnswerCache } from '../../lib/answerCache';
+import { createAnswerCache, type AnswerCache } from '../../lib/answerCache';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
 import { diagnose } from '../../lib/mesh/diagnostics';
 import { SharedReads } from '../../lib/sharedReads';
@@ -55,43 +55,14 @@ export function createMeshConfigService(options: {
     localTtlMs: LOCAL_COPY_MS,
   });
 
-  async function readAndKeep(
-    client: ClusterClient,
-    key: string,
-  ): Promise<IstioMeshConfig> {
-    const inventory = await readInventory(client);
-    const analysed = analyzeMesh(inventory, {
-      cluster: client.cluster.name,
-      title: client.cluster.title,
-      now: now(),
-    });
-    const meshConfig: IstioMeshConfig = {
-      ...analysed,
-      diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
-    };
-    // A cluster that answered nothing at all is not kept, so it is retried soon.
-    if (inventory.namespaces || inventory.deployments) {
-      await answers.set(key, meshConfig);
-      if (essentialsComplete(meshConfig))
-        await options.reads?.keepEssentials(client.cluster.name, {
-          controlPlanes: meshConfig.controlPlanes,
-          tracing: meshConfig.tracing,
-          ...(meshConfig.discoverySelectors
-            ? { discoverySelectors: meshConfig.discoverySelectors }
-            : {}),
-        });
-    } else {
-      await answers.delete(key);
-    }
-    return meshConfig;
-  }
-
   /** The read of a cluster in flight, or a new one. */
   const readOnce = (
     client: ClusterClient,
     key: string,
   ): Promise<IstioMeshConfig> =>
-    reading.get(key, () => readAndKeep(client, key));
+    reading.get(key, () =>
+      readAndKeep(client, key, { answers, reads: options.reads, now }),
+    );
 
   const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
 
@@ -145,4 +116,45 @@ function essentialsComplete(meshConfig: IstioMeshConfig): boolean {
   return !meshConfig.errors.some(e =>
     ESSENTIAL_SOURCES.some(source => e.source.startsWith(source)),
   );
+}
+
+/**
+ * Reads, analyses and diagnoses a cluster's mesh; keeps the answer, and hands the
+ * control planes and tracing of a complete read to the read model.
+ */
+async function readAndKeep(
+  client: ClusterClient,
+  key: string,
+  keep: {
+    answers: AnswerCache<IstioMeshConfig>;
+    reads?: Pick<ClusterReads, 'keepEssentials'>;
+    now: () => Date;
+  },
+): Promise<IstioMeshConfig> {
+  const { answers, now } = keep;
+  const inventory = await readInventory(client);
+  const analysed = analyzeMesh(inventory, {
+    cluster: client.cluster.name,
+    title: client.cluster.title,
+    now: now(),
+  });
+  const meshConfig: IstioMeshConfig = {
+    ...analysed,
+    diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
+  };
+  // A cluster that answered nothing at all is not kept, so it is retried soon.
+  if (inventory.namespaces || inventory.deployments) {
+    await answers.set(key, meshConfig);
+    if (essentialsComplete(meshConfig))
+      await keep.reads?.keepEssentials(client.cluster.name, {
+        controlPlanes: meshConfig.controlPlanes,
+        tracing: meshConfig.tracing,
+        ...(meshConfig.discoverySelectors
+          ? { discoverySelectors: meshConfig.discoverySelectors }
+          : {}),
+      });
+  } else {
+    await answers.delete(key);
+  }
+  return meshConfig;
 }

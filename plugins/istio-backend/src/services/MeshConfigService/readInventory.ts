@@ -9,7 +9,6 @@ import {
   listIstioObjects,
   NETWORKING_API,
   TELEMETRY_API,
-  type IstioApi,
 } from '../../lib/kubernetes/listIstioObjects';
 import { listPaged } from '../../lib/kubernetes/listPaged';
 import { createStringPool, slimPod } from '../../lib/kubernetes/slimPod';
@@ -28,6 +27,12 @@ type CustomList = { items: IstioObject[] };
 const RELEVANT_CONFIG_MAP_NAME =
   /^(istio(-[a-z0-9-]+)?|istio-sidecar-injector(-[a-z0-9-]+)?|kiali)$/;
 
+/** Records a failed read as a sanitized error of the inventory. */
+type Attempt = <T>(
+  source: string,
+  task: () => Promise<T>,
+) => Promise<T | undefined>;
+
 /**
  * Reads what describes a cluster's mesh. Reads run in parallel; each failure is
  * recorded as a sanitized error and leaves its field undefined (unknown). Only a 404
@@ -38,26 +43,48 @@ export async function readInventory(
   prometheusTimeoutMs = 5000,
 ): Promise<MeshInventory> {
   const errors: MeshInventory['errors'] = [];
-  const attempt = async <T>(
+  const attempt: Attempt = async (source, task) => {
+    try {
+      return await task();
+    } catch (error) {
+      errors.push(toSourceError(source, error));
+      return undefined;
+    }
+  };
+  const [kubernetes, istio, prometheus] = await Promise.all([
+    readKubernetesObjects(client, attempt),
+    readIstioObjects(client, attempt),
+    readPrometheusSeries(client, prometheusTimeoutMs, attempt),
+  ]);
+  return {
+    ...kubernetes,
+    ...istio,
+    prometheus,
+    prometheusConfigured: Boolean(client.cluster.prometheusUrl),
+    errors,
+  };
+}
+
+/** Kubernetes' own objects; the large lists paged, as plain JSON, each item cut to what the analysis reads. */
+async function readKubernetesObjects(
+  client: ClusterClient,
+  attempt: Attempt,
+): Promise<
+  Pick<
+    MeshInventory,
+    | 'kubernetesVersion'
+    | 'namespaces'
+    | 'pods'
+    | 'services'
+    | 'deployments'
+    | 'daemonSets'
+    | 'configMaps'
+  >
+> {
+  const read = <T>(
     source: string,
     task: (apis: KubernetesApis) => Promise<T>,
-  ): Promise<T | undefined> => {
-    try {
-      return await client.read(task);
-    } catch (error) {
-      errors.push(toSourceError(source, error));
-      return undefined;
-    }
-  };
-  const listIstio = async (source: string, api: IstioApi, plural: string) => {
-    try {
-      return await listIstioObjects(client, api, plural);
-    } catch (error) {
-      errors.push(toSourceError(source, error));
-      return undefined;
-    }
-  };
-
+  ) => attempt(source, () => client.read(task));
   const [
     version,
     namespaces,
@@ -66,42 +93,60 @@ export async function readInventory(
     deployments,
     daemonSets,
     configMaps,
-    sidecars,
-    telemetries,
-    istioOperators,
   ] = await Promise.all([
-    attempt('kubernetes:version', apis => apis.version.getCode()),
-    attempt('kubernetes:namespaces', apis => apis.core.listNamespace()),
-    // The large lists: paged, as plain JSON, each item cut to what the analysis reads.
-    attempt('kubernetes:pods', apis => {
+    read('kubernetes:version', apis => apis.version.getCode()),
+    read('kubernetes:namespaces', apis => apis.core.listNamespace()),
+    read('kubernetes:pods', apis => {
       const intern = createStringPool();
       return listPaged(apis, '/api/v1/pods', (pod: V1Pod) =>
         slimPod(pod, intern),
       );
     }),
-    attempt('kubernetes:services', apis =>
+    read('kubernetes:services', apis =>
       listPaged(apis, '/api/v1/services', withoutManagedFields<V1Service>),
     ),
-    attempt('kubernetes:deployments', apis =>
+    read('kubernetes:deployments', apis =>
       listPaged(
         apis,
         '/apis/apps/v1/deployments',
         withoutManagedFields<V1Deployment>,
       ),
     ),
-    attempt('kubernetes:daemonsets', apis =>
+    read('kubernetes:daemonsets', apis =>
       apis.apps.listDaemonSetForAllNamespaces(),
     ),
-    attempt('kubernetes:configmaps', apis =>
+    read('kubernetes:configmaps', apis =>
       listPaged(apis, '/api/v1/configmaps', (c: V1ConfigMap) =>
         RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? '')
           ? withoutManagedFields(c)
           : undefined,
       ),
     ),
-    listIstio('istio:sidecars', NETWORKING_API, 'sidecars'),
-    listIstio('istio:telemetries', TELEMETRY_API, 'telemetries'),
-    (async () => {
+  ]);
+  return {
+    ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
+    namespaces: namespaces?.items,
+    pods,
+    services,
+    deployments,
+    daemonSets: daemonSets?.items,
+    configMaps,
+  };
+}
+
+/** Sidecars, Telemetry and IstioOperators (a 404 on the IstioOperator CRD: absent, as on Istio ≥ 1.21). */
+async function readIstioObjects(
+  client: ClusterClient,
+  attempt: Attempt,
+): Promise<Pick<MeshInventory, 'sidecars' | 'telemetries' | 'istioOperators'>> {
+  const [sidecars, telemetries, istioOperators] = await Promise.all([
+    attempt('istio:sidecars', () =>
+      listIstioObjects(client, NETWORKING_API, 'sidecars'),
+    ),
+    attempt('istio:telemetries', () =>
+      listIstioObjects(client, TELEMETRY_API, 'telemetries'),
+    ),
+    attempt('istio:istiooperators', async () => {
       try {
         const list = (await client.read(apis =>
           apis.custom.listClusterCustomObject({
@@ -113,45 +158,32 @@ export async function readInventory(
         return list.items;
       } catch (error) {
         if (statusOf(error) === 404) return 'crd-absent' as const;
-        errors.push(toSourceError('istio:istiooperators', error));
-        return undefined;
+        throw error;
       }
-    })(),
+    }),
   ]);
+  return { sidecars, telemetries, istioOperators };
+}
 
-  let prometheus: MeshInventory['prometheus'];
-  const prometheusUrl = client.cluster.prometheusUrl;
-  if (prometheusUrl) {
-    const prom = new PrometheusClient(prometheusUrl, prometheusTimeoutMs);
-    try {
-      const [envoy, istiod] = await Promise.all([
-        prom.query(
-          'count(envoy_cluster_manager_active_clusters) or count(envoy_server_memory_allocated)',
-        ),
-        prom.query('count(pilot_xds) or count(pilot_services)'),
-      ]);
-      prometheus = {
-        envoySeries: envoy.length > 0 && envoy[0].value > 0,
-        istiodSeries: istiod.length > 0 && istiod[0].value > 0,
-      };
-    } catch (error) {
-      errors.push(toSourceError('prometheus', error));
-    }
-  }
-
-  return {
-    ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
-    namespaces: namespaces?.items,
-    pods,
-    services,
-    deployments,
-    daemonSets: daemonSets?.items,
-    configMaps,
-    sidecars,
-    telemetries,
-    istioOperators,
-    prometheus,
-    prometheusConfigured: Boolean(prometheusUrl),
-    errors,
-  };
+/** Whether Envoy and istiod series exist in the cluster's Prometheus, when it has one. */
+async function readPrometheusSeries(
+  client: ClusterClient,
+  timeoutMs: number,
+  attempt: Attempt,
+): Promise<MeshInventory['prometheus']> {
+  const url = client.cluster.prometheusUrl;
+  if (!url) return undefined;
+  const prometheus = new PrometheusClient(url, timeoutMs);
+  return attempt('prometheus', async () => {
+    const [envoy, istiod] = await Promise.all([
+      prometheus.query(
+        'count(envoy_cluster_manager_active_clusters) or count(envoy_server_memory_allocated)',
+      ),
+      prometheus.query('count(pilot_xds) or count(pilot_services)'),
+    ]);
+    return {
+      envoySeries: envoy.length > 0 && envoy[0].value > 0,
+      istiodSeries: istiod.length > 0 && istiod[0].value > 0,
+    };
+  });
 }

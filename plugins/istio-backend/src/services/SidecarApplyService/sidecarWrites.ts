@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import {
   isDns1123Label,
+  ISTIO_FIELD_MANAGER,
   type IstioSidecarChange,
 } from '@istio-backstage/plugin-istio-common';
 import {
@@ -12,7 +13,7 @@ import {
 import yaml from 'yaml';
 
 /** The field manager our writes own fields as (conflicts name it). */
-export const FIELD_MANAGER = 'backstage-istio';
+export const FIELD_MANAGER = ISTIO_FIELD_MANAGER;
 
 /** A Sidecar as the recommendation's YAML writes it, or as the cluster has it. */
 export type SidecarObject = KubernetesObject & {

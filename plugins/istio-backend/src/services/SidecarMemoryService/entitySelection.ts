@@ -1,6 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { ANNOTATIONS } from '@istio-backstage/plugin-istio-common';
+import {
+  ANNOTATIONS,
+  DNS1123_LABEL,
+  isLabelValue,
+} from '@istio-backstage/plugin-istio-common';
 
 /** How an entity's pods are found, as the Kubernetes plugin finds them. */
 export interface EntitySelection {
@@ -12,14 +16,12 @@ export interface EntitySelection {
   cluster?: string;
 }
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 /** The characters a Kubernetes label selector may contain. */
 const SELECTOR = /^[A-Za-z0-9_.\-/=!, ()]{1,512}$/;
 
 /** Checks a namespace name against DNS-1123 before it goes anywhere. */
 export function checkNamespace(namespace: string): string {
-  if (!DNS_1123_LABEL.test(namespace)) {
+  if (!DNS1123_LABEL.test(namespace)) {
     throw new InputError(
       `'${namespace.slice(0, 80)}' is not a valid Kubernetes namespace name`,
     );
@@ -42,7 +44,7 @@ export function entitySelection(entity: Entity): EntitySelection {
       );
     labelSelector = selector;
   } else if (id) {
-    if (!LABEL_VALUE.test(id) || id.length > 63)
+    if (!isLabelValue(id))
       throw new InputError(
         `The entity's ${ANNOTATIONS.kubernetesId} is not a valid label value`,
       );

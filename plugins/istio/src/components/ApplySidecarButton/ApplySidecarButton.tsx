@@ -63,6 +63,65 @@ function ApplyResult({ result }: { result: IstioSidecarApplyResult }) {
   );
 }
 
+type ApplyState = ReturnType<typeof useSidecarApply>['dryRun'];
+
+/** The dry run and the real apply of the recommended Sidecar, each run on demand. */
+function useSidecarApply(target: ApplySidecarTarget) {
+  const istioApi = useApi(istioApiRef);
+  const [dryRun, runDryRun] = useAsyncFn(
+    () => istioApi.applySidecar({ ...target, dryRun: true }),
+    [istioApi, target],
+  );
+  const [applied, runApply] = useAsyncFn(
+    () => istioApi.applySidecar({ ...target, dryRun: false }),
+    [istioApi, target],
+  );
+  return { dryRun, runDryRun, applied, runApply };
+}
+
+/** The dialog's body: the real apply's outcome once there is one, else the dry run's. */
+function ApplyOutcome({
+  dryRun,
+  applied,
+}: {
+  dryRun: ApplyState;
+  applied: ApplyState;
+}) {
+  return (
+    <>
+      {applied.value && (
+        <Box mb={2}>
+          <Alert severity="success">
+            Applied. Proxies pick up the new configuration within seconds; the
+            measured saving appears once their memory settles.
+          </Alert>
+          <ApplyResult result={applied.value} />
+        </Box>
+      )}
+      {applied.error && (
+        <Alert severity="error">
+          Not applied: {errorMessage(applied.error)}
+        </Alert>
+      )}
+      {!applied.value && (dryRun.loading || applied.loading) && <Progress />}
+      {dryRun.error && (
+        <Alert severity="error">
+          The dry run failed, nothing was changed: {errorMessage(dryRun.error)}
+        </Alert>
+      )}
+      {dryRun.value && !applied.value && (
+        <>
+          <Alert severity="info">
+            Dry run accepted by the cluster (admission webhooks included).
+            Nothing has been changed yet.
+          </Alert>
+          <ApplyResult result={dryRun.value} />
+        </>
+      )}
+    </>
+  );
+}
+
 /**
  * "Apply" for the recommended Sidecar: shown only to users allowed
  * `istio.sidecar.apply` on the entity. It first asks the cluster for a dry run and
@@ -74,20 +133,12 @@ export function ApplySidecarButton(props: {
   onApplied?: () => void;
 }) {
   const { target, onApplied } = props;
-  const istioApi = useApi(istioApiRef);
   const permission = usePermission({
     permission: istioSidecarApplyPermission,
     resourceRef: target.entityRef,
   });
   const [open, setOpen] = useState(false);
-  const [dryRun, runDryRun] = useAsyncFn(
-    () => istioApi.applySidecar({ ...target, dryRun: true }),
-    [istioApi, target],
-  );
-  const [applied, runApply] = useAsyncFn(
-    () => istioApi.applySidecar({ ...target, dryRun: false }),
-    [istioApi, target],
-  );
+  const { dryRun, runDryRun, applied, runApply } = useSidecarApply(target);
 
   if (permission.loading || !permission.allowed) return null;
 
@@ -115,38 +166,7 @@ export function ApplySidecarButton(props: {
           Apply the recommended Sidecar to {target.cluster}/{target.namespace}
         </DialogTitle>
         <DialogContent>
-          {applied.value && (
-            <Box mb={2}>
-              <Alert severity="success">
-                Applied. Proxies pick up the new configuration within seconds;
-                the measured saving appears once their memory settles.
-              </Alert>
-              <ApplyResult result={applied.value} />
-            </Box>
-          )}
-          {applied.error && (
-            <Alert severity="error">
-              Not applied: {errorMessage(applied.error)}
-            </Alert>
-          )}
-          {!applied.value && (dryRun.loading || applied.loading) && (
-            <Progress />
-          )}
-          {dryRun.error && (
-            <Alert severity="error">
-              The dry run failed, nothing was changed:{' '}
-              {errorMessage(dryRun.error)}
-            </Alert>
-          )}
-          {dryRun.value && !applied.value && (
-            <>
-              <Alert severity="info">
-                Dry run accepted by the cluster (admission webhooks included).
-                Nothing has been changed yet.
-              </Alert>
-              <ApplyResult result={dryRun.value} />
-            </>
-          )}
+          <ApplyOutcome dryRun={dryRun} applied={applied} />
         </DialogContent>
         <DialogActions>
           <Button onClick={close}>{applied.value ? 'Close' : 'Cancel'}</Button>

@@ -68,6 +68,94 @@ function MemoryBars({ proxies }: { proxies: IstioProxyMemory[] }) {
   );
 }
 
+/** The recommended Sidecar: what it changes, why each host stays, its YAML and Apply. */
+function RecommendedSidecar(props: {
+  item: Item;
+  recommendation: NonNullable<Item['recommendation']>;
+  entityRef: string;
+  onApplied?: () => void;
+}) {
+  const { item, recommendation, entityRef, onApplied } = props;
+  const { estimate } = item;
+  return (
+    <Box mt={2}>
+      <Typography variant="h6">
+        Recommended Sidecar (
+        {recommendation.scope === 'namespace'
+          ? 'whole namespace'
+          : 'per workload'}
+        )
+      </Typography>
+      <Typography variant="body2">
+        Services visible to each proxy:{' '}
+        {recommendation.servicesVisibleBefore ?? 'unknown'} now →{' '}
+        {recommendation.servicesVisibleAfter ?? 'unknown'} after (Envoy clusters{' '}
+        {recommendation.clustersBefore ?? '?'} →{' '}
+        {recommendation.clustersAfter ?? '?'}).
+      </Typography>
+      {estimate && (
+        <Typography variant="body2">
+          Estimated saving: {formatBytes(estimate.perPodBytes)} per pod,{' '}
+          {formatBytes(estimate.totalBytes)} in total ({estimate.method},
+          confidence {estimate.confidence}). {estimate.explanation}
+        </Typography>
+      )}
+      <ul>
+        {recommendation.egress.map(h => (
+          <li key={h.host}>
+            <code>{h.host}</code> — {h.reasons.map(r => r.detail).join('; ')}
+          </li>
+        ))}
+      </ul>
+      <CodeSnippet
+        text={recommendation.yaml}
+        language="yaml"
+        showCopyCodeButton
+      />
+      <a
+        href={`data:application/yaml;charset=utf-8,${encodeURIComponent(
+          recommendation.yaml,
+        )}`}
+        download={`sidecar-${item.namespace}.yaml`}
+      >
+        Download YAML
+      </a>
+      <Box mt={2}>
+        <ApplySidecarButton
+          target={{
+            entityRef,
+            cluster: item.cluster,
+            namespace: item.namespace,
+          }}
+          onApplied={onApplied}
+        />
+      </Box>
+    </Box>
+  );
+}
+
+/** What an applied Sidecar saved, measured before and after (once proxies settle). */
+function MeasuredSaving({
+  measured,
+}: {
+  measured: NonNullable<Item['measured']>;
+}) {
+  return (
+    <Typography variant="body2">
+      Applied by {measured.appliedBy} at {measured.appliedAt}:{' '}
+      {formatBytes(measured.beforeBytes)} per pod before,{' '}
+      {measured.afterBytes === undefined
+        ? 'after not measured yet (proxies are settling)'
+        : `${formatBytes(
+            measured.afterBytes,
+          )} measured after, a measured saving of ${formatBytes(
+            measured.beforeBytes - measured.afterBytes,
+          )} per pod`}
+      .
+    </Typography>
+  );
+}
+
 /** What the entity's sidecars cost, and the Sidecar that would cut it, with every host's reasons. */
 export function SidecarScopingCard({
   item,
@@ -79,7 +167,7 @@ export function SidecarScopingCard({
   /** Reloads the figures after a real apply. */
   onApplied?: () => void;
 }) {
-  const { recommendation, estimate, measured } = item;
+  const { recommendation, measured } = item;
   return (
     <InfoCard title={`Sidecar scoping — ${item.cluster}/${item.namespace}`}>
       <MemoryBars proxies={item.proxies} />
@@ -98,79 +186,18 @@ export function SidecarScopingCard({
         />
       ))}
       {recommendation ? (
-        <Box mt={2}>
-          <Typography variant="h6">
-            Recommended Sidecar (
-            {recommendation.scope === 'namespace'
-              ? 'whole namespace'
-              : 'per workload'}
-            )
-          </Typography>
-          <Typography variant="body2">
-            Services visible to each proxy:{' '}
-            {recommendation.servicesVisibleBefore ?? 'unknown'} now →{' '}
-            {recommendation.servicesVisibleAfter ?? 'unknown'} after (Envoy
-            clusters {recommendation.clustersBefore ?? '?'} →{' '}
-            {recommendation.clustersAfter ?? '?'}).
-          </Typography>
-          {estimate && (
-            <Typography variant="body2">
-              Estimated saving: {formatBytes(estimate.perPodBytes)} per pod,{' '}
-              {formatBytes(estimate.totalBytes)} in total ({estimate.method},
-              confidence {estimate.confidence}). {estimate.explanation}
-            </Typography>
-          )}
-          <ul>
-            {recommendation.egress.map(h => (
-              <li key={h.host}>
-                <code>{h.host}</code> —{' '}
-                {h.reasons.map(r => r.detail).join('; ')}
-              </li>
-            ))}
-          </ul>
-          <CodeSnippet
-            text={recommendation.yaml}
-            language="yaml"
-            showCopyCodeButton
-          />
-          <a
-            href={`data:application/yaml;charset=utf-8,${encodeURIComponent(
-              recommendation.yaml,
-            )}`}
-            download={`sidecar-${item.namespace}.yaml`}
-          >
-            Download YAML
-          </a>
-          <Box mt={2}>
-            <ApplySidecarButton
-              target={{
-                entityRef,
-                cluster: item.cluster,
-                namespace: item.namespace,
-              }}
-              onApplied={onApplied}
-            />
-          </Box>
-        </Box>
+        <RecommendedSidecar
+          item={item}
+          recommendation={recommendation}
+          entityRef={entityRef}
+          onApplied={onApplied}
+        />
       ) : (
         <Typography variant="body2">
           No Sidecar is recommended here (see the warnings above).
         </Typography>
       )}
-      {measured && (
-        <Typography variant="body2">
-          Applied by {measured.appliedBy} at {measured.appliedAt}:{' '}
-          {formatBytes(measured.beforeBytes)} per pod before,{' '}
-          {measured.afterBytes === undefined
-            ? 'after not measured yet (proxies are settling)'
-            : `${formatBytes(
-                measured.afterBytes,
-              )} measured after, a measured saving of ${formatBytes(
-                measured.beforeBytes - measured.afterBytes,
-              )} per pod`}
-          .
-        </Typography>
-      )}
+      {measured && <MeasuredSaving measured={measured} />}
     </InfoCard>
   );
 }

@@ -1,6 +1,5 @@
 export {
   CONTROL_PLANE_NAMESPACE,
-  istioVersionOfImage,
   readClusterVersions,
 } from './readClusterVersions';
 export type {

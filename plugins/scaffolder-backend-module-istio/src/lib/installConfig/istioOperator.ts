@@ -2,12 +2,12 @@ import type { InstallConfigInput } from './schema';
 import type { TracingPlan } from './tracing';
 
 /** Name of the ingress gateway every IstioOperator profile ships in the control-plane namespace. */
-export const PROFILE_GATEWAY_NAME = 'istio-ingressgateway';
+const PROFILE_GATEWAY_NAME = 'istio-ingressgateway';
 
 /**
- * The `install.istio.io/v1alpha1` IstioOperator for `istioctl install -f`, shaped like
- * the seed's examples: profile, hub/tag, MeshConfig tracing, ingress gateway in its own
- * namespace with the `gateway` injection template, CNI.
+ * The `install.istio.io/v1alpha1` IstioOperator for `istioctl install -f`: profile,
+ * hub/tag, MeshConfig tracing, ingress gateway in its own namespace with the `gateway`
+ * injection template, CNI.
  */
 export function buildIstioOperator(
   input: InstallConfigInput,
@@ -26,7 +26,7 @@ export function buildIstioOperator(
       },
     ];
     // Turn the profile's own gateway off so it does not stay behind in the
-    // control-plane namespace (the seed moves the gateway out of istio-system).
+    // control-plane namespace (the gateway belongs outside istio-system).
     if (
       input.gateway.name !== PROFILE_GATEWAY_NAME ||
       input.gateway.namespace !== rootNamespace
@@ -35,7 +35,7 @@ export function buildIstioOperator(
     }
     components.ingressGateways = gateways;
     // Gateway injection (Istio 1.11+): the gateway pod gets the `gateway` template,
-    // not a sidecar, and so it reports traces (seed FAQ 3).
+    // not a sidecar, and so it reports traces (a gateway without it sends none).
     values.gateways = {
       'istio-ingressgateway': { injectionTemplate: 'gateway' },
     };

@@ -4,9 +4,9 @@ import type { InstallConfigInput } from './schema';
 const JAEGER_GRPC_QUERY_PORT = '16685';
 
 /**
- * The Kiali CR (`kiali.io/v1alpha1`) with the seed's `external_services`: where Kiali
+ * The Kiali CR (`kiali.io/v1alpha1`) with its `external_services`: where Kiali
  * finds Prometheus, Grafana and the tracing query service. Kiali 2.x names the
- * in-cluster address `internal_url`, Kiali 1.x (and the seed) `in_cluster_url`.
+ * in-cluster address `internal_url`, Kiali 1.x `in_cluster_url`.
  */
 export function buildKialiCr(
   kiali: InstallConfigInput['kiali'],

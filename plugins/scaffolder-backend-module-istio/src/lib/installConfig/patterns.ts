@@ -1,20 +1,16 @@
+import { DNS1123_LABEL_FRAGMENT } from '@istio-backstage/plugin-istio-common';
+
 // Strict patterns for every string the install-config renderer writes into YAML. They
 // are anchored and allow no whitespace, quotes, colons outside host:port, `#`, `{`, `[`
 // or newlines, so a value can never start a new key, comment or document — on top of
 // the yaml library quoting whatever it writes.
-
-/** Kubernetes namespace / DNS-1123 label: at most 63 characters. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** One DNS-1123 label, as a pattern fragment. */
-const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 
 /** A TCP port 1–65535, as a pattern fragment (so JSON-schema validation checks the range too). */
 const PORT =
   '([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])';
 
 /** A DNS name or an IPv4 address, as a pattern fragment. */
-const HOST = `(${LABEL}(\\.${LABEL})*|(\\d{1,3}\\.){3}\\d{1,3})`;
+const HOST = `(${DNS1123_LABEL_FRAGMENT}(\\.${DNS1123_LABEL_FRAGMENT})*|(\\d{1,3}\\.){3}\\d{1,3})`;
 
 /** `host:port` where host is a DNS name or an IPv4 address. */
 export const HOST_PORT = new RegExp(`^(?=.{1,253}:)${HOST}:${PORT}$`);
@@ -25,7 +21,7 @@ export const HOST_PORT = new RegExp(`^(?=.{1,253}:)${HOST}:${PORT}$`);
  * lowercase path components as the OCI distribution spec allows.
  */
 export const IMAGE_HUB = new RegExp(
-  `^(?=.{1,255}$)${LABEL}(\\.${LABEL})*(:${PORT})?(\\/[a-z0-9]+([._-][a-z0-9]+)*)*$`,
+  `^(?=.{1,255}$)${DNS1123_LABEL_FRAGMENT}(\\.${DNS1123_LABEL_FRAGMENT})*(:${PORT})?(\\/[a-z0-9]+([._-][a-z0-9]+)*)*$`,
 );
 
 /** Istio 1.x image tag: `1.24.2`, optionally with a suffix such as `1.24.2-distroless`. */

@@ -78,7 +78,7 @@ describe('renderInstallConfig', () => {
       },
     ]);
     expect(rendered.warnings[0]).toMatch(
-      /runs in istio-system; the seed recommends a namespace of its own/,
+      /runs in istio-system; Istio recommends a namespace of its own/,
     );
   });
 

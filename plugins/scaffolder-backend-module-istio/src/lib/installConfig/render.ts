@@ -1,3 +1,4 @@
+import { istioScrapeJobs } from '@istio-backstage/plugin-istio-common';
 import YAML from 'yaml';
 import {
   buildHelmValues,
@@ -8,12 +9,11 @@ import {
 import { buildIstioOperator } from './istioOperator';
 import { buildKialiCr } from './kiali';
 import { splitHostPort } from './patterns';
-import { buildScrapeConfigs } from './prometheusScrape';
 import type { InstallConfigInput } from './schema';
 import { planTracing, type TracingPlan } from './tracing';
 
-/** Istio's default root / control-plane namespace, where the seed installs Istio. */
-export const ISTIO_NAMESPACE = 'istio-system';
+/** Istio's default root / control-plane namespace, where istiod is installed. */
+const ISTIO_NAMESPACE = 'istio-system';
 
 /** The Helm repository Istio publishes its charts to. */
 const HELM_REPO = 'https://istio-release.storage.googleapis.com/charts';
@@ -43,7 +43,7 @@ export interface InstallConfigRendering {
 }
 
 /** Istio minor of a validated 1.x tag: `1.24.2-distroless` → 24. */
-export function istioMinorOf(tag: string): number {
+function istioMinorOf(tag: string): number {
   return Number(tag.split('.')[1]);
 }
 
@@ -72,14 +72,14 @@ function warningsFor(input: InstallConfigInput, istioMinor: number): string[] {
   const warnings: string[] = [];
   if (input.gateway.enabled && input.gateway.namespace === ISTIO_NAMESPACE) {
     warnings.push(
-      `The ingress gateway runs in ${ISTIO_NAMESPACE}; the seed recommends a namespace of its own (for example istio-ingress), away from the control plane.`,
+      `The ingress gateway runs in ${ISTIO_NAMESPACE}; Istio recommends a namespace of its own (for example istio-ingress), away from the control plane.`,
     );
   }
   if (input.tracing.enabled && input.tracing.provider === 'zipkin') {
     const { host, port } = splitHostPort(input.tracing.collectorAddress!);
     if (port === 9411 && host.includes('jaeger')) {
       warnings.push(
-        `${host}:9411 only accepts Zipkin spans when Jaeger's Zipkin receiver is on (Jaeger v1: COLLECTOR_ZIPKIN_HOST_PORT=:9411; v2: a zipkin receiver) — otherwise spans are dropped (seed FAQ 2).`,
+        `${host}:9411 only accepts Zipkin spans when Jaeger's Zipkin receiver is on (Jaeger v1: COLLECTOR_ZIPKIN_HOST_PORT=:9411; v2: a zipkin receiver) — otherwise spans are dropped.`,
       );
     }
   }
@@ -101,27 +101,33 @@ function warningsFor(input: InstallConfigInput, istioMinor: number): string[] {
   return warnings;
 }
 
-/**
- * Renders the mesh install configuration: the IstioOperator, the equivalent Helm values
- * per chart, and optionally the Kiali CR and Prometheus scrape jobs. Pure: no I/O.
- */
-export function renderInstallConfig(
-  input: InstallConfigInput,
-): InstallConfigRendering {
-  const istioMinor = istioMinorOf(input.tag);
-  const tracing = planTracing(input.tracing, istioMinor, ISTIO_NAMESPACE);
-  const files: RenderedFile[] = [];
-  const gatewayNamespaceCommand =
-    input.gateway.enabled && input.gateway.namespace !== ISTIO_NAMESPACE
-      ? [`kubectl create namespace ${input.gateway.namespace}`]
-      : [];
-  const telemetryCommand = tracing.telemetry
-    ? ['kubectl apply -f telemetry.yaml']
-    : [];
+/** The file, or nothing when it was not rendered. */
+function fileIf(path: string, content: string | undefined): RenderedFile[] {
+  return content ? [{ path, content }] : [];
+}
 
-  const iop = buildIstioOperator(input, tracing, ISTIO_NAMESPACE);
-  const istioOperatorYaml = toYaml(
-    iop,
+/**
+ * Commands either install method runs besides its own: creating the gateway's
+ * namespace (when not the control plane's) and applying the tracing Telemetry.
+ */
+function sideCommands(input: InstallConfigInput, tracing: TracingPlan) {
+  return {
+    gatewayNamespace:
+      input.gateway.enabled && input.gateway.namespace !== ISTIO_NAMESPACE
+        ? [`kubectl create namespace ${input.gateway.namespace}`]
+        : [],
+    telemetry: tracing.telemetry ? ['kubectl apply -f telemetry.yaml'] : [],
+  };
+}
+
+/** The IstioOperator for `istioctl install -f`, headed by how to use it. */
+function renderIstioOperator(
+  input: InstallConfigInput,
+  tracing: TracingPlan,
+  istioMinor: number,
+): string {
+  return toYaml(
+    buildIstioOperator(input, tracing, ISTIO_NAMESPACE),
     [
       `IstioOperator for Istio ${input.tag}, profile ${input.profile}: istioctl install -f istio-operator.yaml`,
       istioMinor >= 24
@@ -134,87 +140,128 @@ export function renderInstallConfig(
         : []),
     ].join('\n'),
   );
-  files.push({ path: 'istio-operator.yaml', content: istioOperatorYaml });
+}
 
-  let telemetryYaml: string | undefined;
-  if (tracing.telemetry) {
-    telemetryYaml = toYaml(
-      tracing.telemetry,
-      `Mesh-wide tracing (Telemetry API): provider and ${input.tracing.samplingPercent}% sampling.`,
+/** The mesh-wide tracing Telemetry, when tracing uses extension providers. */
+function renderTelemetry(
+  input: InstallConfigInput,
+  tracing: TracingPlan,
+): string | undefined {
+  if (!tracing.telemetry) return undefined;
+  return toYaml(
+    tracing.telemetry,
+    `Mesh-wide tracing (Telemetry API): provider and ${input.tracing.samplingPercent}% sampling.`,
+  );
+}
+
+/** The Helm route: values per chart, all of them as one stream, and the commands. */
+interface HelmRendering {
+  helmValues: Partial<Record<IstioChart, string>>;
+  helmValuesYaml: string;
+  commands: string;
+  files: RenderedFile[];
+}
+
+/** Values for each chart the install needs, each headed by its install command. */
+function renderHelm(
+  input: InstallConfigInput,
+  tracing: TracingPlan,
+  side: ReturnType<typeof sideCommands>,
+): HelmRendering {
+  const charts = buildHelmValues(input, tracing, ISTIO_NAMESPACE);
+  const helmValues: HelmRendering['helmValues'] = {};
+  const files: RenderedFile[] = [];
+  for (const chart of charts) {
+    const text = toYaml(
+      chart.values,
+      `Values for the istio/${chart.chart} chart:\n${helmInstallCommand(
+        chart,
+        input.tag,
+      )}`,
     );
-    files.push({ path: 'telemetry.yaml', content: telemetryYaml });
+    helmValues[chart.chart] = text;
+    files.push({ path: `values-${chart.chart}.yaml`, content: text });
   }
+  const commands = [
+    `helm repo add istio ${HELM_REPO}`,
+    'helm repo update',
+    `kubectl create namespace ${ISTIO_NAMESPACE}`,
+    ...charts.flatMap(chart => [
+      ...(chart.chart === 'gateway' ? side.gatewayNamespace : []),
+      helmInstallCommand(chart, input.tag),
+    ]),
+    ...side.telemetry,
+  ].join('\n');
+  return {
+    helmValues,
+    helmValuesYaml: files.map(file => file.content).join('---\n'),
+    commands,
+    files,
+  };
+}
 
-  let helmValues: InstallConfigRendering['helmValues'];
-  let helmValuesYaml: string | undefined;
-  let helmCommands: string | undefined;
-  if (istioMinor >= HELM_VALUES_MINOR) {
-    const charts = buildHelmValues(input, tracing, ISTIO_NAMESPACE);
-    helmValues = {};
-    const documents: string[] = [];
-    for (const chart of charts) {
-      const text = toYaml(
-        chart.values,
-        `Values for the istio/${chart.chart} chart:\n${helmInstallCommand(
-          chart,
-          input.tag,
-        )}`,
-      );
-      helmValues[chart.chart] = text;
-      documents.push(text);
-      files.push({ path: `values-${chart.chart}.yaml`, content: text });
-    }
-    helmValuesYaml = documents.join('---\n');
-    helmCommands = [
-      `helm repo add istio ${HELM_REPO}`,
-      'helm repo update',
-      `kubectl create namespace ${ISTIO_NAMESPACE}`,
-      ...charts.flatMap(chart => [
-        ...(chart.chart === 'gateway' ? gatewayNamespaceCommand : []),
-        helmInstallCommand(chart, input.tag),
-      ]),
-      ...telemetryCommand,
-    ].join('\n');
-  }
+/** The Kiali CR's `external_services`, when Kiali is configured. */
+function renderKiali(input: InstallConfigInput): string | undefined {
+  if (!input.kiali.enabled) return undefined;
+  return toYaml(
+    buildKialiCr(input.kiali, ISTIO_NAMESPACE),
+    `Kiali CR (Kiali ${input.kiali.majorVersion}.x): where Kiali finds Prometheus, Grafana and tracing.\nWithout the Kiali operator (Istio's addon), put the contents of spec into config.yaml of ConfigMap ${ISTIO_NAMESPACE}/kiali.`,
+  );
+}
 
-  let kialiConfigYaml: string | undefined;
-  if (input.kiali.enabled) {
-    kialiConfigYaml = toYaml(
-      buildKialiCr(input.kiali, ISTIO_NAMESPACE),
-      `Kiali CR (Kiali ${input.kiali.majorVersion}.x): where Kiali finds Prometheus, Grafana and tracing.\nWithout the Kiali operator (Istio's addon), put the contents of spec into config.yaml of ConfigMap ${ISTIO_NAMESPACE}/kiali.`,
-    );
-    files.push({ path: 'kiali.yaml', content: kialiConfigYaml });
-  }
+/** The Prometheus scrape jobs asked for, if any. */
+function renderScrapeJobs(input: InstallConfigInput): string | undefined {
+  if (input.prometheusScrapeJobs.length === 0) return undefined;
+  return toYaml(
+    istioScrapeJobs(input.prometheusScrapeJobs, {
+      namespaces: [ISTIO_NAMESPACE],
+    }),
+    'Prometheus scrape jobs for Istio: append to scrape_configs in prometheus.yml,\nor store as the prometheus-operator additional-scrape-configs Secret.',
+  );
+}
 
-  let prometheusScrapeConfigYaml: string | undefined;
-  if (input.prometheusScrapeJobs.length > 0) {
-    prometheusScrapeConfigYaml = toYaml(
-      buildScrapeConfigs(input.prometheusScrapeJobs, ISTIO_NAMESPACE),
-      'Prometheus scrape jobs for Istio: append to scrape_configs in prometheus.yml,\nor store as the prometheus-operator additional-scrape-configs Secret.',
-    );
-    files.push({
-      path: 'prometheus-scrape-configs.yaml',
-      content: prometheusScrapeConfigYaml,
-    });
-  }
+/**
+ * Renders the mesh install configuration: the IstioOperator, the equivalent Helm values
+ * per chart, and optionally the Kiali CR and Prometheus scrape jobs. Pure: no I/O.
+ */
+export function renderInstallConfig(
+  input: InstallConfigInput,
+): InstallConfigRendering {
+  const istioMinor = istioMinorOf(input.tag);
+  const tracing = planTracing(input.tracing, istioMinor, ISTIO_NAMESPACE);
+  const side = sideCommands(input, tracing);
+  const istioOperatorYaml = renderIstioOperator(input, tracing, istioMinor);
+  const telemetryYaml = renderTelemetry(input, tracing);
+  const helm =
+    istioMinor >= HELM_VALUES_MINOR
+      ? renderHelm(input, tracing, side)
+      : undefined;
+  const kialiConfigYaml = renderKiali(input);
+  const prometheusScrapeConfigYaml = renderScrapeJobs(input);
 
   return {
     tracingMode: tracing.mode,
     istioOperatorYaml,
     telemetryYaml,
-    helmValues,
-    helmValuesYaml,
+    helmValues: helm?.helmValues,
+    helmValuesYaml: helm?.helmValuesYaml,
     kialiConfigYaml,
     prometheusScrapeConfigYaml,
     installCommands: {
       istioctl: [
-        ...gatewayNamespaceCommand,
+        ...side.gatewayNamespace,
         'istioctl install -f istio-operator.yaml -y',
-        ...telemetryCommand,
+        ...side.telemetry,
       ].join('\n'),
-      helm: helmCommands,
+      helm: helm?.commands,
     },
     warnings: warningsFor(input, istioMinor),
-    files,
+    files: [
+      { path: 'istio-operator.yaml', content: istioOperatorYaml },
+      ...fileIf('telemetry.yaml', telemetryYaml),
+      ...(helm?.files ?? []),
+      ...fileIf('kiali.yaml', kialiConfigYaml),
+      ...fileIf('prometheus-scrape-configs.yaml', prometheusScrapeConfigYaml),
+    ],
   };
 }

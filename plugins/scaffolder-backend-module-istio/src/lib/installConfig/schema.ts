@@ -1,7 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
 import {
   DNS1123_LABEL,
+  ISTIO_SCRAPE_JOB_NAMES,
+} from '@istio-backstage/plugin-istio-common';
+import { z } from 'zod';
+import {
   HOST_PORT,
   IMAGE_HUB,
   ISTIO_TAG,
@@ -19,10 +22,7 @@ export const ISTIO_PROFILES = [
   'openshift',
 ] as const;
 
-/** The seed's Prometheus scrape jobs ("customized scraping configurations"). */
-export const SCRAPE_JOBS = ['istiod', 'envoy-stats'] as const;
-
-/** Tracing providers: Zipkin (the seed, Jaeger's port 9411) or OpenTelemetry (OTLP gRPC). */
+/** Tracing providers: Zipkin (Jaeger's port 9411) or OpenTelemetry (OTLP gRPC). */
 export const TRACING_PROVIDERS = ['zipkin', 'opentelemetry'] as const;
 
 /** A template renders an unset optional field as `''`; treat that as absent. */
@@ -52,7 +52,7 @@ const namespace = z
   .regex(DNS1123_LABEL, 'must be a Kubernetes namespace name (DNS-1123 label)');
 
 /**
- * Input of `istio:install-config:render`: the seed's installer options. Defaults are
+ * Input of `istio:install-config:render`: the installer options. Defaults are
  * applied here because the scaffolder only validates action input, it does not fill
  * in defaults.
  */
@@ -102,7 +102,10 @@ export const installConfigInputSchema = z
       })
       .strict()
       .default({}),
-    prometheusScrapeJobs: z.array(z.enum(SCRAPE_JOBS)).max(2).default([]),
+    prometheusScrapeJobs: z
+      .array(z.enum(ISTIO_SCRAPE_JOB_NAMES))
+      .max(2)
+      .default([]),
     allowUnsupported: z.boolean().default(false),
     targetPath: z
       .string()

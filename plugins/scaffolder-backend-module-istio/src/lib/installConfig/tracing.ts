@@ -3,15 +3,15 @@ import type { InstallConfigInput } from './schema';
 import { splitHostPort } from './patterns';
 
 /**
- * First Istio minor without the implicit Zipkin default (ISTIO-FACTS.md "Tracing"):
+ * First Istio minor without the implicit Zipkin default (Istio 1.22 removed it):
  * from here on tracing is configured with `meshConfig.extensionProviders` and a
  * `Telemetry` resource, as Istio's own tracing tasks do.
  */
-export const PROVIDERS_TRACING_MINOR = 22;
+const PROVIDERS_TRACING_MINOR = 22;
 
 /** How tracing is written for one Istio version. */
 export interface TracingPlan {
-  /** `legacy`: `meshConfig.defaultConfig.tracing` (the seed); `providers`: extension provider + Telemetry. */
+  /** `legacy`: `meshConfig.defaultConfig.tracing` (Istio < 1.22); `providers`: extension provider + Telemetry. */
   mode: 'disabled' | 'legacy' | 'providers';
   /** MeshConfig fragment, identical for the IstioOperator and the istiod chart. */
   meshConfig: Record<string, unknown>;
@@ -38,7 +38,7 @@ export function planTracing(
         `Tracing provider ${tracing.provider} is rendered for Istio 1.${PROVIDERS_TRACING_MINOR} and later; use zipkin for Istio 1.${istioMinor}`,
       );
     }
-    // The seed's form: sampling and the Zipkin address in the proxies' default config.
+    // The legacy form: sampling and the Zipkin address in the proxies' default config.
     return {
       mode: 'legacy',
       meshConfig: {

@@ -58,6 +58,106 @@ const entryOf = (
   checkedByCluster,
 });
 
+/** The results so far, and the cancellation check that reports them. */
+function trackRun(options: ApplyMeshNamespaceOptions) {
+  const { dryRun, signal, logger } = options;
+  const objects: AppliedObject[] = [];
+  const notes = [...options.objects.notes];
+  return {
+    notes,
+    done(entry: AppliedObject) {
+      objects.push(entry);
+      options.onApplied?.(entry);
+    },
+    /** Stops before `next` when the task was cancelled, saying what is already written. */
+    stopIfCancelled(next: string) {
+      if (!signal?.aborted) return;
+      const written = dryRun ? [] : objects.map(r => `${r.kind} ${r.name}`);
+      logger.warn(
+        `Cancelled before ${next}. ${
+          written.length
+            ? `Already written and valid on their own: ${written.join(
+                ', ',
+              )}; running the action again completes the namespace.`
+            : 'Nothing was written.'
+        }`,
+      );
+      signal.throwIfAborted();
+    },
+    result: () => ({ objects, notes }),
+  };
+}
+
+/** The `ctx.checkpoint` key of one object's write: unique per cluster and object. */
+const checkpointKey = (client: ClusterClient, o: MeshObject) =>
+  `istio-namespace.${client.cluster.name}.${o.metadata.namespace ?? '-'}.${
+    o.kind
+  }.${o.metadata.name}`;
+
+/**
+ * The namespace as it is now (undefined when absent), after checking that the cluster
+ * serves every kind to write. Someone else's namespace is refused, unchanged.
+ */
+async function readOwnNamespace(
+  client: ClusterClient,
+  objects: MeshNamespaceObjects,
+) {
+  await ensureKindsServed(client, [objects.namespace, ...objects.namespaced]);
+  const before = await readExisting(client, objects.namespace);
+  if (before && !isOurNamespace(before)) {
+    const managers = fieldManagersOf(before);
+    throw new ConflictError(
+      `Namespace '${
+        objects.namespace.metadata.name
+      }' already exists in cluster '${
+        client.cluster.name
+      }' and was not created by Backstage${
+        managers.length ? ` (field managers: ${managers.join(', ')})` : ''
+      }; it is left unchanged`,
+    );
+  }
+  return before;
+}
+
+/** Dry-runs the Namespace, then (unless a dry run) writes it once per task. */
+async function applyNamespace(
+  options: ApplyMeshNamespaceOptions,
+  before: Awaited<ReturnType<typeof readExisting>>,
+): Promise<AppliedObject> {
+  const { client, dryRun, impersonateUser } = options;
+  const namespace = options.objects.namespace;
+  const write = async () => {
+    const checked = await applyObject(client, namespace, {
+      dryRun: true,
+      impersonateUser,
+    });
+    if (!dryRun)
+      await applyObject(client, namespace, { dryRun: false, impersonateUser });
+    return entryOf(namespace, actionOf(before, checked));
+  };
+  return dryRun
+    ? write()
+    : options.checkpoint(checkpointKey(client, namespace), write);
+}
+
+/** Dry-runs every object in the namespace, so a refusal comes before any write. */
+async function dryRunEach(
+  client: ClusterClient,
+  objects: MeshObject[],
+  impersonateUser: string | undefined,
+): Promise<AppliedObject[]> {
+  const planned: AppliedObject[] = [];
+  for (const object of objects) {
+    const before = await readExisting(client, object);
+    const checked = await applyObject(client, object, {
+      dryRun: true,
+      impersonateUser,
+    });
+    planned.push(entryOf(object, actionOf(before, checked)));
+  }
+  return planned;
+}
+
 /**
  * Writes a mesh namespace: the Namespace first, then its Sidecar, Telemetry and
  * PeerAuthentication. Every object is dry-run (`dryRun=All`) before it is written;
@@ -72,102 +172,40 @@ const entryOf = (
 export async function applyMeshNamespace(
   options: ApplyMeshNamespaceOptions,
 ): Promise<{ objects: AppliedObject[]; notes: string[] }> {
-  const { client, objects, dryRun, impersonateUser, checkpoint, signal } =
-    options;
-  const results: AppliedObject[] = [];
-  const notes = [...objects.notes];
-  const done = (entry: AppliedObject) => {
-    results.push(entry);
-    options.onApplied?.(entry);
-  };
-  const stopIfCancelled = (next: string) => {
-    if (!signal?.aborted) return;
-    const written = dryRun ? [] : results.map(r => `${r.kind} ${r.name}`);
-    options.logger.warn(
-      `Cancelled before ${next}. ${
-        written.length
-          ? `Already written and valid on their own: ${written.join(
-              ', ',
-            )}; running the action again completes the namespace.`
-          : 'Nothing was written.'
-      }`,
-    );
-    signal.throwIfAborted();
-  };
-  const key = (o: MeshObject) =>
-    `istio-namespace.${client.cluster.name}.${o.metadata.namespace ?? '-'}.${
-      o.kind
-    }.${o.metadata.name}`;
+  const { client, objects, dryRun, impersonateUser } = options;
+  const run = trackRun(options);
 
-  stopIfCancelled('reading the cluster');
-  await ensureKindsServed(client, [objects.namespace, ...objects.namespaced]);
-  const namespaceBefore = await readExisting(client, objects.namespace);
-  if (namespaceBefore && !isOurNamespace(namespaceBefore)) {
-    const managers = fieldManagersOf(namespaceBefore);
-    throw new ConflictError(
-      `Namespace '${
-        objects.namespace.metadata.name
-      }' already exists in cluster '${
-        client.cluster.name
-      }' and was not created by Backstage${
-        managers.length ? ` (field managers: ${managers.join(', ')})` : ''
-      }; it is left unchanged`,
-    );
-  }
-
-  stopIfCancelled(`Namespace ${objects.namespace.metadata.name}`);
-  const writeNamespace = async () => {
-    const checked = await applyObject(client, objects.namespace, {
-      dryRun: true,
-      impersonateUser,
-    });
-    if (!dryRun)
-      await applyObject(client, objects.namespace, {
-        dryRun: false,
-        impersonateUser,
-      });
-    return entryOf(objects.namespace, actionOf(namespaceBefore, checked));
-  };
-  done(
-    dryRun
-      ? await writeNamespace()
-      : await checkpoint(key(objects.namespace), writeNamespace),
-  );
-  if (objects.namespaced.length === 0) return { objects: results, notes };
+  run.stopIfCancelled('reading the cluster');
+  const namespaceBefore = await readOwnNamespace(client, objects);
+  run.stopIfCancelled(`Namespace ${objects.namespace.metadata.name}`);
+  run.done(await applyNamespace(options, namespaceBefore));
+  if (objects.namespaced.length === 0) return run.result();
 
   if (dryRun && !namespaceBefore) {
     // Kubernetes refuses even a dry run of an object in a namespace that does not exist.
     for (const object of objects.namespaced)
-      done(entryOf(object, 'created', false));
-    notes.push(
+      run.done(entryOf(object, 'created', false));
+    run.notes.push(
       'The namespace does not exist yet, so the cluster could not dry-run the objects in it; they are checked when the namespace is created.',
     );
-    return { objects: results, notes };
+    return run.result();
   }
 
-  stopIfCancelled('checking the objects in the namespace');
-  const planned: AppliedObject[] = [];
-  for (const object of objects.namespaced) {
-    const before = await readExisting(client, object);
-    const checked = await applyObject(client, object, {
-      dryRun: true,
-      impersonateUser,
-    });
-    planned.push(entryOf(object, actionOf(before, checked)));
-  }
+  run.stopIfCancelled('checking the objects in the namespace');
+  const planned = await dryRunEach(client, objects.namespaced, impersonateUser);
   if (dryRun) {
-    planned.forEach(done);
-    return { objects: results, notes };
+    planned.forEach(run.done);
+    return run.result();
   }
 
   for (const [i, object] of objects.namespaced.entries()) {
-    stopIfCancelled(`${object.kind} ${object.metadata.name}`);
-    done(
-      await checkpoint(key(object), async () => {
+    run.stopIfCancelled(`${object.kind} ${object.metadata.name}`);
+    run.done(
+      await options.checkpoint(checkpointKey(client, object), async () => {
         await applyObject(client, object, { dryRun: false, impersonateUser });
         return planned[i];
       }),
     );
   }
-  return { objects: results, notes };
+  return run.result();
 }

@@ -1,11 +1,12 @@
 import { NotFoundError } from '@backstage/errors';
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ISTIO_FIELD_MANAGER } from '@istio-backstage/plugin-istio-common';
 import {
   statusOf,
   toWriteError as toClusterWriteError,
   type ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
-import { FIELD_MANAGER, type MeshObject } from './objects';
+import type { MeshObject } from './objects';
 
 /** What applying one object does (or would do, in a dry run). */
 export type ObjectAction = 'created' | 'configured' | 'unchanged';
@@ -96,7 +97,7 @@ export async function applyObject(
           structuredClone(object) as KubernetesObject,
           undefined,
           options.dryRun ? 'All' : undefined,
-          FIELD_MANAGER,
+          ISTIO_FIELD_MANAGER,
           false,
           PatchStrategy.ServerSideApply,
         ),

@@ -1,18 +1,11 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-
-/** A Kubernetes namespace name (RFC 1123 label, at most 63 characters). */
-export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** A configured cluster name, as `readClusterConfigs` accepts it: never a URL or a path. */
-export const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/** A non-empty Kubernetes label value (the `istio.io/rev` label holds the revision). */
-export const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/** A Sidecar egress host `namespace/dnsName` (`*`, `.` or `~` as namespace). */
-export const EGRESS_HOST =
-  /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|\*|\.|~)\/(\*|(\*\.)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+import {
+  isClusterName,
+  isDns1123Label,
+  isLabelValue,
+  isSidecarEgressHost,
+} from '@istio-backstage/plugin-istio-common';
 
 /** Data-plane modes a mesh namespace can be created in. */
 export const DATA_PLANE_MODES = ['sidecar', 'ambient'] as const;
@@ -51,6 +44,26 @@ export interface MeshNamespaceRequest {
 
 const MAX_EXTRA_HOSTS = 20;
 
+/** The input with the defaults of the optional settings applied. */
+type DefaultedInput = ReturnType<typeof withDefaults>;
+
+function withDefaults(input: MeshNamespaceInput) {
+  const {
+    dataPlaneMode = 'sidecar',
+    defaultSidecar = true,
+    controlPlaneNamespace = 'istio-system',
+    extraEgressHosts = [],
+    ...rest
+  } = input;
+  return {
+    ...rest,
+    dataPlaneMode,
+    defaultSidecar,
+    controlPlaneNamespace,
+    extraEgressHosts,
+  };
+}
+
 function isOneOf<T extends string>(
   values: readonly T[],
   value: unknown,
@@ -60,55 +73,52 @@ function isOneOf<T extends string>(
   );
 }
 
-/**
- * Checks the action's input before anything touches a cluster. The scaffolder also
- * validates the input against the action's JSON schema, but a handler must not rely
- * on it (tests, other callers), and some rules span fields.
- *
- * @throws InputError naming every problem found.
- */
-export function validateMeshNamespaceInput(
-  input: MeshNamespaceInput,
-): MeshNamespaceRequest {
-  const problems: string[] = [];
-  const {
-    cluster,
-    namespace,
-    owner,
-    dataPlaneMode = 'sidecar',
-    revision,
-    tracingSampling,
-    mtls,
-    defaultSidecar = true,
-    controlPlaneNamespace = 'istio-system',
-    extraEgressHosts = [],
-  } = input;
+/** A value as it may appear in a message: cut short, whatever it is. */
+const shown = (value: unknown) => String(value).slice(0, 80);
 
-  if (typeof cluster !== 'string' || !CLUSTER_NAME.test(cluster))
+/** The cluster is configured by name and the namespace name is valid and not reserved. */
+function targetProblems(cluster: unknown, namespace: unknown): string[] {
+  const problems: string[] = [];
+  if (!isClusterName(cluster))
     problems.push('cluster must be the name of a configured cluster');
-  if (typeof namespace !== 'string' || !DNS_1123_LABEL.test(namespace)) {
+  if (!isDns1123Label(namespace)) {
     problems.push(
-      `namespace '${String(namespace).slice(
-        0,
-        80,
+      `namespace '${shown(
+        namespace,
       )}' is not a valid name: use at most 63 lower case letters, digits and '-', starting and ending with a letter or digit`,
     );
   } else if (namespace.startsWith('kube-')) {
     problems.push(`namespace '${namespace}': the prefix 'kube-' is reserved`);
   }
+  return problems;
+}
+
+/** The data-plane mode is known, and a revision label goes with sidecar mode only. */
+function dataPlaneProblems(
+  dataPlaneMode: unknown,
+  revision: unknown,
+): string[] {
+  const problems: string[] = [];
   if (!isOneOf(DATA_PLANE_MODES, dataPlaneMode))
     problems.push(
       `dataPlaneMode must be one of ${DATA_PLANE_MODES.join(', ')}`,
     );
-  if (revision !== undefined) {
-    if (typeof revision !== 'string' || !LABEL_VALUE.test(revision))
-      problems.push('revision must be a valid label value, e.g. 1-28-1');
-    else if (dataPlaneMode === 'ambient')
-      // A namespace with istio.io/rev is treated as a sidecar namespace (not ambient).
-      problems.push(
-        'revision selects sidecar injection and cannot be combined with ambient mode',
-      );
-  }
+  if (revision === undefined) return problems;
+  if (!isLabelValue(revision) || revision === '')
+    problems.push('revision must be a valid label value, e.g. 1-28-1');
+  else if (dataPlaneMode === 'ambient')
+    // A namespace with istio.io/rev is treated as a sidecar namespace (not ambient).
+    problems.push(
+      'revision selects sidecar injection and cannot be combined with ambient mode',
+    );
+  return problems;
+}
+
+/** Tracing sampling, mTLS mode, default Sidecar and control-plane namespace. */
+function settingProblems(input: DefaultedInput): string[] {
+  const { tracingSampling, mtls, defaultSidecar, controlPlaneNamespace } =
+    input;
+  const problems: string[] = [];
   if (
     tracingSampling !== undefined &&
     (typeof tracingSampling !== 'number' ||
@@ -121,61 +131,88 @@ export function validateMeshNamespaceInput(
     problems.push(`mtls must be one of ${MTLS_MODES.join(', ')}`);
   if (typeof defaultSidecar !== 'boolean')
     problems.push('defaultSidecar must be true or false');
-  if (
-    typeof controlPlaneNamespace !== 'string' ||
-    !DNS_1123_LABEL.test(controlPlaneNamespace)
-  )
+  if (!isDns1123Label(controlPlaneNamespace))
     problems.push('controlPlaneNamespace must be a namespace name');
-  if (!Array.isArray(extraEgressHosts)) {
-    problems.push('extraEgressHosts must be a list');
-  } else {
-    if (extraEgressHosts.length > MAX_EXTRA_HOSTS)
-      problems.push(`at most ${MAX_EXTRA_HOSTS} extraEgressHosts are allowed`);
-    for (const host of extraEgressHosts) {
-      if (
-        typeof host !== 'string' ||
-        host.length > 253 ||
-        !EGRESS_HOST.test(host)
-      )
-        problems.push(
-          `extra egress host '${String(host).slice(
-            0,
-            80,
-          )}' is not of the form namespace/host`,
-        );
-    }
+  return problems;
+}
+
+/** At most {@link MAX_EXTRA_HOSTS} hosts, each `namespace/host`. */
+function egressHostProblems(hosts: unknown): string[] {
+  if (!Array.isArray(hosts)) return ['extraEgressHosts must be a list'];
+  const problems: string[] = [];
+  if (hosts.length > MAX_EXTRA_HOSTS)
+    problems.push(`at most ${MAX_EXTRA_HOSTS} extraEgressHosts are allowed`);
+  for (const host of hosts) {
+    if (!isSidecarEgressHost(host))
+      problems.push(
+        `extra egress host '${shown(host)}' is not of the form namespace/host`,
+      );
   }
-  let ownerRef: string | undefined;
-  if (owner !== undefined) {
-    try {
-      if (typeof owner !== 'string' || owner.length > 253)
-        throw new Error('too long');
-      ownerRef = stringifyEntityRef(
+  return problems;
+}
+
+/** The owner as a full entity ref (a bare name is a group in `default`). */
+function parseOwner(owner: unknown): { ref?: string; problem?: string } {
+  if (owner === undefined) return {};
+  try {
+    if (typeof owner !== 'string' || owner.length > 253)
+      throw new Error('too long');
+    return {
+      ref: stringifyEntityRef(
         parseEntityRef(owner, {
           defaultKind: 'group',
           defaultNamespace: 'default',
         }),
-      );
-    } catch {
-      problems.push(
-        'owner must be an entity reference, e.g. group:default/team-a',
-      );
-    }
+      ),
+    };
+  } catch {
+    return {
+      problem: 'owner must be an entity reference, e.g. group:default/team-a',
+    };
   }
+}
 
-  if (problems.length > 0) throw new InputError(problems.join('; '));
+/** The checked request, with only the optional settings that were given. */
+function toRequest(
+  input: DefaultedInput,
+  ownerRef: string | undefined,
+): MeshNamespaceRequest {
+  const { revision, tracingSampling, mtls } = input;
   return {
-    cluster,
-    namespace,
+    cluster: input.cluster,
+    namespace: input.namespace,
     ...(ownerRef ? { owner: ownerRef } : {}),
-    dataPlaneMode: dataPlaneMode as MeshNamespaceRequest['dataPlaneMode'],
+    dataPlaneMode: input.dataPlaneMode as MeshNamespaceRequest['dataPlaneMode'],
     ...(revision !== undefined ? { revision } : {}),
     ...(tracingSampling !== undefined ? { tracingSampling } : {}),
     ...(mtls !== undefined
       ? { mtls: mtls as MeshNamespaceRequest['mtls'] }
       : {}),
-    defaultSidecar,
-    controlPlaneNamespace,
-    extraEgressHosts: [...new Set(extraEgressHosts)],
+    defaultSidecar: input.defaultSidecar,
+    controlPlaneNamespace: input.controlPlaneNamespace,
+    extraEgressHosts: [...new Set(input.extraEgressHosts)],
   };
+}
+
+/**
+ * Checks the action's input before anything touches a cluster. The scaffolder also
+ * validates the input against the action's JSON schema, but a handler must not rely
+ * on it (tests, other callers), and some rules span fields.
+ *
+ * @throws InputError naming every problem found.
+ */
+export function validateMeshNamespaceInput(
+  input: MeshNamespaceInput,
+): MeshNamespaceRequest {
+  const defaulted = withDefaults(input);
+  const owner = parseOwner(defaulted.owner);
+  const problems = [
+    ...targetProblems(defaulted.cluster, defaulted.namespace),
+    ...dataPlaneProblems(defaulted.dataPlaneMode, defaulted.revision),
+    ...settingProblems(defaulted),
+    ...egressHostProblems(defaulted.extraEgressHosts),
+    ...(owner.problem ? [owner.problem] : []),
+  ];
+  if (problems.length > 0) throw new InputError(problems.join('; '));
+  return toRequest(defaulted, owner.ref);
 }

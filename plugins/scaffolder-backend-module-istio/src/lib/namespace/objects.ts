@@ -1,18 +1,12 @@
+import {
+  ISTIO_FIELD_MANAGER,
+  ISTIO_NAMESPACE_LABELS,
+  MESH_NAMESPACE_MARKS,
+} from '@istio-backstage/plugin-istio-common';
 import type { MeshNamespaceRequest } from './input';
 
-/** The field manager our writes own fields as; the same as the Istio backend's. */
-export const FIELD_MANAGER = 'backstage-istio';
-
-/** Marks the namespace (and the objects in it) as created by this action. */
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-/** Value of {@link MANAGED_BY_LABEL} on everything this action writes. */
-export const MANAGED_BY_VALUE = FIELD_MANAGER;
-/** Catalog entity ref of the namespace's owner (an annotation: refs are not label values). */
-export const OWNER_ANNOTATION = 'istio-backstage.io/owner';
-
-const INJECTION_LABEL = 'istio-injection';
-const REVISION_LABEL = 'istio.io/rev';
-const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+const { managedByLabel, managedByValue, ownerAnnotation } =
+  MESH_NAMESPACE_MARKS;
 
 /** One Kubernetes object this action writes. */
 export type MeshObject = {
@@ -44,17 +38,17 @@ export function buildMeshNamespaceObjects(
   request: MeshNamespaceRequest,
 ): MeshNamespaceObjects {
   const ns = request.namespace;
-  const managed = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
+  const managed = { [managedByLabel]: managedByValue };
   const notes: string[] = [];
 
   // Exactly one data-plane label: two injection labels confuse istiod (IST0123), and
   // a namespace with an injection label is not ambient.
   let dataPlaneLabels: Record<string, string>;
   if (request.dataPlaneMode === 'ambient')
-    dataPlaneLabels = { [DATAPLANE_MODE_LABEL]: 'ambient' };
+    dataPlaneLabels = { [ISTIO_NAMESPACE_LABELS.dataplaneMode]: 'ambient' };
   else if (request.revision)
-    dataPlaneLabels = { [REVISION_LABEL]: request.revision };
-  else dataPlaneLabels = { [INJECTION_LABEL]: 'enabled' };
+    dataPlaneLabels = { [ISTIO_NAMESPACE_LABELS.revision]: request.revision };
+  else dataPlaneLabels = { [ISTIO_NAMESPACE_LABELS.injection]: 'enabled' };
 
   const namespace: MeshObject = {
     apiVersion: 'v1',
@@ -63,7 +57,7 @@ export function buildMeshNamespaceObjects(
       name: ns,
       labels: { ...managed, ...dataPlaneLabels },
       ...(request.owner
-        ? { annotations: { [OWNER_ANNOTATION]: request.owner } }
+        ? { annotations: { [ownerAnnotation]: request.owner } }
         : {}),
     },
   };
@@ -135,11 +129,11 @@ export function isOurNamespace(object: {
     managedFields?: Array<{ manager?: string }>;
   };
 }): boolean {
-  if (object.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE)
+  if (object.metadata?.labels?.[managedByLabel] !== managedByValue)
     return false;
   const managedFields = object.metadata?.managedFields;
   return (
     managedFields === undefined ||
-    fieldManagersOf(object).includes(FIELD_MANAGER)
+    fieldManagersOf(object).includes(ISTIO_FIELD_MANAGER)
   );
 }

@@ -67,7 +67,7 @@ describe('metrics scraping rules', () => {
     expect(run(mesh)).toEqual(expected);
   });
 
-  it("gives the seed's envoy-stats job", () => {
+  it("gives Istio's envoy-stats scrape job", () => {
     const [diagnostic] = envoyMetricsNotScraped(
       healthyInventory(),
       meshWith({ prometheus: { ...prometheus('no', 'yes'), merge: 'no' } }),
@@ -92,14 +92,14 @@ describe('metrics scraping rules', () => {
     ]);
   });
 
-  it("gives the seed's istiod job, widened for revisioned control planes", () => {
-    const seedJob = parse(
+  it("gives Istio's istiod scrape job, widened for revisioned control planes", () => {
+    const istiodJob = parse(
       istiodMetricsNotScraped(
         healthyInventory(),
         meshWith({ prometheus: prometheus('yes', 'no') }),
       )[0].fix.yaml!,
     )[0];
-    expect(seedJob).toEqual({
+    expect(istiodJob).toEqual({
       job_name: 'istiod',
       kubernetes_sd_configs: [
         { role: 'endpoints', namespaces: { names: ['istio-system'] } },

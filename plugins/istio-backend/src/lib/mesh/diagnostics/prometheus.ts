@@ -1,4 +1,8 @@
 import {
+  envoyStatsScrapeJob,
+  istiodScrapeJob,
+} from '@istio-backstage/plugin-istio-common';
+import {
   describeObject,
   makeDiagnostic,
   yamlDocs,
@@ -7,48 +11,6 @@ import {
 } from './diagnostic';
 import { istiodName } from './istio';
 import { istioProxyContainer, podRef } from './k8s';
-
-/** The seed's `istiod` scrape job, for the control plane namespaces of this mesh. */
-export function istiodScrapeJob(namespaces: string[], revisioned = false) {
-  return {
-    job_name: 'istiod',
-    kubernetes_sd_configs: [
-      {
-        role: 'endpoints',
-        namespaces: {
-          names: namespaces.length ? namespaces : ['istio-system'],
-        },
-      },
-    ],
-    relabel_configs: [
-      {
-        source_labels: [
-          '__meta_kubernetes_service_name',
-          '__meta_kubernetes_endpoint_port_name',
-        ],
-        action: 'keep',
-        // Revisioned control planes serve metrics from Service istiod-<rev>.
-        regex: revisioned
-          ? 'istiod(-.+)?;http-monitoring'
-          : 'istiod;http-monitoring',
-      },
-    ],
-  };
-}
-
-/** The seed's `envoy-stats` scrape job (the proxies' merged metrics on `*-envoy-prom`). */
-export const ENVOY_STATS_SCRAPE_JOB = {
-  job_name: 'envoy-stats',
-  metrics_path: '/stats/prometheus',
-  kubernetes_sd_configs: [{ role: 'pod' }],
-  relabel_configs: [
-    {
-      source_labels: ['__meta_kubernetes_pod_container_port_name'],
-      action: 'keep',
-      regex: '.*-envoy-prom',
-    },
-  ],
-};
 
 const OPERATOR_NOTE =
   'With the Prometheus operator, add the jobs to the additional-scrape-configs Secret.';
@@ -82,8 +44,8 @@ export const envoyMetricsNotScraped: DiagnosticRule = (inventory, mesh) => {
       fix: {
         text: `Add the envoy-stats scrape job (port name *-envoy-prom, path /stats/prometheus), or keep meshConfig.enablePrometheusMerge: true and let Prometheus scrape pods by their prometheus.io annotations. ${OPERATOR_NOTE}`,
         yaml: yamlDocs({
-          comment: 'prometheus.yml scrape_configs (seed: "envoy-stats")',
-          value: [ENVOY_STATS_SCRAPE_JOB],
+          comment: 'prometheus.yml scrape_configs (Istio\'s "envoy-stats" job)',
+          value: [envoyStatsScrapeJob()],
         }),
       },
     }),
@@ -111,12 +73,14 @@ export const istiodMetricsNotScraped: DiagnosticRule = (_inventory, mesh) => {
       fix: {
         text: `Add the istiod scrape job (endpoints of Service istiod, port http-monitoring). ${OPERATOR_NOTE}`,
         yaml: yamlDocs({
-          comment: 'prometheus.yml scrape_configs (seed: "istiod")',
+          comment: 'prometheus.yml scrape_configs (Istio\'s "istiod" job)',
           value: [
-            istiodScrapeJob(
+            istiodScrapeJob({
               namespaces,
-              mesh.controlPlanes.some(c => istiodName(c.revision) !== 'istiod'),
-            ),
+              revisioned: mesh.controlPlanes.some(
+                c => istiodName(c.revision) !== 'istiod',
+              ),
+            }),
           ],
         }),
       },

@@ -1,0 +1,113 @@
+import type {
+  AuditorService,
+  CacheService,
+  DatabaseService,
+  LoggerService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ClusterAccess,
+  readClusterConfigs,
+} from '@istio-backstage/plugin-istio-node';
+import type { IstioBackendSettings } from './backendSettings';
+import { createAnswerCache } from './lib/answerCache';
+import { AppliedSidecarStore } from './services/AppliedSidecarStore';
+import { createClusterReads } from './services/ClusterReads';
+import { createMeshConfigService } from './services/MeshConfigService';
+import { createSidecarApplyService } from './services/SidecarApplyService';
+import {
+  cachedSidecarMemory,
+  createSidecarMemoryService,
+  LOCAL_ANSWERS_MAX,
+  type SidecarMemoryItem,
+} from './services/SidecarMemoryService';
+
+/** The core services the Istio backend's own services are built on. */
+export interface IstioServiceDeps {
+  config: RootConfigService;
+  logger: LoggerService;
+  cache: CacheService;
+  scheduler: SchedulerService;
+  database: DatabaseService;
+  catalog: CatalogService;
+  auditor: AuditorService;
+}
+
+/**
+ * Builds the backend's services on one read model of the configured clusters: what
+ * reads the clusters, what answers mesh-config and sidecar-memory (with answers reused
+ * through the cache service when it is shared between replicas), and what applies
+ * Sidecars.
+ */
+export async function createIstioServices(
+  deps: IstioServiceDeps,
+  settings: IstioBackendSettings,
+) {
+  const { logger } = deps;
+  const clusterConfigs = readClusterConfigs(deps.config);
+  logger.info('Istio plugin configured', {
+    clusters: clusterConfigs.map(c => c.name).join(',') || '(none)',
+  });
+  const clusters = new ClusterAccess(
+    clusterConfigs,
+    settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {},
+    settings.fanOutDeadlineMs,
+  );
+  const sharedCache = settings.sharedCacheStore ? deps.cache : undefined;
+  const reads = createClusterReads({
+    clusters,
+    scheduler: deps.scheduler,
+    cache: sharedCache,
+    logger,
+    reuseMs: settings.reuseMs,
+    watch: settings.watchMeshLists,
+    essentialsRefreshMs: settings.meshEssentialsRefreshMs,
+    memoryFitRefreshMs: settings.memoryFitRefreshMs,
+  });
+  const applied = await AppliedSidecarStore.create(deps.database);
+  const sidecarMemory = createSidecarMemoryService({
+    clusters,
+    reads,
+    catalog: deps.catalog,
+    applied,
+    logger,
+    settleSeconds: settings.apply.settleSeconds,
+    reuseMs: settings.reuseMs,
+    parts:
+      settings.reuseMs > 0
+        ? createAnswerCache<SidecarMemoryItem>({
+            cache: sharedCache,
+            ttlMs: settings.reuseMs,
+            maxLocal: LOCAL_ANSWERS_MAX,
+          })
+        : undefined,
+  });
+  return {
+    clusterConfigs,
+    reads,
+    meshConfig: createMeshConfigService({
+      clusters,
+      cache: sharedCache,
+      logger,
+      reads,
+    }),
+    // Reads may reuse a recent answer; an apply always starts from a fresh one.
+    sidecarMemory: cachedSidecarMemory({
+      sidecarMemory,
+      cache: sharedCache,
+      applied,
+      ttlMs: settings.reuseMs,
+    }),
+    sidecarApply: createSidecarApplyService({
+      clusters,
+      sidecarMemory,
+      applied,
+      auditor: deps.auditor,
+      logger,
+      impersonate: settings.apply.impersonateUser,
+      onSidecarsChanged: cluster => reads.sidecarsChanged(cluster),
+    }),
+  };
+}

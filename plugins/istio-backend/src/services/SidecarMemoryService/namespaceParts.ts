@@ -1,0 +1,194 @@
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  toSourceError,
+  type ClusterAccess,
+  type ClusterClient,
+  type SourceError,
+} from '@istio-backstage/plugin-istio-node';
+import type { V1Pod } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import type { AnswerCache } from '../../lib/answerCache';
+import { discoveredNamespaces } from '../../lib/mesh/discoverySelectors';
+import type { SharedReads } from '../../lib/sharedReads';
+import type { AppliedSidecarStore } from '../AppliedSidecarStore';
+import {
+  MeshEssentialsError,
+  type ClusterReads,
+  type MeshEssentials,
+} from '../ClusterReads';
+import {
+  analyseNamespace,
+  type CatalogDependency,
+  type SidecarMemoryItem,
+} from './analyseNamespace';
+import type { NamespaceHints } from './namespaceHints';
+import { readNamespace, type NamespaceData } from './readNamespace';
+
+/** The traffic and memory window of an answer. */
+const WINDOW_DAYS = 7;
+
+/** What answering sidecar-memory rests on: the reads, the stores, and what is reused. */
+export interface SidecarMemoryDeps {
+  clusters: ClusterAccess;
+  reads: ClusterReads;
+  catalog: CatalogService;
+  applied: AppliedSidecarStore;
+  /** How long after an apply memory counts as "after" (proxies settle). */
+  settleMs: number;
+  now: () => Date;
+  /** Namespaces' reads, reused by the next requests. */
+  namespaceReads: SharedReads<NamespaceData>;
+  /** Where unannotated entities' pods were last found. */
+  namespaceHints: NamespaceHints;
+  /** Where analysed parts of answers are kept; none when absent. */
+  parts?: AnswerCache<SidecarMemoryItem>;
+}
+
+/** The mesh's control planes and tracing, or why they are unknown. */
+export type MeshRead = { essentials?: MeshEssentials; error?: SourceError };
+
+/** One cluster as a request reads it. */
+export interface ClusterScope {
+  client: ClusterClient;
+  /** Read everything now, reusing nothing (before a write). */
+  fresh: boolean;
+  /** The applied-Sidecar store's revision: what was read under another is not reused. */
+  revision: string;
+}
+
+/** What one namespace of an answer is analysed from (its reads may still be in flight). */
+export interface NamespaceWork {
+  scope: ClusterScope;
+  namespace: string;
+  /** Awaited together, so a slow Prometheus costs one timeout, not two in a row. */
+  mesh: Promise<MeshRead>;
+  data: Promise<NamespaceData>;
+  selectedPods?: V1Pod[];
+  dependencies: CatalogDependency[];
+  extraHosts?: string[];
+}
+
+/** The control planes and tracing; a failed read is an error of the answer. */
+export async function meshOf(
+  deps: SidecarMemoryDeps,
+  { client, fresh }: ClusterScope,
+): Promise<MeshRead> {
+  try {
+    return {
+      essentials: await deps.reads.essentials(client.cluster.name, { fresh }),
+    };
+  } catch (error) {
+    return {
+      error:
+        error instanceof MeshEssentialsError
+          ? error.sourceError
+          : toSourceError('kubernetes', error),
+    };
+  }
+}
+
+/**
+ * A namespace's reads, reused like the answers built on them (same reuse, same store
+ * revision): a request that only changes the extra hosts, or another entity of the
+ * namespace, is analysed without reading the cluster again. Kept only when complete.
+ */
+export function namespaceRead(
+  deps: SidecarMemoryDeps,
+  scope: ClusterScope,
+  namespace: string,
+): Promise<NamespaceData> {
+  const { client, fresh, revision } = scope;
+  const read = () =>
+    readNamespace({
+      client,
+      reads: deps.reads,
+      namespace,
+      windowDays: WINDOW_DAYS,
+      fresh,
+      appliedRevision: revision,
+    });
+  if (fresh) return read();
+  const key = `${client.cluster.name}/${namespace}@${revision}`;
+  return deps.namespaceReads.get(key, read, data => data.errors.length === 0);
+}
+
+/**
+ * The namespaces istiod discovers, when MeshConfig `discoverySelectors` limit them
+ * (undefined: all). Read only then; a failed read leaves them unknown (all), and is
+ * an error of the answer.
+ */
+async function discoveredBy(
+  deps: SidecarMemoryDeps,
+  scope: ClusterScope,
+  mesh: MeshEssentials | undefined,
+): Promise<{ namespaces?: string[]; error?: SourceError }> {
+  const selectors = mesh?.discoverySelectors;
+  if (!selectors?.length) return {};
+  try {
+    const all = await deps.reads.namespaces(scope.client.cluster.name, {
+      fresh: scope.fresh,
+    });
+    return { namespaces: discoveredNamespaces(selectors, all) };
+  } catch (error) {
+    return { error: toSourceError('kubernetes:namespaces', error) };
+  }
+}
+
+/** Analyses one namespace once its reads, the mesh's facts and the last apply are in. */
+export async function analyse(
+  deps: SidecarMemoryDeps,
+  work: NamespaceWork,
+): Promise<SidecarMemoryItem> {
+  const cluster = work.scope.client.cluster.name;
+  const [mesh, data, lastApply] = await Promise.all([
+    work.mesh,
+    work.data,
+    deps.applied.latest(cluster, work.namespace),
+  ]);
+  const discovered = await discoveredBy(deps, work.scope, mesh.essentials);
+  return analyseNamespace({
+    cluster,
+    namespace: work.namespace,
+    windowDays: WINDOW_DAYS,
+    mesh: mesh.essentials,
+    meshErrors: [mesh.error, discovered.error].filter(
+      (e): e is SourceError => e !== undefined,
+    ),
+    discoveredNamespaces: discovered.namespaces,
+    data,
+    selectedPods: work.selectedPods,
+    dependencies: work.dependencies,
+    extraHosts: work.extraHosts,
+    lastApply,
+    settleMs: deps.settleMs,
+    now: deps.now(),
+  });
+}
+
+/**
+ * An analysed part, kept on its own: one failing cluster makes the answer incomplete,
+ * never the others' parts slow. Parts with errors are not kept, so they are retried.
+ */
+export async function keptAnalysis(
+  deps: SidecarMemoryDeps,
+  work: NamespaceWork,
+): Promise<SidecarMemoryItem> {
+  const { parts } = deps;
+  if (work.scope.fresh || !parts) return analyse(deps, work);
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify([
+        work.namespace,
+        (work.selectedPods ?? []).map(p => p.metadata?.name).sort(),
+        work.dependencies,
+        work.extraHosts ?? [],
+      ]),
+    )
+    .digest('hex');
+  const key = `sidecar-memory:part:v1:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
+  const kept = await parts.get(key);
+  if (kept) return kept;
+  const item = await analyse(deps, work);
+  if (item.errors.length === 0) await parts.set(key, item);
+  return item;
+}
