@@ -10,8 +10,8 @@
 //   - backend RSS before, after the measurements and through a soak (BENCH_SOAK_SECONDS);
 //   - then, with the demo restarted on 5 clusters of which one hangs, mesh-config and
 //     sidecar-memory p50/p95 and whether every answer carries the 4 healthy clusters.
-// Compares the figures with the targets of issue 8 (PASS/FAIL; a miss is reported, not
-// an error), prints them and writes them to node_modules/.cache/bench/endpoints.json.
+// Compares the figures with the limits of targetsOf() below (PASS/FAIL; a miss is reported,
+// not an error), prints them and writes them to node_modules/.cache/bench/endpoints.json.
 // Ports 7007/6443/9464/9091 are shared: run it as
 //   flock /tmp/demo-ports.lock npm run bench:endpoints
 import { spawnSync } from 'node:child_process';

@@ -4,12 +4,18 @@
 //   node scripts/ensure-system-packages.mjs [package ...]
 //
 // Without arguments it ensures `prometheus` (Prometheus and promtool, for the metrics
-// tests), `postgresql` (a server for the database store tests) and `chromium` (for the
-// end-to-end tests). Needs root to install; as another user it prints what to install
+// tests), `postgresql` (a server for the database store tests), `redis-server` (the
+// cache store that several backend replicas share, for the multi-replica test) and
+// `chromium` (for the end-to-end tests). Needs root to install; as another user it prints what to install
 // and exits 1. Runs on Node >= 20 with no dependencies.
 import { ensureSystemPackages, SystemPackagesError } from './lib/debian.mjs';
 
-const DEFAULT_PACKAGES = ['prometheus', 'postgresql', 'chromium'];
+const DEFAULT_PACKAGES = [
+  'prometheus',
+  'postgresql',
+  'redis-server',
+  'chromium',
+];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
 import { startService, stopService } from './lib/processes.mjs';
 import { addExtraClusters } from './lib/extraClusters.mjs';
+import { startBackend } from './lib/backend.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
 const demoDir = path.join(repoRoot, 'node_modules/.cache/demo');
@@ -120,48 +121,33 @@ process.stdout.write(
   )} kubectl top pod -n istio-demo\n`,
 );
 
-const configArgs = [
-  '--config',
-  path.join(repoRoot, 'app-config.yaml'),
-  '--config',
-  backstageConfig,
-];
+const configFiles = [path.join(repoRoot, 'app-config.yaml'), backstageConfig];
 const backendOnly = process.env.DEMO_BACKEND_ONLY === '1';
-const backstage = backendOnly
-  ? // Benchmarks only (default off): the backend alone, run as a deployment runs it —
-    // NODE_ENV=production, no source-map cache (the dev server's --enable-source-maps
-    // keeps ~35 MB of maps alive) — and without a file watcher, so other people's edits
-    // cannot restart it. TypeScript is still transpiled on load, as nothing is built.
-    startService(
-      toolchain.node,
-      [
-        '--require',
-        '@backstage/cli-node/config/nodeTransform.cjs',
-        'src/index',
-        ...configArgs,
-      ],
-      {
-        cwd: path.join(repoRoot, 'packages/backend'),
-        env: {
-          ...toolchain.env,
-          NODE_ENV: 'production',
-          // Guest sign-in is for development; the benchmark signs in as the guest on
-          // loopback (Backstage reads APP_CONFIG_* variables as config).
-          APP_CONFIG_auth_providers_guest_dangerouslyAllowOutsideDevelopment:
-            'true',
-          ESBK_TSCONFIG_PATH: path.join(repoRoot, 'tsconfig.json'),
-          // e.g. --max-old-space-size=1024: the heap a container's memory limit gives.
-          ...(process.env.DEMO_BACKEND_NODE_OPTIONS
-            ? { NODE_OPTIONS: process.env.DEMO_BACKEND_NODE_OPTIONS }
-            : {}),
-        },
-        stdio: 'inherit',
-      },
-    )
-  : startService(
-      toolchain.yarn,
-      ['backstage-cli', 'repo', 'start', ...configArgs],
-      { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
-    );
-children.push(backstage);
-backstage.on('exit', code => shutdown(code ?? 1));
+// Benchmarks only (default off): DEMO_NO_BACKEND=1 runs the simulator and Prometheus
+// alone; scripts/bench-replicas.mjs starts its backend instances itself.
+if (process.env.DEMO_NO_BACKEND === '1') {
+  process.stdout.write(
+    `no Backstage (DEMO_NO_BACKEND=1); config: ${backstageConfig}\n`,
+  );
+} else {
+  const backstage = backendOnly
+    ? // Benchmarks only (default off): the backend alone, run as a deployment runs it
+      // (see lib/backend.mjs).
+      startBackend(toolchain, {
+        configFiles,
+        // e.g. --max-old-space-size=1024: the heap a container's memory limit gives.
+        nodeOptions: process.env.DEMO_BACKEND_NODE_OPTIONS,
+      })
+    : startService(
+        toolchain.yarn,
+        [
+          'backstage-cli',
+          'repo',
+          'start',
+          ...configFiles.flatMap(file => ['--config', file]),
+        ],
+        { cwd: repoRoot, env: toolchain.env, stdio: 'inherit' },
+      );
+  children.push(backstage);
+  backstage.on('exit', code => shutdown(code ?? 1));
+}

@@ -4,13 +4,15 @@
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
 import { runStep } from './lib/processes.mjs';
 import { startPostgres, testDatabaseEnvName } from './lib/postgres.mjs';
+import { startRedis } from './lib/redis.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
 const yarn = args => [toolchain.yarn, args];
 
 const steps = [
   // Real Prometheus for the integration tests, PostgreSQL for the database store
-  // tests, Chromium for the end-to-end tests.
+  // tests, Redis for the multi-replica test (backends sharing PostgreSQL and Redis),
+  // Chromium for the end-to-end tests.
   [
     'system packages',
     toolchain.node,
@@ -18,6 +20,7 @@ const steps = [
       'scripts/ensure-system-packages.mjs',
       'prometheus',
       'postgresql',
+      'redis-server',
       'chromium',
     ],
   ],
@@ -27,7 +30,7 @@ const steps = [
   [
     'unit and integration tests',
     ...yarn(['backstage-cli', 'repo', 'test', '--ci']),
-    { postgres: true },
+    { postgres: true, redis: true },
   ],
   // Production build of the app with and without the plugin: ≤ 250 KB gzip added.
   ['bundle size', toolchain.node, ['scripts/bundle-size.mjs']],
@@ -35,38 +38,64 @@ const steps = [
 ];
 
 /**
- * Runs `run(env)` with a throwaway PostgreSQL on loopback, its connection string in
- * the variable TestDatabases reads for that version, and stops it afterwards (also on
- * Ctrl-C). Resolves to 1 with the reason printed when it cannot start: the store
- * tests would otherwise skip PostgreSQL without a word.
+ * Throwaway servers a step may ask for (`{ postgres: true, redis: true }`): what each
+ * is for, how to start it on loopback, and the variables that hand it to the tests.
  */
-async function withPostgres(env, run) {
-  let postgres;
-  try {
-    postgres = await startPostgres();
-  } catch (error) {
-    process.stderr.write(
-      `PostgreSQL for the database store tests could not be started: ${error.message}\n`,
-    );
-    return 1;
-  }
+const SERVERS = {
+  postgres: {
+    purpose: 'PostgreSQL for the database store tests',
+    start: startPostgres,
+    // The variable TestDatabases reads for that PostgreSQL version.
+    env: postgres => ({
+      [testDatabaseEnvName(postgres.major)]: postgres.connectionString,
+    }),
+  },
+  redis: {
+    purpose:
+      'Redis for the multi-replica integration test (the cache store backend replicas share)',
+    start: startRedis,
+    env: redis => ({ ISTIO_TEST_REDIS_URL: redis.url }),
+  },
+};
+
+/**
+ * Runs `run(env)` with the named throwaway servers started one after another, their
+ * connection details added to `env`, and stops them afterwards (also on Ctrl-C).
+ * Resolves to 1 with the reason printed when one cannot start: the tests would
+ * otherwise skip that server without a word.
+ */
+async function withServers(names, env, run) {
+  const started = [];
+  const stopAllSync = () => started.forEach(server => server.stopSync());
   const onSignal = signal => {
-    postgres.stopSync();
+    stopAllSync();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('exit', postgres.stopSync);
+  process.on('exit', stopAllSync);
   try {
-    return await run({
-      ...env,
-      [testDatabaseEnvName(postgres.major)]: postgres.connectionString,
-    });
+    const stepEnv = { ...env };
+    for (const name of names) {
+      const { purpose, start, env: envOf } = SERVERS[name];
+      let server;
+      try {
+        server = await start();
+      } catch (error) {
+        process.stderr.write(
+          `${purpose} could not be started: ${error.message}\n`,
+        );
+        return 1;
+      }
+      started.push(server);
+      Object.assign(stepEnv, envOf(server));
+    }
+    return await run(stepEnv);
   } finally {
-    await postgres.stop();
+    for (const server of started.reverse()) await server.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    process.off('exit', postgres.stopSync);
+    process.off('exit', stopAllSync);
   }
 }
 
@@ -79,7 +108,9 @@ for (const [name, command, args, needs = {}] of steps) {
   const env = { ...toolchain.env, CI: 'true' };
   const run = stepEnv =>
     runStep(command, args, { cwd: repoRoot, env: stepEnv });
-  const code = needs.postgres ? await withPostgres(env, run) : await run(env);
+  const servers = Object.keys(SERVERS).filter(name => needs[name]);
+  const code =
+    servers.length > 0 ? await withServers(servers, env, run) : await run(env);
   results.push({
     name,
     code,

@@ -1,6 +1,6 @@
 // Makes sure the Debian packages the tests rely on are installed (Prometheus and
-// promtool for the metrics tests, PostgreSQL for the database store tests, Chromium
-// for the end-to-end tests). Plain ESM with
+// promtool for the metrics tests, PostgreSQL for the database store tests, Redis for
+// the shared cache of several backend replicas, Chromium for the end-to-end tests). Plain ESM with
 // no dependencies so that the machine's own Node (>= 20) can run it before anything
 // else is installed.
 //
@@ -28,6 +28,8 @@ export const KNOWN_PACKAGES = {
     '/usr/lib/postgresql/*/bin/initdb',
     '/usr/lib/postgresql/*/bin/postgres',
   ],
+  // redis-cli comes from the `redis-tools` package, which `redis-server` depends on.
+  'redis-server': ['/usr/bin/redis-server', '/usr/bin/redis-cli'],
 };
 
 /**

@@ -18,6 +18,12 @@ export interface DemoCluster {
   caPem: string;
   /** Prometheus scrape URL of the mesh's metrics. */
   metricsUrl: string;
+  /**
+   * The API server's request counter, as Prometheus text on the metrics port (loopback):
+   * `demo_apiserver_requests_total{verb,path_group}` and `demo_apiserver_open_watches`.
+   * Only the Kubernetes API's requests count: Prometheus scrapes `metricsUrl`, not this.
+   */
+  requestMetricsUrl: string;
   /** Token for the `/_sim/faults` control route. */
   controlToken: string;
   scenario: Scenario;
@@ -95,7 +101,15 @@ export async function startDemoCluster(
     p => p.namespace === rootNs && p.app === 'istiod',
   );
   const metricsServer = http.createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') {
+    const metricsPath = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // The API server's own request counter, apart from the mesh's series so that
+    // Prometheus's scrapes of `/metrics` neither see nor cause them (benchmarks read it).
+    if (metricsPath === '/metrics/apiserver') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(api.requestMetrics());
+      return;
+    }
+    if (metricsPath !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
@@ -122,6 +136,7 @@ export async function startDemoCluster(
     url: `https://127.0.0.1:${port}`,
     caPem: tls.caPem,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    requestMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics/apiserver`,
     controlToken,
     scenario,
     store,

@@ -5,6 +5,8 @@
 //     [--backstage-config FILE]   (writes the app-config that points Backstage at it)
 //     [--prometheus-url URL]      (the Prometheus that scrapes it, for that app-config)
 // or from the repository root: yarn demo-cluster [--scenario ...]
+// The metrics port also serves the API server's request counter at /metrics/apiserver
+// (demo_apiserver_requests_total{verb,path_group}; Prometheus scrapes /metrics only).
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backstageConfigFor } from './backstageConfig';

@@ -20,6 +20,7 @@ import {
 } from './discovery';
 import { faultFor, type Fault } from './faults';
 import { openApiGroupVersion, openApiIndex } from './openapi';
+import { createRequestCounter } from './requestMetrics';
 import { envoyExposition, podMetricsList } from './metricsViews';
 import { ApiError, statusBody } from './status';
 import { toTable } from './table';
@@ -709,6 +710,8 @@ export function createApiServer(options: ApiServerOptions) {
   let stopping = false;
   /** The latest request paths, for tests that check which reads were made. */
   const recentPaths: string[] = [];
+  /** Requests by verb and resource, for benchmarks reading from outside the process. */
+  const requestCounter = createRequestCounter(options.types);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     requests++;
@@ -716,6 +719,7 @@ export function createApiServer(options: ApiServerOptions) {
     const path = url.pathname;
     recentPaths.push(path);
     if (recentPaths.length > 1000) recentPaths.shift();
+    requestCounter.count(req.method, url);
     if (stopping) {
       // A connection opened before the stop would otherwise stay for its keep-alive.
       res.shouldKeepAlive = false;
@@ -911,6 +915,8 @@ export function createApiServer(options: ApiServerOptions) {
     requestCount: () => requests,
     /** Paths of the latest requests (at most 1,000), oldest first. */
     recentPaths: () => [...recentPaths],
+    /** Prometheus text of the request counter and the open watches (served on the metrics port). */
+    requestMetrics: () => requestCounter.exposition(watchers.size),
   };
 }
 
