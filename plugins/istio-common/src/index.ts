@@ -16,3 +16,4 @@ export * from './names';
 export * from './prometheusScrapeJobs';
 export * from './diagnosticScope';
 export * from './meshNamespaceKeys';
+export * from './namespaceDataPlane';

@@ -9,6 +9,8 @@ import {
   ANNOTATIONS,
   ISTIO_NAMESPACE_LABELS,
   MESH_NAMESPACE_MARKS,
+  namespaceDataPlaneMode,
+  type NamespaceDataPlaneMode,
 } from '@istio-backstage/plugin-istio-common';
 import {
   ENTITY_DATAPLANE_MODE_LABEL,
@@ -16,13 +18,10 @@ import {
   LOCATION_TYPE,
 } from './keys';
 
-const {
-  injection: INJECTION_LABEL,
-  revision: REVISION_LABEL,
-  dataplaneMode: DATAPLANE_MODE_LABEL,
-} = ISTIO_NAMESPACE_LABELS;
-const OWNER_ANNOTATION = MESH_NAMESPACE_MARKS.ownerAnnotation;
 import { normalizeOwnerRef } from './ownerRef';
+
+const REVISION_LABEL = ISTIO_NAMESPACE_LABELS.revision;
+const OWNER_ANNOTATION = MESH_NAMESPACE_MARKS.ownerAnnotation;
 
 /** The parts of a Kubernetes Namespace the mapping reads. */
 export interface NamespaceObject {
@@ -34,26 +33,11 @@ export interface NamespaceObject {
 }
 
 /** How a namespace takes part in the mesh, from its labels. */
-export type DataPlaneMode = 'sidecar' | 'ambient' | 'none';
+export type DataPlaneMode = NamespaceDataPlaneMode;
 
-/**
- * The data-plane mode a namespace's labels give it. `istio-injection` wins over
- * `istio.io/rev` (a `disabled` value turns injection off), and a namespace with an
- * injection label is never ambient.
- */
-export function dataPlaneModeOf(
-  labels: Record<string, string> = {},
-): DataPlaneMode {
-  const injection = labels[INJECTION_LABEL];
-  if (injection === 'enabled') return 'sidecar';
-  if (injection === undefined && labels[REVISION_LABEL]) return 'sidecar';
-  if (
-    labels[DATAPLANE_MODE_LABEL] === 'ambient' &&
-    labels[REVISION_LABEL] === undefined
-  )
-    return 'ambient';
-  return 'none';
-}
+/** The data-plane mode a namespace's labels give it (Istio's injection webhook rules). */
+export const dataPlaneModeOf = (labels: Record<string, string> = {}) =>
+  namespaceDataPlaneMode(labels);
 
 /**
  * The entity name of a namespace. With one configured cluster it is the namespace's

@@ -9,8 +9,7 @@ import {
   type Tristate,
 } from '@istio-backstage/plugin-istio-common';
 import {
-  INJECTION_LABEL,
-  REVISION_LABEL,
+  injectsSidecars,
   isAmbientNamespace,
   isSidecarProxy,
   proxyKindOf,
@@ -392,13 +391,6 @@ function dataPlaneOf(inventory: MeshInventory): DataPlaneRead {
     injectedNamespaces: injected?.length,
     proxies: proxies?.length,
   };
-}
-
-/** Namespaces labelled for sidecar injection, by either label. */
-function injectsSidecars(labels: Record<string, string> | undefined): boolean {
-  return (
-    labels?.[INJECTION_LABEL] === 'enabled' || Boolean(labels?.[REVISION_LABEL])
-  );
 }
 
 /** The pods' sidecar proxies; gateways, whose Envoy is their main container, are not. */

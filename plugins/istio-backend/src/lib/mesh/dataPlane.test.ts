@@ -1,36 +1,11 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import {
   byAge,
-  isAmbientNamespace,
   isSidecarProxy,
   proxyKindOf,
   selectorMatches,
   type ProxyKind,
 } from './dataPlane';
-
-describe('isAmbientNamespace', () => {
-  it.each<[Record<string, string> | undefined, boolean]>([
-    [{ 'istio.io/dataplane-mode': 'ambient' }, true],
-    // Sidecar injection takes precedence over ambient mode.
-    [
-      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'enabled' },
-      false,
-    ],
-    [{ 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'canary' }, false],
-    [{ 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': '' }, false],
-    // Injection turned off asks for no sidecar: the namespace stays ambient.
-    [
-      { 'istio.io/dataplane-mode': 'ambient', 'istio-injection': 'disabled' },
-      true,
-    ],
-    [{ 'istio.io/dataplane-mode': 'none' }, false],
-    [{ 'istio-injection': 'enabled' }, false],
-    [{}, false],
-    [undefined, false],
-  ])('%j → %s', (labels, ambient) => {
-    expect(isAmbientNamespace(labels)).toBe(ambient);
-  });
-});
 
 const proxy: V1Container = { name: 'istio-proxy', image: 'hub/proxyv2:1.28.0' };
 const app: V1Container = { name: 'app', image: 'example/app:1' };

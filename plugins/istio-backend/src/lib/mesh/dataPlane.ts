@@ -1,4 +1,7 @@
-import type { IstioProxyMemory } from '@istio-backstage/plugin-istio-common';
+import {
+  ISTIO_NAMESPACE_LABELS,
+  type IstioProxyMemory,
+} from '@istio-backstage/plugin-istio-common';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isGatewayPod, istioProxyOf } from './parse';
 
@@ -6,29 +9,18 @@ import { isGatewayPod, istioProxyOf } from './parse';
 // pod runs, which pods a `workloadSelector` picks and which Sidecar istiod prefers.
 
 /** Namespace label enabling sidecar injection (`enabled` / `disabled`). */
-export const INJECTION_LABEL = 'istio-injection';
+export const INJECTION_LABEL = ISTIO_NAMESPACE_LABELS.injection;
 /** Namespace/pod label selecting an istiod revision. */
-export const REVISION_LABEL = 'istio.io/rev';
+export const REVISION_LABEL = ISTIO_NAMESPACE_LABELS.revision;
 /** Namespace/pod label enrolling workloads in ambient mode (`ambient`). */
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+export const DATAPLANE_MODE_LABEL = ISTIO_NAMESPACE_LABELS.dataplaneMode;
+// Which namespaces inject sidecars or are ambient is a fact the catalog module needs too.
+export {
+  injectsSidecars,
+  isAmbientNamespace,
+} from '@istio-backstage/plugin-istio-common';
 /** Pod annotation the CNI node agent sets once a pod's traffic goes through ztunnel. */
 export const AMBIENT_REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
-
-/**
- * Whether a namespace with these labels is in ambient mode: `istio.io/dataplane-mode=ambient`,
- * unless it also asks for sidecar injection (`istio-injection=enabled`, or any
- * `istio.io/rev`), which takes precedence. `istio-injection=disabled` asks for nothing, so
- * it leaves an ambient namespace ambient.
- */
-export function isAmbientNamespace(
-  labels: Readonly<Record<string, string>> | undefined,
-): boolean {
-  return (
-    labels?.[DATAPLANE_MODE_LABEL] === 'ambient' &&
-    labels[INJECTION_LABEL] !== 'enabled' &&
-    labels[REVISION_LABEL] === undefined
-  );
-}
 
 /** The proxy serving a pod, as the API reports it. */
 export type ProxyKind = IstioProxyMemory['proxyKind'];
