@@ -14,48 +14,60 @@
 // not an error), prints them and writes them to node_modules/.cache/bench/endpoints.json.
 // Ports 7007/6443/9464/9091 are shared: run it as
 //   flock /tmp/demo-ports.lock npm run bench:endpoints
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
-import { startService, stopService, waitForHttp } from './lib/processes.mjs';
+import { stopService, waitForHttp } from './lib/processes.mjs';
 import { collectGarbage, memoryFigures } from './lib/inspector.mjs';
 import { commandLine, pidListeningOn, rssBytes } from './lib/procfs.mjs';
 import { latencySummary, percentile, runLoad } from './lib/load.mjs';
 import { startHangingServer } from './lib/hangingServer.mjs';
+import {
+  benchDir,
+  benchLog,
+  demoBenchSettings,
+  describeMachine,
+  gitState,
+  guestSession,
+  numberSetting,
+  saveReport,
+  sleep,
+  textSetting,
+} from './lib/bench.mjs';
+import {
+  PROMETHEUS_URL,
+  assertPortsFree,
+  portsInUse,
+  prometheusVersion,
+  simulatorSummary,
+  startDemoScript,
+  unlessExited,
+  waitForDemoScrape,
+} from './lib/benchDemo.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
-const env = (name, fallback) => process.env[name] ?? fallback;
 const settings = {
-  scale: env('DEMO_SCALE', '200x10x5'),
-  connections: Number(env('BENCH_CONNECTIONS', 10)),
-  warmupRequests: Number(env('BENCH_WARMUP_REQUESTS', 3)),
-  warmSeconds: Number(env('BENCH_WARM_SECONDS', 20)),
-  sequentialSeconds: Number(env('BENCH_SEQUENTIAL_SECONDS', 10)),
+  // DEMO_SCALE, BENCH_CONNECTIONS, BENCH_WARM_SECONDS, BENCH_BACKEND_NODE_OPTIONS.
+  ...demoBenchSettings({ warmSeconds: 20 }),
+  warmupRequests: numberSetting('BENCH_WARMUP_REQUESTS', 3),
+  sequentialSeconds: numberSetting('BENCH_SEQUENTIAL_SECONDS', 10),
   // Single requests on a shared 2-core machine vary by 2× and more: odd counts, and
   // enough of them for a median that does not move with one slow answer.
-  coldSamples: Number(env('BENCH_COLD_SAMPLES', 5)),
+  coldSamples: numberSetting('BENCH_COLD_SAMPLES', 5),
   // Fresh starts whose first requests are timed (the median is reported): one first
   // request is a single sample, and what else the backend does right after start
   // (its first Prometheus fit, the catalog's processing) moves it by several times.
-  coldStarts: Number(env('BENCH_COLD_STARTS', 7)),
-  burstConnections: Number(env('BENCH_BURST_CONNECTIONS', 200)),
-  soakSeconds: Number(env('BENCH_SOAK_SECONDS', 600)),
-  rssIntervalSeconds: Number(env('BENCH_RSS_INTERVAL_SECONDS', 30)),
+  coldStarts: numberSetting('BENCH_COLD_STARTS', 7),
+  burstConnections: numberSetting('BENCH_BURST_CONNECTIONS', 200),
+  soakSeconds: numberSetting('BENCH_SOAK_SECONDS', 600),
+  rssIntervalSeconds: numberSetting('BENCH_RSS_INTERVAL_SECONDS', 30),
   // Same as CACHE_TTL_MS in plugins/istio-backend/src/services/MeshConfigService.
-  meshCacheTtlSeconds: Number(env('BENCH_MESH_CACHE_TTL_SECONDS', 30)),
-  phases: env('BENCH_PHASES', 'single,multi').split(','),
-  // The heap a container's memory limit would give (V8 sizes it from a cgroup limit;
-  // on this 24 GiB host without one it lets the heap grow to ~4 GB before collecting
-  // hard). Empty runs the backend uncapped.
-  backendNodeOptions: env(
-    'BENCH_BACKEND_NODE_OPTIONS',
-    '--max-old-space-size=1024',
-  ),
+  meshCacheTtlSeconds: numberSetting('BENCH_MESH_CACHE_TTL_SECONDS', 30),
+  phases: textSetting('BENCH_PHASES', 'single,multi').split(','),
   // The backend's inspector (loopback): full GCs before and after the load, so RSS
   // figures compare live memory rather than garbage V8 had not yet collected.
-  inspectPort: Number(env('BENCH_INSPECT_PORT', 9329)),
+  inspectPort: numberSetting('BENCH_INSPECT_PORT', 9329),
 };
 const BACKEND = 'http://localhost:7007';
 const BACKEND_PORT = 7007;
@@ -63,16 +75,11 @@ const SHARED_PORTS = [7007, 6443, 9464, 9091, settings.inspectPort];
 const ENTITY_REF = 'component:default/productpage';
 const HEALTHY_EXTRA = ['demo-2', 'demo-3', 'demo-4'];
 const HANGING = 'hanging';
-const benchDir = path.join(repoRoot, 'node_modules/.cache/bench');
 fs.mkdirSync(benchDir, { recursive: true });
 const runStarted = Date.now();
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const mb = bytes =>
   bytes === undefined ? undefined : Math.round((bytes / 2 ** 20) * 10) / 10;
-const log = message =>
-  process.stderr.write(
-    `[bench ${Math.round((Date.now() - runStarted) / 1000)}s] ${message}\n`,
-  );
+const log = benchLog('bench', runStarted);
 
 // ---------------------------------------------------------------- requests and checks
 
@@ -236,10 +243,6 @@ async function timedRequest(endpoint, headers, check) {
 
 // ---------------------------------------------------------------- the demo
 
-function portsInUse() {
-  return SHARED_PORTS.filter(port => pidListeningOn(port) !== undefined);
-}
-
 let demo;
 let hanging;
 async function cleanUp() {
@@ -254,74 +257,36 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /** Starts the demo (backend only) and waits until it serves the entity; returns a user session. */
 async function startDemo({ logName, extraEnv = {} }) {
-  const busy = portsInUse();
-  if (busy.length) {
-    throw new Error(
-      `ports ${busy.join(
-        ', ',
-      )} are in use (another demo?); run under flock /tmp/demo-ports.lock once they are free`,
-    );
-  }
+  assertPortsFree(SHARED_PORTS);
   const logFile = path.join(benchDir, logName);
-  const logFd = fs.openSync(logFile, 'w');
   const started = Date.now();
-  demo = startService(toolchain.node, ['scripts/start-demo.mjs'], {
-    cwd: repoRoot,
+  demo = startDemoScript(toolchain, {
+    logFile,
+    scale: settings.scale,
     env: {
-      ...toolchain.env,
-      DEMO_SCALE: settings.scale,
       DEMO_BACKEND_ONLY: '1',
-      DEMO_FRESH_PROMETHEUS: '1',
       DEMO_BACKEND_NODE_OPTIONS:
         `${settings.backendNodeOptions} --inspect=127.0.0.1:${settings.inspectPort}`.trim(),
-      BROWSER: 'none',
       ...extraEnv,
     },
-    stdio: ['ignore', logFd, logFd],
   });
-  fs.closeSync(logFd);
   // Fail fast, with the log's last lines, when the demo exits instead of starting.
-  let starting = true;
-  const exited = new Promise((_resolve, reject) =>
-    demo.once('exit', code => {
-      if (!starting) return;
-      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-25);
-      reject(
-        new Error(
-          `the demo exited (${code}) before it was ready (${path.relative(
-            repoRoot,
-            logFile,
-          )}):\n${tail.join('\n')}`,
-        ),
-      );
+  await unlessExited(
+    demo,
+    logFile,
+    'the demo',
+    waitForHttp(`${BACKEND}/api/istio/health`, {
+      timeoutMs: 300_000,
+      isReady: r => r.status === 200,
     }),
   );
-  try {
-    await Promise.race([
-      waitForHttp(`${BACKEND}/api/istio/health`, {
-        timeoutMs: 300_000,
-        isReady: r => r.status === 200,
-      }),
-      exited,
-    ]);
-  } finally {
-    starting = false;
-  }
-  const session = await fetch(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  if (!session.ok) throw new Error(`guest sign-in answered ${session.status}`);
-  const token = (await session.json()).backstageIdentity.token;
-  const headers = { authorization: `Bearer ${token}` };
+  const headers = await guestSession(BACKEND);
   await waitForHttp(
     `${BACKEND}/api/catalog/entities/by-name/component/default/productpage`,
     { timeoutMs: 120_000, headers, isReady: r => r.status === 200 },
   );
   const prometheus = await waitForPrometheus();
   const pid = pidListeningOn(BACKEND_PORT);
-  const demoLog = fs.readFileSync(logFile, 'utf8');
-  const summary = /(\d+) pods, (\d+) proxies, (\d+) services/.exec(demoLog);
   return {
     headers,
     pid,
@@ -330,51 +295,26 @@ async function startDemo({ logName, extraEnv = {} }) {
     backendCommand: commandLine(pid)
       ?.replace(/--config \S+/g, '--config …')
       .replace(repoRoot, '.'),
-    simulator: summary
-      ? {
-          pods: Number(summary[1]),
-          proxies: Number(summary[2]),
-          services: Number(summary[3]),
-        }
-      : 'summary line not found in the demo log',
+    simulator: simulatorSummary(logFile),
     logFile: path.relative(repoRoot, logFile),
   };
 }
 
 /** Waits until Prometheus has scraped the simulator (a few scrapes), when it runs. */
 async function waitForPrometheus() {
-  if (!fs.existsSync('/usr/bin/prometheus')) return { installed: false };
-  const version = spawnSync('/usr/bin/prometheus', ['--version'], {
-    encoding: 'utf8',
-  });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(
-        'http://127.0.0.1:9091/api/v1/query?query=up%7Bjob%3D%22demo-cluster%22%7D',
-      );
-      const json = await res.json();
-      if (json.data?.result?.some(r => r.value?.[1] === '1')) {
-        await sleep(12_000); // two more scrapes at the 5 s interval
-        return {
-          installed: true,
-          version: `${version.stdout || version.stderr}`.split('\n')[0],
-          url: 'http://127.0.0.1:9091',
-        };
-      }
-    } catch {
-      // not up yet
-    }
-    await sleep(1000);
-  }
-  throw new Error('Prometheus did not scrape the demo cluster within 90 s');
+  const version = prometheusVersion();
+  if (version === undefined) return { installed: false };
+  await waitForDemoScrape();
+  await sleep(12_000); // two more scrapes at the 5 s interval
+  return { installed: true, version, url: PROMETHEUS_URL };
 }
 
 async function stopDemo() {
   await stopService(demo, 20_000);
   demo = undefined;
   const deadline = Date.now() + 60_000;
-  while (portsInUse().length && Date.now() < deadline) await sleep(500);
+  while (portsInUse(SHARED_PORTS).length && Date.now() < deadline)
+    await sleep(500);
 }
 
 // ---------------------------------------------------------------- measurements
@@ -1154,30 +1094,9 @@ function printReport(report) {
 
 // ---------------------------------------------------------------- main
 
-/** The commit measured and how many files differed from it (read-only git calls). */
-function gitState() {
-  const git = args =>
-    spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim();
-  const changed = git(['status', '--porcelain']);
-  return {
-    commit: git(['rev-parse', '--short', 'HEAD']),
-    uncommittedFiles: changed ? changed.split('\n').length : 0,
-  };
-}
-
 const report = {
   date: new Date().toISOString(),
-  machine: {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    loadAverageAtStart: os
-      .loadavg()
-      .map(l => Math.round(l * 100) / 100)
-      .join(' '),
-  },
+  machine: describeMachine(),
   code: gitState(),
   settings,
   endpoints: Object.fromEntries(
@@ -1215,11 +1134,5 @@ try {
 report.rssSamples = rssSamples;
 report.targets = targetsOf(report.single, report.multi);
 report.totalRunSeconds = Math.round((Date.now() - runStarted) / 1000);
-const out = path.join(benchDir, 'endpoints.json');
-// The session's sign-in token stays out of the file (only the figures are kept).
-const redact = (key, value) => (key === 'headers' ? undefined : value);
-fs.writeFileSync(out, `${JSON.stringify(report, redact, 2)}\n`);
-printReport(report);
-if (report.error) process.stderr.write(`benchmark failed: ${report.error}\n`);
-process.stdout.write(`(all figures in ${path.relative(repoRoot, out)})\n`);
+saveReport(report, 'endpoints.json', printReport);
 process.exit(exitCode);

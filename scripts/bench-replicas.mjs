@@ -21,63 +21,67 @@
 // BENCH_REPLICAS_SAMPLE_SECONDS (30), BENCH_CONNECTIONS (10), BENCH_WARM_SECONDS (15),
 // BENCH_BACKEND_NODE_OPTIONS (--max-old-space-size=1024),
 // BENCH_REPLICAS_DEADLINE_SECONDS (1200: the run stops itself after that).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
-import { startService, stopService, waitForHttp } from './lib/processes.mjs';
+import { stopService, waitForHttp } from './lib/processes.mjs';
 import { pidListeningOn, rssBytes } from './lib/procfs.mjs';
 import { runLoad } from './lib/load.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { redisCommands, startRedis } from './lib/redis.mjs';
 import { startBackend } from './lib/backend.mjs';
 import { startRoundRobin } from './lib/roundRobin.mjs';
+import {
+  benchDir,
+  benchLog,
+  demoBenchSettings,
+  describeMachine,
+  gitState,
+  guestSession,
+  numberSetting,
+  saveReport,
+  sleep,
+} from './lib/bench.mjs';
+import {
+  PROMETHEUS_URL,
+  assertPortsFree,
+  prometheusVersion,
+  simulatorSummary,
+  startDemoScript,
+  unlessExited,
+  waitForDemoScrape,
+} from './lib/benchDemo.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
-const env = (name, fallback) => process.env[name] ?? fallback;
 const settings = {
-  scale: env('DEMO_SCALE', '200x10x5'),
-  replicas: Number(env('BENCH_REPLICAS', 3)),
-  idleSeconds: Number(env('BENCH_REPLICAS_IDLE_SECONDS', 150)),
-  settleSeconds: Number(env('BENCH_REPLICAS_SETTLE_SECONDS', 30)),
-  sampleSeconds: Number(env('BENCH_REPLICAS_SAMPLE_SECONDS', 30)),
-  connections: Number(env('BENCH_CONNECTIONS', 10)),
-  warmSeconds: Number(env('BENCH_WARM_SECONDS', 15)),
+  ...demoBenchSettings({ warmSeconds: 15 }),
+  replicas: numberSetting('BENCH_REPLICAS', 3),
+  idleSeconds: numberSetting('BENCH_REPLICAS_IDLE_SECONDS', 150),
+  settleSeconds: numberSetting('BENCH_REPLICAS_SETTLE_SECONDS', 30),
+  sampleSeconds: numberSetting('BENCH_REPLICAS_SAMPLE_SECONDS', 30),
   warmupRequests: 3,
-  backendNodeOptions: env(
-    'BENCH_BACKEND_NODE_OPTIONS',
-    '--max-old-space-size=1024',
-  ),
-  deadlineSeconds: Number(env('BENCH_REPLICAS_DEADLINE_SECONDS', 1200)),
+  deadlineSeconds: numberSetting('BENCH_REPLICAS_DEADLINE_SECONDS', 1200),
 };
 const GOAL_RATIO = 1.1;
 const FIRST_BACKEND_PORT = 7007;
 const DEMO_PORTS = [6443, 9464, 9091];
 const API_COUNTER_URL = 'http://127.0.0.1:9464/metrics/apiserver';
-const PROMETHEUS_URL = 'http://127.0.0.1:9091';
 const ENTITY_REF = 'component:default/productpage';
 const SIDECAR_MEMORY_PATH = `/api/istio/sidecar-memory?entityRef=${encodeURIComponent(
   ENTITY_REF,
 )}`;
-const benchDir = path.join(repoRoot, 'node_modules/.cache/bench');
 const demoConfig = path.join(
   repoRoot,
   'node_modules/.cache/demo/app-config.demo-cluster.yaml',
 );
 fs.mkdirSync(benchDir, { recursive: true });
 const runStarted = Date.now();
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const round = (value, digits = 1) =>
   value === undefined || !Number.isFinite(value)
     ? undefined
     : Math.round(value * 10 ** digits) / 10 ** digits;
-const log = message =>
-  process.stderr.write(
-    `[bench:replicas ${Math.round(
-      (Date.now() - runStarted) / 1000,
-    )}s] ${message}\n`,
-  );
+const log = benchLog('bench:replicas', runStarted);
 
 // ---------------------------------------------------------------- processes
 
@@ -128,36 +132,12 @@ function backendPort(index) {
   return FIRST_BACKEND_PORT + index;
 }
 
-function portsInUse() {
-  const ports = [
+/** The demo's ports and every instance's. */
+function sharedPorts() {
+  return [
     ...DEMO_PORTS,
     ...Array.from({ length: settings.replicas }, (_, i) => backendPort(i)),
   ];
-  return ports.filter(port => pidListeningOn(port) !== undefined);
-}
-
-/** Rejects with the log's last lines if `child` exits while `promise` is pending. */
-async function unlessExited(child, logFile, what, promise) {
-  let pending = true;
-  const exited = new Promise((_resolve, reject) =>
-    child.once('exit', code => {
-      if (!pending) return;
-      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-25);
-      reject(
-        new Error(
-          `${what} exited (${code}) before it was ready (${path.relative(
-            repoRoot,
-            logFile,
-          )}):\n${tail.join('\n')}`,
-        ),
-      );
-    }),
-  );
-  try {
-    return await Promise.race([promise, exited]);
-  } finally {
-    pending = false;
-  }
 }
 
 function openLog(name) {
@@ -169,19 +149,13 @@ function openLog(name) {
 async function startCluster() {
   const started = Date.now();
   fs.rmSync(demoConfig, { force: true });
-  const { file, fd } = openLog('replicas-demo.log');
-  running.demo = startService(toolchain.node, ['scripts/start-demo.mjs'], {
-    cwd: repoRoot,
-    env: {
-      ...toolchain.env,
-      DEMO_SCALE: settings.scale,
-      DEMO_NO_BACKEND: '1',
-      DEMO_FRESH_PROMETHEUS: '1',
-      BROWSER: 'none',
-    },
-    stdio: ['ignore', fd, fd],
+  const file = path.join(benchDir, 'replicas-demo.log');
+  running.demo = startDemoScript(toolchain, {
+    logFile: file,
+    scale: settings.scale,
+    env: { DEMO_NO_BACKEND: '1' },
   });
-  fs.closeSync(fd);
+  const prometheus = prometheusVersion();
   await unlessExited(
     running.demo,
     file,
@@ -197,48 +171,16 @@ async function startCluster() {
         timeoutMs: 30_000,
         isReady: r => r.status === 200,
       });
-      return waitForPrometheus();
+      // Prometheus, when the machine has one, has scraped the simulator.
+      if (prometheus !== undefined) await waitForDemoScrape();
     })(),
-  );
-  const summary = /(\d+) pods, (\d+) proxies, (\d+) services/.exec(
-    fs.readFileSync(file, 'utf8'),
   );
   return {
     startSeconds: Math.round((Date.now() - started) / 1000),
-    simulator: summary
-      ? {
-          pods: Number(summary[1]),
-          proxies: Number(summary[2]),
-          services: Number(summary[3]),
-        }
-      : 'summary line not found in the demo log',
-    prometheus: fs.existsSync('/usr/bin/prometheus')
-      ? `${
-          spawnSync('/usr/bin/prometheus', ['--version'], { encoding: 'utf8' })
-            .stdout ?? ''
-        }`.split('\n')[0]
-      : 'not installed',
+    simulator: simulatorSummary(file),
+    prometheus: prometheus ?? 'not installed',
     logFile: path.relative(repoRoot, file),
   };
-}
-
-/** Waits until Prometheus has scraped the simulator, when the machine has one. */
-async function waitForPrometheus() {
-  if (!fs.existsSync('/usr/bin/prometheus')) return;
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(
-        `${PROMETHEUS_URL}/api/v1/query?query=up%7Bjob%3D%22demo-cluster%22%7D`,
-      );
-      const json = await res.json();
-      if (json.data?.result?.some(r => r.value?.[1] === '1')) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(1000);
-  }
-  throw new Error('Prometheus did not scrape the demo cluster within 90 s');
 }
 
 /**
@@ -307,16 +249,6 @@ async function startInstance(index) {
     } s`,
   );
   return instance;
-}
-
-async function signIn(instance) {
-  const session = await fetch(
-    `${instance.url}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  if (!session.ok) throw new Error(`guest sign-in answered ${session.status}`);
-  const token = (await session.json()).backstageIdentity.token;
-  return { authorization: `Bearer ${token}` };
 }
 
 /**
@@ -537,16 +469,6 @@ async function redisKeys() {
 
 // ---------------------------------------------------------------- report
 
-function gitState() {
-  const git = args =>
-    spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim();
-  const changed = git(['status', '--porcelain']);
-  return {
-    commit: git(['rev-parse', '--short', 'HEAD']),
-    uncommittedFiles: changed ? changed.split('\n').length : 0,
-  };
-}
-
 function summarize(report) {
   const one = report.phases.one;
   const many = report.phases.many;
@@ -660,13 +582,7 @@ function printReport(report) {
 function finish(code) {
   report.figures = summarize(report);
   report.totalRunSeconds = Math.round((Date.now() - runStarted) / 1000);
-  const out = path.join(benchDir, 'replicas.json');
-  // The session's token stays out of the file (only the figures are kept).
-  const redact = (key, value) => (key === 'headers' ? undefined : value);
-  fs.writeFileSync(out, `${JSON.stringify(report, redact, 2)}\n`);
-  printReport(report);
-  if (report.error) process.stderr.write(`benchmark failed: ${report.error}\n`);
-  process.stdout.write(`(all figures in ${path.relative(repoRoot, out)})\n`);
+  saveReport(report, 'replicas.json', printReport);
   process.exit(code);
 }
 
@@ -694,17 +610,7 @@ async function phase(out, instances, headers, { roundRobin }) {
 
 const report = {
   date: new Date().toISOString(),
-  machine: {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    loadAverageAtStart: os
-      .loadavg()
-      .map(l => Math.round(l * 100) / 100)
-      .join(' '),
-  },
+  machine: describeMachine(),
   code: gitState(),
   settings,
   notes: [
@@ -721,13 +627,7 @@ const report = {
 
 let exitCode = 0;
 try {
-  const busy = portsInUse();
-  if (busy.length)
-    throw new Error(
-      `ports ${busy.join(
-        ', ',
-      )} are in use (another demo?); run under flock /tmp/demo-ports.lock once they are free`,
-    );
+  assertPortsFree(sharedPorts());
   configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'istio-bench-replicas-'));
   log('starting PostgreSQL and Redis');
   postgres = await startPostgres({ log });
@@ -745,7 +645,7 @@ try {
 
   log('1 replica: starting instance 1');
   const first = await startInstance(0);
-  const headers = await signIn(first);
+  const headers = await guestSession(first.url);
   await checkInstance(first, headers);
   await phase((report.phases.one = {}), [first], headers, {
     roundRobin: false,

@@ -9,9 +9,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  freeLoopbackPort,
+  serverLifecycle,
+  tail,
+  watchServer,
+} from './throwawayServer.mjs';
 
 const DEBIAN_POSTGRES_ROOT = '/usr/lib/postgresql';
 const READY_TIMEOUT_MS = 30_000;
@@ -86,21 +91,6 @@ function serverIdentity() {
   return user;
 }
 
-function freeLoopbackPort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function tail(text, lines = 20) {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
 /**
  * Starts a throwaway PostgreSQL server on 127.0.0.1 and resolves once it accepts
  * connections. Throws a {@link PostgresError} saying why when it cannot (no package,
@@ -145,44 +135,15 @@ export async function startPostgres(options = {}) {
   };
 
   let child;
-  let stopped = false;
-  // A child that failed to spawn has no pid and never emits 'exit'.
-  const running = () =>
-    child?.pid !== undefined &&
-    child.exitCode === null &&
-    child.signalCode === null;
-  const removeDir = () =>
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-  const stopSync = () => {
-    if (stopped) return;
-    stopped = true;
-    if (running()) {
-      // Immediate shutdown: the postmaster stops its backends and exits at once.
-      try {
-        child.kill('SIGQUIT');
-      } catch {
-        // already gone
-      }
-    }
-    try {
-      removeDir();
-    } catch {
-      // The server may still be writing; a leftover folder in /tmp is harmless.
-    }
-  };
-  const stop = async () => {
-    if (stopped) return;
-    if (running()) {
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      // Fast shutdown: roll back open transactions, disconnect clients, stop.
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    stopped = true;
-    removeDir();
-  };
+  const { stop, stopSync } = serverLifecycle({
+    dir,
+    child: () => child,
+    // Immediate shutdown: the postmaster stops its backends and exits at once.
+    quickSignal: 'SIGQUIT',
+    // Fast shutdown: roll back open transactions, disconnect clients, stop.
+    gracefulSignal: 'SIGINT',
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+  });
 
   try {
     const password = randomBytes(24).toString('hex');
@@ -222,7 +183,6 @@ export async function startPostgres(options = {}) {
     }
 
     const port = await freeLoopbackPort();
-    let output = '';
     child = spawn(
       path.join(found.bin, 'postgres'),
       [
@@ -244,27 +204,19 @@ export async function startPostgres(options = {}) {
       ],
       { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const collect = chunk => {
-      output = tail(output + chunk.toString('utf8'), 200);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const spawnFailed = new Promise(resolve => child.once('error', resolve));
+    const server = watchServer(child);
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      const early = await Promise.race([
-        spawnFailed,
-        new Promise(resolve => setTimeout(resolve, 250)),
-      ]);
+      const early = await server.pause(250);
       if (early instanceof Error) {
         throw new PostgresError(`postgres could not be run: ${early.message}`);
       }
-      if (child.exitCode !== null || child.signalCode !== null) {
+      if (server.exited()) {
         throw new PostgresError(
           `postgres exited (${
             child.exitCode ?? child.signalCode
-          }) before accepting connections:\n${tail(output)}`,
+          }) before accepting connections:\n${server.lastLines()}`,
         );
       }
       const probe = spawnSync(
@@ -277,7 +229,7 @@ export async function startPostgres(options = {}) {
         throw new PostgresError(
           `postgres did not accept connections on 127.0.0.1:${port} within ${
             READY_TIMEOUT_MS / 1000
-          }s:\n${tail(output)}`,
+          }s:\n${server.lastLines()}`,
         );
       }
     }

@@ -13,6 +13,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  freeLoopbackPort,
+  serverLifecycle,
+  watchServer,
+} from './throwawayServer.mjs';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const READY_TIMEOUT_MS = 15_000;
@@ -27,21 +32,6 @@ export class RedisError extends Error {
     super(message);
     this.name = 'RedisError';
   }
-}
-
-function freeLoopbackPort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function tail(text, lines = 20) {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /** One command in RESP (an array of bulk strings). */
@@ -193,47 +183,17 @@ export async function startRedis(options = {}) {
   fs.writeFileSync(configFile, `requirepass ${password}\n`, { mode: 0o600 });
 
   let child;
-  let stopped = false;
-  // A child that failed to spawn has no pid and never emits 'exit'.
-  const running = () =>
-    child?.pid !== undefined &&
-    child.exitCode === null &&
-    child.signalCode === null;
-  const removeDir = () =>
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-  const stopSync = () => {
-    if (stopped) return;
-    stopped = true;
-    if (running()) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    try {
-      removeDir();
-    } catch {
-      // A leftover folder in /tmp is harmless.
-    }
-  };
-  const stop = async () => {
-    if (stopped) return;
-    if (running()) {
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      // Nothing to save (`--save ""`): SIGTERM shuts down at once.
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    stopped = true;
-    removeDir();
-  };
+  const { stop, stopSync } = serverLifecycle({
+    dir,
+    child: () => child,
+    quickSignal: 'SIGKILL',
+    // Nothing to save (`--save ""`): SIGTERM shuts down at once.
+    gracefulSignal: 'SIGTERM',
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+  });
 
   /** Starts the server on `port`; resolves true when ready, false when the port was taken. */
   const startOn = async port => {
-    let output = '';
     child = spawn(
       REDIS_SERVER,
       [
@@ -258,28 +218,20 @@ export async function startRedis(options = {}) {
       ],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const collect = chunk => {
-      output = tail(output + chunk.toString('utf8'), 200);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const spawnFailed = new Promise(resolve => child.once('error', resolve));
+    const server = watchServer(child);
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      const early = await Promise.race([
-        spawnFailed,
-        new Promise(resolve => setTimeout(resolve, 100)),
-      ]);
+      const early = await server.pause(100);
       if (early instanceof Error) {
         throw new RedisError(`redis-server could not be run: ${early.message}`);
       }
-      if (child.exitCode !== null || child.signalCode !== null) {
-        if (/address already in use/i.test(output)) return false;
+      if (server.exited()) {
+        if (/address already in use/i.test(server.output())) return false;
         throw new RedisError(
           `redis-server exited (${
             child.exitCode ?? child.signalCode
-          }) before answering:\n${tail(output)}`,
+          }) before answering:\n${server.lastLines()}`,
         );
       }
       if (await answersPing(port, password)) return true;
@@ -287,7 +239,7 @@ export async function startRedis(options = {}) {
         throw new RedisError(
           `redis-server did not answer PING on 127.0.0.1:${port} within ${
             READY_TIMEOUT_MS / 1000
-          }s:\n${tail(output)}`,
+          }s:\n${server.lastLines()}`,
         );
       }
     }

@@ -55,7 +55,7 @@ export const DIAGNOSTIC_CODES = {
     severity: 'info',
     title: 'Sampling written as a fraction',
     meaning:
-      "Istio sampling values are percentages (0–100). A value between 0 and 1 such as `sampling: 1.0` traces 1 % of requests, not 100 %.",
+      'Istio sampling values are percentages (0–100). A value between 0 and 1 such as `sampling: 1.0` traces 1 % of requests, not 100 %.',
     fix: 'Write the percentage you mean: `100` to trace everything, `1` (the default) for 1 %.',
   },
   'IBS-CNI-MISSING': {
