@@ -9,6 +9,8 @@ export interface AnswerCache<V extends object> {
   get(key: string): Promise<V | undefined>;
   set(key: string, value: V): Promise<void>;
   delete(key: string): Promise<void>;
+  /** How many answers this process holds (expired ones leave on their own). */
+  localSize(): number;
 }
 
 /**
@@ -33,6 +35,9 @@ export function createAnswerCache<V extends object>(options: {
   const { cache, ttlMs } = options;
   const local = new LRUCache<string, V>({
     max: options.maxLocal,
+    // Expired answers leave at once rather than when evicted: under requests that are
+    // all different (extra hosts), the cache would otherwise sit at `maxLocal` for good.
+    ttlAutopurge: true,
     // Alone, the LRU is the store: it keeps answers their whole time to live.
     ttl: cache ? Math.min(options.localTtlMs ?? ttlMs, ttlMs) : ttlMs,
   });
@@ -52,6 +57,7 @@ export function createAnswerCache<V extends object>(options: {
       local.delete(key);
       await cache?.delete(key);
     },
+    localSize: () => local.size,
   };
 }
 

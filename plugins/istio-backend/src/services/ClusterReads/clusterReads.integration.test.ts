@@ -2,7 +2,10 @@
 // read by the scheduled refresh and answered without reading the cluster, following
 // the cluster on the next refresh, dropped when a refresh fails (so requests read and
 // report the failure), and a request's own read kept for the next requests.
+import type { CacheService } from '@backstage/backend-plugin-api';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import {
   RESOURCE_TYPES,
   type DemoCluster,
@@ -18,6 +21,15 @@ const DEPLOYMENTS = RESOURCE_TYPES.find(
   t => t.group === 'apps' && t.plural === 'deployments',
 )!;
 const REFRESH = 'istio-mesh-essentials';
+const ISTIOD = '/apis/apps/v1/deployments';
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Polls until `check` holds; fails after 10 s. */
+async function eventually(check: () => boolean, what: string) {
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await sleep(50);
+  expect({ [what]: check() }).toEqual({ [what]: true });
+}
 
 let demo: DemoCluster;
 beforeEach(async () => {
@@ -29,11 +41,12 @@ const access = () =>
   clusterAccessFor([{ name: 'demo', demo }], { timeoutMs: 1000 });
 
 /** The read model with the essentials refresh scheduled on a scheduler the test runs. */
-async function readsWithRefresh() {
+async function readsWithRefresh(cache?: CacheService) {
   const scheduler = mockServices.scheduler();
   const reads = createClusterReads({
     clusters: access(),
     scheduler,
+    cache,
     logger: mockServices.logger.mock(),
     reuseMs: 0,
     watch: false,
@@ -95,6 +108,29 @@ describe('cluster reads: mesh essentials', () => {
     expect(demo.requestCount()).toBe(before);
     expect(await reads.essentials('demo', { fresh: true })).toEqual(first);
     expect(demo.requestCount()).toBeGreaterThan(before);
+  });
+
+  it('are read at a start that finds none kept, in the background, and not again once kept', async () => {
+    // Two replicas sharing a cache store.
+    const shared = CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+      'istio',
+    );
+    const { reads } = await readsWithRefresh(shared);
+    reads.start();
+    await eventually(() => demo.recentPaths().includes(ISTIOD), 'warmed');
+    await sleep(300);
+    let before = demo.requestCount();
+    await reads.essentials('demo');
+    expect(demo.requestCount()).toBe(before);
+
+    // Another replica starting now finds them kept and reads nothing.
+    const other = await readsWithRefresh(shared);
+    before = demo.requestCount();
+    other.reads.start();
+    await sleep(300);
+    expect(demo.requestCount()).toBe(before);
+    reads.stop();
+    other.reads.stop();
   });
 
   it('refuse an unknown cluster before any request', async () => {

@@ -9,12 +9,17 @@ export function createClusterReads(options: ClusterReadsOptions): ClusterReads {
   const live = options.watch
     ? createLiveLists({ clusters, logger, timings: options.liveListTimings })
     : undefined;
+  const { warm, ...kept } = createKeptFacts(options);
   return {
     ...createListReads(clusters, options.reuseMs, live),
-    ...createKeptFacts(options),
+    ...kept,
     sidecarsChanged: cluster =>
       live?.relistSidecars(clusters.get(cluster).cluster.name),
-    start: () => live?.start(),
+    start() {
+      live?.start();
+      // In the background: a cluster that does not answer never holds up the start.
+      void warm();
+    },
     stop: () => live?.stop(),
   };
 }

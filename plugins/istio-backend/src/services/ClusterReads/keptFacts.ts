@@ -10,7 +10,10 @@ import type { ClusterReads, ClusterReadsOptions } from './types';
 export type KeptFacts = Pick<
   ClusterReads,
   'memoryFit' | 'essentials' | 'keepEssentials' | 'scheduleRefreshes'
->;
+> & {
+  /** Reads the refreshed facts of clusters that have none kept yet. */
+  warm(): Promise<void>;
+};
 
 /** A cluster's memory fit as kept: `sums` undefined when it has no proxy. */
 interface KeptMemoryFit {
@@ -78,6 +81,12 @@ export function createKeptFacts(options: ClusterReadsOptions): KeptFacts {
     },
     keepEssentials: (cluster, essentials) =>
       kept.essentials.keep(clusters.get(cluster).cluster.name, essentials),
+    async warm() {
+      await Promise.all([
+        options.essentialsRefreshMs !== undefined && kept.essentials.warm(),
+        options.memoryFitRefreshMs !== undefined && kept.memoryFit.warm(),
+      ]);
+    },
     async scheduleRefreshes() {
       if (options.essentialsRefreshMs !== undefined)
         await kept.essentials.schedule();

@@ -21,6 +21,12 @@ export interface KeptPerCluster<V extends object> {
   keep(cluster: string, value: V): Promise<void>;
   /** Schedules the refresh: a global task, run by one replica at a time. */
   schedule(): Promise<void>;
+  /**
+   * Reads, at a replica's start, the clusters that have nothing kept yet: the scheduler
+   * may take a few seconds to run the first refresh, and the first requests would
+   * otherwise read these facts themselves. Clusters another replica keeps are skipped.
+   */
+  warm(): Promise<void>;
 }
 
 /** How long a replica uses its own copy before asking the shared cache again. */
@@ -82,6 +88,14 @@ export function createKeptPerCluster<V extends object>(options: {
   return {
     get: cluster => kept.get(keyOf(cluster)),
     keep: (cluster, value) => kept.set(keyOf(cluster), value),
+    async warm() {
+      const never = new AbortController().signal;
+      await Promise.allSettled(
+        clusters.names().map(async name => {
+          if (!(await kept.get(keyOf(name)))) await refresh(name, never);
+        }),
+      );
+    },
     schedule: () =>
       options.scheduler.scheduleTask({
         id: `istio-${id}`,

@@ -86,7 +86,10 @@ export interface ClusterReads {
    * plugins schedule their tasks).
    */
   scheduleRefreshes(): Promise<void>;
-  /** Starts the watches, when configured. */
+  /**
+   * Starts the watches, when configured, and reads the refreshed facts of clusters that
+   * have none kept yet (in the background).
+   */
   start(): void;
   /** Stops the watches (scheduled tasks stop with the backend). */
   stop(): void;
