@@ -28,8 +28,6 @@ import {
   type SidecarObject,
 } from './sidecarWrites';
 
-export { FIELD_MANAGER } from './sidecarWrites';
-
 type Item = IstioSidecarMemoryResponse['items'][number];
 
 /**

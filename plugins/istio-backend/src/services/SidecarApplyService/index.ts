@@ -1,5 +1,2 @@
-export {
-  createSidecarApplyService,
-  FIELD_MANAGER,
-} from './createSidecarApplyService';
+export { createSidecarApplyService } from './createSidecarApplyService';
 export type { SidecarApplyService } from './types';

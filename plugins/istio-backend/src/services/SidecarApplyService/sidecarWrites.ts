@@ -12,9 +12,6 @@ import {
 } from '@istio-backstage/plugin-istio-node';
 import yaml from 'yaml';
 
-/** The field manager our writes own fields as (conflicts name it). */
-export const FIELD_MANAGER = ISTIO_FIELD_MANAGER;
-
 /** A Sidecar as the recommendation's YAML writes it, or as the cluster has it. */
 export type SidecarObject = KubernetesObject & {
   spec?: { egress?: Array<{ hosts?: string[] }> };
@@ -91,7 +88,7 @@ export function serverSideApply(
             o,
             undefined,
             options.dryRun ? 'All' : undefined,
-            FIELD_MANAGER,
+            ISTIO_FIELD_MANAGER,
             false,
             PatchStrategy.ServerSideApply,
           ),

@@ -11,7 +11,11 @@ import {
   proxyKindOf,
 } from '../../lib/mesh/dataPlane';
 import { istioProxyOf, parseImage, versionOfTag } from '../../lib/mesh/parse';
-import { estimateSaving, recommendSidecar } from '../../lib/sidecar';
+import {
+  estimateSaving,
+  meanSidecarMemory,
+  recommendSidecar,
+} from '../../lib/sidecar';
 import type { RecommendationInput } from '../../lib/sidecar/types';
 import type { AppliedSidecar } from '../AppliedSidecarStore';
 import type { MeshEssentials } from '../ClusterReads';
@@ -205,21 +209,16 @@ function measuredSaving(
   facts: NamespaceFacts,
 ): SidecarMemoryItem['measured'] {
   const lastApply = facts.lastApply!;
-  const sidecarMemory = proxies.filter(
-    p => p.memoryNowBytes !== undefined && isSidecarProxy(p.proxyKind),
-  );
+  const after = meanSidecarMemory(proxies);
   const settled =
     facts.now.getTime() - lastApply.appliedAt.getTime() >= facts.settleMs;
   return {
     appliedAt: lastApply.appliedAt.toISOString(),
     appliedBy: lastApply.appliedBy,
     beforeBytes: lastApply.beforeBytes,
-    ...(settled && sidecarMemory.length > 0
+    ...(settled && after
       ? {
-          afterBytes: Math.round(
-            sidecarMemory.reduce((n, p) => n + p.memoryNowBytes!, 0) /
-              sidecarMemory.length,
-          ),
+          afterBytes: Math.round(after.bytes),
           measuredAt: facts.now.toISOString(),
         }
       : {}),

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { isGatewayPod, istioProxyOf } from '../../lib/mesh/parse';
+import { isSidecarProxy, proxyKindOf } from '../../lib/mesh/dataPlane';
 import type { WorkloadInfo } from '../../lib/sidecar/types';
 
 /** The workload a pod belongs to: its ReplicaSet's Deployment, else its `app` label, else itself. */
@@ -29,14 +29,14 @@ export function toWorkloads(pods: V1Pod[]): WorkloadInfo[] {
     }
     const { ['pod-template-hash']: _hash, ...labels } =
       pod.metadata?.labels ?? {};
-    const gateway = isGatewayPod(pod);
+    const proxy = proxyKindOf(pod);
     byKey.set(key, {
       namespace,
       name,
       labels,
       pods: [pod.metadata?.name ?? ''],
-      hasSidecar: !gateway && Boolean(istioProxyOf(pod)),
-      isGateway: gateway,
+      hasSidecar: isSidecarProxy(proxy),
+      isGateway: proxy === 'gateway',
     });
   }
   return [...byKey.values()];
