@@ -83,10 +83,50 @@ export interface Config {
     clusters?: Array<{
       /** Name of a cluster configured in `kubernetes.clusterLocatorMethods`. */
       name: string;
-      /** Prometheus that scrapes this cluster's Envoy and istiod metrics (queried by the backend). */
+      /**
+       * Prometheus that scrapes this cluster's Envoy and istiod metrics (queried by the
+       * backend), or a Prometheus-compatible front end such as Thanos Query or Mimir.
+       */
       prometheus?: {
-        /** Base URL, for example `http://prometheus.monitoring:9090`. */
+        /**
+         * Base URL, path prefix included, for example `http://prometheus.monitoring:9090`
+         * or `https://mimir.example.com/prometheus`; queries go to `<url>/api/v1/query`.
+         * No credentials in it: use `bearerToken` or `basicAuth`.
+         */
         url: string;
+        /**
+         * Sent as `Authorization: Bearer <token>`. Not together with `basicAuth`.
+         * @visibility secret
+         */
+        bearerToken?: string;
+        /** HTTP basic authentication. Not together with `bearerToken`. */
+        basicAuth?: {
+          username: string;
+          /**
+           * The password.
+           * @visibility secret
+           */
+          password: string;
+        };
+        /**
+         * Extra request headers, for example `X-Scope-OrgID` for a multi-tenant Mimir.
+         * Not `Authorization`: use `bearerToken` or `basicAuth`. Every value is secret.
+         * @visibility secret
+         * @deepVisibility secret
+         */
+        headers?: { [name: string]: string };
+        /**
+         * PEM CA bundle to trust (inline) for an `https` URL signed by a private CA;
+         * base64-encoded PEM, as in the Kubernetes plugin's `caData`, is accepted too.
+         * @visibility secret
+         */
+        caData?: string;
+        /** Path of a PEM CA bundle to trust; the file must exist when the backend starts. */
+        caFile?: string;
+        /**
+         * Accept any server certificate. For tests and labs only. Default false.
+         */
+        skipTLSVerify?: boolean;
       };
       /** Kiali as users open it in a browser. */
       kiali?: {

@@ -82,7 +82,7 @@ async function main() {
     } (metrics ${cluster.metricsUrl})\n` +
       `  ${summary.pods} pods, ${summary.proxies} proxies, ${summary.services} services, ${summary.edges} traffic edges\n` +
       `  tokens: ${scenario.auth.tokens
-        .map(t => `${t.token} (${t.role})`)
+        .map(t => `${t.token} (${t.role ?? 'rules'})`)
         .join(', ')}\n`,
   );
   const stop = async () => {

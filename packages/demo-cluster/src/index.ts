@@ -12,7 +12,14 @@ export {
   listScenarios,
   withScale,
 } from './scenario/loadScenario';
-export type { Scenario } from './scenario/types';
+export type {
+  Scenario,
+  ScenarioAwsIdentity,
+  ScenarioGrant,
+  ScenarioOidc,
+  ScenarioToken,
+} from './scenario/types';
+export type { PolicyRule } from './api/rbac';
 export type { Fault } from './api/faults';
 export {
   startPrometheus,
@@ -20,6 +27,10 @@ export {
   waitForSeries,
 } from './testing/prometheus';
 export type { RunningPrometheus } from './testing/prometheus';
+export { createServingCertificate } from './api/tls';
+export { createOidcTestIssuer } from './testing/oidcIssuer';
+export type { OidcTestIssuer } from './testing/oidcIssuer';
+export { policyRulesFromYaml } from './testing/rbacYaml';
 export { kubeconfigFor } from './kubeconfig';
 export { kubernetesConfigFor } from './backstageConfig';
 export type { ConfiguredDemoCluster } from './backstageConfig';

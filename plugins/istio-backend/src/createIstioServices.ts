@@ -1,5 +1,6 @@
 import type {
   AuditorService,
+  AuthService,
   CacheService,
   DatabaseService,
   LoggerService,
@@ -8,7 +9,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  CATALOG_CLUSTER_FILTER,
   ClusterAccess,
+  ClusterDirectory,
+  createClusterCredentialSource,
   readClusterConfigs,
 } from '@istio-backstage/plugin-istio-node';
 import type { IstioBackendSettings } from './backendSettings';
@@ -33,6 +37,22 @@ export interface IstioServiceDeps {
   database: DatabaseService;
   catalog: CatalogService;
   auditor: AuditorService;
+  auth: AuthService;
+}
+
+/** The clusters from config, and from the catalog when a `catalog` locator is configured. */
+function clusterDirectory(deps: IstioServiceDeps): ClusterDirectory {
+  return new ClusterDirectory({
+    configs: readClusterConfigs(deps.config),
+    catalogEntities: async () => {
+      const { items } = await deps.catalog.getEntities(
+        { filter: CATALOG_CLUSTER_FILTER },
+        { credentials: await deps.auth.getOwnServiceCredentials() },
+      );
+      return items;
+    },
+    logger: deps.logger,
+  });
 }
 
 /**
@@ -46,15 +66,21 @@ export async function createIstioServices(
   settings: IstioBackendSettings,
 ) {
   const { logger } = deps;
-  const clusterConfigs = readClusterConfigs(deps.config);
+  const directory = clusterDirectory(deps);
   logger.info('Istio plugin configured', {
-    clusters: clusterConfigs.map(c => c.name).join(',') || '(none)',
+    clusters:
+      directory
+        .clusters()
+        .map(c => c.name)
+        .join(',') || '(none)',
   });
-  const clusters = new ClusterAccess(
-    clusterConfigs,
-    settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {},
-    settings.fanOutDeadlineMs,
-  );
+  const clusters = new ClusterAccess(directory, {
+    ...(settings.requestTimeoutMs
+      ? { timeoutMs: settings.requestTimeoutMs }
+      : {}),
+    fanOutDeadlineMs: settings.fanOutDeadlineMs,
+    credentials: createClusterCredentialSource({ config: deps.config, logger }),
+  });
   const sharedCache = settings.sharedCacheStore ? deps.cache : undefined;
   const reads = createClusterReads({
     clusters,
@@ -85,7 +111,8 @@ export async function createIstioServices(
         : undefined,
   });
   return {
-    clusterConfigs,
+    clusters,
+    directory,
     reads,
     meshConfig: createMeshConfigService({
       clusters,

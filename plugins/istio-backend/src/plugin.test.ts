@@ -89,8 +89,10 @@ describe('istio backend plugin', () => {
           name: 'demo',
           links: { kialiUrl: 'https://kiali.example.com/kiali' },
           prometheusConfigured: true,
+          authProvider: 'serviceAccount',
         },
       ],
+      unusable: [],
     });
     const text = JSON.stringify(res.body);
     for (const secret of [

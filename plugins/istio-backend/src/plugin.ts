@@ -9,6 +9,7 @@ import { registerMeshActions } from './actions';
 import { readIstioBackendSettings } from './backendSettings';
 import { createIstioServices } from './createIstioServices';
 import { createRouter } from './router';
+import { scheduleCatalogClusterReads } from './lib/catalogClusterReads';
 
 /**
  * The Istio backend plugin, mounted at `/api/istio`.
@@ -31,6 +32,7 @@ export const istioPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         database: coreServices.database,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
         lifecycle: coreServices.lifecycle,
       },
@@ -42,13 +44,14 @@ export const istioPlugin = createBackendPlugin({
         // Scheduled at init, as Backstage plugins schedule their tasks; watches run
         // from start to shutdown.
         await services.reads.scheduleRefreshes();
+        await scheduleCatalogClusterReads(services.directory, deps);
         lifecycle.addStartupHook(() => services.reads.start());
         lifecycle.addShutdownHook(() => services.reads.stop());
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions,
-            clusters: services.clusterConfigs,
+            clusters: services.clusters,
             meshConfig: services.meshConfig,
             sidecarMemory: services.sidecarMemory,
             sidecarApply: services.sidecarApply,

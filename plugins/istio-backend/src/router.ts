@@ -11,13 +11,14 @@ import {
   SIDECAR_EGRESS_HOST,
   type IstioClustersResponse,
 } from '@istio-backstage/plugin-istio-common';
-import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
+import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { authorizeMeshRead, strictEntityRef } from './lib/accessChecks';
 import { createAdmission, type AdmissionLimits } from './lib/admission';
 import { sendItemList } from './lib/http/sendItemList';
+import { userKubernetesAuth } from './lib/http/userKubernetesAuth';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
 import type { SidecarApplyService } from './services/SidecarApplyService';
@@ -27,7 +28,7 @@ import type { SidecarMemoryService } from './services/SidecarMemoryService';
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  clusters: IstioClusterConfig[];
+  clusters: ClusterAccess;
   meshConfig: MeshConfigService;
   sidecarMemory: SidecarMemoryService;
   sidecarApply: SidecarApplyService;
@@ -125,7 +126,12 @@ function addMeshReadRoutes(
   router.get('/clusters', async (req, res) => {
     await meshReader(options, req);
     const body: IstioClustersResponse = {
-      items: clusters.map(toClusterSummary),
+      items: clusters.configs().map(toClusterSummary),
+      unusable: clusters.unusable().map(({ name, source, reason }) => ({
+        name,
+        source,
+        reason,
+      })),
     };
     res.json(body);
   });
@@ -137,7 +143,10 @@ function addMeshReadRoutes(
     sendItemList(
       req,
       res,
-      await meshConfig.getMeshConfig(query, { credentials }),
+      await meshConfig.getMeshConfig(query, {
+        credentials,
+        userAuth: userKubernetesAuth(req),
+      }),
     );
   });
 
@@ -147,6 +156,7 @@ function addMeshReadRoutes(
     res.json(
       await sidecarMemory.getSidecarMemory(sidecarMemoryRequest(query), {
         credentials,
+        userAuth: userKubernetesAuth(req),
       }),
     );
   });
@@ -187,7 +197,7 @@ function addSidecarApplyRoute(
     res.json(
       await sidecarApply.apply(
         { ...body, entityRef, dryRun: body.dryRun ?? true },
-        { credentials },
+        { credentials, userAuth: userKubernetesAuth(req) },
       ),
     );
   });

@@ -17,3 +17,4 @@ export * from './prometheusScrapeJobs';
 export * from './diagnosticScope';
 export * from './meshNamespaceKeys';
 export * from './namespaceDataPlane';
+export * from './kubernetesAuthHeader';

@@ -24,6 +24,25 @@ export interface IstioClusterSummary {
   links: IstioToolLinks;
   /** Whether a Prometheus is configured for this cluster. */
   prometheusConfigured: boolean;
+  /**
+   * The Kubernetes plugin's auth provider of the cluster. For `google`, `aks` and
+   * `oidc` the browser sends the signed-in user's token with each request.
+   */
+  authProvider: string;
+  /** For `oidc`: the sign-in provider whose token is sent (e.g. `okta`). */
+  oidcTokenProvider?: string;
+}
+
+/**
+ * A cluster the configuration names that the backend cannot use, and why.
+ *
+ * @public
+ */
+export interface IstioUnusableCluster {
+  name: string;
+  /** Where it is defined: a config path or a catalog entity ref. */
+  source: string;
+  reason: string;
 }
 
 /**
@@ -33,4 +52,6 @@ export interface IstioClusterSummary {
  */
 export interface IstioClustersResponse {
   items: IstioClusterSummary[];
+  /** Clusters that are configured but cannot be used, with the reason. */
+  unusable: IstioUnusableCluster[];
 }

@@ -67,7 +67,7 @@ const mesh: IstioMeshConfig = {
 };
 
 const api: Partial<IstioApi> = {
-  getClusters: async () => ({ items: [] }),
+  getClusters: async () => ({ items: [], unusable: [] }),
   getMeshConfig: async () => ({ items: [mesh], errors: [] }),
   getSidecarMemory: async () => ({
     entityRef: 'component:default/productpage',

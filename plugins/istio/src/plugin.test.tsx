@@ -29,7 +29,7 @@ const productpage: Entity = {
 };
 
 const api: Partial<IstioApi> = {
-  getClusters: async () => ({ items: [] }),
+  getClusters: async () => ({ items: [], unusable: [] }),
   getMeshConfig: async () => ({
     items: [],
     errors: [

@@ -5,7 +5,8 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   ClusterAccess,
-  readClusterConfigs,
+  ClusterDirectory,
+  createClusterCredentialSource,
 } from '@istio-backstage/plugin-istio-node';
 import { createCheckVersionAction } from './actions/checkVersion';
 import { createMeshNamespaceAction } from './actions/createNamespace';
@@ -41,14 +42,16 @@ export const scaffolderModuleIstio = createBackendModule({
         auth,
       }) {
         // The clusters of the Kubernetes plugin's config, as the Istio backend reads them.
-        const clusters = readClusterConfigs(config);
         const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
         const access = new ClusterAccess(
-          clusters,
-          timeoutMs ? { timeoutMs } : {},
+          ClusterDirectory.fromConfig(config, { logger }),
+          {
+            ...(timeoutMs ? { timeoutMs } : {}),
+            credentials: createClusterCredentialSource({ config, logger }),
+          },
         );
         logger.info('Istio scaffolder actions configured', {
-          clusters: clusters.map(c => c.name).join(',') || '(none)',
+          clusters: access.names().join(',') || '(none)',
         });
         scaffolder.addActions(
           // Reads a cluster's versions when a template gives no Kubernetes version.

@@ -12,25 +12,25 @@ import { StoreError, type ObjectStore } from '../store/ObjectStore';
 import { groupVersion, type ResourceType } from '../store/resources';
 import type { KubeObject, WatchEvent } from '../store/types';
 import type { Scenario } from '../scenario/types';
+import { validateScenarioAuth } from '../scenario/validateAuth';
 import {
   apiGroup,
   apiGroupList,
   apiResourceList,
   apiVersions,
 } from './discovery';
+import { createAuthenticator } from './authenticate';
+import { authorize, type Caller } from './authorize';
 import { faultFor, type Fault } from './faults';
 import { openApiGroupVersion, openApiIndex } from './openapi';
+import type { ResourceAttributes } from './rbac';
+import { requestAttributes } from './requestAttributes';
 import { createRequestCounter } from './requestMetrics';
 import { envoyExposition, podMetricsList } from './metricsViews';
 import { ApiError, statusBody } from './status';
 import { toTable } from './table';
 
 const MAX_BODY = 1024 * 1024;
-const VERBS: Record<string, string> = {
-  POST: 'create',
-  DELETE: 'delete',
-  PATCH: 'patch',
-};
 const STATUS_REASONS: Record<number, string> = {
   400: 'BadRequest',
   401: 'Unauthorized',
@@ -39,11 +39,6 @@ const STATUS_REASONS: Record<number, string> = {
   503: 'ServiceUnavailable',
 };
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-interface Caller {
-  user: string;
-  role: 'read' | 'write';
-}
 
 export interface ApiServerOptions {
   store: ObjectStore;
@@ -167,6 +162,8 @@ function parseResourcePath(path: string) {
 /** The simulated Kubernetes API server. */
 export function createApiServer(options: ApiServerOptions) {
   const { store, mesh, scenario } = options;
+  validateScenarioAuth(scenario.auth);
+  const authenticate = createAuthenticator(scenario, options.types);
   const rootNamespace = scenario.istio.namespace ?? 'istio-system';
   const watchers = new Set<http.ServerResponse>();
   // Recent changes, so a watch from a resourceVersion gets what happened since (as the
@@ -182,50 +179,6 @@ export function createApiServer(options: ApiServerOptions) {
     history.push({ event, type, revision: Number(store.resourceVersion) });
     if (history.length > HISTORY_LIMIT) historyFrom = history.shift()!.revision;
   });
-
-  function authenticate(req: http.IncomingMessage): Caller {
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer (.+)$/i.exec(header)?.[1];
-    const entry = scenario.auth.tokens.find(t => t.token === token);
-    if (!entry) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-    const impersonate = req.headers['impersonate-user'];
-    if (typeof impersonate === 'string' && impersonate !== '') {
-      if (!entry.impersonate) {
-        throw new ApiError(
-          403,
-          'Forbidden',
-          `users "${impersonate}" is forbidden: User "${entry.user}" cannot impersonate resource "users" in API group "" at the cluster scope`,
-        );
-      }
-      return {
-        user: impersonate,
-        role: scenario.auth.users?.[impersonate] ?? 'read',
-      };
-    }
-    return { user: entry.user, role: entry.role };
-  }
-
-  function forbidden(
-    caller: Caller,
-    verb: string,
-    type: ResourceType,
-    name: string | undefined,
-    namespace: string | undefined,
-  ) {
-    const what = `${type.plural}${type.group ? `.${type.group}` : ''}${
-      name ? ` "${name}"` : ''
-    }`;
-    return new ApiError(
-      403,
-      'Forbidden',
-      `${what} is forbidden: User "${caller.user}" cannot ${verb} resource "${
-        type.plural
-      }" in API group "${type.group}"${
-        namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope'
-      }`,
-      { name, group: type.group, kind: type.plural },
-    );
-  }
 
   function findType(
     group: string,
@@ -380,6 +333,7 @@ export function createApiServer(options: ApiServerOptions) {
     res: http.ServerResponse,
     url: URL,
     caller: Caller,
+    attributes: ResourceAttributes,
   ) {
     const parsed = parseResourcePath(url.pathname);
     const { group, version, plural, name, subresource, subpath } = parsed;
@@ -396,6 +350,7 @@ export function createApiServer(options: ApiServerOptions) {
           url,
         ),
         caller,
+        attributes,
       );
     }
     if (group === 'metrics.k8s.io') {
@@ -545,15 +500,13 @@ export function createApiServer(options: ApiServerOptions) {
     }
 
     const dryRun = url.searchParams.get('dryRun') === 'All';
-    const verb = VERBS[method] ?? 'update';
-    if (!['POST', 'DELETE', 'PATCH'].includes(method))
+    // Authorized already; the simulator writes only the kinds Backstage writes.
+    if (!['POST', 'DELETE', 'PATCH'].includes(method) || !type.writable)
       throw new ApiError(
         405,
         'MethodNotAllowed',
         `the server does not allow this method on the requested resource`,
       );
-    if (caller.role !== 'write' || !type.writable)
-      throw forbidden(caller, verb, type, name, namespace);
 
     if (method === 'DELETE') {
       const deleted = store.delete(type, namespace, name, { dryRun });
@@ -661,6 +614,9 @@ export function createApiServer(options: ApiServerOptions) {
           'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
         );
       const force = url.searchParams.get('force') === 'true';
+      // An apply that creates the object needs `create` as well, as in kube-apiserver.
+      if (!store.get(type, namespace, name))
+        authorize(caller, { ...attributes, verb: 'create' });
       const { object, created } = store.apply(type, body, {
         manager,
         force,
@@ -841,8 +797,11 @@ export function createApiServer(options: ApiServerOptions) {
         );
       return send(res, 200, list);
     }
-    if (path.startsWith('/api/') || path.startsWith('/apis/'))
-      return handleResource(req, res, url, caller);
+    if (path.startsWith('/api/') || path.startsWith('/apis/')) {
+      const attributes = requestAttributes(req.method, url);
+      authorize(caller, attributes);
+      return handleResource(req, res, url, caller, attributes);
+    }
     throw new ApiError(
       404,
       'NotFound',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import type { Scenario } from './types';
+import { validateScenarioAuth } from './validateAuth';
 
 /** Folder of the committed scenario files. */
 export const SCENARIO_DIR = path.join(
@@ -20,9 +21,19 @@ export function listScenarios(): string[] {
 
 /**
  * Loads a scenario by name (a file in `scenarios/`) or by path. A scenario may say
- * `extends: <name>` and override top-level keys.
+ * `extends: <name>` and override top-level keys. Its `auth` section is validated.
  */
 export function loadScenario(nameOrPath: string): Scenario {
+  const scenario = loadScenarioFile(nameOrPath);
+  try {
+    validateScenarioAuth(scenario.auth);
+  } catch (error) {
+    throw new Error(`scenario '${nameOrPath}': ${(error as Error).message}`);
+  }
+  return scenario;
+}
+
+function loadScenarioFile(nameOrPath: string): Scenario {
   const file = nameOrPath.endsWith('.yaml')
     ? path.resolve(nameOrPath)
     : path.join(SCENARIO_DIR, `${nameOrPath}.yaml`);
@@ -36,7 +47,7 @@ export function loadScenario(nameOrPath: string): Scenario {
   };
   if (raw.extends) {
     const { extends: base, ...rest } = raw;
-    const parent = loadScenario(base);
+    const parent = loadScenarioFile(base);
     return mergeScenario(parent, rest);
   }
   return raw as Scenario;

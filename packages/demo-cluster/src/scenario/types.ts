@@ -1,14 +1,66 @@
+import type { PolicyRule } from '../api/rbac';
 import type { KubeObject } from '../store/types';
 
-/** A bearer token the simulated API server accepts. */
-export interface ScenarioToken {
+/**
+ * What a caller may do. Everything given adds up, as several bindings of one user do in
+ * Kubernetes; a caller with none of it is authenticated but may do nothing.
+ */
+export interface ScenarioGrant {
+  /**
+   * Shorthand for rules: `read` gets, lists and watches everything; `write` also creates,
+   * updates, patches and deletes Sidecar, Namespace, Telemetry and PeerAuthentication.
+   */
+  role?: 'read' | 'write';
+  /** Cluster-wide rules, as a ClusterRole bound with a ClusterRoleBinding. */
+  rules?: PolicyRule[];
+  /** Rules that hold in one namespace (the key), as a Role bound with a RoleBinding there. */
+  namespaceRules?: Record<string, PolicyRule[]>;
+}
+
+/** A static bearer token the simulated API server accepts. */
+export interface ScenarioToken extends ScenarioGrant {
   token: string;
   /** The Kubernetes user the token authenticates as. */
   user: string;
-  /** `read`: get/list/watch everything. `write`: also write Sidecar, Namespace, Telemetry, PeerAuthentication. */
-  role: 'read' | 'write';
-  /** May send `Impersonate-User`. */
+  /** May send `Impersonate-User` for any user (rules may also grant `impersonate` on `users`). */
   impersonate?: boolean;
+}
+
+/**
+ * An AWS IAM identity whose EKS-style tokens (`k8s-aws-v1.` and a presigned STS
+ * GetCallerIdentity URL, as Backstage's AwsIamStrategy makes them) the server accepts.
+ * The signature is checked with the secret key, never by calling AWS.
+ */
+export interface ScenarioAwsIdentity extends ScenarioGrant {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The cluster name the token must be signed for (its `x-k8s-aws-id` header). */
+  clusterId: string;
+  /** The Kubernetes user the identity is mapped to. */
+  user: string;
+}
+
+/**
+ * An OIDC issuer whose ID tokens (JWTs signed RS256 or ES256) the server accepts, as
+ * kube-apiserver's `--oidc-*` flags configure it.
+ */
+export interface ScenarioOidc {
+  /** Must equal the token's `iss` (`--oidc-issuer-url`, an https URL). */
+  issuer: string;
+  /** Must be in the token's `aud` (`--oidc-client-id`). */
+  audience: string;
+  /** PEM of the issuer's RSA or P-256 EC public key. */
+  publicKeyPem: string;
+  /** The claim that names the user (`--oidc-username-claim`); default `sub`. */
+  usernameClaim?: string;
+  /**
+   * Put before the claim to make the user name (`--oidc-username-prefix`). As in
+   * Kubernetes, when absent a claim other than `email` is prefixed with `<issuer>#`,
+   * and `-` means no prefix.
+   */
+  usernamePrefix?: string;
+  /** Permissions by user name (prefix included); other users may do nothing. */
+  users?: Record<string, ScenarioGrant>;
 }
 
 /** One application: a Service and a Deployment per version. */
@@ -65,8 +117,12 @@ export interface Scenario {
   kubernetesVersion: string;
   auth: {
     tokens: ScenarioToken[];
-    /** Roles of impersonated users; others are read-only. */
-    users?: Record<string, 'read' | 'write'>;
+    /** Permissions of impersonated users (a role or a grant); others are read-only. */
+    users?: Record<string, 'read' | 'write' | ScenarioGrant>;
+    /** AWS IAM identities (EKS-style tokens). */
+    aws?: ScenarioAwsIdentity[];
+    /** An OIDC issuer whose ID tokens authenticate users. */
+    oidc?: ScenarioOidc;
   };
   istio: {
     version: string;

@@ -1,8 +1,11 @@
 // A real Prometheus for tests: Debian's `prometheus` package (2.42, /usr/bin/prometheus),
 // started on a free loopback port with its own temporary config and data folder.
 // Install it with `node scripts/ensure-system-packages.mjs prometheus` (as root).
+import bcrypt from 'bcryptjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,11 +35,27 @@ export interface StartPrometheusOptions {
   binary?: string;
   /** How long to wait for `/-/ready`; 30 s by default. */
   readyTimeoutMs?: number;
+  /**
+   * Prometheus' own web security (`--web.config.file`): HTTP basic auth on every
+   * endpoint, and HTTPS with the given certificate and key (PEM), which makes `url`
+   * an `https` one. Off by default.
+   */
+  web?: PrometheusWebOptions;
+}
+
+/** Options of {@link startPrometheus} for Prometheus' web server. */
+export interface PrometheusWebOptions {
+  basicAuth?: { username: string; password: string };
+  tls?: { certPem: string; keyPem: string };
 }
 
 /** A running Prometheus. */
 export interface RunningPrometheus {
-  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash); `https` with
+   * `web.tls`. {@link queryPrometheus} and {@link waitForSeries} speak plain HTTP
+   * without credentials only.
+   */
   url: string;
   /** The TSDB folder it uses. */
   dataDir: string;
@@ -105,17 +124,68 @@ export function scrapeConfig(
   };
 }
 
-async function isReady(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/-/ready`, {
-      signal: AbortSignal.timeout(2000),
-      redirect: 'manual',
-    });
-    await res.body?.cancel();
-    return res.status === 200;
-  } catch {
-    return false;
+/** How the readiness check reaches a Prometheus with web security on. */
+interface ReadyCheck {
+  /** PEM the server certificate must chain to (its own, for a self-signed one). */
+  caPem?: string;
+  authorization?: string;
+}
+
+function isReady(url: string, check: ReadyCheck): Promise<boolean> {
+  const target = new URL('/-/ready', url);
+  const options: https.RequestOptions = {
+    method: 'GET',
+    timeout: 2000,
+    agent: false,
+    headers: check.authorization ? { Authorization: check.authorization } : {},
+    ...(check.caPem ? { ca: check.caPem } : {}),
+  };
+  return new Promise(resolve => {
+    const req = (target.protocol === 'https:' ? https : http).request(
+      target,
+      options,
+      res => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/**
+ * Writes the `--web.config.file` for `web` into `dir` (JSON is YAML), with the
+ * certificate and key files next to it; returns its path and the readiness check.
+ */
+function writeWebConfig(
+  dir: string,
+  web: PrometheusWebOptions,
+): { webConfigFile: string; check: ReadyCheck } {
+  const config: Record<string, unknown> = {};
+  const check: ReadyCheck = {};
+  if (web.basicAuth) {
+    const { username, password } = web.basicAuth;
+    // Cost 4, bcrypt's lowest: Prometheus checks it on each request.
+    config.basic_auth_users = { [username]: bcrypt.hashSync(password, 4) };
+    check.authorization = `Basic ${Buffer.from(
+      `${username}:${password}`,
+    ).toString('base64')}`;
   }
+  if (web.tls) {
+    const certFile = path.join(dir, 'web-cert.pem');
+    const keyFile = path.join(dir, 'web-key.pem');
+    fs.writeFileSync(certFile, web.tls.certPem);
+    fs.writeFileSync(keyFile, web.tls.keyPem, { mode: 0o600 });
+    config.tls_server_config = { cert_file: certFile, key_file: keyFile };
+    check.caPem = web.tls.certPem;
+  }
+  const webConfigFile = path.join(dir, 'web.yml');
+  fs.writeFileSync(webConfigFile, JSON.stringify(config, null, 2), {
+    mode: 0o600,
+  });
+  return { webConfigFile, check };
 }
 
 /**
@@ -141,6 +211,7 @@ export async function startPrometheus(
     fs.rmSync(tmpDir, { recursive: true, force: true });
   };
 
+  let web: LaunchWeb = { secure: false, check: {} };
   try {
     const config = {
       global: {
@@ -160,6 +231,11 @@ export async function startPrometheus(
     };
     // JSON is YAML: no YAML writer needed.
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    if (options.web)
+      web = {
+        ...writeWebConfig(tmpDir, options.web),
+        secure: Boolean(options.web.tls),
+      };
   } catch (error) {
     cleanUp();
     throw error;
@@ -177,6 +253,7 @@ export async function startPrometheus(
         dataDir,
         extraArgs: options.extraArgs ?? [],
         readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+        web,
         // An owned data folder sits inside tmpDir.
         cleanUp,
       });
@@ -191,6 +268,54 @@ export async function startPrometheus(
   }
 }
 
+/**
+ * Polls `/-/ready` until it answers 200. Throws with the last logs, after `giveUp`,
+ * when Prometheus exits first or is not ready in time.
+ */
+async function waitUntilReady(params: {
+  child: ChildProcess;
+  url: string;
+  check: ReadyCheck;
+  timeoutMs: number;
+  spawnError: () => Error | undefined;
+  logs: () => string;
+  giveUp: () => Promise<void>;
+}): Promise<void> {
+  const { child, url } = params;
+  const deadline = Date.now() + params.timeoutMs;
+  for (;;) {
+    const spawnError = params.spawnError();
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
+      await params.giveUp();
+      const reason = spawnError
+        ? spawnError.message
+        : `exited with ${child.exitCode ?? child.signalCode}`;
+      throw new Error(
+        `Prometheus ${reason} before it was ready:\n${params
+          .logs()
+          .slice(-4000)}`,
+      );
+    }
+    if (await isReady(url, params.check)) return;
+    if (Date.now() > deadline) {
+      await params.giveUp();
+      throw new Error(
+        `Prometheus on ${url} not ready after ${params.timeoutMs} ms:\n${params
+          .logs()
+          .slice(-4000)}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+/** The web security a Prometheus is launched with. */
+interface LaunchWeb {
+  secure: boolean;
+  webConfigFile?: string;
+  check: ReadyCheck;
+}
+
 async function launch(params: {
   binary: string;
   port: number;
@@ -198,14 +323,17 @@ async function launch(params: {
   dataDir: string;
   extraArgs: string[];
   readyTimeoutMs: number;
+  web: LaunchWeb;
   cleanUp: () => void;
 }): Promise<RunningPrometheus> {
-  const url = `http://127.0.0.1:${params.port}`;
+  const { web } = params;
+  const url = `${web.secure ? 'https' : 'http'}://127.0.0.1:${params.port}`;
   const args = [
     `--config.file=${params.configFile}`,
     `--storage.tsdb.path=${params.dataDir}`,
     `--web.listen-address=127.0.0.1:${params.port}`,
     '--web.enable-lifecycle',
+    ...(web.webConfigFile ? [`--web.config.file=${web.webConfigFile}`] : []),
     ...params.extraArgs,
   ];
   const child: ChildProcess = spawn(params.binary, args, {
@@ -247,31 +375,19 @@ async function launch(params: {
     return stopped;
   };
 
-  const deadline = Date.now() + params.readyTimeoutMs;
-  for (;;) {
-    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
-      await exited;
-      process.removeListener('exit', killOnExit);
-      const reason = spawnError
-        ? spawnError.message
-        : `exited with ${child.exitCode ?? child.signalCode}`;
-      throw new Error(
-        `Prometheus ${reason} before it was ready:\n${logs.slice(-4000)}`,
-      );
-    }
-    if (await isReady(url)) break;
-    if (Date.now() > deadline) {
+  await waitUntilReady({
+    child,
+    url,
+    check: web.check,
+    timeoutMs: params.readyTimeoutMs,
+    spawnError: () => spawnError,
+    logs: () => logs,
+    giveUp: async () => {
       child.kill('SIGKILL');
       await exited;
       process.removeListener('exit', killOnExit);
-      throw new Error(
-        `Prometheus on ${url} not ready after ${
-          params.readyTimeoutMs
-        } ms:\n${logs.slice(-4000)}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
+    },
+  });
 
   return {
     url,

@@ -56,7 +56,9 @@ export function clusterConfigFor(
 /** Cluster access built from that configuration, as the module builds it. */
 export function clusterAccessFor(clusters: TestCluster[]): ClusterAccess {
   const config = mockServices.rootConfig({ data: clusterConfigFor(clusters) });
-  return new ClusterAccess(readClusterConfigs(config), { timeoutMs: 1000 });
+  return new ClusterAccess(readClusterConfigs(config).clusters, {
+    timeoutMs: 1000,
+  });
 }
 
 /** One log line. */

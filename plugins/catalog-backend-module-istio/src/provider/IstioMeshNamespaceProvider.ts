@@ -9,7 +9,8 @@ import type {
 } from '@backstage/plugin-catalog-node';
 import {
   ClusterAccess,
-  readClusterConfigs,
+  ClusterDirectory,
+  createClusterCredentialSource,
   toSourceError,
   type ClusterClient,
   type SourceError,
@@ -80,10 +81,17 @@ export class IstioMeshNamespaceProvider implements EntityProvider {
     const settings = readNamespaceProviderConfig(config);
     const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
     const clusters = new ClusterAccess(
-      readClusterConfigs(config),
-      timeoutMs ? { timeoutMs } : {},
+      ClusterDirectory.fromConfig(config, { logger: deps.logger }),
+      {
+        ...(timeoutMs ? { timeoutMs } : {}),
+        credentials: createClusterCredentialSource({
+          config,
+          logger: deps.logger,
+        }),
+      },
     );
-    return clusters.names().map(
+    // Background work: only clusters the backend holds a credential for.
+    return clusters.backgroundNames().map(
       cluster =>
         new IstioMeshNamespaceProvider({
           clusters,

@@ -49,7 +49,7 @@ export function clusterAccessFor(
     kubernetes,
     istio: { clusters: istioClusters },
   });
-  return new ClusterAccess(readClusterConfigs(config), options);
+  return new ClusterAccess(readClusterConfigs(config).clusters, options);
 }
 
 /**

@@ -22,6 +22,13 @@ export function toClusterSummary(
     name: cluster.name,
     ...(cluster.title ? { title: cluster.title } : {}),
     links,
-    prometheusConfigured: Boolean(cluster.prometheusUrl),
+    prometheusConfigured: Boolean(cluster.prometheus),
+    authProvider: cluster.auth.provider,
+    ...(cluster.auth.provider === 'oidc'
+      ? {
+          oidcTokenProvider:
+            cluster.auth.metadata['kubernetes.io/oidc-token-provider'],
+        }
+      : {}),
   };
 }

@@ -20,10 +20,15 @@ function clusterConfig(
     url: demo.url,
     skipTLSVerify: false,
     caData: Buffer.from(demo.caPem).toString('base64'),
-    credentials: {
-      authProvider: 'serviceAccount',
-      serviceAccountToken: 'demo-reader-token',
+    auth: {
+      provider: 'serviceAccount',
+      metadata: {
+        'kubernetes.io/auth-provider': 'serviceAccount',
+        serviceAccountToken: 'demo-reader-token',
+      },
     },
+    locator: 'config',
+    source: 'test',
     grafanaDashboards: {},
     ...overrides,
   };
@@ -125,9 +130,12 @@ describe('ClusterAccess', () => {
     [
       'an unknown token',
       {
-        credentials: {
-          authProvider: 'serviceAccount' as const,
-          serviceAccountToken: 'wrong-token',
+        auth: {
+          provider: 'serviceAccount' as const,
+          metadata: {
+            'kubernetes.io/auth-provider': 'serviceAccount',
+            serviceAccountToken: 'wrong-token',
+          },
         },
       },
       'Unauthorized',
@@ -157,8 +165,7 @@ describe('ClusterAccess', () => {
     ]);
     const access = new ClusterAccess(
       [clusterConfig('healthy'), clusterConfig('hanging')],
-      { timeoutMs: 5000 },
-      500,
+      { timeoutMs: 5000, fanOutDeadlineMs: 500 },
     );
     const started = Date.now();
     const results = await access.fanOut(['healthy', 'hanging'], client =>

@@ -4,7 +4,10 @@ import {
   startDemoCluster,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { ClusterClient, DEFAULT_CLUSTER_CLIENT_OPTIONS } from './ClusterClient';
+import { createClusterCredentialSource } from './clusterCredentials';
 import { toSourceError } from './errors';
 
 let demo: DemoCluster;
@@ -57,13 +60,22 @@ function client(url = demo.url, token = 'demo-reader-token') {
       url,
       skipTLSVerify: false,
       caData: Buffer.from(demo.caPem).toString('base64'),
-      credentials: {
-        authProvider: 'serviceAccount',
-        serviceAccountToken: token,
+      auth: {
+        provider: 'serviceAccount',
+        metadata: {
+          'kubernetes.io/auth-provider': 'serviceAccount',
+          serviceAccountToken: token,
+        },
       },
+      locator: 'config',
+      source: 'test',
       grafanaDashboards: {},
     },
     { ...DEFAULT_CLUSTER_CLIENT_OPTIONS, timeoutMs: 1000 },
+    createClusterCredentialSource({
+      config: new ConfigReader({}),
+      logger: mockServices.logger.mock(),
+    }),
   );
 }
 

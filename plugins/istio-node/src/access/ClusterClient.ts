@@ -13,7 +13,11 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import type { IstioClusterConfig } from '../clusters';
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
+import type { KubernetesCredential } from '@backstage/plugin-kubernetes-node';
+import { usesUserToken, type IstioClusterConfig } from '../clusters';
+import type { ClusterCredentialSource } from './clusterCredentials';
+import { loadClusterKubeConfig } from './clusterKubeConfig';
 import { CircuitBreaker } from './circuitBreaker';
 import { createLimiter } from './limiter';
 import { getJson, type JsonRequest } from './getJson';
@@ -56,27 +60,6 @@ export interface KubernetesApis {
   getJson<T>(path: string, query?: JsonRequest['query']): Promise<T>;
 }
 
-function kubeConfigFor(cluster: IstioClusterConfig): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: cluster.name,
-        server: cluster.url,
-        skipTLSVerify: cluster.skipTLSVerify,
-        ...(cluster.caData ? { caData: cluster.caData } : {}),
-        ...(cluster.caFile ? { caFile: cluster.caFile } : {}),
-      },
-    ],
-    users: [
-      { name: 'backstage', token: cluster.credentials.serviceAccountToken },
-    ],
-    contexts: [{ name: 'backstage', cluster: cluster.name, user: 'backstage' }],
-    currentContext: 'backstage',
-  });
-  return kc;
-}
-
 /**
  * Access to one configured cluster through `@kubernetes/client-node`: every request
  * has a timeout, at most `concurrency` run at once, reads are retried a bounded number
@@ -88,30 +71,101 @@ export class ClusterClient {
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly apisByUser = new Map<string, KubernetesApis>();
   private readonly breaker: CircuitBreaker;
+  private readonly kubeConfigWithCredential = new KubeConfig();
+  private credential?: { value: Promise<KubernetesCredential>; at: number };
+  private loadedCredential?: KubernetesCredential;
   private agent?: Promise<http.Agent>;
   /** When a read was last answered 429 or 503 (ms since the epoch). */
   private pushedBackAt = Number.NEGATIVE_INFINITY;
 
+  /**
+   * @param userAuth - for a cluster whose provider uses the signed-in user's token
+   * (`google`, `aks`, `oidc`): that user's tokens, as the Kubernetes plugin's frontend
+   * sends them. Made by {@link ClusterClient.forUser}.
+   */
   constructor(
     readonly cluster: IstioClusterConfig,
-    private readonly options: ClusterClientOptions = DEFAULT_CLUSTER_CLIENT_OPTIONS,
+    private readonly options: ClusterClientOptions,
+    private readonly credentials: ClusterCredentialSource,
+    private readonly userAuth?: KubernetesRequestAuth,
   ) {
     if (cluster.caFile && !fs.existsSync(cluster.caFile)) {
       throw new Error(`Cluster '${cluster.name}': caFile does not exist`);
     }
+    loadClusterKubeConfig(this.kubeConfigWithCredential, cluster);
     this.limit = createLimiter(options.concurrency);
     // The probe: the cheapest request every API server answers.
     this.breaker = new CircuitBreaker(() =>
-      this.limit(() => this.apis().version.getCode()),
+      this.limit(async () => (await this.apis()).version.getCode()),
     );
   }
 
-  /** The APIs, optionally impersonating a user (`Impersonate-User`). */
-  apis(impersonateUser?: string): KubernetesApis {
+  /** Whether this cluster's credential is the signed-in user's token. */
+  get usesUserToken(): boolean {
+    return usesUserToken(this.cluster);
+  }
+
+  /**
+   * This cluster as one user reaches it: for a user-token cluster, a client that sends
+   * that user's token (made per request, never shared); any other cluster, as is.
+   */
+  forUser(userAuth: KubernetesRequestAuth | undefined): ClusterClient {
+    if (!this.usesUserToken) return this;
+    return new ClusterClient(
+      this.cluster,
+      this.options,
+      this.credentials,
+      userAuth ?? {},
+    );
+  }
+
+  /**
+   * Whether answers read through this client may be shared with other users: not when
+   * they were read with one user's token (or would need one).
+   */
+  get sharesAnswers(): boolean {
+    return !this.usesUserToken;
+  }
+
+  /**
+   * The kube config for watches. Every read loads it again in place when the
+   * credential is renewed, and a watch starts right after its list (a read), so a
+   * watch always starts with a current credential.
+   */
+  get kubeConfig(): KubeConfig {
+    return this.kubeConfigWithCredential;
+  }
+
+  // Server-side credentials are kept a minute (AWS tokens live 15, Google and Azure
+  // an hour, a mounted service account token is rotated hourly).
+  private async currentCredential(): Promise<void> {
+    const now = Date.now();
+    if (!this.credential || now - this.credential.at > 60_000) {
+      const value = this.credentials.credentialFor(this.cluster, this.userAuth);
+      this.credential = { value, at: now };
+      // A failure is not kept: the next request asks again.
+      value.catch(() => {
+        if (this.credential?.value === value) this.credential = undefined;
+      });
+    }
+    const credential = await this.credential.value;
+    if (credential !== this.loadedCredential) {
+      loadClusterKubeConfig(
+        this.kubeConfigWithCredential,
+        this.cluster,
+        credential,
+      );
+      this.loadedCredential = credential;
+    }
+  }
+
+  /** The APIs with a current credential, optionally impersonating a user (`Impersonate-User`). */
+  async apis(impersonateUser?: string): Promise<KubernetesApis> {
+    await this.currentCredential();
     const key = impersonateUser ?? '';
     const existing = this.apisByUser.get(key);
     if (existing) return existing;
-    const kubeConfig = kubeConfigFor(this.cluster);
+    const kubeConfig = this.kubeConfigWithCredential;
     const timeoutMs = this.options.timeoutMs;
     const configuration: Configuration = createConfiguration({
       baseServer: new ServerConfiguration(
@@ -192,7 +246,7 @@ export class ClusterClient {
         return await this.limit(() => {
           // Waiting for a slot, it may have been found not to answer.
           this.breaker.refuseIfOpen();
-          return task(this.apis());
+          return this.apis().then(task);
         });
       } catch (error) {
         const status = statusOf(error);
@@ -223,6 +277,6 @@ export class ClusterClient {
     task: (apis: KubernetesApis) => Promise<T>,
     impersonateUser?: string,
   ): Promise<T> {
-    return this.limit(() => task(this.apis(impersonateUser)));
+    return this.limit(() => this.apis(impersonateUser).then(task));
   }
 }

@@ -95,6 +95,9 @@ export function toSourceError(source: string, error: unknown): SourceError {
       } (the cluster has not answered since ${since.toISOString()}; checked again in the background)`,
     );
   }
+  // Built to be shown: it names what is missing, never a token.
+  if (name === 'ClusterCredentialError')
+    return make('Unauthorized', (error as Error).message);
   if (status === 401)
     return make(
       'Unauthorized',

@@ -4,3 +4,5 @@ export {
   PrometheusError,
 } from './PrometheusClient';
 export type { PrometheusSample } from './PrometheusClient';
+export { readPrometheusConnection } from './readPrometheusConnection';
+export type { PrometheusConnection } from './types';

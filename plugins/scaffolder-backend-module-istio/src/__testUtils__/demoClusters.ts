@@ -58,5 +58,7 @@ export function clusterConfigFor(
 /** Cluster access built from that configuration, exactly as the module builds it. */
 export function clusterAccessFor(clusters: TestCluster[]): ClusterAccess {
   const config = mockServices.rootConfig({ data: clusterConfigFor(clusters) });
-  return new ClusterAccess(readClusterConfigs(config), { timeoutMs: 2000 });
+  return new ClusterAccess(readClusterConfigs(config).clusters, {
+    timeoutMs: 2000,
+  });
 }

@@ -8,7 +8,11 @@ import {
   startDefaultDemoCluster,
   SERVICE_TYPE,
 } from '../../__testUtils__/defaultDemoCluster';
-import { ListWatch, type V1Service } from '@kubernetes/client-node';
+import {
+  ListWatch,
+  type KubeConfig,
+  type V1Service,
+} from '@kubernetes/client-node';
 import { clusterAccessFor } from '../../__testUtils__/startIstioBackend';
 import { BoundedWatch, WatchTimeoutError } from './BoundedWatch';
 
@@ -23,6 +27,11 @@ afterEach(async () => {
 });
 
 const clientOf = () => clusterAccessFor([{ name: 'demo', demo }]).get('demo');
+let kubeConfig: KubeConfig;
+beforeEach(async () => {
+  // A read loads the credential into the kube config watches use.
+  kubeConfig = (await clientOf().apis()).kubeConfig;
+});
 
 /** Starts a watch of every Service; resolves with what it saw when it ended. */
 function watchServices(
@@ -30,7 +39,7 @@ function watchServices(
   queryParams: Record<string, string> = {},
 ) {
   const events: string[] = [];
-  const watch = new BoundedWatch(clientOf().apis().kubeConfig, timings);
+  const watch = new BoundedWatch(kubeConfig, timings);
   const startedAt = Date.now();
   const ended = new Promise<{ error: unknown; afterMs: number }>(resolve => {
     watch
@@ -87,7 +96,7 @@ describe('BoundedWatch', () => {
     const client = clientOf();
     let informer: ListWatch<V1Service> | undefined = new ListWatch(
       '/api/v1/services',
-      new BoundedWatch(client.apis().kubeConfig, {
+      new BoundedWatch((await client.apis()).kubeConfig, {
         timeoutSeconds: 60,
         answerTimeoutMs: 2_000,
       }),

@@ -21,7 +21,7 @@ let lists: number;
 function liveList(timings: Partial<LiveListTimings>) {
   const client = clusterAccessFor([{ name: 'demo', demo }]).get('demo');
   return new LiveList<V1Service, string[]>({
-    kubeConfig: client.apis().kubeConfig,
+    kubeConfig: client.kubeConfig,
     path: '/api/v1/services',
     list: () => {
       lists++;

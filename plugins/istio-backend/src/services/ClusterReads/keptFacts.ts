@@ -1,4 +1,7 @@
-import { PrometheusClient } from '@istio-backstage/plugin-istio-node';
+import {
+  PrometheusClient,
+  type PrometheusConnection,
+} from '@istio-backstage/plugin-istio-node';
 import { memoryFitSums } from '../../lib/prometheus/proxyQueries';
 import { SharedReads } from '../../lib/sharedReads';
 import type { MemoryFitSums } from '../../lib/sidecar';
@@ -40,8 +43,8 @@ export function createKeptFacts(options: ClusterReadsOptions): KeptFacts {
       description: 'the memory fit',
       refreshMs: options.memoryFitRefreshMs ?? 5 * 60_000,
       read: client => {
-        const url = client.cluster.prometheusUrl;
-        return url ? readMemoryFit(url) : undefined;
+        const connection = client.cluster.prometheus;
+        return connection ? readMemoryFit(connection) : undefined;
       },
     }),
   };
@@ -53,22 +56,22 @@ export function createKeptFacts(options: ClusterReadsOptions): KeptFacts {
   return {
     async memoryFit(cluster, { fresh } = {}) {
       const client = clusters.get(cluster);
-      const url = client.cluster.prometheusUrl;
-      if (!url) return undefined;
-      if (fresh) return (await readMemoryFit(url)).sums;
+      const connection = client.cluster.prometheus;
+      if (!connection) return undefined;
+      if (fresh) return (await readMemoryFit(connection)).sums;
       const name = client.cluster.name;
       const fit =
         (await kept.memoryFit.get(name)) ??
         (await reading.memoryFit.get(name, async () => {
-          const read = await readMemoryFit(url);
+          const read = await readMemoryFit(connection);
           await kept.memoryFit.keep(name, read);
           return read;
         }));
       return fit.sums;
     },
-    async essentials(cluster, { fresh } = {}) {
-      const client = clusters.get(cluster);
-      if (fresh) return readMeshEssentials(client);
+    async essentials(cluster, { fresh, userAuth } = {}) {
+      const client = clusters.get(cluster, userAuth);
+      if (fresh || !client.sharesAnswers) return readMeshEssentials(client);
       const name = client.cluster.name;
       return (
         (await kept.essentials.get(name)) ??
@@ -79,8 +82,12 @@ export function createKeptFacts(options: ClusterReadsOptions): KeptFacts {
         })
       );
     },
-    keepEssentials: (cluster, essentials) =>
-      kept.essentials.keep(clusters.get(cluster).cluster.name, essentials),
+    async keepEssentials(cluster, essentials) {
+      const client = clusters.get(cluster);
+      // Read with a user's token: kept for no one else.
+      if (client.sharesAnswers)
+        await kept.essentials.keep(client.cluster.name, essentials);
+    },
     async warm() {
       await Promise.all([
         options.essentialsRefreshMs !== undefined && kept.essentials.warm(),
@@ -96,6 +103,8 @@ export function createKeptFacts(options: ClusterReadsOptions): KeptFacts {
   };
 }
 
-async function readMemoryFit(prometheusUrl: string): Promise<KeptMemoryFit> {
-  return { sums: await memoryFitSums(new PrometheusClient(prometheusUrl)) };
+async function readMemoryFit(
+  connection: PrometheusConnection,
+): Promise<KeptMemoryFit> {
+  return { sums: await memoryFitSums(new PrometheusClient(connection)) };
 }

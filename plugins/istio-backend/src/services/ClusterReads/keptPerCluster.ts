@@ -80,7 +80,7 @@ export function createKeptPerCluster<V extends object>(options: {
   /** Every cluster in parallel; returns as soon as the run is aborted (a stopping replica). */
   async function refreshAll(signal: AbortSignal): Promise<void> {
     const all = Promise.allSettled(
-      clusters.names().map(name => refresh(name, signal)),
+      clusters.backgroundNames().map(name => refresh(name, signal)),
     );
     await Promise.race([all, whenAborted(signal)]);
   }
@@ -91,7 +91,7 @@ export function createKeptPerCluster<V extends object>(options: {
     async warm() {
       const never = new AbortController().signal;
       await Promise.allSettled(
-        clusters.names().map(async name => {
+        clusters.backgroundNames().map(async name => {
           if (!(await kept.get(keyOf(name)))) await refresh(name, never);
         }),
       );

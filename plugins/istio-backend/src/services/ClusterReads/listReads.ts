@@ -1,4 +1,7 @@
-import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
+import type {
+  ClusterAccess,
+  ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
 import type { V1Namespace } from '@kubernetes/client-node';
 import {
   listIstioObjects,
@@ -18,7 +21,7 @@ import type { NamespaceLabels } from '../../lib/mesh/discoverySelectors';
 import { SharedReads } from '../../lib/sharedReads';
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import type { LiveLists } from './liveLists';
-import type { ClusterReads } from './types';
+import type { ClusterReadOptions, ClusterReads } from './types';
 
 /** The cluster-wide lists of {@link ClusterReads}. */
 export type ListReads = Pick<
@@ -36,82 +39,90 @@ export function createListReads(
   reuseMs: number,
   live: LiveLists | undefined,
 ): ListReads {
-  const reuse = {
+  const shared = {
     services: new SharedReads<MeshServiceInfo[]>(reuseMs),
     namespaces: new SharedReads<NamespaceLabels[]>(reuseMs),
     serviceEntries: new SharedReads<ServiceEntryInfo[]>(reuseMs),
     virtualServices: new SharedReads<VirtualServiceInfo[]>(reuseMs),
     sidecars: new SharedReads<SidecarObject[]>(reuseMs),
   };
-  /** The configured name (unknown names are refused here, before any I/O). */
-  const nameOf = (cluster: string) => clusters.get(cluster).cluster.name;
-  const istioList = (cluster: string, plural: string, namespace?: string) =>
-    listIstioObjects<IstioItem>(
-      clusters.get(cluster),
-      NETWORKING_API,
-      plural,
-      namespace,
-    );
+  const istioList = (
+    client: ClusterClient,
+    plural: string,
+    namespace?: string,
+  ) => listIstioObjects<IstioItem>(client, NETWORKING_API, plural, namespace);
+  /**
+   * The client of a configured cluster (unknown names are refused here, before any
+   * I/O), and whether its answers may be reused: not when read with a user's token.
+   */
+  const open = (cluster: string, options: ClusterReadOptions) => {
+    const client = clusters.get(cluster, options.userAuth);
+    return {
+      client,
+      name: client.cluster.name,
+      reuse: !options.fresh && client.sharesAnswers,
+    };
+  };
 
   return {
-    async services(cluster, { fresh } = {}) {
-      const name = nameOf(cluster);
-      const read = () => readServices(clusters, name);
-      if (fresh) return read();
-      return live?.services(name) ?? reuse.services.get(name, read);
+    async services(cluster, options = {}) {
+      const { client, name, reuse } = open(cluster, options);
+      const read = () => readServices(client);
+      if (!reuse) return read();
+      return live?.services(name) ?? shared.services.get(name, read);
     },
-    async namespaces(cluster, { fresh } = {}) {
-      const name = nameOf(cluster);
-      const read = () => readNamespaceLabels(clusters, name);
-      return fresh ? read() : reuse.namespaces.get(name, read);
+    async namespaces(cluster, options = {}) {
+      const { client, name, reuse } = open(cluster, options);
+      const read = () => readNamespaceLabels(client);
+      return reuse ? shared.namespaces.get(name, read) : read();
     },
-    async serviceEntries(cluster, { fresh } = {}) {
-      const name = nameOf(cluster);
+    async serviceEntries(cluster, options = {}) {
+      const { client, name, reuse } = open(cluster, options);
       const read = async () =>
-        toServiceEntries(await istioList(name, 'serviceentries'));
-      if (fresh) return read();
-      return live?.serviceEntries(name) ?? reuse.serviceEntries.get(name, read);
-    },
-    async virtualServices(cluster, namespace, { fresh } = {}) {
-      const name = nameOf(cluster);
-      const read = async () =>
-        toVirtualServices(await istioList(name, 'virtualservices', namespace));
-      if (fresh) return read();
+        toServiceEntries(await istioList(client, 'serviceentries'));
+      if (!reuse) return read();
       return (
-        live?.virtualServices(name, namespace) ??
-        reuse.virtualServices.get(`${name}/${namespace}`, read)
+        live?.serviceEntries(name) ?? shared.serviceEntries.get(name, read)
       );
     },
-    async sidecars(cluster, { fresh, appliedRevision = '' } = {}) {
-      const name = nameOf(cluster);
+    async virtualServices(cluster, namespace, options = {}) {
+      const { client, name, reuse } = open(cluster, options);
       const read = async () =>
-        toSidecarObjects(await istioList(name, 'sidecars'));
-      if (fresh) return read();
+        toVirtualServices(
+          await istioList(client, 'virtualservices', namespace),
+        );
+      if (!reuse) return read();
+      return (
+        live?.virtualServices(name, namespace) ??
+        shared.virtualServices.get(`${name}/${namespace}`, read)
+      );
+    },
+    async sidecars(cluster, options = {}) {
+      const { client, name, reuse } = open(cluster, options);
+      const read = async () =>
+        toSidecarObjects(await istioList(client, 'sidecars'));
+      if (!reuse) return read();
       return (
         live?.sidecars(name) ??
-        reuse.sidecars.get(`${name}@${appliedRevision}`, read)
+        shared.sidecars.get(`${name}@${options.appliedRevision ?? ''}`, read)
       );
     },
   };
 }
 
-async function readServices(
-  clusters: ClusterAccess,
-  cluster: string,
-): Promise<MeshServiceInfo[]> {
-  const list = await clusters
-    .get(cluster)
-    .read(apis => apis.core.listServiceForAllNamespaces());
+async function readServices(client: ClusterClient): Promise<MeshServiceInfo[]> {
+  const list = await client.read(apis =>
+    apis.core.listServiceForAllNamespaces(),
+  );
   return toServiceInfos(list.items);
 }
 
 async function readNamespaceLabels(
-  clusters: ClusterAccess,
-  cluster: string,
+  client: ClusterClient,
 ): Promise<NamespaceLabels[]> {
-  const list = await clusters
-    .get(cluster)
-    .read(apis => apis.getJson<WireList<V1Namespace>>('/api/v1/namespaces'));
+  const list = await client.read(apis =>
+    apis.getJson<WireList<V1Namespace>>('/api/v1/namespaces'),
+  );
   return (list.items ?? []).map(ns => ({
     name: ns.metadata?.name ?? '',
     labels: ns.metadata?.labels ?? {},

@@ -62,10 +62,10 @@ export function createLiveLists(options: {
   timings?: Partial<LiveListTimings>;
 }): LiveLists {
   const lists = new Map<string, ClusterLists>(
-    options.clusters.names().map(name => {
+    options.clusters.backgroundNames().map(name => {
       const client = options.clusters.get(name);
       const common = {
-        kubeConfig: client.apis().kubeConfig,
+        kubeConfig: client.kubeConfig,
         logger: options.logger.child({ cluster: name }),
         timings: options.timings,
       };

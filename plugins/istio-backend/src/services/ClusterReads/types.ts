@@ -1,3 +1,4 @@
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   CacheService,
   LoggerService,
@@ -14,10 +15,16 @@ import type {
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import type { MeshEssentials } from './readMeshEssentials';
 
-/** How fresh a read must be. */
+/** How fresh a read must be, and whose it is. */
 export interface ClusterReadOptions {
   /** Read the cluster now, reusing nothing (before a write). */
   fresh?: boolean;
+  /**
+   * The signed-in user's tokens, for clusters reached with them (`google`, `aks`,
+   * `oidc`). A read of such a cluster is always made with them, fresh, and kept
+   * nowhere: no user is answered with what another user's token read.
+   */
+  userAuth?: KubernetesRequestAuth;
 }
 
 /**

@@ -66,27 +66,37 @@ export function createMeshConfigService(options: {
 
   const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
 
+  /** The kept answer, refreshed in the background when old; else a read. */
+  const keptOrRead = async (client: ClusterClient) => {
+    const key = keyOf(client.cluster.name);
+    const kept = await answers.get(key);
+    const age = kept ? now().getTime() - Date.parse(kept.readAt) : Infinity;
+    if (!kept || age >= KEEP_MS) return readOnce(client, key);
+    if (age >= FRESH_MS) {
+      readOnce(client, key).catch(error =>
+        logger.warn('Refreshing a cluster mesh failed', {
+          cluster: client.cluster.name,
+          error: (error as Error)?.name,
+        }),
+      );
+    }
+    return kept;
+  };
+
   return {
-    async getMeshConfig(request) {
+    async getMeshConfig(request, { userAuth }) {
       // Unknown names are refused here, before any I/O.
       const names = request.cluster
         ? [clusters.get(request.cluster).cluster.name]
         : clusters.names();
-      const results = await clusters.fanOut(names, async client => {
-        const key = keyOf(client.cluster.name);
-        const kept = await answers.get(key);
-        const age = kept ? now().getTime() - Date.parse(kept.readAt) : Infinity;
-        if (!kept || age >= KEEP_MS) return readOnce(client, key);
-        if (age >= FRESH_MS) {
-          readOnce(client, key).catch(error =>
-            logger.warn('Refreshing a cluster mesh failed', {
-              cluster: client.cluster.name,
-              error: (error as Error)?.name,
-            }),
-          );
-        }
-        return kept;
-      });
+      const results = await clusters.fanOut(
+        names,
+        client =>
+          client.sharesAnswers
+            ? keptOrRead(client)
+            : readMeshConfig(client, now()).then(read => read.meshConfig),
+        userAuth,
+      );
       const response: IstioMeshConfigResponse = { items: [], errors: [] };
       for (const result of results) {
         if (result.ok) {
@@ -119,6 +129,30 @@ function essentialsComplete(meshConfig: IstioMeshConfig): boolean {
 }
 
 /**
+ * Reads, analyses and diagnoses a cluster's mesh; `answered` is false when the cluster
+ * answered nothing at all.
+ */
+async function readMeshConfig(
+  client: ClusterClient,
+  now: Date,
+): Promise<{ meshConfig: IstioMeshConfig; answered: boolean }> {
+  const inventory = await readInventory(client);
+  const analysed = analyzeMesh(inventory, {
+    cluster: client.cluster.name,
+    title: client.cluster.title,
+    now,
+  });
+  const meshConfig = {
+    ...analysed,
+    diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
+  };
+  return {
+    meshConfig,
+    answered: Boolean(inventory.namespaces || inventory.deployments),
+  };
+}
+
+/**
  * Reads, analyses and diagnoses a cluster's mesh; keeps the answer, and hands the
  * control planes and tracing of a complete read to the read model.
  */
@@ -132,18 +166,9 @@ async function readAndKeep(
   },
 ): Promise<IstioMeshConfig> {
   const { answers, now } = keep;
-  const inventory = await readInventory(client);
-  const analysed = analyzeMesh(inventory, {
-    cluster: client.cluster.name,
-    title: client.cluster.title,
-    now: now(),
-  });
-  const meshConfig: IstioMeshConfig = {
-    ...analysed,
-    diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
-  };
+  const { meshConfig, answered } = await readMeshConfig(client, now());
   // A cluster that answered nothing at all is not kept, so it is retried soon.
-  if (inventory.namespaces || inventory.deployments) {
+  if (answered) {
     await answers.set(key, meshConfig);
     if (essentialsComplete(meshConfig))
       await keep.reads?.keepEssentials(client.cluster.name, {

@@ -60,7 +60,7 @@ export async function readInventory(
     ...kubernetes,
     ...istio,
     prometheus,
-    prometheusConfigured: Boolean(client.cluster.prometheusUrl),
+    prometheusConfigured: Boolean(client.cluster.prometheus),
     errors,
   };
 }
@@ -171,10 +171,10 @@ async function readPrometheusSeries(
   timeoutMs: number,
   attempt: Attempt,
 ): Promise<MeshInventory['prometheus']> {
-  const url = client.cluster.prometheusUrl;
-  if (!url) return undefined;
-  const prometheus = new PrometheusClient(url, timeoutMs);
+  const connection = client.cluster.prometheus;
+  if (!connection) return undefined;
   return attempt('prometheus', async () => {
+    const prometheus = new PrometheusClient(connection, timeoutMs);
     const [envoy, istiod] = await Promise.all([
       prometheus.query(
         'count(envoy_cluster_manager_active_clusters) or count(envoy_server_memory_allocated)',

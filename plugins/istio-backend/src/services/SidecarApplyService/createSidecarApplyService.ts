@@ -1,3 +1,4 @@
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   AuditorService,
   BackstageCredentials,
@@ -49,13 +50,13 @@ export function createSidecarApplyService(options: {
   const { clusters, sidecarMemory, applied, auditor, impersonate } = options;
 
   return {
-    async apply(request, { credentials }) {
+    async apply(request, { credentials, userAuth }) {
       const user = credentials.principal.userEntityRef;
-      const client = clusters.get(request.cluster);
+      const client = clusters.get(request.cluster, userAuth);
       const { entityRef, item, recommendationYaml } = await recommendedHere(
         sidecarMemory,
         request,
-        credentials,
+        { credentials, userAuth },
         client.cluster.name,
       );
       const objects = sidecarObjectsOf(recommendationYaml, request.namespace);
@@ -106,7 +107,10 @@ export function createSidecarApplyService(options: {
 async function recommendedHere(
   sidecarMemory: SidecarMemoryService,
   request: IstioSidecarApplyRequest,
-  credentials: BackstageCredentials<BackstageUserPrincipal>,
+  caller: {
+    credentials: BackstageCredentials<BackstageUserPrincipal>;
+    userAuth?: KubernetesRequestAuth;
+  },
   cluster: string,
 ): Promise<{
   entityRef: string | undefined;
@@ -115,7 +119,7 @@ async function recommendedHere(
 }> {
   const memory = await sidecarMemory.getSidecarMemory(
     { entityRef: request.entityRef, extraHosts: request.extraHosts },
-    { credentials, fresh: true },
+    { ...caller, fresh: true },
   );
   const item = memory.items.find(
     i => i.cluster === cluster && i.namespace === request.namespace,

@@ -1,3 +1,4 @@
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type {
   BackstageCredentials,
   BackstageUserPrincipal,
@@ -11,6 +12,10 @@ import type {
 export interface SidecarApplyService {
   apply(
     request: IstioSidecarApplyRequest,
-    options: { credentials: BackstageCredentials<BackstageUserPrincipal> },
+    options: {
+      credentials: BackstageCredentials<BackstageUserPrincipal>;
+      /** The user's tokens, for a cluster reached with them. */
+      userAuth?: KubernetesRequestAuth;
+    },
   ): Promise<IstioSidecarApplyResult>;
 }

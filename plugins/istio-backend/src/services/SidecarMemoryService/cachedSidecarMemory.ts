@@ -50,8 +50,10 @@ export function cachedSidecarMemory(options: {
       const key = `sidecar-memory:v1:${await applied.revision()}:${digest}`;
       const cached = await store.get(key);
       if (cached) return cached;
+      // Kept per caller: an answer read with a user's token is theirs alone.
       const response = await sidecarMemory.getSidecarMemory(request, {
         credentials,
+        userAuth: readOptions.userAuth,
       });
       const complete =
         response.errors.length === 0 &&

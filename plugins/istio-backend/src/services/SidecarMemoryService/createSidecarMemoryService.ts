@@ -13,7 +13,7 @@ import {
   analyse,
   meshOf,
   namespaceRead,
-  type ClusterScope,
+  scopeOf,
   type SidecarMemoryDeps,
 } from './namespaceParts';
 import type { NamespaceData } from './readNamespace';
@@ -46,11 +46,14 @@ export function createSidecarMemoryService(options: {
     async getSidecarMemory(request, readOptions) {
       if (!('namespace' in request))
         return entityAnswer(deps, request, readOptions);
-      const scope: ClusterScope = {
-        client: deps.clusters.get(request.cluster),
-        fresh: readOptions.fresh ?? false,
-        revision: await deps.applied.revision(),
-      };
+      const scope = scopeOf(
+        deps.clusters.get(request.cluster, readOptions.userAuth),
+        {
+          fresh: readOptions.fresh,
+          revision: await deps.applied.revision(),
+          userAuth: readOptions.userAuth,
+        },
+      );
       const namespace = checkNamespace(request.namespace);
       const item = await analyse(deps, {
         scope,

@@ -15,6 +15,7 @@ import {
   keptAnalysis,
   meshOf,
   namespaceRead,
+  scopeOf,
   type ClusterScope,
   type SidecarMemoryDeps,
 } from './namespaceParts';
@@ -31,6 +32,7 @@ export async function entityAnswer(
   {
     credentials,
     fresh,
+    userAuth,
   }: Parameters<SidecarMemoryService['getSidecarMemory']>[1],
 ): Promise<IstioSidecarMemoryResponse> {
   const ref = parseRef(request.entityRef);
@@ -48,14 +50,17 @@ export async function entityAnswer(
     ? [deps.clusters.get(selection.cluster).cluster.name]
     : deps.clusters.names();
   const [results] = await Promise.all([
-    deps.clusters.fanOut(names, client =>
-      entityPartsIn(
-        deps,
-        { client, fresh: fresh ?? false, revision },
-        selection,
-        dependencies,
-        request.extraHosts,
-      ),
+    deps.clusters.fanOut(
+      names,
+      client =>
+        entityPartsIn(
+          deps,
+          scopeOf(client, { fresh, revision, userAuth }),
+          selection,
+          dependencies,
+          request.extraHosts,
+        ),
+      userAuth,
     ),
     dependencies,
   ]);

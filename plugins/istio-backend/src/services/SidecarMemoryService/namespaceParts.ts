@@ -1,3 +1,4 @@
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   toSourceError,
@@ -49,9 +50,15 @@ export type MeshRead = { essentials?: MeshEssentials; error?: SourceError };
 
 /** One cluster as a request reads it. */
 export interface ClusterScope {
+  /** The cluster's client; for a cluster reached with the user's token, that user's. */
   client: ClusterClient;
-  /** Read everything now, reusing nothing (before a write). */
+  /**
+   * Read everything now, reusing nothing: before a write, and always with a user's
+   * token (what it reads is for that user alone).
+   */
   fresh: boolean;
+  /** The user's tokens, for a cluster reached with them. */
+  userAuth?: KubernetesRequestAuth;
   /** The applied-Sidecar store's revision: what was read under another is not reused. */
   revision: string;
 }
@@ -68,14 +75,37 @@ export interface NamespaceWork {
   extraHosts?: string[];
 }
 
+/**
+ * How a request reads one cluster: fresh when asked, and always when the client reads
+ * with the user's own token.
+ */
+export function scopeOf(
+  client: ClusterClient,
+  options: {
+    fresh?: boolean;
+    revision: string;
+    userAuth?: KubernetesRequestAuth;
+  },
+): ClusterScope {
+  return {
+    client,
+    fresh: (options.fresh ?? false) || !client.sharesAnswers,
+    revision: options.revision,
+    userAuth: options.userAuth,
+  };
+}
+
 /** The control planes and tracing; a failed read is an error of the answer. */
 export async function meshOf(
   deps: SidecarMemoryDeps,
-  { client, fresh }: ClusterScope,
+  { client, fresh, userAuth }: ClusterScope,
 ): Promise<MeshRead> {
   try {
     return {
-      essentials: await deps.reads.essentials(client.cluster.name, { fresh }),
+      essentials: await deps.reads.essentials(client.cluster.name, {
+        fresh,
+        userAuth,
+      }),
     };
   } catch (error) {
     return {
@@ -97,7 +127,7 @@ export function namespaceRead(
   scope: ClusterScope,
   namespace: string,
 ): Promise<NamespaceData> {
-  const { client, fresh, revision } = scope;
+  const { client, fresh, revision, userAuth } = scope;
   const read = () =>
     readNamespace({
       client,
@@ -106,6 +136,7 @@ export function namespaceRead(
       windowDays: WINDOW_DAYS,
       fresh,
       appliedRevision: revision,
+      userAuth,
     });
   if (fresh) return read();
   const key = `${client.cluster.name}/${namespace}@${revision}`;
@@ -127,6 +158,7 @@ async function discoveredBy(
   try {
     const all = await deps.reads.namespaces(scope.client.cluster.name, {
       fresh: scope.fresh,
+      userAuth: scope.userAuth,
     });
     return { namespaces: discoveredNamespaces(selectors, all) };
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import {
   PrometheusClient,
@@ -87,6 +88,8 @@ export interface NamespaceReadRequest {
   fresh?: boolean;
   /** The applied-Sidecar store's revision: Sidecars read under another are not reused. */
   appliedRevision?: string;
+  /** The user's tokens, for a cluster reached with them. */
+  userAuth?: KubernetesRequestAuth;
 }
 
 /**
@@ -168,19 +171,20 @@ async function readMeshWideLists(
     'services' | 'serviceEntries' | 'virtualServices' | 'sidecars'
   >
 > {
-  const { reads, namespace, fresh, appliedRevision } = request;
+  const { reads, namespace, appliedRevision } = request;
   const cluster = request.client.cluster.name;
+  const options = { fresh: request.fresh, userAuth: request.userAuth };
   const [services, serviceEntries, virtualServices, sidecars] =
     await Promise.all([
-      attempt('kubernetes:services', () => reads.services(cluster, { fresh })),
+      attempt('kubernetes:services', () => reads.services(cluster, options)),
       attempt('istio:serviceentries', () =>
-        reads.serviceEntries(cluster, { fresh }),
+        reads.serviceEntries(cluster, options),
       ),
       attempt('istio:virtualservices', () =>
-        reads.virtualServices(cluster, namespace, { fresh }),
+        reads.virtualServices(cluster, namespace, options),
       ),
       attempt('istio:sidecars', () =>
-        reads.sidecars(cluster, { fresh, appliedRevision }),
+        reads.sidecars(cluster, { ...options, appliedRevision }),
       ),
     ]);
   return { services, serviceEntries, virtualServices, sidecars };
@@ -192,10 +196,10 @@ async function readProxyMetrics(
   attempt: Attempt,
 ): Promise<NamespaceData['prometheus']> {
   const { client, reads, namespace, windowDays, fresh } = request;
-  const url = client.cluster.prometheusUrl;
-  if (!url) return undefined;
-  const prometheus = new PrometheusClient(url);
+  const connection = client.cluster.prometheus;
+  if (!connection) return undefined;
   return attempt('prometheus', async () => {
+    const prometheus = new PrometheusClient(connection);
     const [edges, window, memory] = await Promise.all([
       observedEdges(prometheus, namespace, windowDays),
       proxyWindowMemory(prometheus, namespace, windowDays),

@@ -1,3 +1,4 @@
+import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
 
@@ -11,6 +12,8 @@ export interface SidecarMemoryService {
       credentials: BackstageCredentials;
       /** Read everything from the clusters now, reusing nothing (before a write). */
       fresh?: boolean;
+      /** The user's tokens for clusters reached with them (read fresh, kept for no one). */
+      userAuth?: KubernetesRequestAuth;
     },
   ): Promise<IstioSidecarMemoryResponse>;
 }

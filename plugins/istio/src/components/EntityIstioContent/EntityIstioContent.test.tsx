@@ -161,8 +161,10 @@ function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
             kialiUrl: 'https://kiali.example.com/kiali',
           },
           prometheusConfigured: true,
+          authProvider: 'serviceAccount',
         },
       ],
+      unusable: [],
     }),
     getSidecarMemory: async () => memory,
     getMeshConfig: async () => ({ items: [mesh], errors: [] }),
@@ -312,7 +314,15 @@ describe('EntityIstioContent', () => {
       productpage,
       api({
         getClusters: async () => ({
-          items: [{ name: 'demo', links: {}, prometheusConfigured: false }],
+          items: [
+            {
+              name: 'demo',
+              links: {},
+              prometheusConfigured: false,
+              authProvider: 'serviceAccount',
+            },
+          ],
+          unusable: [],
         }),
       }),
     );

@@ -118,8 +118,10 @@ const clusters: IstioClustersResponse = {
       title: 'Demo mesh',
       links: { kialiUrl: 'https://kiali.example.com/kiali' },
       prometheusConfigured: true,
+      authProvider: 'serviceAccount',
     },
   ],
+  unusable: [],
 };
 
 function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
@@ -322,7 +324,7 @@ describe('IstioMeshContent', () => {
   it('says when no cluster is configured', async () => {
     await renderContent(
       api({
-        getClusters: async () => ({ items: [] }),
+        getClusters: async () => ({ items: [], unusable: [] }),
         getMeshConfig: async () => ({ items: [], errors: [] }),
       }),
     );
