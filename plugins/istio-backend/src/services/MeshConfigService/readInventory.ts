@@ -14,6 +14,7 @@ import { listPaged } from '../../lib/kubernetes/listPaged';
 import { createStringPool, slimPod } from '../../lib/kubernetes/slimPod';
 import { withoutManagedFields } from '../../lib/kubernetes/withoutManagedFields';
 import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
+import { controlPlaneNamespaces } from '../../lib/mesh/meshConfigMaps';
 import type {
   V1ConfigMap,
   V1Deployment,
@@ -85,44 +86,33 @@ async function readKubernetesObjects(
     source: string,
     task: (apis: KubernetesApis) => Promise<T>,
   ) => attempt(source, () => client.read(task));
-  const [
-    version,
-    namespaces,
-    pods,
-    services,
-    deployments,
-    daemonSets,
-    configMaps,
-  ] = await Promise.all([
-    read('kubernetes:version', apis => apis.version.getCode()),
-    read('kubernetes:namespaces', apis => apis.core.listNamespace()),
-    read('kubernetes:pods', apis => {
-      const intern = createStringPool();
-      return listPaged(apis, '/api/v1/pods', (pod: V1Pod) =>
-        slimPod(pod, intern),
-      );
-    }),
-    read('kubernetes:services', apis =>
-      listPaged(apis, '/api/v1/services', withoutManagedFields<V1Service>),
-    ),
-    read('kubernetes:deployments', apis =>
-      listPaged(
-        apis,
-        '/apis/apps/v1/deployments',
-        withoutManagedFields<V1Deployment>,
+  const [version, namespaces, pods, services, deployments, daemonSets] =
+    await Promise.all([
+      read('kubernetes:version', apis => apis.version.getCode()),
+      read('kubernetes:namespaces', apis => apis.core.listNamespace()),
+      read('kubernetes:pods', apis => {
+        const intern = createStringPool();
+        return listPaged(apis, '/api/v1/pods', (pod: V1Pod) =>
+          slimPod(pod, intern),
+        );
+      }),
+      read('kubernetes:services', apis =>
+        listPaged(apis, '/api/v1/services', withoutManagedFields<V1Service>),
       ),
-    ),
-    read('kubernetes:daemonsets', apis =>
-      apis.apps.listDaemonSetForAllNamespaces(),
-    ),
-    read('kubernetes:configmaps', apis =>
-      listPaged(apis, '/api/v1/configmaps', (c: V1ConfigMap) =>
-        RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? '')
-          ? withoutManagedFields(c)
-          : undefined,
+      read('kubernetes:deployments', apis =>
+        listPaged(
+          apis,
+          '/apis/apps/v1/deployments',
+          withoutManagedFields<V1Deployment>,
+        ),
       ),
-    ),
-  ]);
+      read('kubernetes:daemonsets', apis =>
+        apis.apps.listDaemonSetForAllNamespaces(),
+      ),
+    ]);
+  const configMaps = await read('kubernetes:configmaps', apis =>
+    readMeshConfigMaps(apis, controlPlaneNamespaces(deployments)),
+  );
   return {
     ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
     namespaces: namespaces?.items,
@@ -132,6 +122,22 @@ async function readKubernetesObjects(
     daemonSets: daemonSets?.items,
     configMaps,
   };
+}
+
+/** The mesh's ConfigMaps, read in the control-plane namespaces only. */
+async function readMeshConfigMaps(
+  apis: KubernetesApis,
+  namespaces: string[],
+): Promise<V1ConfigMap[]> {
+  const lists = await Promise.all(
+    namespaces.map(namespace =>
+      apis.core.listNamespacedConfigMap({ namespace }),
+    ),
+  );
+  return lists
+    .flatMap(list => list.items)
+    .filter(c => RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? ''))
+    .map(c => withoutManagedFields(c));
 }
 
 /** Sidecars, Telemetry and IstioOperators (a 404 on the IstioOperator CRD: absent, as on Istio ≥ 1.21). */
