@@ -3,14 +3,22 @@ import {
   renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  coreExtensionData,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
-import type { IstioMeshConfig } from '@istio-backstage/plugin-istio-common';
+import {
+  KUBERNETES_AUTH_HEADER,
+  type IstioMeshConfig,
+} from '@istio-backstage/plugin-istio-common';
 import { screen, within } from '@testing-library/react';
 import istioPlugin, {
   istioEntityCard,
@@ -162,5 +170,77 @@ describe('istio plugin for the new frontend system', () => {
     expect(
       within(sidebar).getByRole('link', { name: 'Service Mesh' }),
     ).toHaveAttribute('href', '/istio');
+  });
+
+  describe('with the real Istio client', () => {
+    /** A backend with one google cluster: what each request carried. */
+    function fakeBackend() {
+      const headers: Record<string, string | null> = {};
+      const fetchApi = {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          const url = String(input);
+          const path = new URL(url).pathname.replace('/api/istio', '');
+          headers[path] = new Headers(init?.headers).get(
+            KUBERNETES_AUTH_HEADER,
+          );
+          const body =
+            path === '/clusters'
+              ? {
+                  items: [
+                    {
+                      name: 'demo',
+                      links: {},
+                      prometheusConfigured: false,
+                      authProvider: 'google',
+                    },
+                  ],
+                  unusable: [],
+                }
+              : { items: [mesh], errors: [] };
+          return new Response(JSON.stringify(body));
+        },
+      };
+      const discoveryApi = {
+        getBaseUrl: async (id: string) => `http://backstage.test/api/${id}`,
+      };
+      return { headers, fetchApi, discoveryApi };
+    }
+
+    it("sends the user's token from the Kubernetes auth providers of the app", async () => {
+      const backend = fakeBackend();
+      const getCredentials = jest.fn(async () => ({ token: 'google-token' }));
+      await renderTestApp({
+        features: [istioPlugin],
+        apis: [
+          [fetchApiRef, backend.fetchApi],
+          [discoveryApiRef, backend.discoveryApi],
+          [
+            kubernetesAuthProvidersApiRef,
+            { getCredentials, decorateRequestBodyForAuth: jest.fn() },
+          ],
+        ],
+        initialRouteEntries: ['/istio'],
+      });
+      expect(await screen.findByText('Demo mesh')).toBeInTheDocument();
+      expect(getCredentials).toHaveBeenCalledWith('google');
+      const sent = backend.headers['/mesh-config'];
+      expect(
+        JSON.parse(Buffer.from(sent!, 'base64url').toString('utf8')),
+      ).toEqual({ google: 'google-token' });
+    });
+
+    it('works in an app without the Kubernetes plugin, sending no token', async () => {
+      const backend = fakeBackend();
+      await renderTestApp({
+        features: [istioPlugin],
+        apis: [
+          [fetchApiRef, backend.fetchApi],
+          [discoveryApiRef, backend.discoveryApi],
+        ],
+        initialRouteEntries: ['/istio'],
+      });
+      expect(await screen.findByText('Demo mesh')).toBeInTheDocument();
+      expect(backend.headers['/mesh-config']).toBeNull();
+    });
   });
 });

@@ -18,7 +18,12 @@ import { rootRouteRef } from './routes';
 /** The mesh page's route in the new system: the legacy ref, converted once. */
 const meshRouteRef = convertLegacyRouteRef(rootRouteRef);
 
-/** The Istio API client for the new frontend system. */
+/**
+ * The Istio API client for the new frontend system. The Kubernetes auth providers API is
+ * optional, and a factory dependency that the app lacks fails the factory: the
+ * components hand the client the app's API holder instead (see useIstioApi), where it is
+ * looked up when a cluster needs the user's token.
+ */
 export const istioApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({

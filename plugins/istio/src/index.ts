@@ -12,5 +12,5 @@ export {
   IstioMeshPage,
 } from './plugin';
 export { istioApiRef, IstioClient } from './api';
-export type { IstioApi } from './api';
+export type { IstioApi, IstioClientOptions } from './api';
 export { isIstioAvailable } from '@istio-backstage/plugin-istio-common';

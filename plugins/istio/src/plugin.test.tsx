@@ -8,10 +8,13 @@ import {
   EntityIstioContent,
   IstioMeshPage,
   istioApiRef,
+  IstioClient,
   istioPlugin,
   isIstioAvailable,
   type IstioApi,
 } from './index';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import { KUBERNETES_AUTH_HEADER } from '@istio-backstage/plugin-istio-common';
 
 const website: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -118,5 +121,59 @@ describe('istio plugin for the legacy frontend system', () => {
     expect(
       await screen.findByText(/Cluster demo could not be read/),
     ).toBeInTheDocument();
+  });
+
+  it("sends the user's token from the app's Kubernetes auth providers with the real client", async () => {
+    const sent: Array<string | null> = [];
+    const client = new IstioClient({
+      discoveryApi: {
+        getBaseUrl: async () => 'http://backstage.test/api/istio',
+      },
+      fetchApi: {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          if (String(input).endsWith('/clusters'))
+            return new Response(
+              JSON.stringify({
+                items: [
+                  {
+                    name: 'demo',
+                    links: {},
+                    prometheusConfigured: false,
+                    authProvider: 'oidc',
+                    oidcTokenProvider: 'okta',
+                  },
+                ],
+                unusable: [],
+              }),
+            );
+          sent.push(new Headers(init?.headers).get(KUBERNETES_AUTH_HEADER));
+          return new Response(JSON.stringify(await api.getMeshConfig!()));
+        },
+      },
+    });
+    const getCredentials = jest.fn(async () => ({ token: 'okta-token' }));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [istioApiRef, client],
+          [
+            kubernetesAuthProvidersApiRef,
+            { getCredentials, decorateRequestBodyForAuth: jest.fn() },
+          ],
+        ]}
+      >
+        <Routes>
+          <Route path="/istio" element={<IstioMeshPage />} />
+        </Routes>
+      </TestApiProvider>,
+      { routeEntries: ['/istio'] },
+    );
+    expect(
+      await screen.findByText(/Cluster demo could not be read/),
+    ).toBeInTheDocument();
+    expect(getCredentials).toHaveBeenCalledWith('oidc.okta');
+    expect(
+      JSON.parse(Buffer.from(sent[0]!, 'base64url').toString('utf8')),
+    ).toEqual({ oidc: { okta: 'okta-token' } });
   });
 });

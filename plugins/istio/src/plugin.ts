@@ -17,6 +17,9 @@ import { rootRouteRef } from './routes';
 export const istioPlugin = createPlugin({
   id: 'istio',
   apis: [
+    // The Kubernetes auth providers API is optional, and a factory dependency that the
+    // app lacks fails the factory: the components hand the client the app's API holder
+    // instead (see useIstioApi), where it is looked up when a cluster needs it.
     createApiFactory({
       api: istioApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },

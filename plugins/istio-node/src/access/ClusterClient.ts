@@ -79,21 +79,22 @@ export class ClusterClient {
   private pushedBackAt = Number.NEGATIVE_INFINITY;
 
   /**
-   * @param userAuth - for a cluster whose provider uses the signed-in user's token
+   * @param user - for a cluster whose provider uses the signed-in user's token
    * (`google`, `aks`, `oidc`): that user's tokens, as the Kubernetes plugin's frontend
-   * sends them. Made by {@link ClusterClient.forUser}.
+   * sends them, and the cluster's own client, whose request limit and connections
+   * are shared. Made by {@link ClusterClient.forUser}.
    */
   constructor(
     readonly cluster: IstioClusterConfig,
     private readonly options: ClusterClientOptions,
     private readonly credentials: ClusterCredentialSource,
-    private readonly userAuth?: KubernetesRequestAuth,
+    private readonly user?: { auth: KubernetesRequestAuth; of: ClusterClient },
   ) {
     if (cluster.caFile && !fs.existsSync(cluster.caFile)) {
       throw new Error(`Cluster '${cluster.name}': caFile does not exist`);
     }
     loadClusterKubeConfig(this.kubeConfigWithCredential, cluster);
-    this.limit = createLimiter(options.concurrency);
+    this.limit = user ? user.of.limit : createLimiter(options.concurrency);
     // The probe: the cheapest request every API server answers.
     this.breaker = new CircuitBreaker(() =>
       this.limit(async () => (await this.apis()).version.getCode()),
@@ -111,12 +112,11 @@ export class ClusterClient {
    */
   forUser(userAuth: KubernetesRequestAuth | undefined): ClusterClient {
     if (!this.usesUserToken) return this;
-    return new ClusterClient(
-      this.cluster,
-      this.options,
-      this.credentials,
-      userAuth ?? {},
-    );
+    const of = this.user?.of ?? this;
+    return new ClusterClient(this.cluster, this.options, this.credentials, {
+      auth: userAuth ?? {},
+      of,
+    });
   }
 
   /**
@@ -141,7 +141,10 @@ export class ClusterClient {
   private async currentCredential(): Promise<void> {
     const now = Date.now();
     if (!this.credential || now - this.credential.at > 60_000) {
-      const value = this.credentials.credentialFor(this.cluster, this.userAuth);
+      const value = this.credentials.credentialFor(
+        this.cluster,
+        this.user?.auth,
+      );
       this.credential = { value, at: now };
       // A failure is not kept: the next request asks again.
       value.catch(() => {
@@ -209,6 +212,8 @@ export class ClusterClient {
 
   /** This cluster's one connection pool, shared by every user's requests. */
   private keepAliveAgent(kubeConfig: KubeConfig): Promise<http.Agent> {
+    // TLS settings are the cluster's, not the user's: one pool for every user.
+    if (this.user) return this.user.of.keepAliveAgent(kubeConfig);
     if (!this.agent) {
       const agent = keepAliveAgentFor(kubeConfig, this.options.concurrency);
       agent.catch(() => {

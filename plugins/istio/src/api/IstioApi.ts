@@ -13,7 +13,10 @@ import type {
  * @public
  */
 export interface IstioApi {
-  /** The configured clusters and their tool links. */
+  /**
+   * The configured clusters with their tool links and auth providers, and those the
+   * backend cannot use, with the reason.
+   */
   getClusters(): Promise<IstioClustersResponse>;
   /** The installed mesh of one cluster, or of all. */
   getMeshConfig(request?: {

@@ -1,3 +1,9 @@
+import type { ApiHolder } from '@backstage/core-plugin-api';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import {
+  KUBERNETES_AUTH_HEADER,
+  KUBERNETES_AUTH_HEADER_MAX_LENGTH,
+} from '@istio-backstage/plugin-istio-common';
 import { IstioClient } from './IstioClient';
 
 function clientRecording(response: Response) {
@@ -78,5 +84,251 @@ describe('IstioClient', () => {
         message: 'Not allowed to apply Sidecars for component:default/x',
       },
     });
+  });
+});
+
+type Cluster = {
+  name: string;
+  authProvider: string;
+  oidcTokenProvider?: string;
+};
+
+function decodeAuthHeader(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  const base64 = value.replace(/-/g, '+').replace(/_/g, '/');
+  return JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
+}
+
+/**
+ * A client against a fake backend with these clusters, and a fake Kubernetes auth
+ * providers API giving `token-<provider>` (or what `getCredentials` does).
+ */
+function clientWithClusters(
+  clusters: Cluster[],
+  getCredentials: (
+    provider: string,
+  ) => Promise<{ token?: string }> = async p => ({
+    token: `token-${p}`,
+  }),
+) {
+  const calls: Array<{ url: string; headers: Headers }> = [];
+  const credentials = jest.fn(getCredentials);
+  const client = new IstioClient({
+    discoveryApi: {
+      getBaseUrl: async pluginId => `http://backstage.test/api/${pluginId}`,
+    },
+    fetchApi: {
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = String(input);
+        calls.push({ url, headers: new Headers(init?.headers) });
+        const body = url.endsWith('/clusters')
+          ? {
+              items: clusters.map(c => ({
+                ...c,
+                links: {},
+                prometheusConfigured: false,
+              })),
+              unusable: [],
+            }
+          : { items: [], errors: [], entityRef: 'x' };
+        return new Response(JSON.stringify(body));
+      },
+    },
+    apiHolder: {
+      get: (ref: { id: string }) =>
+        ref.id === kubernetesAuthProvidersApiRef.id
+          ? { getCredentials: credentials }
+          : undefined,
+    } as ApiHolder,
+  });
+  const requests = () => calls.filter(c => !c.url.endsWith('/clusters'));
+  const authOf = (i: number) =>
+    decodeAuthHeader(
+      requests()[i].headers.get(KUBERNETES_AUTH_HEADER) ?? undefined,
+    );
+  return { client, calls, requests, authOf, credentials };
+}
+
+const clusters: Cluster[] = [
+  { name: 'gke', authProvider: 'google' },
+  { name: 'azure', authProvider: 'aks' },
+  { name: 'okta', authProvider: 'oidc', oidcTokenProvider: 'okta' },
+  { name: 'eks', authProvider: 'aws' },
+];
+
+describe('IstioClient with clusters that use the user token', () => {
+  it('sends the tokens of every client-side cluster with the sidecar memory request', async () => {
+    const { client, authOf, credentials } = clientWithClusters(clusters);
+    await client.getSidecarMemory({ entityRef: 'component:default/a' });
+    expect(authOf(0)).toEqual({
+      google: 'token-google',
+      aks: 'token-aks',
+      oidc: { okta: 'token-oidc.okta' },
+    });
+    // As the Kubernetes plugin does: `oidc.<oidcTokenProvider>` for OIDC.
+    expect(credentials.mock.calls.map(c => c[0])).toEqual([
+      'google',
+      'aks',
+      'oidc.okta',
+    ]);
+  });
+
+  it.each([
+    ['gke', { google: 'token-google' }, 'google'],
+    ['azure', { aks: 'token-aks' }, 'aks'],
+    ['okta', { oidc: { okta: 'token-oidc.okta' } }, 'oidc.okta'],
+  ])(
+    'asks only for the token of the cluster a mesh-config request names (%s)',
+    async (cluster, auth, provider) => {
+      const { client, authOf, credentials, requests } =
+        clientWithClusters(clusters);
+      await client.getMeshConfig({ cluster });
+      expect(requests()[0].url).toBe(
+        `http://backstage.test/api/istio/mesh-config?cluster=${cluster}`,
+      );
+      expect(authOf(0)).toEqual(auth);
+      expect(credentials.mock.calls).toEqual([[provider]]);
+    },
+  );
+
+  it('asks for the token of the cluster an apply concerns and keeps the JSON body', async () => {
+    const { client, requests, authOf } = clientWithClusters(clusters);
+    await client.applySidecar({
+      entityRef: 'component:default/a',
+      cluster: 'okta',
+      namespace: 'bookinfo',
+      dryRun: true,
+    });
+    expect(authOf(0)).toEqual({ oidc: { okta: 'token-oidc.okta' } });
+    expect(requests()[0].headers.get('Content-Type')).toBe('application/json');
+  });
+
+  it('sends no header and asks for no token when all clusters are server-side', async () => {
+    const { client, requests, credentials } = clientWithClusters([
+      { name: 'eks', authProvider: 'aws' },
+      { name: 'demo', authProvider: 'serviceAccount' },
+    ]);
+    await client.getMeshConfig();
+    await client.getSidecarMemory({ entityRef: 'component:default/a' });
+    expect(requests()).toHaveLength(2);
+    for (const r of requests())
+      expect(r.headers.has(KUBERNETES_AUTH_HEADER)).toBe(false);
+    expect(credentials).not.toHaveBeenCalled();
+  });
+
+  it('sends no header for a server-side cluster named by a mesh-config request', async () => {
+    const { client, requests, credentials } = clientWithClusters(clusters);
+    await client.getMeshConfig({ cluster: 'eks' });
+    expect(requests()[0].headers.has(KUBERNETES_AUTH_HEADER)).toBe(false);
+    expect(credentials).not.toHaveBeenCalled();
+  });
+
+  it('still sends the request, with the tokens it has, when a provider throws', async () => {
+    const { client, requests, authOf } = clientWithClusters(
+      clusters,
+      async provider => {
+        if (provider === 'google') throw new Error('sign-in was rejected');
+        return { token: `token-${provider}` };
+      },
+    );
+    await client.getMeshConfig();
+    expect(requests()).toHaveLength(1);
+    expect(authOf(0)).toEqual({
+      aks: 'token-aks',
+      oidc: { okta: 'token-oidc.okta' },
+    });
+  });
+
+  it('still sends the request, without the header, when every provider throws', async () => {
+    const { client, requests } = clientWithClusters(clusters, async () => {
+      throw new Error('sign-in was rejected');
+    });
+    await expect(
+      client.getSidecarMemory({ entityRef: 'component:default/a' }),
+    ).resolves.toBeDefined();
+    expect(requests()).toHaveLength(1);
+    expect(requests()[0].headers.has(KUBERNETES_AUTH_HEADER)).toBe(false);
+  });
+
+  it('leaves out a token that would make the header longer than the backend accepts', async () => {
+    const { client, authOf } = clientWithClusters(clusters, async p => ({
+      token:
+        p === 'aks' ? 'x'.repeat(KUBERNETES_AUTH_HEADER_MAX_LENGTH) : `t-${p}`,
+    }));
+    await client.getMeshConfig();
+    expect(authOf(0)).toEqual({
+      google: 't-google',
+      oidc: { okta: 't-oidc.okta' },
+    });
+  });
+
+  it('still sends the request, without the header, when the cluster list cannot be read', async () => {
+    const calls: Array<{ url: string; headers: Headers }> = [];
+    const client = new IstioClient({
+      discoveryApi: {
+        getBaseUrl: async () => 'http://backstage.test/api/istio',
+      },
+      fetchApi: {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          const url = String(input);
+          calls.push({ url, headers: new Headers(init?.headers) });
+          if (url.endsWith('/clusters'))
+            return new Response('{}', { status: 503 });
+          return new Response(JSON.stringify({ items: [], errors: [] }));
+        },
+      },
+      kubernetesAuthProvidersApi: {
+        getCredentials: jest.fn(async () => ({ token: 't' })),
+        decorateRequestBodyForAuth: jest.fn(),
+      },
+    });
+    await expect(client.getMeshConfig()).resolves.toEqual({
+      items: [],
+      errors: [],
+    });
+    expect(calls.map(c => c.url)).toEqual([
+      'http://backstage.test/api/istio/clusters',
+      'http://backstage.test/api/istio/mesh-config',
+    ]);
+    expect(calls[1].headers.has(KUBERNETES_AUTH_HEADER)).toBe(false);
+  });
+
+  it('reads the cluster list once for several requests', async () => {
+    const { client, calls } = clientWithClusters(clusters);
+    await Promise.all([client.getMeshConfig(), client.getClusters()]);
+    await client.getSidecarMemory({ entityRef: 'component:default/a' });
+    await client.getClusters();
+    expect(calls.filter(c => c.url.endsWith('/clusters'))).toHaveLength(1);
+  });
+
+  it('sends the request without tokens when the app has no Kubernetes auth providers', async () => {
+    const calls: string[] = [];
+    const client = new IstioClient({
+      discoveryApi: {
+        getBaseUrl: async () => 'http://backstage.test/api/istio',
+      },
+      fetchApi: {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          calls.push(String(input));
+          expect(new Headers(init?.headers).has(KUBERNETES_AUTH_HEADER)).toBe(
+            false,
+          );
+          return new Response(JSON.stringify({ items: [], errors: [] }));
+        },
+      },
+      apiHolder: { get: () => undefined },
+    });
+    await client.getMeshConfig();
+    // Without the providers no token can be had, so the cluster list is not even read.
+    expect(calls).toEqual(['http://backstage.test/api/istio/mesh-config']);
+  });
+
+  it('binds an API holder without reading the cluster list again', async () => {
+    const { client, calls } = clientWithClusters(clusters);
+    await client.getClusters();
+    const bound = client.withApiHolder({ get: () => undefined });
+    expect(bound).not.toBe(client);
+    await bound.getClusters();
+    expect(calls).toHaveLength(1);
   });
 });

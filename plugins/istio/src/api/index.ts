@@ -1,3 +1,5 @@
 export { istioApiRef } from './IstioApi';
 export type { IstioApi } from './IstioApi';
 export { IstioClient } from './IstioClient';
+export type { IstioClientOptions } from './IstioClient';
+export { useIstioApi } from './useIstioApi';

@@ -1,5 +1,4 @@
 import { CodeSnippet, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   istioSidecarApplyPermission,
@@ -16,7 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { istioApiRef } from '../../api';
+import { useIstioApi } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 
 /** What the Sidecar target is: one entity's workloads in one cluster namespace. */
@@ -67,7 +66,7 @@ type ApplyState = ReturnType<typeof useSidecarApply>['dryRun'];
 
 /** The dry run and the real apply of the recommended Sidecar, each run on demand. */
 function useSidecarApply(target: ApplySidecarTarget) {
-  const istioApi = useApi(istioApiRef);
+  const istioApi = useIstioApi();
   const [dryRun, runDryRun] = useAsyncFn(
     () => istioApi.applySidecar({ ...target, dryRun: true }),
     [istioApi, target],

@@ -8,7 +8,6 @@ import {
   StructuredMetadataTable,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -17,7 +16,7 @@ import {
   type IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import useAsync from 'react-use/esm/useAsync';
-import { istioApiRef } from '../../api';
+import { useIstioApi } from '../../api';
 import {
   describeMeshStatus,
   describeSourceError,
@@ -92,7 +91,7 @@ function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
 
 function MeshSummary() {
   const { entity } = useEntity();
-  const istioApi = useApi(istioApiRef);
+  const istioApi = useIstioApi();
   const entityRef = stringifyEntityRef(entity);
   const state = useAsync(
     () => istioApi.getSidecarMemory({ entityRef }),

@@ -392,6 +392,23 @@ describe('EntityIstioContent', () => {
     expect(screen.getByText('Mesh status')).toBeInTheDocument();
   });
 
+  it('names the clusters that are not used, with the cards', async () => {
+    const base = await api().getClusters!();
+    await renderFor(
+      productpage,
+      api({
+        getClusters: async () => ({
+          ...base,
+          unusable: [{ name: 'eu', source: 'config', reason: 'no url' }],
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText('Cluster eu is not used: no url (config)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Mesh status')).toBeInTheDocument();
+  });
+
   it('says when no pods were found instead of showing empty cards', async () => {
     await renderFor(
       productpage,

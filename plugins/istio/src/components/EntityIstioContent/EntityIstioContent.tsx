@@ -6,7 +6,6 @@ import {
   StructuredMetadataTable,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
@@ -20,13 +19,14 @@ import {
 } from '@istio-backstage/plugin-istio-common';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { istioApiRef, type IstioApi } from '../../api';
+import { useIstioApi, type IstioApi } from '../../api';
 import { toolLinks } from '../../lib/links';
 import { DiagnosticsCard } from '../DiagnosticsCard';
 import { LinksCard } from '../LinksCard';
 import { MeshStatusCard } from '../MeshStatusCard';
 import { SidecarScopingCard } from '../SidecarScopingCard';
 import { TracingCard } from '../TracingCard';
+import { UnusableClusters } from '../UnusableClusters';
 
 const README_URL =
   'https://backstage.io/docs/features/kubernetes/configuration#surfacing-your-kubernetes-components-as-part-of-an-entity';
@@ -95,12 +95,14 @@ function ClusterErrors(props: {
 function NoWorkloads(props: {
   entity: Entity;
   memory: IstioSidecarMemoryResponse;
+  clusters: IstioClustersResponse;
 }) {
   const { memory } = props;
   const annotations = props.entity.metadata.annotations ?? {};
   return (
     <Grid container spacing={3}>
       <ClusterErrors errors={memory.errors} />
+      <UnusableClusters clusters={props.clusters.unusable} />
       <Grid item xs={12} md={6}>
         <InfoCard title="Workloads in the mesh">
           <StructuredMetadataTable
@@ -150,7 +152,7 @@ function entityTools(
 
 function ServiceMesh() {
   const { entity } = useEntity();
-  const istioApi = useApi(istioApiRef);
+  const istioApi = useIstioApi();
   const entityRef = stringifyEntityRef(entity);
   const state = useAsyncRetry(
     () => loadEntityMesh(istioApi, entityRef),
@@ -162,7 +164,7 @@ function ServiceMesh() {
   if (state.error) return <ResponseErrorPanel error={state.error} />;
   const { clusters, memory, meshByCluster } = state.value!;
   if (memory.items.length === 0)
-    return <NoWorkloads entity={entity} memory={memory} />;
+    return <NoWorkloads entity={entity} memory={memory} clusters={clusters} />;
 
   const namespaces = new Set(memory.items.map(i => i.namespace));
   const diagnostics: IstioDiagnostic[] = Object.values(meshByCluster)
@@ -177,6 +179,7 @@ function ServiceMesh() {
         errors={memory.errors}
         suffix=". The other clusters are shown."
       />
+      <UnusableClusters clusters={clusters.unusable} />
       <Grid item xs={12} md={6}>
         <MeshStatusCard memory={memory} meshByCluster={meshByCluster} />
       </Grid>

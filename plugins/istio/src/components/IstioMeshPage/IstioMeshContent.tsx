@@ -4,19 +4,47 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import type { IstioClustersResponse } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioClustersResponse,
+  IstioUnusableCluster,
+} from '@istio-backstage/plugin-istio-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
-import { istioApiRef } from '../../api';
+import { useIstioApi } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { describeSourceError } from '../../lib/meshStatus';
+import { UnusableClusters } from '../UnusableClusters';
 import { ClusterMeshCard } from './ClusterMeshCard';
 import { DiagnosticsTable } from './DiagnosticsTable';
 
 /** The configured clusters (for their tool links), or why they could not be read. */
 type ToolLinksResult = { value?: IstioClustersResponse; error?: Error };
+
+/** No cluster answered or failed: none is configured, or none can be used. */
+function NoMesh(props: { unusable?: IstioUnusableCluster[] }) {
+  if (!props.unusable?.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No clusters configured"
+        description="The Istio backend reads the clusters of the Kubernetes plugin (kubernetes.clusterLocatorMethods); none is configured."
+      />
+    );
+  }
+  return (
+    <Grid container spacing={3}>
+      <UnusableClusters clusters={props.unusable} />
+      <Grid item xs={12}>
+        <EmptyState
+          missing="data"
+          title="No usable clusters"
+          description="Every configured cluster is listed above with the reason it is not used."
+        />
+      </Grid>
+    </Grid>
+  );
+}
 
 /**
  * Every configured cluster's installed mesh and its diagnostics, without a page header
@@ -26,7 +54,7 @@ type ToolLinksResult = { value?: IstioClustersResponse; error?: Error };
  * @public
  */
 export function IstioMeshContent() {
-  const istioApi = useApi(istioApiRef);
+  const istioApi = useIstioApi();
   const state = useAsync(async () => {
     const [mesh, clusters] = await Promise.all([
       istioApi.getMeshConfig(),
@@ -43,13 +71,7 @@ export function IstioMeshContent() {
   const { mesh, clusters } = state.value!;
 
   if (mesh.items.length === 0 && mesh.errors.length === 0) {
-    return (
-      <EmptyState
-        missing="data"
-        title="No clusters configured"
-        description="The Istio backend reads the clusters of the Kubernetes plugin (kubernetes.clusterLocatorMethods); none is configured."
-      />
-    );
+    return <NoMesh unusable={clusters.value?.unusable} />;
   }
 
   return (
@@ -65,6 +87,7 @@ export function IstioMeshContent() {
           />
         </Grid>
       )}
+      <UnusableClusters clusters={clusters.value?.unusable} />
       {mesh.errors.map(e => (
         <Grid item xs={12} key={`error-${e.cluster}`}>
           <WarningPanel

@@ -321,6 +321,54 @@ describe('IstioMeshContent', () => {
     expect(screen.getByText('Demo mesh')).toBeInTheDocument();
   });
 
+  it('shows each unusable cluster as a warning line with its reason and source, next to the meshes', async () => {
+    await renderContent(
+      api({
+        getClusters: async () => ({
+          ...clusters,
+          unusable: [
+            {
+              name: 'legacy',
+              source: 'kubernetes.clusterLocatorMethods[0].clusters[1]',
+              reason: 'auth provider "unknown" is not supported',
+            },
+          ],
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Cluster legacy is not used: auth provider "unknown" is not supported (kubernetes.clusterLocatorMethods[0].clusters[1])',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Demo mesh')).toBeInTheDocument();
+  });
+
+  it('says no cluster is usable, and why, when every configured cluster is unusable', async () => {
+    await renderContent(
+      api({
+        getClusters: async () => ({
+          items: [],
+          unusable: [
+            {
+              name: 'gke',
+              source: 'component:default/gke-cluster',
+              reason: 'no url',
+            },
+          ],
+        }),
+        getMeshConfig: async () => ({ items: [], errors: [] }),
+      }),
+    );
+    expect(await screen.findByText('No usable clusters')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Cluster gke is not used: no url (component:default/gke-cluster)',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No clusters configured')).toBeNull();
+  });
+
   it('says when no cluster is configured', async () => {
     await renderContent(
       api({

@@ -1,0 +1,1 @@
+export { UnusableClusters } from './UnusableClusters';
