@@ -1,3 +1,4 @@
+import { userKubernetesAuthOf } from '../lib/clusters/userKubernetesAuth';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -92,7 +93,11 @@ interface KubernetesVersionSource {
 async function kubernetesVersionOf(
   input: { kubernetesVersion?: string; cluster?: string },
   clusters: ClusterAccess,
-  context: { signal?: AbortSignal; logger: LoggerService },
+  context: {
+    signal?: AbortSignal;
+    logger: LoggerService;
+    secrets?: Record<string, string>;
+  },
 ): Promise<KubernetesVersionSource> {
   // The form sends empty strings for fields left blank.
   const givenVersion = input.kubernetesVersion || undefined;
@@ -102,7 +107,10 @@ async function kubernetesVersionOf(
     throw new InputError(
       'Give a kubernetesVersion, or a cluster to read it from',
     );
-  const client = clusters.get(clusterName);
+  const client = clusters.get(
+    clusterName,
+    userKubernetesAuthOf(context.secrets),
+  );
   context.signal?.throwIfAborted();
   const read = await readClusterVersions(client);
   context.logger.info(

@@ -1,3 +1,4 @@
+import { userKubernetesAuthOf } from '../lib/clusters/userKubernetesAuth';
 import type {
   AuditorService,
   BackstageCredentials,
@@ -286,7 +287,12 @@ export function createMeshNamespaceAction(options: MeshNamespaceActionOptions) {
     async handler(ctx) {
       // Everything below the validation may touch the cluster; nothing above does.
       const request = validateMeshNamespaceInput(ctx.input);
-      const client = options.clusters.get(request.cluster);
+      // For a cluster reached with the user's own token, the initiator's, from the
+      // task's secrets.
+      const client = options.clusters.get(
+        request.cluster,
+        userKubernetesAuthOf(ctx.secrets),
+      );
       const writer = await authorizeWriter(
         options,
         await ctx.getInitiatorCredentials(),
