@@ -105,6 +105,15 @@ async function backendWith(grant: ReturnType<typeof grants>) {
 
 const user = () => mockCredentials.user.header();
 
+/** The demo cluster's mesh-config answer. */
+async function meshConfigOf(server: Parameters<typeof request>[0]) {
+  const mesh = await request(server)
+    .get('/api/istio/mesh-config?cluster=demo')
+    .set('Authorization', user());
+  expect(mesh.status).toBe(200);
+  return (mesh.body as IstioMeshConfigResponse).items[0];
+}
+
 describe('the shipped least-privilege roles', () => {
   it('are enough for mesh-config, sidecar-memory and an apply', async () => {
     const server = await backendWith(grants());
@@ -154,10 +163,7 @@ describe('the shipped least-privilege roles', () => {
         );
       }),
     );
-    const mesh = await request(server)
-      .get('/api/istio/mesh-config?cluster=demo')
-      .set('Authorization', user());
-    const [item] = (mesh.body as IstioMeshConfigResponse).items;
+    const item = await meshConfigOf(server);
     expect(item.errors).toEqual([
       expect.objectContaining({
         source: 'istio:telemetries',
@@ -173,10 +179,7 @@ describe('the shipped least-privilege roles', () => {
         roles.get('istio-backstage-control-plane')!.rules = [];
       }),
     );
-    const mesh = await request(server)
-      .get('/api/istio/mesh-config?cluster=demo')
-      .set('Authorization', user());
-    const [item] = (mesh.body as IstioMeshConfigResponse).items;
+    const item = await meshConfigOf(server);
     expect(item.errors).toEqual([
       expect.objectContaining({
         source: 'kubernetes:configmaps',
