@@ -1062,7 +1062,7 @@ const rows: Row[] = [
         unauthorized,
         503,
         'ServiceUnavailableError',
-        /rejected the configured credentials/,
+        /rejected the credentials sent/,
       );
       expectNothingLeaked(unauthorized);
       const message =

@@ -103,9 +103,16 @@ export function createClusterCredentialSource(options: {
   const factories = strategyFactories(options.config, options.logger);
   const made = new Map<string, AuthenticationStrategy>();
   const lazy = (provider: ClusterAuthProvider): AuthenticationStrategy => ({
-    getCredential: (details, auth) => {
+    getCredential: async (details, auth) => {
       if (!made.has(provider)) made.set(provider, factories[provider]());
-      return made.get(provider)!.getCredential(details, auth);
+      const strategy = made.get(provider)!;
+      try {
+        return await strategy.getCredential(details, auth);
+      } catch (error) {
+        // Made again for the next request: Azure's keeps a failed token fetch for good.
+        if (made.get(provider) === strategy) made.delete(provider);
+        throw error;
+      }
     },
     validateCluster: () => [],
     presentAuthMetadata: () => ({}),

@@ -101,7 +101,7 @@ export function toSourceError(source: string, error: unknown): SourceError {
   if (status === 401)
     return make(
       'Unauthorized',
-      'the cluster rejected the configured credentials (401)',
+      'the cluster rejected the credentials sent (401)',
     );
   if (status === 403)
     return make(

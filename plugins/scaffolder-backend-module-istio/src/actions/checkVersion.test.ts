@@ -190,7 +190,7 @@ describe('istio:version:check', () => {
       );
       expect(error.name).toBe('ServiceUnavailableError');
       expect(error.message).toBe(
-        "Could not read the Kubernetes version of cluster 'demo': the cluster rejected the configured credentials (401)",
+        "Could not read the Kubernetes version of cluster 'demo': the cluster rejected the credentials sent (401)",
       );
     });
 

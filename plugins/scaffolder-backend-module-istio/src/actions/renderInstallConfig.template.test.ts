@@ -266,7 +266,7 @@ describe('examples/templates/mesh-install-config', () => {
       expect(result.status).toBe('failed');
       const log = result.log.join('\n');
       expect(log).toContain(
-        "Could not read the Kubernetes version of cluster 'demo': the cluster rejected the configured credentials (401)",
+        "Could not read the Kubernetes version of cluster 'demo': the cluster rejected the credentials sent (401)",
       );
       expect(log).not.toContain('upstream-detail');
     } finally {

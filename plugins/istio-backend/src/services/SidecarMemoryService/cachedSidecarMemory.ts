@@ -44,8 +44,11 @@ export function cachedSidecarMemory(options: {
         subject?: string;
       };
       const caller = principal.userEntityRef ?? principal.subject ?? 'none';
+      // The Kubernetes tokens sent with the request are part of the key (hashed, never
+      // stored): an answer read with one token is not given to a request with another,
+      // even from the same Backstage user.
       const digest = createHash('sha256')
-        .update(JSON.stringify([caller, request]))
+        .update(JSON.stringify([caller, request, readOptions.userAuth ?? null]))
         .digest('hex');
       const key = `sidecar-memory:v1:${await applied.revision()}:${digest}`;
       const cached = await store.get(key);
