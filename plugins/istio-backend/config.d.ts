@@ -80,6 +80,38 @@ export interface Config {
        */
       settleSeconds?: number;
     };
+    /**
+     * Rows added to, or correcting, the built-in Istio support matrix, without waiting
+     * for a plugin release: Istio publishes a minor about every three months, and the
+     * built-in table only knows the releases up to the day it was checked (shown as
+     * "as of" in verdicts). A row for a minor the table holds replaces it (for example
+     * an end of life Istio has now announced); a new minor is added. Read by the Istio
+     * backend (control-plane verdicts and the `IBS-VERSION-*` diagnostics) and by the
+     * scaffolder actions `istio:version:check` and `istio:install-config:render`.
+     * Invalid rows stop the backend at startup with an error naming the path and field.
+     * Quote versions (`'1.30'`): unquoted, YAML reads `1.30` as the number 1.3.
+     */
+    supportMatrix?: Array<{
+      /** Istio minor, written `N.N`, for example `'1.31'`. */
+      istio: string;
+      /** Release date, `YYYY-MM-DD`. */
+      released: string;
+      /** Last supported day, `YYYY-MM-DD` (after `released`). */
+      endOfLife: string;
+      /**
+       * True when `endOfLife` is an estimate Istio has not announced: once it passes,
+       * the verdict is "likely end of life — check" instead of unsupported (when the
+       * Kubernetes version is in range). Default false.
+       */
+      endOfLifeExpected?: boolean;
+      /**
+       * Oldest and newest Kubernetes minor Istio tests this release on, `['N.N', 'N.N']`
+       * with the first not above the second.
+       */
+      kubernetesTested: string[];
+      /** Oldest Kubernetes minor `istioctl` accepts for this release, not above the oldest tested. */
+      kubernetesMinimum: string;
+    }>;
     clusters?: Array<{
       /** Name of a cluster configured in `kubernetes.clusterLocatorMethods`. */
       name: string;

@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { ISTIO_SUPPORT_MATRIX } from '@istio-backstage/plugin-istio-common';
 import { readIstioBackendSettings } from './backendSettings';
 
 describe('readIstioBackendSettings', () => {
@@ -13,6 +14,7 @@ describe('readIstioBackendSettings', () => {
       sharedCacheStore: false,
       admission: { maxConcurrent: 16, maxQueued: 128 },
       apply: { impersonateUser: false, settleSeconds: undefined },
+      supportMatrix: ISTIO_SUPPORT_MATRIX,
     });
   });
 
@@ -39,5 +41,49 @@ describe('readIstioBackendSettings', () => {
         new ConfigReader({ istio: { meshEssentialsRefreshSeconds: 'often' } }),
       ),
     ).toThrow(/istio\.meshEssentialsRefreshSeconds/);
+  });
+
+  it('merges istio.supportMatrix rows into the built-in matrix', () => {
+    const settings = readIstioBackendSettings(
+      new ConfigReader({
+        istio: {
+          supportMatrix: [
+            {
+              istio: '1.31',
+              released: '2026-08-12',
+              endOfLife: '2027-03-31',
+              endOfLifeExpected: true,
+              kubernetesTested: ['1.33', '1.37'],
+              kubernetesMinimum: '1.32',
+            },
+          ],
+        },
+      }),
+    );
+    expect(settings.supportMatrix.map(r => r.istio).slice(-3)).toEqual([
+      '1.29',
+      '1.30',
+      '1.31',
+    ]);
+  });
+
+  it('refuses an invalid istio.supportMatrix row, naming its path and field', () => {
+    expect(() =>
+      readIstioBackendSettings(
+        new ConfigReader({
+          istio: {
+            supportMatrix: [
+              {
+                istio: '1.31',
+                released: '2026-08-12',
+                endOfLife: '2027-03-31',
+                kubernetesTested: ['1.33', '1.37'],
+                kubernetesMinimum: '1.34',
+              },
+            ],
+          },
+        }),
+      ),
+    ).toThrow(/istio\.supportMatrix\[0\]\.kubernetesMinimum/);
   });
 });

@@ -1,4 +1,9 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  ISTIO_SUPPORT_MATRIX,
+  mergeSupportMatrix,
+  type IstioSupportMatrix,
+} from '@istio-backstage/plugin-istio-common';
 
 /** The Istio backend's own settings (`istio.*` except clusters), read once with defaults. */
 export interface IstioBackendSettings {
@@ -16,9 +21,14 @@ export interface IstioBackendSettings {
   sharedCacheStore: boolean;
   admission: { maxConcurrent: number; maxQueued: number };
   apply: { impersonateUser: boolean; settleSeconds?: number };
+  /** The built-in support matrix with the rows of `istio.supportMatrix` merged in. */
+  supportMatrix: IstioSupportMatrix;
 }
 
-/** Reads {@link IstioBackendSettings}; `Config` getters name the bad path on a wrong type. */
+/**
+ * Reads {@link IstioBackendSettings}; `Config` getters name the bad path on a wrong type,
+ * and `istio.supportMatrix` rows are validated, each problem naming its path.
+ */
 export function readIstioBackendSettings(
   config: RootConfigService,
 ): IstioBackendSettings {
@@ -58,5 +68,9 @@ export function readIstioBackendSettings(
         config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
       settleSeconds: config.getOptionalNumber('istio.apply.settleSeconds'),
     },
+    supportMatrix: mergeSupportMatrix(
+      ISTIO_SUPPORT_MATRIX,
+      config.getOptional('istio.supportMatrix'),
+    ),
   };
 }

@@ -119,6 +119,7 @@ export async function createIstioServices(
       cache: sharedCache,
       logger,
       reads,
+      supportMatrix: settings.supportMatrix,
     }),
     // Reads may reuse a recent answer; an apply always starts from a fresh one.
     sidecarMemory: cachedSidecarMemory({

@@ -30,10 +30,18 @@ export interface IstioControlPlane {
   hub?: string;
   tag?: string;
   installMethod: 'operator' | 'istioctl' | 'helm' | 'unknown';
-  /** Support verdict of this version on the cluster's Kubernetes version. */
+  /**
+   * Support verdict of this version on the cluster's Kubernetes version: `check` is
+   * "likely end of life — check" (an estimated end of life has passed).
+   */
   support: Pick<SupportVerdict, 'verdict' | 'reasons'> & {
     kubernetesTested?: string;
+    /** Last supported day (ISO date). */
     endOfLife?: string;
+    /** True when `endOfLife` is Istio's expected date, not an announced one. */
+    endOfLifeExpected?: boolean;
+    /** The day the built-in support matrix was checked against istio.io (ISO date). */
+    matrixAsOf?: string;
   };
   /** Ready istiod replicas / desired. */
   ready?: { ready: number; desired: number };

@@ -4,6 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  ISTIO_SUPPORT_MATRIX,
+  mergeSupportMatrix,
+} from '@istio-backstage/plugin-istio-common';
+import {
   ClusterAccess,
   ClusterDirectory,
   createClusterCredentialSource,
@@ -50,12 +54,18 @@ export const scaffolderModuleIstio = createBackendModule({
             credentials: createClusterCredentialSource({ config, logger }),
           },
         );
+        // The support matrix with the adopter's rows, as the Istio backend reads it;
+        // an invalid row stops the start with an error naming its path.
+        const supportMatrix = mergeSupportMatrix(
+          ISTIO_SUPPORT_MATRIX,
+          config.getOptional('istio.supportMatrix'),
+        );
         logger.info('Istio scaffolder actions configured', {
           clusters: access.names().join(',') || '(none)',
         });
         scaffolder.addActions(
           // Reads a cluster's versions when a template gives no Kubernetes version.
-          createCheckVersionAction({ clusters: access }),
+          createCheckVersionAction({ clusters: access, supportMatrix }),
           createMeshNamespaceAction({
             clusters: access,
             permissions,
@@ -63,7 +73,7 @@ export const scaffolderModuleIstio = createBackendModule({
             impersonateUser:
               config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
           }),
-          createRenderInstallConfigAction(),
+          createRenderInstallConfigAction({ supportMatrix }),
           // Calls the Istio backend's POST /sidecars as the task's initiator.
           createSidecarApplyAction({ discovery, auth }),
         );

@@ -9,6 +9,10 @@ import {
  * their proxies, each cluster's control plane, support verdict and tracing, and
  * the diagnostics that concern the entity's namespaces. Missing data stays absent
  * (never guessed); per-cluster failures are listed in `errors`.
+ *
+ * A control plane's `support` is `supported`, `check` (likely end of life — check: an
+ * estimated end of life has passed), `unsupported` or `unknown`; `supportReasons` says
+ * why, with the estimated date or the date of the support matrix where one applies.
  */
 export function meshSummary(
   memory: IstioSidecarMemoryResponse,

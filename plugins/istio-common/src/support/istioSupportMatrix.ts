@@ -6,10 +6,14 @@
 export interface IstioReleaseSupport {
   /** Istio minor, for example `1.24`. */
   istio: string;
+  /** Release date (ISO date, `YYYY-MM-DD`). */
   released: string;
-  /** End of life (ISO date). */
+  /** End of life (ISO date, `YYYY-MM-DD`): the last day the release is supported. */
   endOfLife: string;
-  /** True when the end of life is the expected date, not yet announced. */
+  /**
+   * True when `endOfLife` is an estimate, not yet announced by Istio: a verdict that
+   * rests on it says so.
+   */
   endOfLifeExpected?: boolean;
   /** Oldest and newest Kubernetes minor Istio tests this release against. */
   kubernetesTested: [string, string];
@@ -18,16 +22,38 @@ export interface IstioReleaseSupport {
 }
 
 /**
- * Istio's support status per release.
- *
- * Source: istio.io "Supported Releases" (support status table) and the minimum
- * Kubernetes version `istioctl` enforces per release, as checked in 2026-11. Istio
- * supports a minor until six weeks after the release two minors later. Update this
- * table when Istio publishes a release; nothing else holds these figures.
+ * A support matrix: one row per Istio minor, oldest first.
  *
  * @public
  */
-export const ISTIO_SUPPORT_MATRIX: readonly IstioReleaseSupport[] = [
+export type IstioSupportMatrix = readonly IstioReleaseSupport[];
+
+/**
+ * The day {@link ISTIO_SUPPORT_MATRIX} was last checked against istio.io (ISO date).
+ *
+ * The table was checked in November 2026 and the day was not recorded, so this is the
+ * first day of that month: an "as of" date must never make the data look fresher than
+ * it is. Verdicts and messages show it, so readers can tell how old the figures are.
+ * Update it with the table.
+ *
+ * @public
+ */
+export const ISTIO_SUPPORT_MATRIX_AS_OF = '2026-11-01';
+
+/**
+ * Istio's support status per release, as of {@link ISTIO_SUPPORT_MATRIX_AS_OF}.
+ *
+ * Source: istio.io "Supported Releases" (support status table) and the minimum
+ * Kubernetes version `istioctl` enforces per release. Istio supports a minor until six
+ * weeks after the release two minors later, and publishes newer releases than this
+ * table holds: a version newer than its last row is unknown, never unsupported.
+ * Adopters add or correct rows with `istio.supportMatrix` (see
+ * `mergeSupportMatrix`). Update this table, and its date, when Istio publishes a
+ * release.
+ *
+ * @public
+ */
+export const ISTIO_SUPPORT_MATRIX: IstioSupportMatrix = [
   {
     istio: '1.11',
     released: '2021-08-12',

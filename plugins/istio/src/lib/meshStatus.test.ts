@@ -137,6 +137,50 @@ describe('describeSupport', () => {
       },
     ],
     [
+      plane(
+        {
+          verdict: 'check',
+          reasons: [
+            "Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases",
+          ],
+          endOfLife: '2026-11-30',
+          endOfLifeExpected: true,
+          matrixAsOf: '2026-11-01',
+        },
+        '1.30.1',
+      ),
+      'v1.33.2',
+      {
+        level: 'warning',
+        text: "Istio 1.30.1 on Kubernetes v1.33.2: likely end of life — check: Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases (support matrix as of 2026-11-01)",
+      },
+    ],
+    [
+      plane({ verdict: 'check', reasons: [], endOfLife: '2026-11-30' }),
+      'v1.33.2',
+      {
+        level: 'warning',
+        text: 'Istio unknown on Kubernetes v1.33.2: likely end of life — check: end of life expected around 2026-11-30',
+      },
+    ],
+    [
+      plane(
+        {
+          verdict: 'supported',
+          reasons: [],
+          endOfLife: '2026-11-30',
+          endOfLifeExpected: true,
+          matrixAsOf: '2026-11-01',
+        },
+        '1.30.1',
+      ),
+      'v1.33.2',
+      {
+        level: 'ok',
+        text: 'Istio 1.30.1 on Kubernetes v1.33.2: supported — end of life expected around 2026-11-30 (support matrix as of 2026-11-01)',
+      },
+    ],
+    [
       plane({ verdict: 'unknown', reasons: ['version not read'] }),
       undefined,
       {

@@ -103,9 +103,43 @@ export interface SupportDescription {
   text: string;
 }
 
+/** The verdict and its reasons, after `Istio … on Kubernetes …: `. */
+function describeVerdict(support: IstioControlPlane['support']): string {
+  const reasons = support.reasons.join('; ');
+  const estimate = support.endOfLife
+    ? `end of life expected around ${support.endOfLife}`
+    : '';
+  switch (support.verdict) {
+    case 'supported':
+      return support.endOfLifeExpected && estimate
+        ? `supported — ${estimate}`
+        : 'supported';
+    case 'check': {
+      const detail = reasons || estimate;
+      return `likely end of life — check${detail ? `: ${detail}` : ''}`;
+    }
+    case 'unsupported':
+      return `unsupported${reasons ? ` — ${reasons}` : ''}`;
+    default:
+      return `unknown${reasons ? ` — ${reasons}` : ''}`;
+  }
+}
+
+const LEVELS: Record<
+  IstioControlPlane['support']['verdict'],
+  SupportDescription['level']
+> = {
+  supported: 'ok',
+  check: 'warning',
+  unsupported: 'error',
+  unknown: 'warning',
+};
+
 /**
- * `Istio 1.28.1 on Kubernetes v1.33.2: unsupported — <reasons>`. Versions that were not
- * read are shown as unknown.
+ * `Istio 1.28.1 on Kubernetes v1.33.2: unsupported — <reasons>`; `check` reads "likely
+ * end of life — check" with the estimated date, and a supported release whose end of
+ * life is only estimated says so. The date of the support matrix follows when the
+ * backend sent it. Versions that were not read are shown as unknown.
  */
 export function describeSupport(
   plane: IstioControlPlane,
@@ -114,19 +148,12 @@ export function describeSupport(
   const subject = `Istio ${plane.version ?? 'unknown'} on Kubernetes ${
     kubernetesVersion ?? 'unknown'
   }`;
-  const reasons = plane.support.reasons.join('; ');
-  switch (plane.support.verdict) {
-    case 'supported':
-      return { level: 'ok', text: `${subject}: supported` };
-    case 'unsupported':
-      return {
-        level: 'error',
-        text: `${subject}: unsupported${reasons ? ` — ${reasons}` : ''}`,
-      };
-    default:
-      return {
-        level: 'warning',
-        text: `${subject}: unknown${reasons ? ` — ${reasons}` : ''}`,
-      };
-  }
+  const { support } = plane;
+  const asOf = support.matrixAsOf
+    ? ` (support matrix as of ${support.matrixAsOf})`
+    : '';
+  return {
+    level: LEVELS[support.verdict] ?? 'warning',
+    text: `${subject}: ${describeVerdict(support)}${asOf}`,
+  };
 }

@@ -4,6 +4,10 @@
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { DemoCluster } from '@istio-backstage/demo-cluster';
+import {
+  ISTIO_SUPPORT_MATRIX,
+  mergeSupportMatrix,
+} from '@istio-backstage/plugin-istio-common';
 import { validate } from 'jsonschema';
 import yaml from 'yaml';
 import {
@@ -97,6 +101,66 @@ describe('istio:version:check', () => {
     });
     await action.handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('verdict', 'unknown');
+    expect(ctx.output).toHaveBeenCalledWith('reasons', [
+      expect.stringContaining(
+        "newer than this plugin's support matrix (as of 2026-11-01",
+      ),
+    ]);
+  });
+
+  describe('after an estimated end of life (Istio 1.30, expected 2026-11-30)', () => {
+    const december = createCheckVersionAction({
+      now: () => new Date('2026-12-06T12:00:00Z'),
+    });
+
+    it("outputs 'check' with the estimate and does not fail, even with failIfUnsupported", async () => {
+      const ctx = createMockActionContext({
+        input: {
+          istioVersion: '1.30.1',
+          kubernetesVersion: 'v1.33.2',
+          failIfUnsupported: true,
+        },
+      });
+      const warn = jest.spyOn(ctx.logger, 'warn');
+      await december.handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith('verdict', 'check');
+      expect(ctx.output).toHaveBeenCalledWith('reasons', [
+        "Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases",
+      ]);
+      expect(ctx.output).toHaveBeenCalledWith('endOfLife', '2026-11-30');
+      expect(ctx.output).toHaveBeenCalledWith('endOfLifeExpected', true);
+      expect(ctx.output).toHaveBeenCalledWith('matrixAsOf', '2026-11-01');
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Istio 1.30.1 on Kubernetes v1.33.2: check \(Istio 1.30's end of life was expected around 2026-11-30/,
+        ),
+      );
+    });
+
+    it('knows a release the adopter added under istio.supportMatrix', async () => {
+      const withRows = createCheckVersionAction({
+        now: () => new Date('2026-12-06T12:00:00Z'),
+        supportMatrix: mergeSupportMatrix(ISTIO_SUPPORT_MATRIX, [
+          {
+            istio: '1.31',
+            released: '2026-08-12',
+            endOfLife: '2027-03-31',
+            kubernetesTested: ['1.33', '1.37'],
+            kubernetesMinimum: '1.32',
+          },
+        ]),
+      });
+      const out = await run(withRows, {
+        istioVersion: '1.31.2',
+        kubernetesVersion: 'v1.33.2',
+      });
+      expect(out).toMatchObject({
+        verdict: 'supported',
+        reasons: [],
+        endOfLife: '2027-03-31',
+        endOfLifeExpected: false,
+      });
+    });
   });
 
   it('refuses to run with neither a Kubernetes version nor a cluster', async () => {
@@ -130,7 +194,10 @@ describe('istio:version:check', () => {
       expect(out).toEqual({
         verdict: 'supported',
         reasons: [],
+        matrixAsOf: '2026-11-01',
         kubernetesTested: '1.32–1.36',
+        endOfLife: '2026-11-30',
+        endOfLifeExpected: true,
         kubernetesVersion: demo.scenario.kubernetesVersion,
         kubernetesVersionSource: 'cluster',
         clusterIstio: { versions: ['1.28.1'] },

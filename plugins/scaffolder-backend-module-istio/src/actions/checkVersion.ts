@@ -5,6 +5,8 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   CLUSTER_NAME_PATTERN,
   supportVerdict,
+  type IstioSupportMatrix,
+  type SupportVerdict,
 } from '@istio-backstage/plugin-istio-common';
 import { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import {
@@ -24,6 +26,11 @@ export interface CheckVersionActionOptions {
    * for reading a cluster's versions; none unless given.
    */
   clusters?: ClusterAccess;
+  /**
+   * The support matrix: the built-in one merged with `istio.supportMatrix`
+   * (`mergeSupportMatrix`); the built-in one unless given.
+   */
+  supportMatrix?: IstioSupportMatrix;
 }
 
 const inputSchema = actionSchema({
@@ -48,13 +55,36 @@ const inputSchema = actionSchema({
     z
       .boolean()
       .default(true)
-      .describe('Fail the task when the pair is unsupported')
+      .describe(
+        "Fail the task when the pair is unsupported (a likely end of life, verdict 'check', only warns)",
+      )
       .optional(),
 });
 
 const outputSchema = actionSchema({
-  verdict: z => z.enum(['supported', 'unsupported', 'unknown']),
+  verdict: z =>
+    z
+      .enum(['supported', 'check', 'unsupported', 'unknown'])
+      .describe(
+        "'check': likely end of life — check (an estimated end of life has passed)",
+      ),
   reasons: z => z.array(z.string()),
+  endOfLife: z =>
+    z
+      .string()
+      .optional()
+      .describe('Last supported day of the release (ISO date)'),
+  endOfLifeExpected: z =>
+    z
+      .boolean()
+      .optional()
+      .describe('True when endOfLife is an estimate, not announced by Istio'),
+  matrixAsOf: z =>
+    z
+      .string()
+      .describe(
+        "The day the plugin's support matrix was checked against istio.io",
+      ),
   kubernetesTested: z =>
     z
       .string()
@@ -157,29 +187,52 @@ export function createCheckVersionAction(
         istioVersion,
         kubernetesVersion,
         now: now(),
+        matrix: options.supportMatrix,
       });
-      const reasons = result.reasons.join('; ');
-      ctx.logger.info(
-        `Istio ${istioVersion} on Kubernetes ${kubernetesVersion}: ${
-          result.verdict
-        }${result.reasons.length ? ` (${reasons})` : ''}`,
+      logVerdict(
+        ctx.logger,
+        result,
+        `Istio ${istioVersion} on Kubernetes ${kubernetesVersion}`,
       );
       ctx.output('verdict', result.verdict);
       ctx.output('reasons', result.reasons);
+      ctx.output('matrixAsOf', result.matrixAsOf);
       ctx.output('kubernetesVersion', kubernetesVersion);
       ctx.output('kubernetesVersionSource', source);
       if (clusterIstio) ctx.output('clusterIstio', clusterIstio);
-      if (result.release)
+      if (result.release) {
         ctx.output(
           'kubernetesTested',
           result.release.kubernetesTested.join('–'),
         );
+        ctx.output('endOfLife', result.release.endOfLife);
+        ctx.output('endOfLifeExpected', !!result.release.endOfLifeExpected);
+      }
       if (failIfUnsupported && result.verdict === 'unsupported')
         throw new InputError(
-          `Istio ${istioVersion} is not supported on Kubernetes ${kubernetesVersion}: ${reasons}`,
+          `Istio ${istioVersion} is not supported on Kubernetes ${kubernetesVersion}: ${result.reasons.join(
+            '; ',
+          )}`,
         );
     },
   });
+}
+
+/**
+ * Logs the verdict with its reasons; a likely end of life (`check`) is a warning, since
+ * it does not fail the task.
+ */
+function logVerdict(
+  logger: LoggerService,
+  result: SupportVerdict,
+  subject: string,
+) {
+  const reasons = result.reasons.length
+    ? ` (${result.reasons.join('; ')})`
+    : '';
+  const line = `${subject}: ${result.verdict}${reasons}; support matrix as of ${result.matrixAsOf}`;
+  if (result.verdict === 'check') logger.warn(line);
+  else logger.info(line);
 }
 
 function describeIstio(istio: ClusterIstioVersions): string {

@@ -193,6 +193,9 @@ describe('istio:install-config:render', () => {
       verdict: 'supported',
       reasons: [],
       kubernetesTested: '1.32–1.36',
+      endOfLife: '2026-11-30',
+      endOfLifeExpected: true,
+      matrixAsOf: '2026-11-01',
     });
     expect(outputs.files).toEqual([
       'mesh/prod/istio-operator.yaml',
@@ -224,6 +227,35 @@ describe('istio:install-config:render', () => {
       'Istio 1.11.0 is not supported on Kubernetes v1.18.20: Istio 1.11 reached end of life on 2022-03-25. Choose a supported pair, or set allowUnsupported to render anyway.',
     );
     expect(existsSync(workspacePath)).toBe(false);
+  });
+
+  it("renders a likely end of life ('check') without allowUnsupported, warning with the estimate", async () => {
+    const december = createRenderInstallConfigAction({
+      now: () => new Date('2026-12-06T12:00:00Z'),
+    });
+    const input = { ...typicalInput, allowUnsupported: false };
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: createMockDirectory().resolve('workspace'),
+    });
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    await december.handler(ctx as never);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs.versionCheck).toMatchObject({
+      verdict: 'check',
+      reasons: [
+        "Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases",
+      ],
+      endOfLife: '2026-11-30',
+      endOfLifeExpected: true,
+      matrixAsOf: '2026-11-01',
+    });
+    expect(outputs.files.length).toBeGreaterThan(0);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'Istio 1.30.1 on Kubernetes v1.33.2: check (Istio 1.30',
+      ),
+    );
   });
 
   it('renders the legacy tracing form for Istio 1.11 when allowed, without Helm values', async () => {

@@ -5,6 +5,7 @@ import {
   DNS1123_LABEL,
   ISTIO_SCRAPE_JOB_NAMES,
   supportVerdict,
+  type IstioSupportMatrix,
 } from '@istio-backstage/plugin-istio-common';
 import {
   ISTIO_PROFILES,
@@ -108,7 +109,9 @@ const inputSchema = actionSchema({
     z
       .boolean()
       .optional()
-      .describe('Render even when the support matrix says unsupported'),
+      .describe(
+        "Render even when the support matrix says unsupported (a likely end of life, verdict 'check', only warns)",
+      ),
   targetPath: z =>
     z
       .string()
@@ -135,9 +138,26 @@ const outputSchema = actionSchema({
     z.object({
       istioVersion: z.string(),
       kubernetesVersion: z.string(),
-      verdict: z.enum(['supported', 'unsupported', 'unknown']),
+      verdict: z
+        .enum(['supported', 'check', 'unsupported', 'unknown'])
+        .describe(
+          "'check': likely end of life — check (an estimated end of life has passed)",
+        ),
       reasons: z.array(z.string()),
       kubernetesTested: z.string().optional(),
+      endOfLife: z
+        .string()
+        .optional()
+        .describe('Last supported day of the release (ISO date)'),
+      endOfLifeExpected: z
+        .boolean()
+        .optional()
+        .describe('True when endOfLife is an estimate, not announced by Istio'),
+      matrixAsOf: z
+        .string()
+        .describe(
+          "The day the plugin's support matrix was checked against istio.io",
+        ),
     }),
   warnings: z => z.array(z.string()),
   files: z =>
@@ -145,24 +165,38 @@ const outputSchema = actionSchema({
 });
 
 /** The `versionCheck` output: the support verdict of the Istio / Kubernetes pair. */
-function checkVersions(input: InstallConfigInput, now: Date) {
+function checkVersions(
+  input: InstallConfigInput,
+  now: Date,
+  matrix: IstioSupportMatrix | undefined,
+) {
   const check = supportVerdict({
     istioVersion: input.tag,
     kubernetesVersion: input.targetKubernetesVersion,
     now,
+    matrix,
   });
+  const { release } = check;
   return {
     istioVersion: input.tag,
     kubernetesVersion: input.targetKubernetesVersion,
     verdict: check.verdict,
     reasons: check.reasons,
-    ...(check.release
-      ? { kubernetesTested: check.release.kubernetesTested.join('–') }
+    ...(release
+      ? {
+          kubernetesTested: release.kubernetesTested.join('–'),
+          endOfLife: release.endOfLife,
+          endOfLifeExpected: !!release.endOfLifeExpected,
+        }
       : {}),
+    matrixAsOf: check.matrixAsOf,
   };
 }
 
-/** Logs the verdict; an unsupported pair stops the render unless the input allows it. */
+/**
+ * Logs the verdict; an unsupported pair stops the render unless the input allows it. A
+ * likely end of life (`check`) is logged as a warning and does not stop it.
+ */
 function enforceSupport(
   input: InstallConfigInput,
   check: ReturnType<typeof checkVersions>,
@@ -170,11 +204,13 @@ function enforceSupport(
 ) {
   const { tag, targetKubernetesVersion } = input;
   const reasons = check.reasons.join('; ');
-  logger.info(
-    `Istio ${tag} on Kubernetes ${targetKubernetesVersion}: ${check.verdict}${
-      check.reasons.length ? ` (${reasons})` : ''
-    }`,
-  );
+  const line = `Istio ${tag} on Kubernetes ${targetKubernetesVersion}: ${
+    check.verdict
+  }${check.reasons.length ? ` (${reasons})` : ''}; support matrix as of ${
+    check.matrixAsOf
+  }`;
+  if (check.verdict === 'check') logger.warn(line);
+  else logger.info(line);
   if (check.verdict === 'unsupported' && !input.allowUnsupported) {
     throw new InputError(
       `Istio ${tag} is not supported on Kubernetes ${targetKubernetesVersion}: ${reasons}. Choose a supported pair, or set allowUnsupported to render anyway.`,
@@ -212,7 +248,15 @@ function renderingOutputs(rendering: InstallConfigRendering) {
  * @public
  */
 export function createRenderInstallConfigAction(
-  options: { now?: () => Date } = {},
+  options: {
+    /** The date support verdicts are for (end of life); now unless told. */
+    now?: () => Date;
+    /**
+     * The support matrix: the built-in one merged with `istio.supportMatrix`
+     * (`mergeSupportMatrix`); the built-in one unless given.
+     */
+    supportMatrix?: IstioSupportMatrix;
+  } = {},
 ) {
   const now = options.now ?? (() => new Date());
   return createTemplateAction({
@@ -224,7 +268,7 @@ export function createRenderInstallConfigAction(
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
       const input = parseInstallConfigInput(ctx.input);
-      const check = checkVersions(input, now());
+      const check = checkVersions(input, now(), options.supportMatrix);
       ctx.output('versionCheck', check);
       enforceSupport(input, check, ctx.logger);
 

@@ -1,3 +1,8 @@
+import {
+  ISTIO_SUPPORT_MATRIX,
+  ISTIO_SUPPORT_MATRIX_AS_OF,
+  mergeSupportMatrix,
+} from '@istio-backstage/plugin-istio-common';
 import { analyzeMesh } from './analyzeMesh';
 import {
   healthyInventory,
@@ -90,5 +95,51 @@ describe('analyzeMesh data plane', () => {
     expect(mesh.dataPlane.nativeSidecars).toBe('mixed');
     expect(mesh.meshSize.proxies).toBe(2);
     expect(mesh.meshSize.pods).toBe(4);
+  });
+});
+
+describe('analyzeMesh control plane support', () => {
+  // The healthy fixture: istiod 1.30.1 on Kubernetes v1.33.2; 1.30's end of life is
+  // estimated at 2026-11-30.
+  const december = new Date('2026-12-06T12:00:00Z');
+
+  it('gives the verdict with the estimate and the date of the matrix', () => {
+    const [plane] = analyzeMesh(healthyInventory(), {
+      cluster: 'demo',
+      now: december,
+    }).controlPlanes;
+    expect(plane.support).toEqual({
+      verdict: 'check',
+      reasons: [
+        "Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases",
+      ],
+      kubernetesTested: '1.32–1.36',
+      endOfLife: '2026-11-30',
+      endOfLifeExpected: true,
+      matrixAsOf: ISTIO_SUPPORT_MATRIX_AS_OF,
+    });
+  });
+
+  it('uses the support matrix it is given (a corrected row from config)', () => {
+    const supportMatrix = mergeSupportMatrix(ISTIO_SUPPORT_MATRIX, [
+      {
+        istio: '1.30',
+        released: '2026-05-14',
+        endOfLife: '2027-01-20',
+        kubernetesTested: ['1.32', '1.36'],
+        kubernetesMinimum: '1.32',
+      },
+    ]);
+    const [plane] = analyzeMesh(healthyInventory(), {
+      cluster: 'demo',
+      now: december,
+      supportMatrix,
+    }).controlPlanes;
+    expect(plane.support).toMatchObject({
+      verdict: 'supported',
+      reasons: [],
+      endOfLife: '2027-01-20',
+    });
+    expect(plane.support.endOfLifeExpected).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import {
   supportVerdict,
   type IstioControlPlane,
+  type IstioSupportMatrix,
   type IstioGateway,
   type IstioMeshConfig,
   type IstioTracing,
@@ -95,9 +96,58 @@ export function meshConfigOf(
   return { mesh: {} };
 }
 
+/** How {@link analyzeMesh} describes a cluster's mesh. */
+export interface MeshAnalysisOptions {
+  cluster: string;
+  title?: string;
+  /** The day the mesh is read on (end-of-life checks). */
+  now: Date;
+  /**
+   * The support matrix for the control planes' verdicts: the built-in one merged with
+   * `istio.supportMatrix`; the built-in one unless told.
+   */
+  supportMatrix?: IstioSupportMatrix;
+}
+
+/** A control plane's support verdict, with the matrix row's figures when known. */
+function supportOf(
+  version: string | undefined,
+  kubernetesVersion: string | undefined,
+  options: Pick<MeshAnalysisOptions, 'now' | 'supportMatrix'>,
+): IstioControlPlane['support'] {
+  if (!version || !kubernetesVersion)
+    return {
+      verdict: 'unknown',
+      reasons: [
+        version
+          ? 'the Kubernetes version could not be read'
+          : 'the Istio version could not be read from the istiod image',
+      ],
+    };
+  const verdict = supportVerdict({
+    istioVersion: version,
+    kubernetesVersion,
+    now: options.now,
+    matrix: options.supportMatrix,
+  });
+  const { release } = verdict;
+  return {
+    verdict: verdict.verdict,
+    reasons: verdict.reasons,
+    ...(release
+      ? {
+          kubernetesTested: release.kubernetesTested.join('–'),
+          endOfLife: release.endOfLife,
+          ...(release.endOfLifeExpected ? { endOfLifeExpected: true } : {}),
+        }
+      : {}),
+    matrixAsOf: verdict.matrixAsOf,
+  };
+}
+
 function controlPlanes(
   inventory: MeshInventory,
-  now: Date,
+  options: Pick<MeshAnalysisOptions, 'now' | 'supportMatrix'>,
 ): IstioControlPlane[] {
   return (inventory.deployments ?? []).filter(isIstiod).map(d => {
     const containers = d.spec?.template?.spec?.containers ?? [];
@@ -106,21 +156,6 @@ function controlPlanes(
     )?.image;
     const image = imageName ? parseImage(imageName) : undefined;
     const version = versionOfTag(image?.tag);
-    const verdict =
-      version && inventory.kubernetesVersion
-        ? supportVerdict({
-            istioVersion: version,
-            kubernetesVersion: inventory.kubernetesVersion,
-            now,
-          })
-        : {
-            verdict: 'unknown' as const,
-            reasons: [
-              version
-                ? 'the Kubernetes version could not be read'
-                : 'the Istio version could not be read from the istiod image',
-            ],
-          };
     return {
       revision: revisionOf(d),
       namespace: d.metadata?.namespace ?? '',
@@ -128,16 +163,7 @@ function controlPlanes(
       hub: image?.hub,
       tag: image?.tag,
       installMethod: installMethodOf(d, inventory),
-      support: {
-        verdict: verdict.verdict,
-        reasons: verdict.reasons,
-        ...('release' in verdict && verdict.release
-          ? {
-              kubernetesTested: verdict.release.kubernetesTested.join('–'),
-              endOfLife: verdict.release.endOfLife,
-            }
-          : {}),
-      },
+      support: supportOf(version, inventory.kubernetesVersion, options),
       ready: {
         ready: d.status?.readyReplicas ?? 0,
         desired: d.spec?.replicas ?? d.status?.replicas ?? 0,
@@ -305,9 +331,9 @@ function kialiOf(
  */
 export function analyzeMesh(
   inventory: MeshInventory,
-  options: { cluster: string; title?: string; now: Date },
+  options: MeshAnalysisOptions,
 ): Omit<IstioMeshConfig, 'diagnostics'> {
-  const planes = controlPlanes(inventory, options.now);
+  const planes = controlPlanes(inventory, options);
   const primary = planes.find(p => p.revision === 'default') ?? planes[0];
   const rootNamespace = primary?.namespace ?? 'istio-system';
   const { mesh, unreadable } = primary

@@ -5,10 +5,12 @@ import type {
 import type {
   IstioMeshConfig,
   IstioMeshConfigResponse,
+  IstioSupportMatrix,
 } from '@istio-backstage/plugin-istio-common';
 import type {
   ClusterAccess,
   ClusterClient,
+  ClusterResult,
 } from '@istio-backstage/plugin-istio-node';
 import { createAnswerCache, type AnswerCache } from '../../lib/answerCache';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
@@ -42,8 +44,10 @@ export function createMeshConfigService(options: {
   /** Given the control planes and tracing of each complete read, for the next requests. */
   reads?: Pick<ClusterReads, 'keepEssentials'>;
   now?: () => Date;
+  /** The built-in support matrix merged with `istio.supportMatrix`; the built-in one by default. */
+  supportMatrix?: IstioSupportMatrix;
 }): MeshConfigService {
-  const { clusters, logger } = options;
+  const { clusters, logger, supportMatrix } = options;
   const now = options.now ?? (() => new Date());
   // One read per cluster at a time: a burst on a cold cache shares the read in flight
   // instead of each request listing the whole cluster again.
@@ -61,7 +65,7 @@ export function createMeshConfigService(options: {
     key: string,
   ): Promise<IstioMeshConfig> =>
     reading.get(key, () =>
-      readAndKeep(client, key, { answers, reads: options.reads, now }),
+      readAndKeep(client, key, { ...options, answers, now }),
     );
 
   const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
@@ -94,24 +98,34 @@ export function createMeshConfigService(options: {
         client =>
           client.sharesAnswers
             ? keptOrRead(client)
-            : readMeshConfig(client, now()).then(read => read.meshConfig),
+            : readMeshConfig(client, now(), supportMatrix).then(
+                read => read.meshConfig,
+              ),
         userAuth,
       );
-      const response: IstioMeshConfigResponse = { items: [], errors: [] };
-      for (const result of results) {
-        if (result.ok) {
-          response.items.push(result.value);
-        } else {
-          logger.warn('Reading a cluster mesh failed', {
-            cluster: result.cluster,
-            errorType: result.error.errorType,
-          });
-          response.errors.push({ cluster: result.cluster, ...result.error });
-        }
-      }
-      return response;
+      return responseOf(results, logger);
     },
   };
+}
+
+/** The answers of the clusters, and why the others could not be read (logged). */
+function responseOf(
+  results: ClusterResult<IstioMeshConfig>[],
+  logger: LoggerService,
+): IstioMeshConfigResponse {
+  const response: IstioMeshConfigResponse = { items: [], errors: [] };
+  for (const result of results) {
+    if (result.ok) {
+      response.items.push(result.value);
+    } else {
+      logger.warn('Reading a cluster mesh failed', {
+        cluster: result.cluster,
+        errorType: result.error.errorType,
+      });
+      response.errors.push({ cluster: result.cluster, ...result.error });
+    }
+  }
+  return response;
 }
 
 /** The reads control planes and tracing rest on. */
@@ -135,16 +149,22 @@ function essentialsComplete(meshConfig: IstioMeshConfig): boolean {
 async function readMeshConfig(
   client: ClusterClient,
   now: Date,
+  supportMatrix: IstioSupportMatrix | undefined,
 ): Promise<{ meshConfig: IstioMeshConfig; answered: boolean }> {
   const inventory = await readInventory(client);
   const analysed = analyzeMesh(inventory, {
     cluster: client.cluster.name,
     title: client.cluster.title,
     now,
+    supportMatrix,
   });
   const meshConfig = {
     ...analysed,
-    diagnostics: diagnose(inventory, { ...analysed, diagnostics: [] }),
+    diagnostics: diagnose(
+      inventory,
+      { ...analysed, diagnostics: [] },
+      { supportMatrix },
+    ),
   };
   return {
     meshConfig,
@@ -163,10 +183,15 @@ async function readAndKeep(
     answers: AnswerCache<IstioMeshConfig>;
     reads?: Pick<ClusterReads, 'keepEssentials'>;
     now: () => Date;
+    supportMatrix?: IstioSupportMatrix;
   },
 ): Promise<IstioMeshConfig> {
   const { answers, now } = keep;
-  const { meshConfig, answered } = await readMeshConfig(client, now());
+  const { meshConfig, answered } = await readMeshConfig(
+    client,
+    now(),
+    keep.supportMatrix,
+  );
   // A cluster that answered nothing at all is not kept, so it is retried soon.
   if (answered) {
     await answers.set(key, meshConfig);

@@ -9,6 +9,7 @@ import type {
   IstioMeshConfig,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
+import { describeSupport } from '../../lib/meshStatus';
 
 const KIND_LABELS: Record<string, string> = {
   sidecar: 'sidecar',
@@ -18,26 +19,14 @@ const KIND_LABELS: Record<string, string> = {
   none: 'not in mesh',
 };
 
+/** The first control plane's support verdict (`check`: likely end of life — check). */
 function Support({ mesh }: { mesh?: IstioMeshConfig }) {
   const plane = mesh?.controlPlanes[0];
   if (!plane) return <>unknown (control plane not read)</>;
-  const text = `Istio ${plane.version ?? 'unknown'} on Kubernetes ${
-    mesh?.kubernetesVersion ?? 'unknown'
-  }`;
-  if (plane.support.verdict === 'supported')
-    return <StatusOK>{text}: supported</StatusOK>;
-  if (plane.support.verdict === 'unsupported') {
-    return (
-      <StatusError>
-        {text}: unsupported — {plane.support.reasons.join('; ')}
-      </StatusError>
-    );
-  }
-  return (
-    <StatusWarning>
-      {text}: unknown — {plane.support.reasons.join('; ')}
-    </StatusWarning>
-  );
+  const { level, text } = describeSupport(plane, mesh?.kubernetesVersion);
+  if (level === 'ok') return <StatusOK>{text}</StatusOK>;
+  if (level === 'error') return <StatusError>{text}</StatusError>;
+  return <StatusWarning>{text}</StatusWarning>;
 }
 
 /**

@@ -69,8 +69,15 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     title: 'Unsupported or end-of-life Istio / Kubernetes pair',
     meaning:
-      "The control plane's Istio release is past its end of life, or is not tested / not accepted on the cluster's Kubernetes version (Istio support matrix).",
+      "The control plane's Istio release is past its announced end of life, or is not tested / not accepted on the cluster's Kubernetes version (Istio support matrix).",
     fix: 'Upgrade Istio (canary revision or in place) to a supported release that is tested on this Kubernetes version.',
+  },
+  'IBS-VERSION-LIKELY-EOL': {
+    severity: 'info',
+    title: 'Istio release likely past its estimated end of life',
+    meaning:
+      "The support matrix only estimates the control plane's end of life (Istio had not announced it when the matrix was checked), and that estimate has passed: the release is likely no longer supported. The Kubernetes version is fine.",
+    fix: "Check istio.io's supported releases: if the release has ended, upgrade Istio to a supported one; record the announced date, or newer releases, under `istio.supportMatrix`.",
   },
   'IBS-IN-CLUSTER-OPERATOR': {
     severity: 'warning',

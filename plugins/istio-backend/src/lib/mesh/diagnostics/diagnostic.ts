@@ -1,6 +1,7 @@
 import type {
   IstioDiagnostic,
   IstioMeshConfig,
+  IstioSupportMatrix,
 } from '@istio-backstage/plugin-istio-common';
 import { stringify } from 'yaml';
 import type { MeshInventory } from '../inventory';
@@ -9,13 +10,24 @@ import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes';
 /** The object a diagnostic is about. */
 export type ObjectRef = NonNullable<IstioDiagnostic['object']>;
 
+/** The backend's settings a rule may need besides what was read from the cluster. */
+export interface DiagnosticContext {
+  /**
+   * The support matrix the control planes' verdicts were made with (the built-in one
+   * merged with `istio.supportMatrix`); the built-in one unless told.
+   */
+  supportMatrix?: IstioSupportMatrix;
+}
+
 /**
- * One diagnostic rule: a pure function of what was read from the cluster and the mesh
- * model built from it. A rule returns nothing when the data it needs is unknown.
+ * One diagnostic rule: a pure function of what was read from the cluster, the mesh
+ * model built from it and the backend's settings. A rule returns nothing when the data
+ * it needs is unknown.
  */
 export type DiagnosticRule = (
   inventory: MeshInventory,
   mesh: IstioMeshConfig,
+  context?: DiagnosticContext,
 ) => IstioDiagnostic[];
 
 /** `Pod istio-demo/details-v1`, `Namespace istio-demo`: how messages name objects. */

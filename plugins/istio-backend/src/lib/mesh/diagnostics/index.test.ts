@@ -45,6 +45,8 @@ function brokenInventory(): MeshInventory {
         istioInit: ['NET_ADMIN', 'NET_RAW'],
       }),
       pod('shop', 'cart-1', {
+        // Its control plane among two revisions.
+        labels: { 'istio.io/rev': 'default' },
         proxyImage: NEW_PROXY,
         istioInit: ['NET_ADMIN', 'NET_RAW'],
       }),
@@ -95,6 +97,16 @@ function brokenMesh(): IstioMeshConfig {
         support: {
           verdict: 'unsupported',
           reasons: ['Istio 1.24 reached end of life on 2025-06-24'],
+        },
+      },
+      {
+        ...base.controlPlanes[0],
+        revision: 'canary',
+        support: {
+          verdict: 'check',
+          reasons: [
+            "Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases",
+          ],
         },
       },
     ],
@@ -231,6 +243,6 @@ describe('diagnose', () => {
         /^IBS-[A-Z0-9-]+$/.test(code),
       ),
     ).toBe(true);
-    expect(DIAGNOSTIC_RULES.length).toBe(19);
+    expect(DIAGNOSTIC_RULES.length).toBe(20);
   });
 });

@@ -4,7 +4,7 @@ import type {
 } from '@istio-backstage/plugin-istio-common';
 import type { MeshInventory } from '../inventory';
 import { cniMissing } from './cni';
-import type { DiagnosticRule } from './diagnostic';
+import type { DiagnosticContext, DiagnosticRule } from './diagnostic';
 import { gatewayInRootNamespace, gatewayWithoutInjection } from './gateways';
 import { imagePullFailures } from './imagePull';
 import { kialiServiceMissing } from './kiali';
@@ -19,13 +19,13 @@ import {
   sidecarInAmbientNamespace,
 } from './sidecarConflicts';
 import { namespaceNotScoped } from './sidecarScoping';
-import { unsupportedVersion } from './support';
+import { likelyEndOfLife, unsupportedVersion } from './support';
 import { tracingCollectorMissing } from './tracingCollector';
 import { tracingWithoutProvider } from './tracingProvider';
 
 export { DIAGNOSTIC_CODES } from './codes';
 export type { DiagnosticCode, DiagnosticCodeInfo } from './codes';
-export type { DiagnosticRule } from './diagnostic';
+export type { DiagnosticContext, DiagnosticRule } from './diagnostic';
 
 /** Every rule, in the order of `DIAGNOSTIC_CODES` (`diagnose` sorts what they find). */
 export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
@@ -37,6 +37,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   samplingWrittenAsFraction,
   cniMissing,
   unsupportedVersion,
+  likelyEndOfLife,
   inClusterOperator,
   imagePullFailures,
   envoyMetricsNotScraped,
@@ -65,14 +66,17 @@ function objectKey(d: IstioDiagnostic): string {
 /**
  * Diagnoses one cluster's mesh: runs every rule on what was read from the cluster
  * (`inventory`) and the mesh model built from it (`mesh`, whose `diagnostics` field is
- * ignored). Pure: no I/O, no clock (dates come from `mesh.readAt`). A rule whose data is
- * unknown reports nothing. Errors first, then warnings, then info; stable order within.
+ * ignored), with the backend's settings (`context`: the support matrix the mesh was
+ * analysed with). Pure: no I/O, no clock (dates come from `mesh.readAt`). A rule whose
+ * data is unknown reports nothing. Errors first, then warnings, then info; stable order
+ * within.
  */
 export function diagnose(
   inventory: MeshInventory,
   mesh: IstioMeshConfig,
+  context: DiagnosticContext = {},
 ): IstioDiagnostic[] {
-  return DIAGNOSTIC_RULES.flatMap(rule => rule(inventory, mesh)).sort(
+  return DIAGNOSTIC_RULES.flatMap(rule => rule(inventory, mesh, context)).sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
       a.code.localeCompare(b.code) ||
