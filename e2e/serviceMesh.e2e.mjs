@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // End to end: the running demo (app, backend, demo cluster, Prometheus) in Debian's
 // Chromium driven by playwright-core. Signs in as guest, opens productpage's Service
-// Mesh tab and checks each card shows the demo cluster's real values; saves a
-// screenshot per check to e2e-test-report/.
+// Mesh tab and checks each card shows the demo cluster's real values, and those of the
+// demo-oidc cluster, which the backend reads with the guest's token from the demo OIDC
+// provider (app → backend → cluster); saves a screenshot per check to e2e-test-report/.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -75,6 +76,31 @@ async function backend(urlPath, { method = 'GET', body } = {}) {
   });
   return { status: response.status, body: await response.text() };
 }
+
+/** The card whose title is `title`, e.g. `Sidecar scoping — demo-oidc/istio-demo`. */
+function card(page, title) {
+  return page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText(title, { exact: true }) });
+}
+
+/**
+ * The demo-oidc cluster's own values on an entity's Service Mesh tab: it answers only
+ * to the guest's OIDC ID token, so these show that the app got the token from the demo
+ * OIDC provider and sent it, and that the backend read the cluster with it.
+ */
+async function assertOidcClusterShown(page, text) {
+  assert.doesNotMatch(text, /Cluster demo-oidc could not be read/);
+  assert.match(text, /Demo mesh \(OIDC sign-in\)/);
+  // Its scenario runs Istio 1.26 on Kubernetes 1.31 (the other cluster 1.28 on 1.33).
+  assert.match(text, /Istio 1\.26\.4 on Kubernetes v1\.31\.4/);
+  const scoping = await card(
+    page,
+    'Sidecar scoping — demo-oidc/istio-demo',
+  ).innerText();
+  assert.match(scoping, /-v\d-[a-z0-9]+-[a-z0-9]+/);
+  assert.match(scoping, /\d+(\.\d)? MiB/);
+}
 try {
   const page = await browser.newPage({
     viewport: { width: 1440, height: 1800 },
@@ -99,7 +125,10 @@ try {
       `${baseUrl}/catalog/default/component/${name}/istio`,
       page.getByText('Mesh status'),
     );
-    await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Recommended Sidecar/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     const ms = Date.now() - started;
     const text = await page.locator('main').innerText();
     // Values the demo cluster really has.
@@ -110,6 +139,7 @@ try {
     assert.match(text, /istio-system\/\*/);
     // The demo configures no Kiali: the card says so instead of linking nowhere.
     assert.match(text, /Kiali: application: no Kiali URL configured/);
+    await assertOidcClusterShown(page, text);
     await page.screenshot({
       path: path.join(reportDir, `service-mesh-${name}.png`),
       fullPage: true,
@@ -122,10 +152,18 @@ try {
     `${baseUrl}/catalog/default/component/productpage`,
     page.getByText('Estimated saving'),
   );
-  const card = await page.locator('main').innerText();
-  assert.match(card, /1 of 1 pods? in the mesh/);
-  assert.match(card, /istio-proxy memory now\s+\d+(\.\d)? MiB/);
-  assert.match(card, /Estimated saving\s+\d+(\.\d)? MiB per pod/);
+  const overview = await page.locator('main').innerText();
+  // One pod in each cluster, the demo-oidc one read with the guest's OIDC token.
+  assert.match(
+    overview,
+    /2 of 2 pods in the mesh: .* — clusters demo, demo-oidc/,
+  );
+  assert.match(overview, /istio-proxy memory now\s+\d+(\.\d)? MiB/);
+  // A range over the two clusters' pods, e.g. `2.3 MiB–180 MiB per pod`.
+  assert.match(
+    overview,
+    /Estimated saving\s+\d+(\.\d)? MiB(–\d+(\.\d)? MiB)? per pod/,
+  );
   await page.screenshot({
     path: path.join(reportDir, 'overview-card-productpage.png'),
     fullPage: true,
@@ -141,6 +179,8 @@ try {
   assert.match(meshPage, /1\.28\.1/);
   assert.match(meshPage, /v1\.33\.2/);
   assert.match(meshPage, /IBS-[A-Z-]+/);
+  assert.match(meshPage, /Demo mesh \(OIDC sign-in\)/);
+  assert.match(meshPage, /1\.26\.4/);
   await page.screenshot({
     path: path.join(reportDir, 'mesh-page.png'),
     fullPage: true,
@@ -155,7 +195,10 @@ try {
     await open(`${baseUrl}/catalog/default/component/${name}`, tab);
     const started = Date.now();
     await tab.click();
-    await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Recommended Sidecar/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     results.push({
       entity: name,
       tabVisibleAfterClickMs: Date.now() - started,
@@ -167,7 +210,10 @@ try {
   for (const name of ourSidecars())
     kubectl(['delete', 'sidecar', name, '-n', 'istio-demo']);
   await page.reload();
-  await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
+  await page
+    .getByText(/Recommended Sidecar/)
+    .first()
+    .waitFor({ timeout: 30_000 });
   await page
     .getByRole('button', { name: /Apply Sidecar/ })
     .first()
@@ -201,7 +247,10 @@ try {
     `${baseUrl}/catalog/default/component/payments-api/istio`,
     page.getByText('Mesh status'),
   );
-  await page.getByText(/Recommended Sidecar/).waitFor({ timeout: 30_000 });
+  await page
+    .getByText(/Recommended Sidecar/)
+    .first()
+    .waitFor({ timeout: 30_000 });
   assert.equal(
     await page.getByRole('button', { name: /Apply Sidecar/ }).count(),
     0,

@@ -70,27 +70,47 @@ try {
     clusters.status === 200,
     `GET /api/istio/clusters as guest answered ${clusters.status}`,
   );
-  // The Kubernetes plugin reads the demo cluster with the generated config (token + CA).
+  // The Kubernetes plugin reads the demo cluster with the generated config (token + CA),
+  // and demo-oidc with the guest's ID token from the demo OIDC provider, sent in the
+  // request's `auth` as the Kubernetes frontend plugin sends it.
+  const oidc = await fetch(
+    'http://localhost:7007/api/demo-oidc-provider/token',
+    {
+      headers: auth,
+    },
+  );
+  check(oidc.ok, `the demo OIDC provider answered ${oidc.status}`);
+  const { idToken } = oidc.ok ? await oidc.json() : {};
   const workloads = await fetch(
     'http://localhost:7007/api/kubernetes/resources/workloads/query',
     {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ entityRef: 'component:default/productpage' }),
+      body: JSON.stringify({
+        entityRef: 'component:default/productpage',
+        auth: { oidc: { demo: idToken } },
+      }),
     },
   );
   const workloadBody = workloads.ok ? await workloads.json() : {};
-  const pods = (workloadBody.items ?? [])
-    .flatMap(item => item.resources ?? [])
-    .filter(r => r.type === 'pods')
-    .flatMap(r => r.resources ?? []);
+  const podsIn = cluster =>
+    (workloadBody.items ?? [])
+      .filter(item => item.cluster?.name === cluster)
+      .flatMap(item => item.resources ?? [])
+      .filter(r => r.type === 'pods')
+      .flatMap(r => r.resources ?? []);
+  const pods = ['demo', 'demo-oidc'].map(podsIn);
   check(
     workloads.ok &&
-      pods.length === 1 &&
-      pods[0].metadata.namespace === 'istio-demo',
-    `Kubernetes plugin workloads for productpage: HTTP ${workloads.status}, ${
-      pods.length
-    } pods, errors ${JSON.stringify(
+      pods.every(
+        list =>
+          list.length === 1 && list[0].metadata.namespace === 'istio-demo',
+      ),
+    `Kubernetes plugin workloads for productpage: HTTP ${
+      workloads.status
+    }, ${pods
+      .map(list => list.length)
+      .join(' and ')} pods in demo and demo-oidc, errors ${JSON.stringify(
       (workloadBody.items ?? []).flatMap(i => i.errors ?? []),
     )}`,
   );

@@ -25,6 +25,11 @@ backend.add(import('@istio-backstage/plugin-scaffolder-backend-module-istio'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@istio-backstage/plugin-istio-backend'));
 
+// Demo only: the demo OIDC provider, which signs short-lived ID tokens for the signed-in
+// user, for the demo's `authProvider: oidc` cluster (off unless the config `npm start`
+// generates has `demoOidcProvider`).
+backend.add(import('./plugins/demoOidcProvider'));
+
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

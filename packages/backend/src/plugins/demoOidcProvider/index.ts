@@ -1,0 +1,1 @@
+export { demoOidcProviderPlugin as default } from './plugin';
