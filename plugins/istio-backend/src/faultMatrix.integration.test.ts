@@ -889,7 +889,10 @@ const rows: Row[] = [
       'clusters, mesh-config, sidecar-memory: 200 with empty lists; a named cluster: 404',
     run: async () => {
       const server = await backend([]);
-      expect((await call(server, ROUTES.clusters)).body).toEqual({ items: [] });
+      expect((await call(server, ROUTES.clusters)).body).toEqual({
+        items: [],
+        unusable: [],
+      });
       expect((await call(server, ROUTES.meshConfig)).body).toEqual({
         items: [],
         errors: [],

@@ -13,7 +13,7 @@ describe('the Kubernetes auth header', () => {
 
   it.each([
     ['not base64url', 'a+b/c='],
-    ['not JSON', encodeKubernetesAuthHeader({}).slice(0, 0) + 'bm90IGpzb24'],
+    ['not JSON', 'bm90IGpzb24'],
     ['an unknown provider', encodeKubernetesAuthHeader({ kerberos: 'x' })],
     ['a token that is not a string', encodeKubernetesAuthHeader({ google: 1 })],
     [
@@ -26,10 +26,6 @@ describe('the Kubernetes auth header', () => {
     expect(() => decodeKubernetesAuthHeader(value)).toThrow(
       /^Malformed backstage-istio-kubernetes-auth value/,
     );
-    try {
-      decodeKubernetesAuthHeader(value);
-    } catch (error) {
-      expect((error as Error).message).not.toContain('secret-x');
-    }
+    expect(() => decodeKubernetesAuthHeader(value)).not.toThrow(/secret-x/);
   });
 });

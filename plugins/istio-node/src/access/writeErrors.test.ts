@@ -30,7 +30,7 @@ describe('toWriteError', () => {
     [
       401,
       'ServiceUnavailableError',
-      'The cluster rejected the configured credentials',
+      'The cluster rejected the credentials sent',
     ],
     [500, 'ServiceUnavailableError', 'The cluster could not apply Sidecar x'],
   ])('maps %s to %s', (code, name, message) => {

@@ -51,7 +51,7 @@ export function toWriteError(error: unknown, what: string): Error {
     );
   if (status === 401)
     return new ServiceUnavailableError(
-      'The cluster rejected the configured credentials',
+      'The cluster rejected the credentials sent',
     );
   if (status === 404)
     return new NotFoundError(`${what}: ${statusMessage(error)}`);

@@ -566,9 +566,7 @@ describe('istio:namespace:create', () => {
       run(action, { cluster: 'demo', namespace: 'unauthorized' }),
     );
     expect(error.name).toBe('ServiceUnavailableError');
-    expect(error.message).toBe(
-      'The cluster rejected the configured credentials',
-    );
+    expect(error.message).toBe('The cluster rejected the credentials sent');
   });
 
   it('writes as the initiator when impersonation is on, so cluster RBAC decides', async () => {

@@ -3,7 +3,6 @@ import type { V1Deployment } from '@kubernetes/client-node';
 /** MeshConfig ConfigMaps in istiod's namespace: `istio` (default revision) and `istio-<rev>`. */
 export const MESH_CONFIG_MAP_NAME = /^istio(-[a-z0-9-]+)?$/;
 
-
 /** Where the mesh's ConfigMaps live when no istiod Deployment says otherwise. */
 export const DEFAULT_CONTROL_PLANE_NAMESPACE = 'istio-system';
 
