@@ -109,6 +109,42 @@ function envoyFamilies(stats: EnvoyStats[], withPodLabels: boolean) {
   ];
 }
 
+/**
+ * istiod's `pilot_xds` series: per istiod, its connected proxies by version. With one
+ * control plane whose proxies all run one version, the single series of the caller's pod
+ * and version (also when no proxy is connected).
+ */
+function pilotXdsSeries(
+  mesh: MeshSimulation,
+  stats: EnvoyStats[],
+  single: { namespace: string; pod: string; version: string },
+) {
+  const istiods = mesh.controlPlanePods();
+  const groups = new Map<
+    string,
+    { labels: Record<string, string>; value: number }
+  >();
+  for (const s of stats) {
+    const istiod =
+      istiods.find(i => i.revision === s.pod.revision) ?? istiods[0];
+    if (!istiod) continue;
+    const key = `${istiod.pod}|${s.pod.proxyVersion}`;
+    const group = groups.get(key) ?? {
+      labels: {
+        namespace: istiod.namespace,
+        pod: istiod.pod,
+        version: s.pod.proxyVersion,
+      },
+      value: 0,
+    };
+    group.value += 1;
+    groups.set(key, group);
+  }
+  if (istiods.length <= 1 && groups.size <= 1)
+    return [{ labels: single, value: stats.length }];
+  return [...groups.values()];
+}
+
 /** What one proxy answers on :15020/stats/prometheus (merged Envoy + Istio series). */
 export function envoyExposition(
   mesh: MeshSimulation,
@@ -213,15 +249,10 @@ export function meshExposition(
         name: 'pilot_xds',
         type: 'gauge',
         help: 'Number of endpoints connected to this pilot using XDS.',
-        series: [
-          {
-            labels: {
-              ...options.istiodPod,
-              version: options.proxyVersion ?? 'unknown',
-            },
-            value: stats.length,
-          },
-        ],
+        series: pilotXdsSeries(mesh, stats, {
+          ...options.istiodPod,
+          version: options.proxyVersion ?? 'unknown',
+        }),
       },
       {
         name: 'pilot_services',

@@ -13,6 +13,7 @@ import { groupVersion, type ResourceType } from '../store/resources';
 import type { KubeObject, WatchEvent } from '../store/types';
 import type { Scenario } from '../scenario/types';
 import { validateScenarioAuth } from '../scenario/validateAuth';
+import { istioValidationProblems } from './istioValidation';
 import {
   apiGroup,
   apiGroupList,
@@ -91,33 +92,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** Sidecar validation as istiod's validating webhook does it (the parts we exercise). */
+/** Istio validation as istiod's validating webhook does it (the parts we exercise). */
 function validateIstioObject(object: KubeObject, rootNamespace: string) {
-  if (object.kind !== 'Sidecar') return;
-  const spec = (object.spec ?? {}) as {
-    egress?: Array<{ hosts?: string[] }>;
-    workloadSelector?: unknown;
-  };
-  const problems: string[] = [];
-  for (const [i, egress] of (spec.egress ?? []).entries()) {
-    if (!egress.hosts || egress.hosts.length === 0)
-      problems.push(
-        `sidecar: egress listener ${i} must have at least one host`,
-      );
-    for (const host of egress.hosts ?? []) {
-      const parts = host.split('/');
-      if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
-        problems.push(
-          `sidecar: host must be of form namespace/dnsName: ${host}`,
-        );
-      }
-    }
-  }
-  if (object.metadata.namespace === rootNamespace && spec.workloadSelector) {
-    problems.push(
-      'sidecar: a Sidecar in the root namespace must not have a workloadSelector',
-    );
-  }
+  const problems = istioValidationProblems(object, rootNamespace);
   if (problems.length > 0) {
     throw new ApiError(
       400,

@@ -1,5 +1,6 @@
 import yaml from 'yaml';
 import type { PodRuntime } from '../scenario/buildObjects';
+import { controlPlanesOf, meshConfigMapName } from '../scenario/controlPlanes';
 import type { Scenario, ScenarioTraffic } from '../scenario/types';
 import type { ObjectStore } from '../store/ObjectStore';
 import { RESOURCE_TYPES, type ResourceType } from '../store/resources';
@@ -21,13 +22,26 @@ import {
 
 const type = (plural: string) => RESOURCE_TYPES.find(t => t.plural === plural)!;
 
-interface ProxyState {
-  pod: PodRuntime;
-  labels: Record<string, string>;
-  visibleHosts: Set<string>;
+/** What istiod sends one proxy: its visible services (by host), sizes and outbound policy. */
+interface ProxyConfig {
+  visibleHosts: Map<string, MeshService>;
   clusters: number;
   listeners: number;
+  /** `ALLOW_ANY` or `REGISTRY_ONLY`: the Sidecar's, else its revision's MeshConfig's. */
+  outboundMode: string;
+}
+
+interface ProxyState extends ProxyConfig {
+  pod: PodRuntime;
+  labels: Record<string, string>;
   memory: ProxyMemory;
+}
+
+/** The parts of a revision's MeshConfig the simulation follows. */
+interface RevisionMesh {
+  outboundMode: string;
+  /** Namespaces its istiod watches (discoverySelectors); undefined = all. */
+  discovered?: Set<string>;
 }
 
 interface Edge {
@@ -58,11 +72,10 @@ export class MeshSimulation {
     { metric: string; labels: Record<string, string>; value: number }
   >();
   private view!: MeshView;
-  private readonly configCache = new Map<
-    string,
-    { visibleHosts: Set<string>; clusters: number; listeners: number }
-  >();
-  private outboundMode = 'ALLOW_ANY';
+  private readonly configCache = new Map<string, ProxyConfig>();
+  /** MeshConfig per revision, the default control plane's first. */
+  private readonly revisionMesh = new Map<string, RevisionMesh>();
+  private readonly revisions: string[];
   private lastTick: number;
   private readonly rootNamespace: string;
 
@@ -74,6 +87,7 @@ export class MeshSimulation {
   ) {
     this.pods = pods;
     this.rootNamespace = scenario.istio.namespace ?? 'istio-system';
+    this.revisions = controlPlanesOf(scenario).map(p => p.revision);
     this.lastTick = clock();
     this.refreshView();
     const now = clock();
@@ -115,6 +129,7 @@ export class MeshSimulation {
       proxy.visibleHosts = next.visibleHosts;
       proxy.clusters = next.clusters;
       proxy.listeners = next.listeners;
+      proxy.outboundMode = next.outboundMode;
       proxy.memory.setTarget(
         targetProxyMemory(proxy.pod.name, next.clusters),
         now,
@@ -157,59 +172,90 @@ export class MeshSimulation {
         });
       }
     }
-    const meshText = this.store.get(
-      type('configmaps'),
-      this.rootNamespace,
-      'istio',
-    )?.data as { mesh?: string } | undefined;
-    const mesh = (meshText?.mesh ? yaml.parse(meshText.mesh) : {}) ?? {};
-    this.outboundMode = mesh.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY';
-    let discovered: Set<string> | undefined;
-    const selectors = mesh.discoverySelectors as
-      | Array<{ matchLabels?: Record<string, string> }>
-      | undefined;
-    if (selectors && selectors.length > 0) {
-      discovered = new Set(
-        this.store
-          .list(type('namespaces'))
-          .filter(ns =>
-            selectors.some(sel =>
-              Object.entries(sel.matchLabels ?? {}).every(
-                ([k, v]) => ns.metadata.labels?.[k] === v,
-              ),
-            ),
-          )
-          .map(ns => ns.metadata.name),
-      );
-    }
+    this.revisionMesh.clear();
+    for (const revision of this.revisions)
+      this.revisionMesh.set(revision, this.readRevisionMesh(revision));
     this.view = {
       services,
       sidecars: this.store.list(type('sidecars')),
       rootNamespace: this.rootNamespace,
+      discovered: this.revisionMesh.get(this.revisions[0])!.discovered,
+    };
+  }
+
+  /** A revision's outbound policy and discoverySelectors, from its MeshConfig ConfigMap. */
+  private readRevisionMesh(revision: string): RevisionMesh {
+    const meshText = this.store.get(
+      type('configmaps'),
+      this.rootNamespace,
+      meshConfigMapName(revision),
+    )?.data as { mesh?: string } | undefined;
+    const mesh = (meshText?.mesh ? yaml.parse(meshText.mesh) : {}) ?? {};
+    const selectors = mesh.discoverySelectors as
+      | Array<{ matchLabels?: Record<string, string> }>
+      | undefined;
+    if (!selectors || selectors.length === 0)
+      return { outboundMode: mesh.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY' };
+    const discovered = new Set(
+      this.store
+        .list(type('namespaces'))
+        .filter(ns =>
+          selectors.some(sel =>
+            Object.entries(sel.matchLabels ?? {}).every(
+              ([k, v]) => ns.metadata.labels?.[k] === v,
+            ),
+          ),
+        )
+        .map(ns => ns.metadata.name),
+    );
+    return {
+      outboundMode: mesh.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY',
       discovered,
     };
   }
 
-  private computeProxy(pod: PodRuntime, labels: Record<string, string>) {
-    // Proxies in one namespace under the same Sidecar get the same config: compute it
-    // once per (namespace, Sidecar) so large meshes stay fast.
+  private computeProxy(
+    pod: PodRuntime,
+    labels: Record<string, string>,
+  ): ProxyConfig {
+    // Proxies in one namespace under the same Sidecar and revision get the same config:
+    // compute it once per (namespace, Sidecar, revision) so large meshes stay fast.
+    const revision =
+      pod.revision && this.revisionMesh.has(pod.revision)
+        ? pod.revision
+        : this.revisions[0];
+    const mesh = this.revisionMesh.get(revision)!;
+    const view = { ...this.view, discovered: mesh.discovered };
     const sidecar = pod.isGateway
       ? undefined
-      : sidecarInForce(this.view, pod.namespace, labels);
+      : sidecarInForce(view, pod.namespace, labels);
     const key = `${pod.namespace}|${pod.isGateway}|${
       sidecar?.metadata.uid ?? ''
-    }`;
+    }|${revision}`;
     const cached = this.configCache.get(key);
     if (cached) return cached;
-    const visible = visibleServices(this.view, {
+    const visible = visibleServices(view, {
       namespace: pod.namespace,
       labels,
       isGateway: pod.isGateway,
     });
+    const visibleHosts = new Map<string, MeshService>();
+    for (const service of visible) {
+      // A host defined in several namespaces: the proxy's own namespace wins.
+      if (
+        !visibleHosts.has(service.host) ||
+        service.namespace === pod.namespace
+      )
+        visibleHosts.set(service.host, service);
+    }
+    const sidecarMode = (
+      sidecar?.spec as { outboundTrafficPolicy?: { mode?: string } } | undefined
+    )?.outboundTrafficPolicy?.mode;
     const config = {
-      visibleHosts: new Set(visible.map(s => s.host)),
+      visibleHosts,
       clusters: clusterCount(visible),
       listeners: listenerCount(visible),
+      outboundMode: sidecarMode ?? mesh.outboundMode,
     };
     this.configCache.set(key, config);
     return config;
@@ -295,7 +341,8 @@ export class MeshSimulation {
         `${edge.source.namespace}/${edge.source.name}`,
       );
       const host = edge.service?.host ?? edge.externalHost!;
-      const matched = !proxy || proxy.visibleHosts.has(host);
+      const seen = proxy?.visibleHosts.get(host);
+      const matched = !proxy || Boolean(seen);
       const metric =
         edge.protocol === 'http'
           ? 'istio_requests_total'
@@ -323,9 +370,11 @@ export class MeshSimulation {
               reporter: 'source',
               ...source,
               destination_service: host,
+              // For a ServiceEntry host Istio reports the host as the name and the
+              // ServiceEntry's namespace as the namespace.
               destination_service_name: edge.service?.name ?? host,
               destination_service_namespace:
-                edge.service?.namespace ?? 'unknown',
+                edge.service?.namespace ?? seen?.namespace ?? 'unknown',
               destination_workload: dest?.workload ?? 'unknown',
               destination_workload_namespace: dest?.namespace ?? 'unknown',
               destination_app: dest?.app ?? 'unknown',
@@ -344,7 +393,7 @@ export class MeshSimulation {
           }
         } else {
           const cluster =
-            this.outboundMode === 'REGISTRY_ONLY'
+            proxy?.outboundMode === 'REGISTRY_ONLY'
               ? 'BlackHoleCluster'
               : 'PassthroughCluster';
           this.addCalls(
@@ -487,6 +536,28 @@ export class MeshSimulation {
     labels: Record<string, string>,
   ): KubeObject | undefined {
     return sidecarInForce(this.view, namespace, labels);
+  }
+
+  /**
+   * The istiod pods, one per control plane (the default one first), with the revision
+   * each serves.
+   */
+  controlPlanePods(): Array<{
+    revision: string;
+    namespace: string;
+    pod: string;
+  }> {
+    return this.revisions.flatMap(revision => {
+      const pod = this.pods.find(
+        p =>
+          p.namespace === this.rootNamespace &&
+          p.app === 'istiod' &&
+          this.store.get(type('pods'), p.namespace, p.name)?.metadata.labels?.[
+            'istio.io/rev'
+          ] === revision,
+      );
+      return pod ? [{ revision, namespace: pod.namespace, pod: pod.name }] : [];
+    });
   }
 
   /** Number of proxies and services, for logs. */

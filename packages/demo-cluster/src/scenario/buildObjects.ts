@@ -1,5 +1,15 @@
 import yaml from 'yaml';
 import type { KubeObject } from '../store/types';
+import {
+  controlPlaneConfigMaps,
+  controlPlanesOf,
+  injectionContextOf,
+  istiodName,
+  minorOf,
+  type ControlPlane,
+} from './controlPlanes';
+import { injectingRevision } from './injection';
+import { injectorWebhooks } from './injectorWebhooks';
 import { stableRandom, stableSuffix } from './random';
 import type { Scenario, ScenarioApp, ScenarioNamespace } from './types';
 
@@ -20,6 +30,8 @@ export interface PodRuntime {
   /** Pod is enrolled in ambient (no sidecar). */
   ambient: boolean;
   proxyVersion: string;
+  /** The revision whose istiod configures the pod's proxy (injected it, for sidecars). */
+  revision?: string;
 }
 
 export interface BuiltCluster {
@@ -107,6 +119,110 @@ function podMode(
   return sidecar ? 'sidecar' : 'none';
 }
 
+/** The proxy an injector gave a pod: its control plane and the image tag it runs. */
+interface PodProxy {
+  plane: ControlPlane;
+  tag: string;
+}
+
+function pullBackOff(image: string) {
+  return {
+    waiting: {
+      reason: 'ImagePullBackOff',
+      message: `Back-off pulling image "${image}"`,
+    },
+  };
+}
+
+/** Whether a control plane's injector adds the `prometheus.io/*` scrape annotations. */
+function prometheusMergeOf(plane: ControlPlane): boolean {
+  return (
+    (plane.meshConfig as { enablePrometheusMerge?: boolean })
+      .enablePrometheusMerge ?? true
+  );
+}
+
+/** Pod labels of an istiod, as its chart sets them (`istio: pilot` only without a revision). */
+function istiodLabelsOf(revision: string): Record<string, string> {
+  return {
+    app: 'istiod',
+    istio: revision === 'default' ? 'pilot' : 'istiod',
+    'istio.io/rev': revision,
+  };
+}
+
+/** The labels an install method puts on the istiod Deployment. */
+function istiodInstallLabels(
+  version: string,
+  installMethod: Scenario['istio']['installMethod'],
+): Record<string, string> {
+  return installMethod === 'helm'
+    ? {
+        'app.kubernetes.io/managed-by': 'Helm',
+        'helm.sh/chart': `istiod-${version}`,
+      }
+    : {
+        'install.operator.istio.io/owning-resource': 'installed-state',
+        'operator.istio.io/component': 'Pilot',
+        'operator.istio.io/version': version,
+      };
+}
+
+/**
+ * Gives an istiod Deployment (already built with its ReplicaSet and pods) its labels and
+ * the `discovery` container's env, on the Deployment's template and its pods alike.
+ */
+function finishIstiod(
+  objects: KubeObject[],
+  namespace: string,
+  name: string,
+  options: {
+    labels: Record<string, string>;
+    installLabels: Record<string, string>;
+    env: Array<{ name: string; value: string }>;
+  },
+) {
+  const owned = (o: KubeObject, kind: string, owner: string) =>
+    o.kind === kind &&
+    o.metadata.namespace === namespace &&
+    (o.metadata.ownerReferences as Array<{ name: string }> | undefined)?.[0]
+      ?.name === owner;
+  const deployment = objects.find(
+    o =>
+      o.kind === 'Deployment' &&
+      o.metadata.namespace === namespace &&
+      o.metadata.name === name,
+  )!;
+  deployment.metadata.labels = {
+    ...deployment.metadata.labels,
+    ...options.labels,
+    ...options.installLabels,
+  };
+  const template = (deployment.spec as any).template;
+  template.spec.containers[0].env = options.env;
+  const replicaSet = objects.find(o => owned(o, 'ReplicaSet', name))!;
+  for (const pod of objects.filter(o =>
+    owned(o, 'Pod', replicaSet.metadata.name),
+  )) {
+    pod.metadata.labels = { ...pod.metadata.labels, ...options.labels };
+    (pod.spec as any).containers[0].env = options.env;
+  }
+}
+
+/** How many pods of each of an app's versions (in order) cannot pull their proxy image. */
+function pullFailuresPerVersion(app: ScenarioApp): number[] {
+  const replicas = app.replicas ?? 1;
+  let left =
+    app.imagePullFailure === 'all'
+      ? Number.POSITIVE_INFINITY
+      : app.imagePullFailure ?? 0;
+  return (app.versions ?? ['v1']).map(() => {
+    const failing = Math.min(left, replicas);
+    left -= failing;
+    return failing;
+  });
+}
+
 /** Builds the cluster's initial objects from a scenario. */
 export function buildObjects(scenario: Scenario): BuiltCluster {
   const randomStart = scenario.randomStart ?? 0;
@@ -116,12 +232,10 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
   const hub = istio.hub ?? 'docker.io/istio';
   const tag = istio.tag ?? istio.version;
   const proxyTag = istio.proxyVersion ?? tag;
+  const planes = controlPlanesOf(scenario);
+  const injection = injectionContextOf(planes);
   const objects: KubeObject[] = [];
   const pods: PodRuntime[] = [];
-  const meshConfig = istio.meshConfig ?? {};
-  const prometheusMerge =
-    (meshConfig as { enablePrometheusMerge?: boolean }).enablePrometheusMerge ??
-    true;
 
   const namespaces = allNamespaces(scenario);
   const namespaceNames = new Set(namespaces.map(n => n.name));
@@ -158,14 +272,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
   ensureNamespace(rootNs);
 
   const imagePull = (image: string) =>
-    istio.imagePullFailure
-      ? {
-          waiting: {
-            reason: 'ImagePullBackOff',
-            message: `Back-off pulling image "${image}"`,
-          },
-        }
-      : undefined;
+    istio.imagePullFailure ? pullBackOff(image) : undefined;
 
   /** Adds a Deployment and its pods. */
   const addWorkload = (options: {
@@ -187,7 +294,19 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       | 'gateway-plain'
       | 'control-plane';
     extraAnnotations?: Record<string, string>;
+    /** The Deployment's selector; `app` and `version` by default. */
+    selector?: Record<string, string>;
+    /** The injected proxy; the default control plane's by default. */
+    proxy?: PodProxy;
+    /** How many of the replicas (the first ones) cannot pull the proxy image. */
+    pullFailures?: number;
   }) => {
+    const proxy = options.proxy ?? { plane: planes[0], tag: proxyTag };
+    const pullFailures = Math.min(options.pullFailures ?? 0, options.replicas);
+    const selector = options.selector ?? {
+      app: options.app,
+      version: options.version,
+    };
     const labels = {
       app: options.app,
       version: options.version,
@@ -209,9 +328,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       }),
       spec: {
         replicas: options.replicas,
-        selector: {
-          matchLabels: { app: options.app, version: options.version },
-        },
+        selector: { matchLabels: selector },
         template: {
           metadata: { labels },
           spec: {
@@ -224,7 +341,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         readyReplicas:
           istio.imagePullFailure && options.mode !== 'none'
             ? 0
-            : options.replicas,
+            : options.replicas - pullFailures,
         availableReplicas: options.replicas,
         observedGeneration: 1,
       },
@@ -252,11 +369,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       spec: {
         replicas: options.replicas,
         selector: {
-          matchLabels: {
-            app: options.app,
-            version: options.version,
-            'pod-template-hash': templateHash,
-          },
+          matchLabels: { ...selector, 'pod-template-hash': templateHash },
         },
         template: (deployment.spec as { template: unknown }).template,
       },
@@ -276,7 +389,9 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         options.name,
         r,
       )}`;
-      const proxyImage = `${hub}/proxyv2:${proxyTag}`;
+      const proxyImage = `${hub}/proxyv2:${proxy.tag}`;
+      const proxyPull =
+        r < pullFailures ? pullBackOff(proxyImage) : imagePull(proxyImage);
       const appContainer = {
         name: options.containerName,
         image: options.image,
@@ -345,7 +460,10 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         podLabels['security.istio.io/tlsMode'] = 'istio';
         podLabels['service.istio.io/canonical-name'] = options.app;
         podLabels['service.istio.io/canonical-revision'] = options.version;
-        if (revision !== 'default') podLabels['istio.io/rev'] = revision;
+        // The injector notes its revision in an `istio.io/rev` annotation (Istio >= 1.18)
+        // and in `sidecar.istio.io/status`; it leaves the pod's labels alone since 1.11.
+        if ((minorOf(proxy.plane.version) ?? 99) >= 18)
+          annotations['istio.io/rev'] = proxy.plane.revision;
         if (options.mode === 'gateway-injected') {
           annotations['inject.istio.io/templates'] = 'gateway';
           podLabels['sidecar.istio.io/inject'] = 'true';
@@ -391,17 +509,17 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
             injectedInit.push('istio-init');
           }
           initContainerStatuses.push({
-            ...running(injectedInit[0], proxyImage, imagePull(proxyImage)),
-            state: imagePull(proxyImage) ?? {
+            ...running(injectedInit[0], proxyImage, proxyPull),
+            state: proxyPull ?? {
               terminated: { exitCode: 0, reason: 'Completed' },
             },
           });
         }
-        const native = options.mode === 'sidecar' && istio.nativeSidecars;
+        const native = options.mode === 'sidecar' && proxy.plane.nativeSidecars;
         if (native) {
           initContainers.push({ ...proxyContainer, restartPolicy: 'Always' });
           initContainerStatuses.push(
-            running('istio-proxy', proxyImage, imagePull(proxyImage)),
+            running('istio-proxy', proxyImage, proxyPull),
           );
         } else {
           containers.push(
@@ -419,9 +537,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
                 }
               : proxyContainer,
           );
-          containerStatuses.push(
-            running('istio-proxy', proxyImage, imagePull(proxyImage)),
-          );
+          containerStatuses.push(running('istio-proxy', proxyImage, proxyPull));
         }
         annotations['sidecar.istio.io/status'] = JSON.stringify({
           initContainers: native
@@ -442,13 +558,13 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
             'istiod-ca-cert',
           ],
           imagePullSecrets: null,
-          revision,
+          revision: proxy.plane.revision,
         });
         annotations['kubectl.kubernetes.io/default-container'] =
           options.mode === 'gateway-injected'
             ? 'istio-proxy'
             : options.containerName;
-        if (prometheusMerge) {
+        if (prometheusMergeOf(proxy.plane)) {
           annotations['prometheus.io/path'] = '/stats/prometheus';
           annotations['prometheus.io/port'] = '15020';
           annotations['prometheus.io/scrape'] = 'true';
@@ -467,9 +583,7 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
             })),
           ],
         });
-        containerStatuses.push(
-          running('istio-proxy', proxyImage, imagePull(proxyImage)),
-        );
+        containerStatuses.push(running('istio-proxy', proxyImage, proxyPull));
       } else if (options.mode === 'ambient') {
         annotations['ambient.istio.io/redirection'] = 'enabled';
       }
@@ -547,10 +661,11 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
             (0.95 + 0.1 * stableRandom(randomStart, podName, 'appmem')),
         ),
         appContainer: options.containerName,
-        hasProxy: hasProxy && !istio.imagePullFailure,
+        hasProxy: hasProxy && !istio.imagePullFailure && r >= pullFailures,
         isGateway,
         ambient: options.mode === 'ambient',
-        proxyVersion: proxyTag,
+        proxyVersion: proxy.tag,
+        ...(hasProxy ? { revision: proxy.plane.revision } : {}),
       });
     }
   };
@@ -587,111 +702,67 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     });
   };
 
-  // Control plane.
-  const istiodLabels = {
-    app: 'istiod',
-    istio: 'pilot',
-    'istio.io/rev': revision,
+  // Control planes: the default one, then each further revision.
+  const addControlPlane = (plane: ControlPlane) => {
+    const name = istiodName(plane.revision);
+    const labels = istiodLabelsOf(plane.revision);
+    addWorkload({
+      namespace: rootNs,
+      name,
+      app: 'istiod',
+      version: plane.version,
+      replicas: 1,
+      image: `${hub}/pilot:${plane.imageTag}`,
+      containerName: 'discovery',
+      ports: [
+        { name: 'grpc-xds', port: 15010 },
+        { name: 'https-dns', port: 15012 },
+        { name: 'http-monitoring', port: 15014 },
+      ],
+      podLabels: labels,
+      appMemoryMi: 350,
+      mode: 'control-plane',
+      selector: plane.isDefault
+        ? undefined
+        : { app: 'istiod', 'istio.io/rev': plane.revision },
+    });
+    finishIstiod(objects, rootNs, name, {
+      labels,
+      installLabels: istiodInstallLabels(plane.version, istio.installMethod),
+      env: [
+        { name: 'REVISION', value: plane.revision },
+        {
+          name: 'PILOT_TRACE_SAMPLING',
+          value: String(
+            (plane.meshConfig as any).defaultConfig?.tracing?.sampling ?? 1,
+          ),
+        },
+      ],
+    });
+    addService(
+      rootNs,
+      name,
+      'istiod',
+      [
+        { name: 'grpc-xds', port: 15010 },
+        { name: 'https-dns', port: 15012 },
+        { name: 'https-webhook', port: 443 },
+        { name: 'http-monitoring', port: 15014 },
+      ],
+      plane.revision === 'default'
+        ? { app: 'istiod', istio: 'pilot' }
+        : { app: 'istiod', 'istio.io/rev': plane.revision },
+    );
+    objects.push(
+      ...controlPlaneConfigMaps(plane, {
+        rootNs,
+        hub,
+        cni: Boolean(istio.cni),
+        helm: istio.installMethod === 'helm',
+      }),
+    );
   };
-  addWorkload({
-    namespace: rootNs,
-    name: revision === 'default' ? 'istiod' : `istiod-${revision}`,
-    app: 'istiod',
-    version: istio.version,
-    replicas: 1,
-    image: `${hub}/pilot:${tag}`,
-    containerName: 'discovery',
-    ports: [
-      { name: 'grpc-xds', port: 15010 },
-      { name: 'https-dns', port: 15012 },
-      { name: 'http-monitoring', port: 15014 },
-    ],
-    podLabels: istiodLabels,
-    appMemoryMi: 350,
-    mode: 'control-plane',
-  });
-  const istiodDeployment = objects.find(
-    o => o.kind === 'Deployment' && o.metadata.name.startsWith('istiod'),
-  )!;
-  istiodDeployment.metadata.labels = {
-    ...istiodDeployment.metadata.labels,
-    ...istiodLabels,
-    'install.operator.istio.io/owning-resource':
-      istio.installMethod === 'helm' ? 'unknown' : 'installed-state',
-  };
-  if (istio.installMethod === 'helm') {
-    istiodDeployment.metadata.labels['app.kubernetes.io/managed-by'] = 'Helm';
-    istiodDeployment.metadata.labels[
-      'helm.sh/chart'
-    ] = `istiod-${istio.version}`;
-    delete istiodDeployment.metadata.labels[
-      'install.operator.istio.io/owning-resource'
-    ];
-  } else {
-    istiodDeployment.metadata.labels['operator.istio.io/component'] = 'Pilot';
-    istiodDeployment.metadata.labels['operator.istio.io/version'] =
-      istio.version;
-  }
-  (istiodDeployment.spec as any).template.spec.containers[0].env = [
-    { name: 'REVISION', value: revision },
-    {
-      name: 'PILOT_TRACE_SAMPLING',
-      value: String((meshConfig as any).defaultConfig?.tracing?.sampling ?? 1),
-    },
-  ];
-  // The pod carries the same labels and env as the deployment template.
-  for (const o of objects) {
-    if (
-      o.kind === 'Pod' &&
-      o.metadata.namespace === rootNs &&
-      o.metadata.labels?.app === 'istiod'
-    ) {
-      o.metadata.labels = { ...o.metadata.labels, ...istiodLabels };
-      (o.spec as any).containers[0].env = (
-        istiodDeployment.spec as any
-      ).template.spec.containers[0].env;
-    }
-  }
-  addService(
-    rootNs,
-    revision === 'default' ? 'istiod' : `istiod-${revision}`,
-    'istiod',
-    [
-      { name: 'grpc-xds', port: 15010 },
-      { name: 'https-dns', port: 15012 },
-      { name: 'https-webhook', port: 443 },
-      { name: 'http-monitoring', port: 15014 },
-    ],
-  );
-  const cmSuffix = revision === 'default' ? '' : `-${revision}`;
-  objects.push({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: meta(`istio${cmSuffix}`, rootNs, {
-      'istio.io/rev': revision,
-      ...(istio.installMethod === 'helm'
-        ? { 'app.kubernetes.io/managed-by': 'Helm' }
-        : {}),
-    }),
-    data: { mesh: yaml.stringify(meshConfig), meshNetworks: 'networks: {}\n' },
-  });
-  const injectorValues = istio.injectorValues ?? {
-    global: { hub, tag, proxy: { image: 'proxyv2' }, istioNamespace: rootNs },
-    revision: revision === 'default' ? '' : revision,
-    pilot: { cni: { enabled: Boolean(istio.cni) } },
-    sidecarInjectorWebhook: { defaultTemplates: [] },
-  };
-  objects.push({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: meta(`istio-sidecar-injector${cmSuffix}`, rootNs, {
-      'istio.io/rev': revision,
-    }),
-    data: {
-      values: JSON.stringify(injectorValues, null, 2),
-      config: 'defaultTemplates: [sidecar]\npolicy: enabled\n',
-    },
-  });
+  planes.forEach(addControlPlane);
 
   if (istio.cni) {
     objects.push({
@@ -792,9 +863,24 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     ]);
   }
 
+  /** The proxy of a pod the given revision injects. */
+  const podProxy = (injecting: string, proxyVersion?: string): PodProxy => {
+    const plane = planes.find(p => p.revision === injecting)!;
+    return { plane, tag: proxyVersion ?? plane.proxyTag };
+  };
+  const namespaceLabels = (name: string) =>
+    namespaces.find(n => n.name === name)?.labels ?? {};
+
   // Gateways.
   for (const gw of scenario.gateways ?? []) {
     ensureNamespace(gw.namespace);
+    // Gateway injection goes through the `sidecar.istio.io/inject=true` pod label.
+    const gatewayRevision =
+      injectingRevision(
+        namespaceLabels(gw.namespace),
+        { 'sidecar.istio.io/inject': 'true' },
+        injection,
+      ) ?? revision;
     const ports = [
       { name: 'status-port', port: 15021 },
       { name: 'http2', port: 80 },
@@ -817,6 +903,10 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         gw.injectionTemplate === 'gateway'
           ? 'gateway-injected'
           : 'gateway-plain',
+      proxy:
+        gw.injectionTemplate === 'gateway'
+          ? podProxy(gatewayRevision)
+          : undefined,
     });
     objects.push({
       apiVersion: 'v1',
@@ -846,15 +936,19 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
       ns.labels?.['istio.io/dataplane-mode'] === 'ambient' &&
       !ns.labels?.['istio-injection'] &&
       !ns.labels?.['istio.io/rev'];
-    const injected =
-      ns.labels?.['istio-injection'] === 'enabled' ||
-      Boolean(ns.labels?.['istio.io/rev']);
     for (const app of ns.apps ?? []) {
       const ports = [
         { name: app.portName ?? 'http', port: app.port ?? 8080 },
         ...(app.extraPorts ?? []),
       ];
-      for (const version of app.versions ?? ['v1']) {
+      const injecting = injectingRevision(
+        ns.labels ?? {},
+        app.podLabels ?? {},
+        injection,
+      );
+      const appRevision = app.noSidecar ? undefined : injecting;
+      const pullFailures = pullFailuresPerVersion(app);
+      for (const [i, version] of (app.versions ?? ['v1']).entries()) {
         addWorkload({
           namespace: ns.name,
           name: `${app.name}-${version}`,
@@ -866,11 +960,15 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
           ports,
           podLabels: app.podLabels,
           appMemoryMi: app.appMemoryMi ?? 60,
-          mode: podMode(ambient, injected && !app.noSidecar),
+          mode: podMode(ambient && !appRevision, Boolean(appRevision)),
           extraAnnotations:
-            app.noSidecar && injected
+            app.noSidecar && injecting
               ? { 'sidecar.istio.io/inject': 'false' }
               : undefined,
+          proxy: appRevision
+            ? podProxy(appRevision, app.proxyVersion)
+            : undefined,
+          pullFailures: appRevision ? pullFailures[i] : 0,
         });
       }
       if (!app.noService) addService(ns.name, app.name, app.name, ports);
@@ -933,5 +1031,6 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
         : [],
     });
   }
+  objects.push(...injectorWebhooks(planes, injection, rootNs));
   return { objects, pods };
 }

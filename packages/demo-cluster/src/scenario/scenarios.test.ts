@@ -506,6 +506,468 @@ async function expectServiceEntry(cluster: DemoCluster) {
   );
 }
 
+/** A request against the simulated API server with any token and an optional JSON body. */
+function apiRequest(
+  cluster: DemoCluster,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${cluster.url}${path}`,
+      {
+        method,
+        ca: cluster.caPem,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
+      },
+      res => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', chunk => {
+          text += chunk;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+/** The Prometheus exposition of the cluster's metrics port. */
+async function metricsText(cluster: DemoCluster): Promise<string> {
+  const res = await fetch(cluster.metricsUrl);
+  return res.text();
+}
+
+/** Source-reported traffic series from one workload to one destination_service. */
+async function sourceSeries(
+  cluster: DemoCluster,
+  workload: string,
+  destination: string,
+) {
+  await new Promise(resolve => setTimeout(resolve, 50));
+  return cluster.mesh
+    .trafficSeries()
+    .filter(
+      s =>
+        s.labels.reporter === 'source' &&
+        s.labels.source_workload === workload &&
+        s.labels.destination_service === destination,
+    );
+}
+
+function statusAnnotation(pod: KubeObject) {
+  return JSON.parse(pod.metadata.annotations!['sidecar.istio.io/status']);
+}
+
+function workloadPods(
+  cluster: DemoCluster,
+  namespace: string,
+  workload: string,
+): KubeObject[] {
+  return pods(cluster, namespace).filter(p =>
+    p.metadata.name.startsWith(`${workload}-`),
+  );
+}
+
+function meshConfigOf(cluster: DemoCluster, name: string) {
+  const cm = get(cluster, 'configmaps', 'istio-system', name);
+  return yaml.parse((cm.data as { mesh: string }).mesh);
+}
+
+async function expectCanaryControlPlanes(cluster: DemoCluster) {
+  const canary = get(cluster, 'deployments', 'istio-system', 'istiod-canary');
+  expect(canary.metadata.labels).toMatchObject({
+    app: 'istiod',
+    'istio.io/rev': 'canary',
+  });
+  const discovery = (canary.spec as any).template.spec.containers[0];
+  expect(discovery.image).toBe('docker.io/istio/pilot:1.27.3');
+  expect(discovery.env).toContainEqual({ name: 'REVISION', value: 'canary' });
+  expect(istiodImage(cluster)).toBe('docker.io/istio/pilot:1.26.4');
+  const istiods = await apiGet(
+    cluster,
+    '/apis/apps/v1/deployments?labelSelector=app%3Distiod',
+  );
+  expect(
+    istiods.body.items.map((d: KubeObject) => d.metadata.name).sort(),
+  ).toEqual(['istiod', 'istiod-canary']);
+  // Each istiod Service reaches its own istiod only.
+  for (const [name, rev] of [
+    ['istiod', 'default'],
+    ['istiod-canary', 'canary'],
+  ]) {
+    const subsets = get(cluster, 'endpoints', 'istio-system', name)
+      .subsets as Array<{ addresses: Array<{ targetRef: { name: string } }> }>;
+    const targets = subsets.flatMap(s => s.addresses.map(a => a.targetRef));
+    expect(targets).toHaveLength(1);
+    const pod = get(cluster, 'pods', 'istio-system', targets[0].name);
+    expect(pod.metadata.labels?.['istio.io/rev']).toBe(rev);
+  }
+  // Each revision's MeshConfig: Zipkin via defaultConfig, OpenTelemetry via providers.
+  expect(
+    meshConfigOf(cluster, 'istio').defaultConfig.tracing.zipkin.address,
+  ).toBe('jaeger-collector.observability:9411');
+  const canaryMesh = meshConfigOf(cluster, 'istio-canary');
+  expect(canaryMesh.extensionProviders).toEqual([
+    {
+      name: 'otel-tracing',
+      opentelemetry: {
+        service: 'otel-collector.observability.svc.cluster.local',
+        port: 4317,
+      },
+    },
+  ]);
+  expect(canaryMesh.defaultProviders.tracing).toEqual(['otel-tracing']);
+  const injector = get(
+    cluster,
+    'configmaps',
+    'istio-system',
+    'istio-sidecar-injector-canary',
+  );
+  const data = injector.data as { values: string; config: string };
+  expect(JSON.parse(data.values)).toMatchObject({
+    revision: 'canary',
+    global: { tag: '1.27.3' },
+  });
+  expect(data.config).toContain('policy: enabled');
+}
+
+async function expectCanaryWebhooks(cluster: DemoCluster) {
+  const base =
+    '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
+  const all = await apiGet(cluster, base);
+  expect(all.status).toBe(200);
+  const labels = Object.fromEntries(
+    all.body.items.map((w: KubeObject) => [w.metadata.name, w.metadata.labels]),
+  );
+  expect(Object.keys(labels).sort()).toEqual([
+    'istio-revision-tag-prod-stable',
+    'istio-sidecar-injector',
+    'istio-sidecar-injector-canary',
+  ]);
+  expect(labels['istio-sidecar-injector-canary']['istio.io/rev']).toBe(
+    'canary',
+  );
+  expect(labels['istio-revision-tag-prod-stable']).toMatchObject({
+    'istio.io/rev': 'default',
+    'istio.io/tag': 'prod-stable',
+  });
+  const tags = await apiGet(cluster, `${base}?labelSelector=istio.io%2Ftag`);
+  expect(tags.body.items.map((w: KubeObject) => w.metadata.name)).toEqual([
+    'istio-revision-tag-prod-stable',
+  ]);
+  const one = await apiGet(cluster, `${base}/istio-sidecar-injector-canary`);
+  expect(one.body.webhooks[0].clientConfig.service.name).toBe('istiod-canary');
+  const discovery = await apiGet(
+    cluster,
+    '/apis/admissionregistration.k8s.io/v1',
+  );
+  expect(discovery.body.resources).toContainEqual(
+    expect.objectContaining({
+      name: 'mutatingwebhookconfigurations',
+      namespaced: false,
+      verbs: ['get', 'list', 'watch'],
+    }),
+  );
+  const namespaced = await apiGet(
+    cluster,
+    '/apis/admissionregistration.k8s.io/v1/namespaces/istio-system/mutatingwebhookconfigurations',
+  );
+  expect(namespaced.status).toBe(404);
+}
+
+async function expectCanaryPods(cluster: DemoCluster) {
+  // shop is on the canary: native sidecars of 1.27.3, revision in the status.
+  for (const pod of pods(cluster, 'shop')) {
+    expect(statusAnnotation(pod).revision).toBe('canary');
+    expect(pod.metadata.annotations?.['istio.io/rev']).toBe('canary');
+    expect(pod.metadata.labels?.['istio.io/rev']).toBeUndefined();
+    const proxy = proxyOf(pod)!;
+    expect(proxy.list).toBe('initContainers');
+    expect(proxy.container.image).toBe('docker.io/istio/proxyv2:1.27.3');
+  }
+  // payments is on the tag prod-stable → default; its proxies were not restarted.
+  for (const pod of pods(cluster, 'payments')) {
+    expect(statusAnnotation(pod).revision).toBe('default');
+    expect(proxyOf(pod)).toMatchObject({
+      list: 'containers',
+      container: { image: 'docker.io/istio/proxyv2:1.26.1' },
+    });
+  }
+  // legacy: batch picks the canary with its own pod label, cron is not injected.
+  const [batch] = workloadPods(cluster, 'legacy', 'batch-v1');
+  expect(batch.metadata.labels?.['istio.io/rev']).toBe('canary');
+  expect(statusAnnotation(batch).revision).toBe('canary');
+  const [cron] = workloadPods(cluster, 'legacy', 'cron-v1');
+  expect(proxyOf(cron)).toBeUndefined();
+  // The gateway (no namespace label, inject=true) goes to the default revision.
+  const [gateway] = pods(cluster, 'istio-ingress');
+  expect(statusAnnotation(gateway).revision).toBe('default');
+  expect(proxyOf(gateway)!.container.image).toBe(
+    'docker.io/istio/proxyv2:1.26.4',
+  );
+}
+
+async function expectCanaryPullFailure(cluster: DemoCluster) {
+  const proxyState = (pod: KubeObject) =>
+    allStatuses(pod).find(s => s.name === 'istio-proxy')!.state;
+  const v1 = workloadPods(cluster, 'shop', 'reviews-v1');
+  expect(v1).toHaveLength(2);
+  const [failing, running] = v1
+    .map(pod => ({ pod, state: proxyState(pod) }))
+    .sort((a, b) => (a.state.waiting ? -1 : 1) - (b.state.waiting ? -1 : 1));
+  expect(failing.state.waiting?.reason).toBe('ImagePullBackOff');
+  expect(failing.state.waiting?.message).toContain(
+    'docker.io/istio/proxyv2:1.27.3',
+  );
+  expect(statusOf(failing.pod).phase).toBe('Pending');
+  expect(running.state.running).toBeDefined();
+  expect(statusOf(running.pod).phase).toBe('Running');
+  for (const pod of workloadPods(cluster, 'shop', 'reviews-v2'))
+    expect(proxyState(pod).running).toBeDefined();
+  expect(
+    (get(cluster, 'deployments', 'shop', 'reviews-v1').status as any)
+      .readyReplicas,
+  ).toBe(1);
+  expect(
+    cluster.mesh.envoyStats('shop', failing.pod.metadata.name),
+  ).toBeUndefined();
+}
+
+async function expectCanaryTraffic(cluster: DemoCluster) {
+  // A ServiceEntry host: named by the host, in the ServiceEntry's namespace.
+  const shipping = await sourceSeries(
+    cluster,
+    'storefront-v1',
+    'api.shipping.example.com',
+  );
+  expect(shipping.length).toBeGreaterThan(0);
+  for (const s of shipping)
+    expect(s.labels).toMatchObject({
+      destination_service_name: 'api.shipping.example.com',
+      destination_service_namespace: 'shop',
+    });
+  // No ServiceEntry: the canary's MeshConfig says REGISTRY_ONLY, the default's ALLOW_ANY.
+  const stripe = await sourceSeries(
+    cluster,
+    'storefront-v1',
+    'api.stripe.example.com',
+  );
+  expect(stripe.map(s => s.labels.destination_service_name)).toEqual([
+    'BlackHoleCluster',
+  ]);
+  expect(stripe[0].labels).toMatchObject({
+    response_code: '502',
+    response_flags: 'NR',
+  });
+  const bank = await sourceSeries(
+    cluster,
+    'payments-api-v1',
+    'api.bank.example.com',
+  );
+  expect(new Set(bank.map(s => s.labels.destination_service_name))).toEqual(
+    new Set(['PassthroughCluster']),
+  );
+  // Each istiod reports its own proxies by version.
+  const xds = (await metricsText(cluster))
+    .split('\n')
+    .filter(line => line.startsWith('pilot_xds{'));
+  expect(xds.some(l => /pod="istiod-canary-.*version="1\.27\.3"/.test(l))).toBe(
+    true,
+  );
+  expect(xds.some(l => /pod="istiod-6.*version="1\.26\.1"/.test(l))).toBe(true);
+}
+
+async function expectCanaryRevision(cluster: DemoCluster) {
+  await expectCanaryControlPlanes(cluster);
+  await expectCanaryWebhooks(cluster);
+  await expectCanaryPods(cluster);
+  await expectCanaryPullFailure(cluster);
+  await expectCanaryTraffic(cluster);
+}
+
+async function expectTelemetryLevels(cluster: DemoCluster) {
+  const listed = await apiGet(
+    cluster,
+    '/apis/telemetry.istio.io/v1/telemetries',
+  );
+  expect(listed.status).toBe(200);
+  const byName = Object.fromEntries(
+    listed.body.items.map((t: KubeObject) => [
+      `${t.metadata.namespace}/${t.metadata.name}`,
+      t.spec,
+    ]),
+  );
+  expect(Object.keys(byName).sort()).toEqual([
+    'istio-demo/productpage-waypoint',
+    'istio-demo/reviews-otel',
+    'istio-demo/sampling',
+    'istio-system/mesh-default',
+  ]);
+  expect(byName['istio-system/mesh-default'].selector).toBeUndefined();
+  expect(byName['istio-demo/sampling'].tracing).toEqual([
+    { randomSamplingPercentage: 25 },
+  ]);
+  expect(byName['istio-demo/reviews-otel']).toEqual({
+    selector: { matchLabels: { app: 'reviews' } },
+    tracing: [{ providers: [{ name: 'otel' }] }],
+  });
+  expect(byName['istio-demo/productpage-waypoint'].targetRefs).toEqual([
+    { kind: 'Service', group: '', name: 'productpage' },
+  ]);
+  expect(
+    meshConfig(cluster).extensionProviders.map((p: { name: string }) => p.name),
+  ).toEqual(['jaeger', 'otel']);
+  // Both selector and targetRefs, and a sampling above 100 %: refused as istiod does.
+  const refused = await apiRequest(
+    cluster,
+    'POST',
+    '/apis/telemetry.istio.io/v1/namespaces/istio-demo/telemetries',
+    'demo-writer-token',
+    {
+      apiVersion: 'telemetry.istio.io/v1',
+      kind: 'Telemetry',
+      metadata: { name: 'broken' },
+      spec: {
+        selector: { matchLabels: { app: 'details' } },
+        targetRefs: [{ kind: 'Service', name: 'details' }],
+        tracing: [{ randomSamplingPercentage: 150 }],
+      },
+    },
+  );
+  expect(refused.status).toBe(400);
+  expect(refused.body.message).toContain(
+    'only one of targetRefs or workloadSelector can be set',
+  );
+  expect(refused.body.message).toContain('randomSamplingPercentage');
+}
+
+async function expectRoutingElsewhere(cluster: DemoCluster) {
+  const vs = await apiGet(
+    cluster,
+    '/apis/networking.istio.io/v1/namespaces/routing/virtualservices',
+  );
+  expect(vs.body.items.map((v: KubeObject) => (v.spec as any).hosts)).toEqual([
+    ['reviews.bookinfo.svc.cluster.local'],
+  ]);
+  // DestinationRules are served like VirtualServices, in every Istio version.
+  for (const version of ['v1', 'v1beta1', 'v1alpha3']) {
+    const drs = await apiGet(
+      cluster,
+      `/apis/networking.istio.io/${version}/destinationrules`,
+    );
+    expect(
+      drs.body.items
+        .map((d: KubeObject) => `${d.metadata.namespace}/${d.metadata.name}`)
+        .sort(),
+    ).toEqual(['inventory/reviews-tuning', 'routing/reviews']);
+  }
+  const se = get(cluster, 'serviceentries', 'partners', 'partner-api');
+  expect((se.spec as { exportTo: string[] }).exportTo).toEqual(['.']);
+  // productpage cannot see that ServiceEntry: its calls go out as PassthroughCluster.
+  const partner = await sourceSeries(
+    cluster,
+    'productpage-v1',
+    'api.partners.example.com',
+  );
+  expect(new Set(partner.map(s => s.labels.destination_service_name))).toEqual(
+    new Set(['PassthroughCluster']),
+  );
+  for (const pod of pods(cluster, 'bookinfo'))
+    expect(statusAnnotation(pod).revision).toBe('default');
+}
+
+async function expectSidecarInForce(cluster: DemoCluster) {
+  expect(
+    cluster.mesh.sidecarFor('orders', { app: 'orders-api' })?.metadata.name,
+  ).toBe('default');
+  expect(
+    cluster.mesh.sidecarFor('orders', { app: 'orders-worker' })?.metadata.name,
+  ).toBe('orders-worker');
+  const cart = await sourceSeries(
+    cluster,
+    'orders-api-v1',
+    'cart.orders.svc.cluster.local',
+  );
+  expect(cart[0].labels).toMatchObject({
+    destination_service_name: 'cart',
+    destination_service_namespace: 'orders',
+  });
+  // orders-api (ALLOW_ANY): the omitted dependency and collector go through Passthrough.
+  for (const host of [
+    'payments-api.payments.svc.cluster.local',
+    'otel-collector.observability.svc.cluster.local',
+  ]) {
+    const series = await sourceSeries(cluster, 'orders-api-v1', host);
+    expect(new Set(series.map(s => s.labels.destination_service_name))).toEqual(
+      new Set(['PassthroughCluster']),
+    );
+    // orders-worker (REGISTRY_ONLY): BlackHoleCluster, 502 NR.
+    const blocked = await sourceSeries(cluster, 'orders-worker-v1', host);
+    expect(blocked.map(s => s.labels)).toEqual([
+      expect.objectContaining({
+        destination_service_name: 'BlackHoleCluster',
+        response_code: '502',
+        response_flags: 'NR',
+      }),
+    ]);
+  }
+  // Passthrough calls still arrive (without mTLS); blackholed ones never do.
+  const arrived = cluster.mesh
+    .trafficSeries()
+    .filter(
+      s =>
+        s.labels.reporter === 'destination' &&
+        s.labels.destination_workload === 'payments-api-v1',
+    );
+  expect(new Set(arrived.map(s => s.labels.source_workload))).toEqual(
+    new Set(['orders-api-v1']),
+  );
+  expect(arrived[0].labels.connection_security_policy).toBe('none');
+}
+
+async function expectVersionsAcross(cluster: DemoCluster) {
+  const reviews = pods(cluster, 'istio-demo').filter(
+    p => p.metadata.labels?.app === 'reviews',
+  );
+  expect(reviews.map(p => p.metadata.labels?.version).sort()).toEqual([
+    'v1',
+    'v2',
+    'v3',
+  ]);
+  for (const pod of reviews) {
+    const labels = pod.metadata.labels!;
+    expect(labels['backstage.io/kubernetes-id']).toBe('reviews');
+    expect(cluster.mesh.sidecarFor('istio-demo', labels)?.metadata.name).toBe(
+      `reviews-${labels.version}`,
+    );
+    const scoped = cluster.mesh.envoyStats('istio-demo', pod.metadata.name)!;
+    const [productpage] = workloadPods(cluster, 'istio-demo', 'productpage-v1');
+    const unscoped = cluster.mesh.envoyStats(
+      'istio-demo',
+      productpage.metadata.name,
+    )!;
+    expect(scoped.activeClusters).toBeLessThan(unscoped.activeClusters);
+  }
+  // A new version of the same entity would match none of them.
+  expect(
+    cluster.mesh.sidecarFor('istio-demo', {
+      app: 'reviews',
+      version: 'v4',
+      'backstage.io/kubernetes-id': 'reviews',
+    }),
+  ).toBeUndefined();
+}
+
 /** The distinguishing facts of each scenario, checked through the store. */
 const EXPECTATIONS: Record<string, (cluster: DemoCluster) => Promise<void>> = {
   default: expectDefault,
@@ -521,6 +983,11 @@ const EXPECTATIONS: Record<string, (cluster: DemoCluster) => Promise<void>> = {
   'proxy-newer-than-control-plane': expectProxyNewerThanControlPlane,
   'sidecar-mistakes': expectSidecarMistakes,
   'service-entry': expectServiceEntry,
+  'canary-revision': expectCanaryRevision,
+  'telemetry-levels': expectTelemetryLevels,
+  'routing-elsewhere': expectRoutingElsewhere,
+  'sidecar-in-force': expectSidecarInForce,
+  'versions-across': expectVersionsAcross,
 };
 
 const SCENARIOS = listScenarios();

@@ -82,12 +82,46 @@ export interface ScenarioApp {
   noSidecar?: boolean;
   /** No Service for this app (a pure client). */
   noService?: boolean;
+  /**
+   * Version (image tag) of this app's proxies when it differs from the injecting revision's:
+   * a workload not restarted since its control plane was upgraded in place.
+   */
+  proxyVersion?: string;
+  /**
+   * How many of the app's pods (counted over its versions in order) cannot pull their proxy
+   * image (`ImagePullBackOff` on the injected containers of those pods only), or `all`.
+   */
+  imagePullFailure?: number | 'all';
 }
 
 export interface ScenarioNamespace {
   name: string;
   labels?: Record<string, string>;
   apps?: ScenarioApp[];
+}
+
+/**
+ * A further control plane (revision) besides the default one: its own istiod
+ * (`istiod-<name>`), ConfigMaps `istio-<name>` and `istio-sidecar-injector-<name>`, and
+ * MutatingWebhookConfiguration `istio-sidecar-injector-<name>`, as `istioctl install
+ * --revision` or the Helm `revision` value install them.
+ */
+export interface ScenarioRevision {
+  /** Revision name (`istio.io/rev` value), e.g. `canary` or `1-27-3`. */
+  name: string;
+  /** Istio version of its istiod and injected proxies; the default control plane's if absent. */
+  version?: string;
+  /**
+   * Its MeshConfig (ConfigMap `istio-<name>` key `mesh`); absent = the default control
+   * plane's, with `defaultConfig.discoveryAddress` pointing at this revision's istiod.
+   */
+  meshConfig?: Record<string, unknown>;
+  /** Helm values in ConfigMap `istio-sidecar-injector-<name>` key `values`. */
+  injectorValues?: Record<string, unknown>;
+  /** Revision tags pointing at it (`istioctl tag set <tag> --revision <name>`). */
+  tags?: string[];
+  /** Its injector makes native sidecars; by default from Istio 1.27 on. */
+  nativeSidecars?: boolean;
 }
 
 export interface ScenarioGateway {
@@ -150,6 +184,10 @@ export interface Scenario {
     /** Helm values in ConfigMap `istio-sidecar-injector` key `values`. */
     injectorValues?: Record<string, unknown>;
     ambient?: boolean;
+    /** Revision tags pointing at the default control plane (`istioctl tag set`). */
+    tags?: string[];
+    /** Further control planes (revisions) installed next to the default one. */
+    revisions?: ScenarioRevision[];
   };
   kiali?: {
     namespace: string;

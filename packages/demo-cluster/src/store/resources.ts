@@ -153,6 +153,16 @@ export const RESOURCE_TYPES: ResourceType[] = [
     namespaced: true,
     shortNames: ['ds'],
   },
+  // Istio's injection webhooks (`istio-sidecar-injector[-<rev>]`, `istio-revision-tag-<tag>`):
+  // how tools find a cluster's revisions and tags. Cluster-scoped.
+  {
+    group: 'admissionregistration.k8s.io',
+    versions: ['v1'],
+    kind: 'MutatingWebhookConfiguration',
+    plural: 'mutatingwebhookconfigurations',
+    singular: 'mutatingwebhookconfiguration',
+    namespaced: false,
+  },
   {
     group: 'networking.istio.io',
     versions: ISTIO_NETWORKING,
