@@ -125,6 +125,25 @@ describe('examples/templates/mesh-namespace', () => {
     expect(text).toMatch(/- Telemetry `default`: created/);
   });
 
+  it('dry-runs a namespace bound to a revision: the note names the istiod that injects it', async () => {
+    const server = await startScaffolderTestBackend({
+      clusters: [{ name: 'demo', demo }],
+    });
+    const res = await dryRunTemplate(server, {
+      template,
+      values: { ...values('e2e-rev'), revision: 'default' },
+      directoryContents: templateDirectoryContents(templatePath),
+    });
+    expect(res.status).toBe(200);
+    const text = (res.body.output.text as Array<{ content: string }>)
+      .map(t => t.content)
+      .join('\n');
+    expect(text).toMatch(
+      /istio\.io\/rev=default: injected by revision default \(istiod in istio-system/,
+    );
+    expect(stored('e2e-rev').namespace).toBeUndefined();
+  });
+
   it('creates the namespace through POST /v2/tasks: the demo cluster then holds it, labelled', async () => {
     const server = await startScaffolderTestBackend({
       clusters: [{ name: 'demo', demo }],

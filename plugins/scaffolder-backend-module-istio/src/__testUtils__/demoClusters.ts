@@ -3,6 +3,7 @@ import {
   kubernetesConfigFor,
   loadScenario,
   startDemoCluster,
+  type Scenario,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
 import {
@@ -18,10 +19,12 @@ export interface TestCluster {
   token?: string;
 }
 
-/** Starts the default demo mesh on free loopback ports. */
-export function startTestDemoCluster(): Promise<DemoCluster> {
+/** Starts the default demo mesh (or the given scenario) on free loopback ports. */
+export function startTestDemoCluster(
+  scenario: Scenario = loadScenario('default'),
+): Promise<DemoCluster> {
   return startDemoCluster({
-    scenario: loadScenario('default'),
+    scenario,
     port: 0,
     metricsPort: 0,
   });

@@ -1,3 +1,4 @@
+import { loadScenario } from '@istio-backstage/demo-cluster';
 // istio:namespace:create against the demo cluster over real HTTPS: what the cluster
 // holds afterwards, dry runs, re-runs, refusals before any cluster call, conflicts,
 // webhook rejections and cancellation.
@@ -31,7 +32,12 @@ const peerAuthentications = type('peerauthentications');
 
 let demo: DemoCluster;
 beforeAll(async () => {
-  demo = await startTestDemoCluster();
+  // The default mesh plus a canary control plane, for namespaces bound to a revision.
+  const scenario = loadScenario('default');
+  demo = await startTestDemoCluster({
+    ...scenario,
+    istio: { ...scenario.istio, revisions: [{ name: 'canary' }] },
+  });
 });
 afterAll(() => demo?.stop());
 afterEach(() => demo.setFaults([]));
@@ -208,7 +214,10 @@ describe('istio:namespace:create examples', () => {
 
   it('creates the revisioned namespace of the third example, never with both injection labels', async () => {
     const { action } = setup();
-    await run(action, inputOf(examples[2]));
+    const out = await run(action, inputOf(examples[2]));
+    expect(out.notes[0]).toMatch(
+      /^istio\.io\/rev=canary: injected by revision canary \(istiod in istio-system/,
+    );
     const now = stored('checkout-canary');
     expect(now.namespace?.metadata.labels).toEqual({
       'app.kubernetes.io/managed-by': 'backstage-istio',
@@ -230,6 +239,20 @@ describe('istio:namespace:create examples', () => {
 });
 
 describe('istio:namespace:create', () => {
+  it('refuses a revision the cluster does not run, before writing anything', async () => {
+    const { action } = setup();
+    await expect(
+      run(action, {
+        cluster: 'demo',
+        namespace: 'wrong-revision',
+        revision: '1-99-0',
+      }),
+    ).rejects.toThrow(
+      "The cluster has no control-plane revision or tag '1-99-0'; it has default, canary",
+    );
+    expect(stored('wrong-revision').namespace).toBeUndefined();
+  });
+
   it('dry-runs a new namespace without writing anything', async () => {
     const { action, audits } = setup();
     const out = await run(

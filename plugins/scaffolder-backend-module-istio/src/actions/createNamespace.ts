@@ -1,3 +1,7 @@
+import {
+  describeRevisionChoice,
+  readClusterRevisions,
+} from '../lib/namespace/clusterRevisions';
 import { userKubernetesAuthOf } from '../lib/clusters/userKubernetesAuth';
 import type {
   AuditorService,
@@ -298,6 +302,13 @@ export function createMeshNamespaceAction(options: MeshNamespaceActionOptions) {
         await ctx.getInitiatorCredentials(),
       );
       const dryRun = ctx.isDryRun === true;
+      // A revision or tag is checked against the cluster's control planes, live.
+      const revisionNote = request.revision
+        ? describeRevisionChoice(
+            request.revision,
+            await readClusterRevisions(client),
+          )
+        : undefined;
       const result = await auditedApply(options.auditor, {
         request,
         client,
@@ -308,6 +319,7 @@ export function createMeshNamespaceAction(options: MeshNamespaceActionOptions) {
         signal: ctx.signal,
         logger: ctx.logger,
       });
+      if (revisionNote) result.notes.unshift(revisionNote);
       logResult(ctx.logger, dryRun, result);
       ctx.output('cluster', request.cluster);
       ctx.output('namespace', request.namespace);

@@ -1,5 +1,6 @@
 export {
   CONTROL_PLANE_NAMESPACE,
+  istioVersionOfImage,
   readClusterVersions,
 } from './readClusterVersions';
 export type {
