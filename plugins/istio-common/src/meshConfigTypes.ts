@@ -47,8 +47,38 @@ export interface IstioControlPlane {
   ready?: { ready: number; desired: number };
 }
 
+/** Where spans go: a collector's address and whether it exists in the cluster. @public */
+export interface IstioTracingCollector {
+  host: string;
+  port: number;
+  /** The Kubernetes Service the host names, when it names one. */
+  service?: { namespace: string; name: string };
+  /** `no-service`, `no-port`: the collector is missing (spans are dropped). */
+  exists: 'yes' | 'no-service' | 'no-port' | 'external' | 'unknown';
+}
+
+/**
+ * Which resource or MeshConfig field decided a tracing setting, e.g.
+ * `Telemetry istio-system/mesh-default`, `Telemetry shop/tracing-sampling`,
+ * `MeshConfig defaultProviders.tracing (revision canary)`,
+ * `MeshConfig defaultConfig.tracing (revision default)`.
+ *
+ * @public
+ */
+export interface IstioTracingDecidedBy {
+  /** What chose the provider (or that there is none). */
+  provider: string;
+  /** What set the sampling percentage; absent when no spans are sent. */
+  sampling?: string;
+}
+
 /** Where tracing is configured and where spans go. @public */
 export interface IstioTracing {
+  /**
+   * MeshConfig `enableTracing` (Istio's default: on). It governs only the legacy
+   * `defaultConfig.tracing` path: tracing through the Telemetry API or
+   * `defaultProviders.tracing` does not read it.
+   */
   enabled: Tristate;
   /** Percentage of requests traced (0–100). */
   samplingPercent?: number;
@@ -57,15 +87,56 @@ export interface IstioTracing {
     | 'extensionProviders+Telemetry'
     | 'none'
     | 'unknown';
+  /** The provider's kind: `zipkin`, `opentelemetry`, `datadog`, `skywalking`, `lightstep`… */
   provider?: string;
-  collector?: {
-    host: string;
-    port: number;
-    /** The Kubernetes Service the host names, when it names one. */
-    service?: { namespace: string; name: string };
-    /** `no-service`, `no-port`: the collector is missing (spans are dropped). */
-    exists: 'yes' | 'no-service' | 'no-port' | 'external' | 'unknown';
-  };
+  /**
+   * The MeshConfig extension provider the Telemetry API or `defaultProviders` chose, by
+   * name; when the MeshConfig does not define it, `provider` is absent and no spans are sent.
+   */
+  providerName?: string;
+  collector?: IstioTracingCollector;
+  /** True when Telemetry `disableSpanReporting` turns span reporting off. */
+  spanReportingDisabled?: boolean;
+  /** Which resource or MeshConfig field decided the provider and the sampling. */
+  decidedBy?: IstioTracingDecidedBy;
+}
+
+/**
+ * One control plane revision as istiod runs it: its own MeshConfig (ConfigMap `istio`
+ * for the `default` revision, `istio-<revision>` otherwise, in istiod's namespace), the
+ * revision tags pointing at it, and the tracing its workloads get mesh-wide.
+ *
+ * @public
+ */
+export interface IstioRevisionConfig {
+  revision: string;
+  /** The namespace istiod runs in. */
+  namespace: string;
+  /**
+   * Revision tags (`istioctl tag`, MutatingWebhookConfigurations
+   * `istio-revision-tag-<tag>`) that point at this revision; undefined when the tags
+   * could not be read (the answer's `errors` says why), never "no tags".
+   */
+  tags?: string[];
+  /**
+   * Namespaces whose injection labels pick this revision for new pods
+   * (`istio-injection=enabled` picks the revision of the `default` tag, else the
+   * `default` revision; `istio.io/rev=<revision or tag>`); undefined when unknown.
+   */
+  namespaces?: string[];
+  /**
+   * Mesh-wide tracing of this revision: the selector-less Telemetry of its root
+   * namespace, then its MeshConfig (`defaultProviders.tracing`, else the legacy
+   * `defaultConfig.tracing`). Namespace and workload Telemetry may change it for
+   * their own workloads (see the sidecar-memory answer's `effectiveTracing`).
+   */
+  tracing: IstioTracing;
+  outboundTrafficPolicy?: string;
+  discoverySelectors?: unknown[];
+  /** MeshConfig `rootNamespace` (Istio's default `istio-system`); undefined when the MeshConfig is unknown. */
+  rootNamespace?: string;
+  /** MeshConfig `enablePrometheusMerge` (Istio's default: on). */
+  prometheusMerge: Tristate;
 }
 
 /** An Istio gateway deployment. @public */
@@ -102,11 +173,23 @@ export interface IstioMeshConfig {
     proxyVersions: Record<string, number>;
   };
   cni: { installed: Tristate; podsWithNetAdmin?: number };
+  /**
+   * Mesh-wide tracing of the `default` revision (else of the first control plane), kept
+   * for compatibility: with several revisions each has its own, in `revisions`.
+   */
   tracing: IstioTracing;
+  /**
+   * Each control plane revision with its own MeshConfig, tags and tracing. Absent from
+   * answers made before revisions were told apart.
+   */
+  revisions?: IstioRevisionConfig[];
   gateways: IstioGateway[];
+  /** The `default` revision's (else the first control plane's); each revision's is in `revisions`. */
   outboundTrafficPolicy?: string;
+  /** The `default` revision's (else the first control plane's); each revision's is in `revisions`. */
   discoverySelectors?: unknown[];
   prometheus: {
+    /** The `default` revision's `enablePrometheusMerge`; each revision's is in `revisions`. */
     merge: Tristate;
     configured: boolean;
     envoySeries: Tristate;

@@ -1,4 +1,9 @@
-import type { IstioSourceError } from './meshConfigTypes';
+import type {
+  IstioSourceError,
+  IstioTracingCollector,
+  IstioTracingDecidedBy,
+  Tristate,
+} from './meshConfigTypes';
 
 /** One pod's Envoy sidecar and what it costs. @public */
 export interface IstioProxyMemory {
@@ -45,7 +50,11 @@ export interface IstioEgressHost {
 export interface IstioSidecarRecommendation {
   cluster: string;
   namespace: string;
-  /** `namespace`: one selector-less `default` Sidecar; `workload`: per-workload Sidecars with a workloadSelector. */
+  /**
+   * `namespace`: one selector-less `default` Sidecar; `workload`: Sidecars with a
+   * workloadSelector — one selecting the entity's pods by the entity's label (versions
+   * deployed later too), or one per workload.
+   */
   scope: 'namespace' | 'workload';
   /** The Sidecar objects to apply (YAML, one document per object). */
   yaml: string;
@@ -95,9 +104,59 @@ export interface IstioSidecarWarning {
     | 'metrics-unavailable'
     | 'existing-sidecar'
     | 'no-workloads'
-    | 'not-in-mesh';
+    | 'not-in-mesh'
+    | 'destination-rule-never-applies'
+    | 'per-workload-sidecars';
   message: string;
   workload?: string;
+}
+
+/**
+ * Tracing as istiod configures one side of a proxy (outbound or inbound): the provider
+ * and collector spans go to, the sampling, and what decided each.
+ *
+ * @public
+ */
+export interface IstioTracingSettings {
+  /** Whether the proxies send spans at all; `unknown` when a fact it rests on could not be read. */
+  sendsSpans: Tristate;
+  /** The provider's kind: `zipkin`, `opentelemetry`, `datadog`, `skywalking`, `lightstep`… */
+  provider?: string;
+  /**
+   * The MeshConfig extension provider the Telemetry API or `defaultProviders` chose, by
+   * name; when the MeshConfig does not define it, `provider` is absent and no spans are sent.
+   */
+  providerName?: string;
+  collector?: IstioTracingCollector;
+  /** Percentage of requests traced (0–100). */
+  samplingPercent?: number;
+  /** True when a Telemetry's `disableSpanReporting` turns reporting off. */
+  spanReportingDisabled: boolean;
+  /**
+   * `telemetry-api`: istiod configures the tracer from a MeshConfig extension provider;
+   * `legacy`: the proxy's bootstrap tracer from MeshConfig `defaultConfig.tracing`.
+   */
+  configuredBy?: 'telemetry-api' | 'legacy';
+  decidedBy: IstioTracingDecidedBy;
+}
+
+/**
+ * The effective tracing of one workload's proxies: the control plane revision that
+ * configures them and what the Telemetry API and that revision's MeshConfig make of it.
+ *
+ * @public
+ */
+export interface IstioWorkloadTracing extends IstioTracingSettings {
+  workload: string;
+  /** The istiod revision configuring the workload's proxies; undefined when unknown. */
+  revision?: string;
+  /** How the revision was found, e.g. `pod annotation sidecar.istio.io/status`. */
+  revisionDecidedBy: string;
+  /**
+   * Set when Telemetry `match.mode` gives the inbound (server) side other settings than
+   * the outbound (client) side described above.
+   */
+  server?: IstioTracingSettings;
 }
 
 /** Response of `GET /api/istio/sidecar-memory`. @public */
@@ -118,6 +177,11 @@ export interface IstioSidecarMemoryResponse {
     recommendation?: IstioSidecarRecommendation;
     estimate?: IstioSavingEstimate;
     measured?: IstioMeasuredSaving;
+    /**
+     * The effective tracing of each of the entity's workloads with a proxy, as istiod
+     * resolves it for the workload's revision, namespace and labels.
+     */
+    effectiveTracing?: IstioWorkloadTracing[];
     warnings: IstioSidecarWarning[];
     errors: IstioSourceError[];
   }>;

@@ -17,6 +17,7 @@ export interface ServiceEntryInfo {
   namespace: string;
   name: string;
   hosts: string[];
+  /** `spec.exportTo`; empty when unset (MeshConfig `defaultServiceExportTo` applies). */
   exportTo: string[];
   ports: number[];
 }
@@ -25,10 +26,30 @@ export interface ServiceEntryInfo {
 export interface VirtualServiceInfo {
   namespace: string;
   name: string;
+  /** `spec.hosts` as written (short names are resolved in the object's namespace). */
   hosts: string[];
+  /** `spec.exportTo`; empty when unset (MeshConfig `defaultVirtualServiceExportTo` applies). */
+  exportTo: string[];
+  /** `spec.gateways`; empty when unset, which means `mesh` (the sidecars). */
+  gateways: string[];
 }
 
-/** The mesh's view of Services: host, ports and `networking.istio.io/exportTo`. */
+/** A DestinationRule, the part the Sidecar analysis needs. */
+export interface DestinationRuleInfo {
+  namespace: string;
+  name: string;
+  /** `spec.host` as written (a short name is resolved in the object's namespace). */
+  host: string;
+  /** `spec.exportTo`; empty when unset (MeshConfig `defaultDestinationRuleExportTo` applies). */
+  exportTo: string[];
+  /** `spec.workloadSelector.labels`: such a rule applies to its own namespace only. */
+  workloadSelector?: Record<string, string>;
+}
+
+/**
+ * The mesh's view of Services: host, ports and `networking.istio.io/exportTo` (empty
+ * when unset: MeshConfig `defaultServiceExportTo` applies).
+ */
 export function toServiceInfos(
   services: readonly V1Service[],
 ): MeshServiceInfo[] {
@@ -39,7 +60,12 @@ export function toServiceInfos(
       name: s.metadata?.name ?? '',
       host: `${s.metadata?.name}.${s.metadata?.namespace}.svc.cluster.local`,
       ports: (s.spec?.ports ?? []).map(p => p.port),
-      exportTo: exportTo ? exportTo.split(',').map(e => e.trim()) : ['*'],
+      exportTo: exportTo
+        ? exportTo
+            .split(',')
+            .map(e => e.trim())
+            .filter(Boolean)
+        : [],
       serviceEntry: false,
     };
   });
@@ -53,7 +79,7 @@ export function toServiceEntries(
     namespace: se.metadata.namespace,
     name: se.metadata.name,
     hosts: (se.spec?.hosts as string[] | undefined) ?? [],
-    exportTo: (se.spec?.exportTo as string[] | undefined) ?? ['*'],
+    exportTo: stringList(se.spec?.exportTo),
     ports: (
       (se.spec?.ports as Array<{ number: number }> | undefined) ?? []
     ).map(p => p.number),
@@ -67,8 +93,35 @@ export function toVirtualServices(
   return items.map(vs => ({
     namespace: vs.metadata.namespace,
     name: vs.metadata.name,
-    hosts: (vs.spec?.hosts as string[] | undefined) ?? [],
+    hosts: stringList(vs.spec?.hosts),
+    exportTo: stringList(vs.spec?.exportTo),
+    gateways: stringList(vs.spec?.gateways),
   }));
+}
+
+/** DestinationRules as the analysis reads them. */
+export function toDestinationRules(
+  items: readonly IstioItem[],
+): DestinationRuleInfo[] {
+  return items.map(dr => {
+    const selector = dr.spec?.workloadSelector?.matchLabels;
+    return {
+      namespace: dr.metadata.namespace,
+      name: dr.metadata.name,
+      host: typeof dr.spec?.host === 'string' ? dr.spec.host : '',
+      exportTo: stringList(dr.spec?.exportTo),
+      ...(selector && typeof selector === 'object'
+        ? { workloadSelector: selector as Record<string, string> }
+        : {}),
+    };
+  });
+}
+
+/** A list of strings from a spec field; anything else is empty. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : [];
 }
 
 /** Sidecars as the analysis reads them. */

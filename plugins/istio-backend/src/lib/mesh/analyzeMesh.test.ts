@@ -6,9 +6,13 @@ import {
 import { analyzeMesh } from './analyzeMesh';
 import {
   healthyInventory,
+  healthyMesh,
   meshConfigMap,
   namespace,
   pod,
+  revisionsInventory,
+  service,
+  tracingTelemetry,
 } from './diagnostics/testFixtures';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -141,5 +145,124 @@ describe('analyzeMesh control plane support', () => {
       endOfLife: '2027-01-20',
     });
     expect(plane.support.endOfLifeExpected).toBeUndefined();
+  });
+});
+
+describe('analyzeMesh revisions', () => {
+  /** default on 1.29 with legacy Zipkin; canary on 1.30 with an OpenTelemetry provider. */
+  const canaryMesh = (tagsRead = true) =>
+    revisionsInventory(
+      [
+        {
+          revision: 'default',
+          version: '1.29.2',
+          meshYaml:
+            'defaultConfig:\n  tracing:\n    sampling: 1\n    zipkin:\n      address: zipkin.istio-system:9411\n',
+        },
+        {
+          revision: 'canary',
+          meshYaml:
+            'extensionProviders:\n  - name: otel\n    opentelemetry:\n      service: otel-collector.observability.svc.cluster.local\n      port: 4317\ndefaultProviders:\n  tracing: [otel]\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n',
+        },
+      ],
+      {
+        namespaces: [
+          namespace('istio-system'),
+          namespace('demo', { 'istio-injection': 'enabled' }),
+          namespace('shop', { 'istio.io/rev': 'prod' }),
+        ],
+        services: [
+          service('istio-system', 'zipkin', [9411]),
+          service('observability', 'otel-collector', [4317]),
+        ],
+        telemetries: [
+          tracingTelemetry('shop', 'tracing-sampling', [
+            { randomSamplingPercentage: 20 },
+          ]),
+        ],
+        revisionTags: tagsRead
+          ? [
+              { tag: 'default', revision: 'default' },
+              { tag: 'prod', revision: 'canary' },
+            ]
+          : undefined,
+      },
+    );
+
+  it("gives each revision its own MeshConfig, tags, namespaces and tracing; the top level keeps the default revision's", () => {
+    const mesh = analyzeMesh(canaryMesh(), { cluster: 'demo', now });
+    expect(mesh.revisions).toEqual([
+      {
+        revision: 'default',
+        namespace: 'istio-system',
+        tags: ['default'],
+        namespaces: ['demo'],
+        tracing: {
+          enabled: 'yes',
+          samplingPercent: 1,
+          configuredIn: 'meshConfig.defaultConfig.tracing',
+          provider: 'zipkin',
+          collector: {
+            host: 'zipkin.istio-system',
+            port: 9411,
+            service: { namespace: 'istio-system', name: 'zipkin' },
+            exists: 'yes',
+          },
+          decidedBy: {
+            provider: 'MeshConfig defaultConfig.tracing (revision default)',
+            sampling:
+              'MeshConfig defaultConfig.tracing.sampling (revision default)',
+          },
+        },
+        outboundTrafficPolicy: 'ALLOW_ANY',
+        rootNamespace: 'istio-system',
+        prometheusMerge: 'yes',
+      },
+      {
+        revision: 'canary',
+        namespace: 'istio-system',
+        tags: ['prod'],
+        namespaces: ['shop'],
+        tracing: {
+          enabled: 'yes',
+          samplingPercent: 1,
+          configuredIn: 'extensionProviders+Telemetry',
+          provider: 'opentelemetry',
+          providerName: 'otel',
+          collector: {
+            host: 'otel-collector.observability.svc.cluster.local',
+            port: 4317,
+            service: { namespace: 'observability', name: 'otel-collector' },
+            exists: 'yes',
+          },
+          decidedBy: {
+            provider: 'MeshConfig defaultProviders.tracing (revision canary)',
+            sampling: "Istio's default of 1 % (revision canary)",
+          },
+        },
+        outboundTrafficPolicy: 'REGISTRY_ONLY',
+        rootNamespace: 'istio-system',
+        prometheusMerge: 'yes',
+      },
+    ]);
+    expect(mesh.tracing).toEqual(mesh.revisions![0].tracing);
+    expect(mesh.outboundTrafficPolicy).toBe('ALLOW_ANY');
+  });
+
+  it('leaves tags and the namespaces they decide unknown when the tags could not be read', () => {
+    const mesh = analyzeMesh(canaryMesh(false), {
+      cluster: 'demo',
+      now,
+    });
+    for (const revision of mesh.revisions!) {
+      expect(revision.tags).toBeUndefined();
+      expect(revision.namespaces).toBeUndefined();
+    }
+  });
+
+  it('models the healthy fixture as the fixture says', () => {
+    const mesh = analyzeMesh(healthyInventory(), { cluster: 'demo', now });
+    expect(mesh.tracing).toEqual(healthyMesh().tracing);
+    expect(mesh.revisions).toEqual(healthyMesh().revisions);
   });
 });

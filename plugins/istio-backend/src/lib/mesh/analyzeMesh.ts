@@ -5,7 +5,6 @@ import {
   type IstioSupportMatrix,
   type IstioGateway,
   type IstioMeshConfig,
-  type IstioTracing,
   type KialiExternalService,
   type Tristate,
 } from '@istio-backstage/plugin-istio-common';
@@ -16,13 +15,13 @@ import {
   proxyKindOf,
 } from './dataPlane';
 import type { MeshInventory } from './inventory';
+import { meshRevisions, primaryRevision, revisionViews } from './meshRevisions';
 import {
   isGatewayPod,
   istioProxyOf,
   parseImage,
   parseYamlSafely,
   resolveServiceHost,
-  splitHostPort,
   versionOfTag,
 } from './parse';
 
@@ -67,33 +66,6 @@ function installMethodOf(
   )
     return 'istioctl';
   return 'unknown';
-}
-
-/**
- * MeshConfig of a control plane: ConfigMap `istio` (default revision) or `istio-<rev>`.
- * `mesh` is undefined when the ConfigMaps could not be read, and also when the one
- * found cannot be parsed safely (aliases, several documents): then `unreadable` names
- * it, and its facts are unknown rather than Istio's defaults.
- */
-export function meshConfigOf(
-  inventory: MeshInventory,
-  namespace: string,
-  revision: string,
-): { mesh?: Mesh; unreadable?: string } {
-  if (!inventory.configMaps) return {};
-  const names =
-    revision === 'default' ? ['istio'] : [`istio-${revision}`, 'istio'];
-  for (const name of names) {
-    const cm = inventory.configMaps.find(
-      c => c.metadata?.namespace === namespace && c.metadata?.name === name,
-    );
-    if (!cm) continue;
-    if (!cm.data?.mesh) return { mesh: {} };
-    const mesh = parseYamlSafely(cm.data.mesh);
-    return mesh ? { mesh } : { unreadable: `${namespace}/${name}` };
-  }
-  // No MeshConfig ConfigMap: istiod runs with Istio's defaults.
-  return { mesh: {} };
 }
 
 /** How {@link analyzeMesh} describes a cluster's mesh. */
@@ -170,81 +142,6 @@ function controlPlanes(
       },
     };
   });
-}
-
-function tracingOf(
-  inventory: MeshInventory,
-  mesh: Mesh | undefined,
-  rootNamespace: string,
-): IstioTracing {
-  if (!mesh) return { enabled: 'unknown', configuredIn: 'unknown' };
-  const enabled: Tristate = mesh.enableTracing === false ? 'no' : 'yes';
-  const providers: Array<Record<string, any>> = Array.isArray(
-    mesh.extensionProviders,
-  )
-    ? mesh.extensionProviders
-    : [];
-  const rootTelemetry = inventory.telemetries?.find(
-    t =>
-      t.metadata.namespace === rootNamespace &&
-      !(t.spec as Mesh | undefined)?.selector,
-  );
-  const telemetryTracing = ((rootTelemetry?.spec as Mesh | undefined)
-    ?.tracing ?? [])[0] as Mesh | undefined;
-  const providerName: string | undefined =
-    telemetryTracing?.providers?.[0]?.name ??
-    mesh.defaultProviders?.tracing?.[0];
-  const collectorOf = (host: string | undefined, port: number | undefined) => {
-    if (!host) return undefined;
-    const resolved = resolveServiceHost(
-      host,
-      port,
-      inventory.services,
-      rootNamespace,
-    );
-    return {
-      host,
-      port: port ?? 0,
-      ...(resolved.service ? { service: resolved.service } : {}),
-      exists: resolved.exists,
-    };
-  };
-  if (providerName) {
-    const provider = providers.find(p => p.name === providerName);
-    const kind = provider
-      ? Object.keys(provider).find(k => k !== 'name')
-      : undefined;
-    const settings = kind ? (provider![kind] as Mesh) : undefined;
-    const sampling = telemetryTracing?.randomSamplingPercentage;
-    return {
-      enabled,
-      // Telemetry's randomSamplingPercentage defaults to 1 %.
-      samplingPercent: typeof sampling === 'number' ? sampling : 1,
-      configuredIn: 'extensionProviders+Telemetry',
-      provider: kind ?? providerName,
-      collector: collectorOf(
-        settings?.service,
-        typeof settings?.port === 'number' ? settings.port : undefined,
-      ),
-    };
-  }
-  const legacy = mesh.defaultConfig?.tracing as Mesh | undefined;
-  if (legacy) {
-    const address = splitHostPort(legacy.zipkin?.address);
-    return {
-      enabled,
-      samplingPercent:
-        typeof legacy.sampling === 'number' ? legacy.sampling : 1,
-      configuredIn: 'meshConfig.defaultConfig.tracing',
-      provider: legacy.zipkin
-        ? 'zipkin'
-        : Object.keys(legacy).find(
-            k => k !== 'sampling' && k !== 'custom_tags',
-          ),
-      collector: address ? collectorOf(address.host, address.port) : undefined,
-    };
-  }
-  return { enabled, configuredIn: 'none' };
 }
 
 function gatewaysOf(pods: V1Pod[] | undefined): IstioGateway[] {
@@ -334,11 +231,9 @@ export function analyzeMesh(
   options: MeshAnalysisOptions,
 ): Omit<IstioMeshConfig, 'diagnostics'> {
   const planes = controlPlanes(inventory, options);
-  const primary = planes.find(p => p.revision === 'default') ?? planes[0];
-  const rootNamespace = primary?.namespace ?? 'istio-system';
-  const { mesh, unreadable } = primary
-    ? meshConfigOf(inventory, primary.namespace, primary.revision)
-    : { mesh: undefined, unreadable: undefined };
+  const { revisions, unreadable } = meshRevisions(inventory, planes);
+  const primary = primaryRevision(revisions);
+  const config = primary?.config;
   const dataPlane = dataPlaneOf(inventory);
   return {
     cluster: options.cluster,
@@ -353,28 +248,30 @@ export function analyzeMesh(
     controlPlanes: planes,
     dataPlane: dataPlane.summary,
     cni: cniOf(inventory),
-    tracing: tracingOf(inventory, mesh, rootNamespace),
+    tracing: primary?.tracing ?? {
+      enabled: 'unknown',
+      configuredIn: 'unknown',
+    },
+    revisions: revisionViews(inventory, planes),
     gateways: gatewaysOf(inventory.pods),
-    ...(mesh
-      ? {
-          outboundTrafficPolicy:
-            mesh.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY',
-        }
+    ...(config?.known
+      ? { outboundTrafficPolicy: config.outboundTrafficPolicy }
       : {}),
-    ...(mesh?.discoverySelectors
-      ? { discoverySelectors: mesh.discoverySelectors }
+    ...(config?.known && config.discoverySelectors
+      ? { discoverySelectors: config.discoverySelectors }
       : {}),
     prometheus: {
-      merge: mesh ? tristate(mesh.enablePrometheusMerge !== false) : 'unknown',
+      merge: config?.known ? tristate(config.prometheusMerge) : 'unknown',
       configured: inventory.prometheusConfigured,
       envoySeries: tristate(inventory.prometheus?.envoySeries),
       istiodSeries: tristate(inventory.prometheus?.istiodSeries),
     },
-    kiali: kialiOf(inventory, rootNamespace),
+    kiali: kialiOf(
+      inventory,
+      primary?.controlPlane.namespace ?? 'istio-system',
+    ),
     meshSize: meshSizeOf(inventory, dataPlane),
-    errors: unreadable
-      ? [...inventory.errors, unreadableMeshConfig(unreadable)]
-      : inventory.errors,
+    errors: [...inventory.errors, ...unreadable.map(unreadableMeshConfig)],
   };
 }
 

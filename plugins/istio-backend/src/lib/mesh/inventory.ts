@@ -7,6 +7,7 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 import type { IstioSourceError } from '@istio-backstage/plugin-istio-common';
+import type { RevisionTag } from './revisions';
 
 /** An Istio custom object as read from the cluster. */
 export interface IstioObject {
@@ -40,6 +41,8 @@ export interface MeshInventory {
   sidecars?: IstioObject[];
   telemetries?: IstioObject[];
   istioOperators?: IstioObject[] | 'crd-absent';
+  /** Revision tags (MutatingWebhookConfigurations labelled `istio.io/tag`). */
+  revisionTags?: RevisionTag[];
   /** Whether Envoy / istiod series exist in the cluster's Prometheus; undefined when not configured or unreadable. */
   prometheus?: { envoySeries: boolean; istiodSeries: boolean };
   prometheusConfigured: boolean;

@@ -25,3 +25,27 @@ export function controlPlaneNamespaces(
   if (found.size === 0) found.add(DEFAULT_CONTROL_PLANE_NAMESPACE);
   return [...found].sort();
 }
+
+/**
+ * The ConfigMaps istiod reads its MeshConfig from besides `istio[-<rev>]`: those named by
+ * an istiod's `SHARED_MESH_CONFIG` (a MeshConfig shared by the revisions, under their own).
+ */
+export function sharedMeshConfigNames(
+  deployments: readonly V1Deployment[] | undefined,
+): string[] {
+  const names = new Set<string>();
+  for (const d of deployments ?? []) {
+    if (appOf(d) !== 'istiod') continue;
+    for (const c of d.spec?.template?.spec?.containers ?? [])
+      for (const e of c.env ?? [])
+        if (e.name === 'SHARED_MESH_CONFIG' && e.value) names.add(e.value);
+  }
+  return [...names];
+}
+
+/** Lists the revision tags: MutatingWebhookConfigurations labelled `istio.io/tag` (cluster-scoped). */
+export const REVISION_TAG_WEBHOOKS = {
+  path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+  labelSelector: 'istio.io/tag',
+  source: 'kubernetes:mutatingwebhookconfigurations',
+} as const;

@@ -1,20 +1,21 @@
 import type { IstioSidecarWarning } from '@istio-backstage/plugin-istio-common';
 import type { RecommendationInput } from './types';
-import {
-  dnsNamesOverlap,
-  isWildcard,
-  normalizeDnsName,
-  parseEgressHost,
-} from './hosts';
-import { listNames } from './format';
-import { HostCollector, entryWorkloads, type HostEntry } from './hostCollector';
+import { normalizeDnsName, parseEgressHost } from './hosts';
+import { HostCollector } from './hostCollector';
 import { resolveTarget, type Index } from './meshIndex';
 import { addObservedTraffic, type AggregatedTraffic } from './observedTraffic';
+import { addRoutingObjects } from './routingObjects';
+import { destinationRuleWarnings } from './destinationRules';
 
 /**
  * Every egress host the entity's proxies need, each with its reasons, hosts covered by a
- * broader one folded into it. `traffic` is undefined when Prometheus could not be read;
- * unmatched traffic adds its warnings to `warnings`.
+ * broader one folded into it: the own and control plane namespaces, the tracing
+ * collector, observed traffic, catalog dependencies and requested hosts, then the
+ * VirtualServices and ServiceEntries exported to the namespace that concern any of
+ * them, from the namespaces they are defined in. `traffic` is undefined when
+ * Prometheus could not be read; unmatched traffic and DestinationRules that can never
+ * apply to the called hosts add their warnings to `warnings`. Expects `exportTo`
+ * defaults already applied (see `withExportDefaults`).
  */
 export function collectEgressHosts(
   input: RecommendationInput,
@@ -29,8 +30,9 @@ export function collectEgressHosts(
     addObservedTraffic(traffic, index, hosts, input.windowDays, warnings);
   }
   addCatalogDependencies(input, index, hosts);
-  addVirtualServices(input, index, hosts);
   addExtraHosts(input, hosts);
+  warnings.push(...destinationRuleWarnings(input, index, hosts));
+  addRoutingObjects(input, index, hosts);
   hosts.foldCovered();
   return hosts;
 }
@@ -122,101 +124,4 @@ function addExtraHosts(input: RecommendationInput, hosts: HostCollector): void {
       );
     }
   }
-}
-
-/**
- * VirtualServices apply to a proxy only when imported from their own namespace. Those of
- * the own namespace come with `./*` (noted as a reason on it); one elsewhere that routes
- * a host the proxies keep — listed, or a Service of a namespace kept whole — needs
- * `<vs-ns>/<host>` too, or its routing rules silently stop applying. Hosts are expanded
- * as istiod does: only dot-less short names, relative to the VirtualService's namespace.
- */
-function addVirtualServices(
-  input: RecommendationInput,
-  index: Index,
-  hosts: HostCollector,
-): void {
-  const own = input.virtualServices
-    .filter(vs => vs.namespace === input.namespace)
-    .map(vs => vs.name)
-    .sort();
-  if (own.length > 0) {
-    hosts.add(
-      '.',
-      '*',
-      'virtual-service',
-      `VirtualService${own.length > 1 ? 's' : ''} ${listNames(own)} in ${
-        input.namespace
-      } (imported from their own namespace)`,
-    );
-  }
-  const others = input.virtualServices.filter(
-    vs => vs.namespace !== input.namespace,
-  );
-  if (others.length === 0) return;
-
-  const relevant = keptEntriesFor(hosts, index, input.namespace);
-  for (const vs of others) {
-    for (const raw of vs.hosts) {
-      const host = raw.includes('.')
-        ? normalizeDnsName(raw)
-        : `${normalizeDnsName(raw)}.${vs.namespace}.svc.${index.clusterDomain}`;
-      for (const [dns, entry] of relevant(host)) {
-        const needed = entryWorkloads(entry);
-        const workloads = needed === 'all' ? [undefined] : [...needed];
-        for (const w of workloads) {
-          hosts.add(
-            vs.namespace,
-            dns,
-            'virtual-service',
-            `VirtualService ${vs.namespace}/${vs.name} routes ${dns}; it applies only when imported from ${vs.namespace}`,
-            w,
-          );
-        }
-      }
-    }
-  }
-}
-
-/**
- * A look-up from a host a VirtualService routes to the kept entries it concerns, with
- * the DNS name to import: entries of that exact name (or overlapping a wildcard host),
- * and the entry keeping its Service's namespace whole.
- */
-function keptEntriesFor(
-  hosts: HostCollector,
-  index: Index,
-  ownNamespace: string,
-): (host: string) => Array<[string, HostEntry]> {
-  const kept = new Map<string, HostEntry[]>();
-  const wholeNamespaces = new Map<string, HostEntry>();
-  for (const entry of hosts.entries.values()) {
-    if (entry.dnsName === '*') {
-      wholeNamespaces.set(
-        entry.namespace === '.' ? ownNamespace : entry.namespace,
-        entry,
-      );
-      continue;
-    }
-    const list = kept.get(entry.dnsName);
-    if (list) list.push(entry);
-    else kept.set(entry.dnsName, [entry]);
-  }
-  return host => {
-    if (isWildcard(host)) {
-      return [...kept].flatMap(([dns, list]) =>
-        dnsNamesOverlap(host, dns)
-          ? list.map((e): [string, HostEntry] => [dns, e])
-          : [],
-      );
-    }
-    const out = (kept.get(host) ?? []).map((e): [string, HostEntry] => [
-      host,
-      e,
-    ]);
-    const svc = index.servicesByHost.get(host);
-    const whole = svc ? wholeNamespaces.get(svc.namespace) : undefined;
-    if (whole) out.push([host, whole]);
-    return out;
-  };
 }

@@ -99,6 +99,54 @@ export function isExportedTo(
   return false;
 }
 
+/**
+ * `exportTo` as istiod reads it: the object's own list, else the MeshConfig default,
+ * else `*` (every namespace).
+ */
+export function exportToOrDefault(
+  exportTo: readonly string[] | undefined,
+  meshDefault: readonly string[] | undefined,
+): readonly string[] {
+  if (exportTo && exportTo.length > 0) return exportTo;
+  if (meshDefault && meshDefault.length > 0) return meshDefault;
+  return ['*'];
+}
+
+/**
+ * Whether a VirtualService with this (non-empty) `exportTo` is visible from `namespace`,
+ * as istiod indexes them: `*` exports everywhere whatever else is listed; otherwise `~`
+ * anywhere in the list exports nowhere; else `.` and namespace names as for services.
+ */
+export function isVirtualServiceExportedTo(
+  exportTo: readonly string[],
+  virtualServiceNamespace: string,
+  namespace: string,
+): boolean {
+  if (exportTo.includes('*')) return true;
+  if (exportTo.includes('~')) return false;
+  return isExportedTo(exportTo, virtualServiceNamespace, namespace);
+}
+
+/**
+ * A host of a VirtualService or DestinationRule as istiod resolves it against the
+ * namespace the object is defined in: only a dot-less short name (not `*`) becomes
+ * `<name>.<namespace>.svc.<domain>`; `name.ns`, FQDNs and wildcards stay as written.
+ */
+export function resolveConfigHost(
+  host: string,
+  objectNamespace: string,
+  domain: string,
+): string {
+  const name = normalizeDnsName(host);
+  if (name === '*' || name.includes('.') || name.includes(':')) return name;
+  return `${name}.${objectNamespace}.svc.${domain}`;
+}
+
+/** The narrower of two overlapping host names: the one the other covers. */
+export function narrowerHost(a: string, b: string): string {
+  return dnsNameCovers(a, b) ? b : a;
+}
+
 /** Matches `<name>.<namespace>.svc.<domain>`. */
 const K8S_HOST = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.(.+)$/;
 

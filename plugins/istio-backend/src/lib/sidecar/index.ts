@@ -4,26 +4,34 @@ export {
   coveringWildcards,
   dnsNameCovers,
   dnsNamesOverlap,
+  exportToOrDefault,
   isExportedTo,
+  isVirtualServiceExportedTo,
   isWildcard,
   normalizeDnsName,
   parseKubernetesHost,
   parseEgressHost,
+  resolveConfigHost,
   shortHost,
   type EgressHost,
 } from './hosts';
 export {
   ENVOY_FIXED_CLUSTERS,
   clusterCount,
+  appliesToSidecars,
   compileEgressHosts,
   egressImports,
   proxyOfWorkload,
   sidecarInForce,
+  virtualServiceHosts,
+  virtualServiceUsableFrom,
   visibleServices,
+  visibleVirtualServices,
   type EgressMatcher,
   type ProxyInfo,
 } from './visibility';
 export { recommendSidecar, withRecommendedSidecars } from './recommendSidecar';
+export { withExportDefaults } from './meshIndex';
 export { meanSidecarMemory } from './proxyMemory';
 export {
   selectorChooser,

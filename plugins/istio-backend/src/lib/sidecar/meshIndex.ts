@@ -2,10 +2,42 @@ import type { MeshServiceInfo, RecommendationInput } from './types';
 import {
   DEFAULT_CLUSTER_DOMAIN,
   coveringWildcards,
+  exportToOrDefault,
   isExportedTo,
   normalizeDnsName,
   parseKubernetesHost,
 } from './hosts';
+
+/**
+ * The input with every unset `exportTo` replaced by the MeshConfig default istiod uses
+ * for it (`defaultServiceExportTo` for Services and ServiceEntries, and the
+ * VirtualService and DestinationRule defaults), `*` when unknown. Objects that set
+ * their own are passed through as they are.
+ */
+export function withExportDefaults(
+  input: RecommendationInput,
+): RecommendationInput {
+  const defaults = input.exportToDefaults ?? {};
+  const fill = <T extends { exportTo?: string[] }>(
+    items: readonly T[],
+    meshDefault: readonly string[] | undefined,
+  ): T[] =>
+    items.map(item =>
+      item.exportTo && item.exportTo.length > 0
+        ? item
+        : { ...item, exportTo: [...exportToOrDefault(undefined, meshDefault)] },
+    );
+  return {
+    ...input,
+    services: fill(input.services, defaults.service),
+    serviceEntries: fill(input.serviceEntries, defaults.service),
+    virtualServices: fill(input.virtualServices, defaults.virtualService),
+    destinationRules: fill(
+      input.destinationRules ?? [],
+      defaults.destinationRule,
+    ),
+  };
+}
 
 /** A ServiceEntry host exported to the recommendation's namespace. */
 export interface ServiceEntryRef {
@@ -24,6 +56,8 @@ export interface Index {
   servicesByName: Map<string, MeshServiceInfo>;
   /** ServiceEntry hosts (wildcards included) → entries, exported to our namespace. */
   serviceEntryHosts: Map<string, ServiceEntryRef[]>;
+  /** ServiceEntry hosts → entries *not* exported to our namespace (never kept). */
+  hiddenServiceEntryHosts: Map<string, ServiceEntryRef[]>;
 }
 
 /**
@@ -53,13 +87,15 @@ export function buildIndex(input: RecommendationInput): Index {
     if (ka === kb) return 0;
     return ka < kb ? -1 : 1;
   });
+  const hiddenServiceEntryHosts: Index['serviceEntryHosts'] = new Map();
   for (const se of entries) {
-    if (!isExportedTo(se.exportTo, se.namespace, input.namespace)) continue;
+    const exported = isExportedTo(se.exportTo, se.namespace, input.namespace);
+    const map = exported ? serviceEntryHosts : hiddenServiceEntryHosts;
     for (const raw of se.hosts) {
       const host = normalizeDnsName(raw);
-      const list = serviceEntryHosts.get(host) ?? [];
+      const list = map.get(host) ?? [];
       list.push({ namespace: se.namespace, name: se.name, host });
-      serviceEntryHosts.set(host, list);
+      map.set(host, list);
     }
   }
   return {
@@ -67,20 +103,28 @@ export function buildIndex(input: RecommendationInput): Index {
     servicesByHost,
     servicesByName,
     serviceEntryHosts,
+    hiddenServiceEntryHosts,
   };
 }
 
-/** The ServiceEntry declaring `host` (exactly, else through a wildcard host). */
+/**
+ * The ServiceEntry exported to the namespace declaring `host` (exactly, else through a
+ * wildcard host); with `hidden`, one declaring it that is *not* exported there.
+ */
 export function findServiceEntry(
   index: Index,
   host: string,
+  hidden = false,
 ): ServiceEntryRef | undefined {
-  const exact = index.serviceEntryHosts.get(host);
+  const hosts = hidden
+    ? index.hiddenServiceEntryHosts
+    : index.serviceEntryHosts;
+  const exact = hosts.get(host);
   if (exact) return exact[0];
   // Most specific wildcard first, as Envoy matches the longest suffix.
   const patterns = coveringWildcards(host).reverse();
   for (const pattern of patterns) {
-    const found = index.serviceEntryHosts.get(pattern);
+    const found = hosts.get(pattern);
     if (found) return found[0];
   }
   return undefined;

@@ -7,6 +7,7 @@ import {
   findServiceEntry,
   resolveTarget,
   type Index,
+  type ServiceEntryRef,
   type Target,
 } from './meshIndex';
 
@@ -144,7 +145,9 @@ export function addObservedTraffic(
     const target = name ? resolveTarget(index, name, undefined) : undefined;
     if (target?.known)
       addMissedDependency(target, u.sources, hosts, windowDays);
-    warnings.push(unmatchedWarning(name, u, target, windowDays));
+    const hidden =
+      name && !target?.known ? findServiceEntry(index, name, true) : undefined;
+    warnings.push(unmatchedWarning(name, u, target, windowDays, hidden));
   }
 }
 
@@ -236,20 +239,31 @@ function addMissedDependency(
   }
 }
 
-/** The `unmatched-traffic` warning for one destination, with what to do about it. */
+/**
+ * The `unmatched-traffic` warning for one destination, with what to do about it.
+ * `hidden` is a ServiceEntry declaring it that is not exported to the namespace: it is
+ * no reason to keep anything, since the proxies could not use it.
+ */
 function unmatchedWarning(
   name: string,
   u: Unmatched,
   target: Target | undefined,
   windowDays: number,
+  hidden: ServiceEntryRef | undefined,
 ): IstioSidecarWarning {
   const via = [...u.via].sort().join('/');
   const sources = [...u.sources.keys()].sort();
-  const fix = target?.known
-    ? `${target.namespace}/${target.dnsName} is a known ${
-        target.serviceEntry ? 'ServiceEntry host' : 'Service'
-      }, so the recommendation includes it (a missed dependency)`
-    : 'it is not a Service or ServiceEntry host of the mesh: declare a ServiceEntry if this destination is intended, then add it as an extra host';
+  let fix: string;
+  if (target?.known) {
+    fix = `${target.namespace}/${target.dnsName} is a known ${
+      target.serviceEntry ? 'ServiceEntry host' : 'Service'
+    }, so the recommendation includes it (a missed dependency)`;
+  } else if (hidden) {
+    fix = `ServiceEntry ${hidden.namespace}/${hidden.name} declares ${hidden.host} but is not exported to this namespace, so the proxies cannot use it and the recommendation does not keep it: export it here if this call is intended`;
+  } else {
+    fix =
+      'it is not a Service or ServiceEntry host of the mesh: declare a ServiceEntry if this destination is intended, then add it as an extra host';
+  }
   return {
     code: 'unmatched-traffic',
     ...(sources.length === 1 ? { workload: sources[0] } : {}),

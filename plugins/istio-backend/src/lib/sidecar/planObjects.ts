@@ -4,6 +4,14 @@ import type { RecommendationInput, SidecarObject, WorkloadInfo } from './types';
 import { proxyOfWorkload, sidecarInForce } from './visibility';
 import { listNames } from './format';
 import { selectorChooser, sidecarObjectName } from './workloadSelector';
+import {
+  describeSelector,
+  entitySelectorChoice,
+  entitySidecarPlan,
+  freeName,
+  perWorkloadWarning,
+  type EntitySidecarPlan,
+} from './entityScope';
 
 /** A Sidecar the recommendation will write, before hosts are attached. */
 export interface PlannedObject {
@@ -15,6 +23,8 @@ export interface PlannedObject {
   everyHost: boolean;
   outboundTrafficPolicy?: string;
   replaces?: SidecarObject;
+  /** Selects the entity's pods by the entity's own label (versions deployed later too). */
+  forEntity?: boolean;
 }
 
 /** The recommendation's scope and the Sidecars it writes. */
@@ -30,27 +40,59 @@ interface Planning {
   entityNames: ReadonlySet<string>;
   /** Which existing Sidecar configures each entity proxy now, with those proxies. */
   inForce: Map<SidecarObject, string[]>;
-  /** Warns that `s` configures `workloads` now, and what the recommendation does to it. */
-  warn: (s: SidecarObject, workloads: string[], action: string) => void;
+  /**
+   * Warns that `s` configures `workloads` now (or, `inForce` false, selects them but
+   * loses to an older one), and what the recommendation does to it.
+   */
+  warn: (
+    s: SidecarObject,
+    workloads: string[],
+    action: string,
+    inForce?: boolean,
+  ) => void;
 }
 
 /**
- * Decides scope and objects, and warns about Sidecars already in force. Selector
- * Sidecars that select only entity workloads are replaced; then either one namespace
- * default (the entity owns every sidecar workload of the namespace) or one Sidecar per
- * workload not covered yet.
+ * Decides scope and objects, and warns about Sidecars already in force:
+ *
+ * - the entity owns every sidecar workload of the namespace: one namespace default,
+ *   and selector Sidecars that select only entity workloads replaced in place;
+ * - else one Sidecar selecting the entity by the label its pods are matched with
+ *   (stable across versions), when that label selects exactly the entity's pods and
+ *   its workloads all need the same hosts (`differingHosts()` is empty) or a Sidecar
+ *   with that selector exists already;
+ * - else, saying why, selector Sidecars that select only entity workloads are replaced
+ *   and each workload not covered yet gets a Sidecar of its own.
  */
 export function planObjects(
   input: RecommendationInput,
   meshed: readonly WorkloadInfo[],
   warnings: IstioSidecarWarning[],
+  differingHosts: () => readonly string[] = () => [],
 ): Plan {
   const planning = startPlanning(input, meshed, warnings);
-  const replacing = replaceSelectorSidecars(planning);
   if (ownsNamespace(planning)) {
+    const replacing = replaceSelectorSidecars(planning);
     const namespaceDefault = planNamespaceDefault(planning);
     return { scope: 'namespace', objects: [namespaceDefault, ...replacing] };
   }
+  const choice = entitySelectorChoice(input, meshed);
+  const differing = choice.labels ? differingHosts() : [];
+  if (choice.labels) {
+    const plan = entitySidecarPlan(input, meshed, choice.labels);
+    // A Sidecar selecting the entity already: it keeps scoping every version (with
+    // the union of their hosts) rather than flip to per-version ones that it, being
+    // older, would override.
+    if (differing.length === 0 || plan.replaces) {
+      return {
+        scope: 'workload',
+        objects: [planEntitySidecar(planning, choice.labels, plan)],
+      };
+    }
+  }
+  const why = perWorkloadWarning(choice.why, differing, meshed);
+  if (input.entity && why) warnings.push(why);
+  const replacing = replaceSelectorSidecars(planning);
   warnDefaultsOverridden(planning);
   return {
     scope: 'workload',
@@ -73,13 +115,13 @@ function startPlanning(
     const s = sidecarInForce(input.sidecars, proxyOfWorkload(w), root);
     if (s) inForce.set(s, [...(inForce.get(s) ?? []), w.name]);
   }
-  const warn = (s: SidecarObject, workloads: string[], action: string) =>
+  const warn: Planning['warn'] = (s, workloads, action, now = true) =>
     warnings.push({
       code: 'existing-sidecar',
       ...(workloads.length === 1 ? { workload: workloads[0] } : {}),
-      message: `${describeSidecar(s, root)} applies to ${listNames(
-        workloads,
-      )} now; ${action}`,
+      message: `${describeSidecar(s, root)} ${
+        now ? 'applies to' : 'also selects'
+      } ${listNames(workloads)}${now ? ' now' : ''}; ${action}`,
     });
   return {
     input,
@@ -192,6 +234,72 @@ function planNamespaceDefault(planning: Planning): PlannedObject {
   };
 }
 
+/**
+ * One Sidecar selecting every pod of the entity by its label. One with the same
+ * selector is replaced in place; other selector Sidecars selecting entity workloads
+ * keep precedence (being older) and are warned about.
+ */
+function planEntitySidecar(
+  planning: Planning,
+  labels: Record<string, string>,
+  plan: EntitySidecarPlan,
+): PlannedObject {
+  const { meshed, inForce, warn } = planning;
+  const { replaces } = plan;
+  for (const [s, workloads] of inForce) {
+    if (s === replaces) {
+      warn(
+        s,
+        workloads,
+        `the recommendation replaces it (same name and selector${
+          s.outboundTrafficPolicy ? ', outboundTrafficPolicy kept' : ''
+        }).`,
+      );
+    }
+  }
+  warnDefaultsOverridden(planning);
+  for (const s of plan.overlapping) {
+    const selected = meshed
+      .filter(w => selectorMatches(s.workloadSelector!, w.labels))
+      .map(w => w.name);
+    const now = inForce.get(s);
+    warn(s, now ?? selected, overlapAction(planning, s), now !== undefined);
+  }
+  return {
+    name: plan.name,
+    workloadSelector: labels,
+    workloads: new Set(meshed.map(w => w.name)),
+    everyHost: false,
+    forEntity: true,
+    ...(replaces?.outboundTrafficPolicy
+      ? { outboundTrafficPolicy: replaces.outboundTrafficPolicy }
+      : {}),
+    ...(replaces ? { replaces } : {}),
+  };
+}
+
+/** What to do about an older selector Sidecar that also selects entity workloads. */
+function overlapAction(
+  { input, entityNames }: Planning,
+  s: SidecarObject,
+): string {
+  const foreign = input.namespaceWorkloads
+    .filter(
+      w =>
+        w.hasSidecar &&
+        !w.isGateway &&
+        !entityNames.has(w.name) &&
+        selectorMatches(s.workloadSelector!, w.labels),
+    )
+    .map(w => w.name);
+  if (foreign.length > 0) {
+    return `it also selects ${listNames(
+      foreign,
+    )}, which this entity does not own, and being older it keeps precedence over the recommended Sidecar: narrow its selector or delete it before applying.`;
+  }
+  return "it selects only this entity's workloads, but not by the entity's label; being older, it keeps precedence over the recommended Sidecar: delete it once the recommended Sidecar is applied, so that one Sidecar scopes every version of the entity.";
+}
+
 /** Selector-less Sidecars in force stay, but workload Sidecars take precedence over them. */
 function warnDefaultsOverridden({ input, inForce, warn }: Planning): void {
   for (const [s, workloads] of inForce) {
@@ -252,21 +360,6 @@ function planWorkloadSidecars(
     });
   }
   return objects;
-}
-
-/** `base`, else `base-2`, `base-3`… (kept within 63 characters) until one is free. */
-function freeName(base: string, taken: ReadonlySet<string>): string {
-  let name = base;
-  for (let i = 2; taken.has(name); i++) {
-    name = `${base.slice(0, 62 - String(i).length)}-${i}`;
-  }
-  return name;
-}
-
-function describeSelector(selector: Record<string, string>): string {
-  return Object.entries(selector)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
 }
 
 /** `Sidecar ns/name (kind; egress hosts: …; outboundTrafficPolicy …)` for warnings. */

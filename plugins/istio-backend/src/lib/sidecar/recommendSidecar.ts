@@ -20,7 +20,8 @@ import {
   reasonsFor,
   type PreparedHost,
 } from './hostCollector';
-import { buildIndex } from './meshIndex';
+import { buildIndex, withExportDefaults } from './meshIndex';
+import { describeSelector, differingHosts } from './entityScope';
 import { aggregateEdges, type AggregatedTraffic } from './observedTraffic';
 import { collectEgressHosts } from './egressHosts';
 import { planObjects, type PlannedObject } from './planObjects';
@@ -62,25 +63,35 @@ export function withRecommendedSidecars(
  *   query… whose clusters every proxy would pay for;
  * - observed traffic as `<destination ns>/<destination FQDN>`, ServiceEntry destinations
  *   as `<se-ns>/<se host>`, unmatched (Passthrough/BlackHole) traffic to a known host;
- * - catalog dependencies, VirtualServices of other namespaces that route a kept host
- *   (a VirtualService applies only when imported from its own namespace), extra hosts;
+ * - catalog dependencies and extra hosts;
+ * - for each of those hosts, the namespaces holding VirtualServices (bound to sidecars)
+ *   and ServiceEntries for it that are exported to the namespace: istiod imports them by
+ *   the namespace they are defined in. DestinationRules are never a reason (istiod finds
+ *   them in the client's, the service's or the root namespace whatever the Sidecar
+ *   imports); one for a called host that can never apply is a warning;
  * - hosts covered by a broader host (`ns/*`) fold into it, merging reasons.
+ *
+ * Unset `exportTo`s take the MeshConfig defaults given (`*` when unknown).
  *
  * Scope: one selector-less Sidecar (`default`, or the name of the namespace default it
  * replaces) when the entity owns every sidecar workload of the namespace; else one
- * Sidecar per workload with a `workloadSelector` and that workload's hosts. A selector
- * Sidecar already in force that selects only entity workloads is replaced (same name and
- * selector): a second matching Sidecar would lose to the older one.
+ * Sidecar selecting the entity's pods by the label the catalog matches them with (so
+ * versions deployed later are scoped too), when that label selects exactly the
+ * entity's pods and its workloads need the same hosts; else, with a warning saying
+ * why, one Sidecar per workload with a `workloadSelector` and that workload's hosts. A
+ * selector Sidecar already in force with the same selector is replaced (same name): a
+ * second matching Sidecar would lose to the older one.
  *
  * Nothing is recommended for ambient namespaces, gateway-only entities, and entities
  * without workloads or sidecars. Pure: no I/O.
  */
 export function recommendSidecar(
-  input: RecommendationInput,
+  given: RecommendationInput,
 ): RecommendationResult {
-  const triaged = triage(input);
+  const triaged = triage(given);
   if (!('meshed' in triaged)) return triaged;
   const { meshed, warnings } = triaged;
+  const input = withExportDefaults(given);
   const index = buildIndex(input);
   const traffic = input.observedEdges
     ? aggregateEdges(
@@ -91,8 +102,19 @@ export function recommendSidecar(
     : undefined;
   const hosts = collectEgressHosts(input, index, traffic, warnings);
   const prepared = hosts.sorted().map(prepareHost);
-  const plan = planObjects(input, meshed, warnings);
-  const { objects, manifests } = renderObjects(input, plan.objects, prepared);
+  let positions: HostPositions | undefined;
+  const positionsOf = () => (positions ??= hostPositions(prepared));
+  const plan = planObjects(input, meshed, warnings, () =>
+    differingHosts(meshed, w =>
+      (positionsOf().perWorkload.get(w) ?? []).map(i => prepared[i].host),
+    ),
+  );
+  const { objects, manifests } = renderObjects(
+    input,
+    plan.objects,
+    prepared,
+    positionsOf,
+  );
   warnings.push(...trafficWarnings(input, meshed, traffic));
   const { before, after } = visibleBeforeAndAfter(input, meshed[0], objects);
 
@@ -165,10 +187,11 @@ function renderObjects(
   input: RecommendationInput,
   planned: readonly PlannedObject[],
   prepared: readonly PreparedHost[],
+  positionsOf: () => HostPositions,
 ): { objects: RecommendedObject[]; manifests: SidecarManifest[] } {
   // Only workload Sidecars pick hosts by workload: skip the index when there are none.
   const positions = planned.some(p => !p.everyHost)
-    ? hostPositions(prepared)
+    ? positionsOf()
     : { everyone: [], perWorkload: new Map<string, number[]>() };
   const objects: RecommendedObject[] = [];
   const manifests: SidecarManifest[] = [];
@@ -206,11 +229,18 @@ function headerComment(input: RecommendationInput, p: PlannedObject): string[] {
     ? `${input.windowDays}d of observed traffic, the catalog and the mesh config`
     : 'the catalog and the mesh config (no observed traffic: Prometheus unavailable)';
   const workloads = [...p.workloads].sort();
-  const target = p.workloadSelector
-    ? `workload${workloads.length === 1 ? '' : 's'} ${listNames(
-        workloads,
-      )} in ${input.namespace}`
-    : `namespace ${input.namespace} (selector-less default)`;
+  let target: string;
+  if (p.forEntity && p.workloadSelector) {
+    target = `entity ${input.entity?.name ?? listNames(workloads)} in ${
+      input.namespace
+    }: every pod labelled ${describeSelector(
+      p.workloadSelector,
+    )}, versions deployed later too (now ${listNames(workloads)})`;
+  } else if (p.workloadSelector) {
+    target = `workload${workloads.length === 1 ? '' : 's'} ${listNames(
+      workloads,
+    )} in ${input.namespace}`;
+  } else target = `namespace ${input.namespace} (selector-less default)`;
   const lines = [`Sidecar for ${target}, recommended from ${source}.`];
   if (p.replaces) {
     lines.push(

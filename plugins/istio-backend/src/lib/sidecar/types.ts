@@ -11,7 +11,10 @@ export interface MeshServiceInfo {
   /** `name.namespace.svc.cluster.local`, or the ServiceEntry host. */
   host: string;
   ports: number[];
-  /** From `networking.istio.io/exportTo` (Services) or `spec.exportTo` (ServiceEntries); `['*']` when unset. */
+  /**
+   * From `networking.istio.io/exportTo` (Services) or `spec.exportTo` (ServiceEntries);
+   * empty when unset, which means MeshConfig `defaultServiceExportTo` (`*` unless set).
+   */
   exportTo: string[];
   serviceEntry: boolean;
 }
@@ -34,6 +37,11 @@ export interface WorkloadInfo {
   /** Pod labels (for workload selectors); the `app` label names the workload in metrics. */
   labels: Record<string, string>;
   pods: string[];
+  /**
+   * Each pod's labels, in `pods` order, when its pods' labels differ (mid-rollout, or a
+   * pod relabelled by hand); absent when every pod has `labels`.
+   */
+  podLabels?: Array<Record<string, string>>;
   hasSidecar: boolean;
   isGateway: boolean;
 }
@@ -75,13 +83,21 @@ export interface RecommendationInput {
     namespace: string;
     service: string;
   }>;
+  /** Every ServiceEntry of the mesh; `exportTo` empty when unset. */
   serviceEntries: Array<{
     namespace: string;
     name: string;
     hosts: string[];
     exportTo: string[];
   }>;
-  virtualServices: Array<{ namespace: string; name: string; hosts: string[] }>;
+  /** Every VirtualService of the mesh, wherever it is defined. */
+  virtualServices: VirtualServiceRef[];
+  /** Every DestinationRule of the mesh (for warnings only: they never add a host). */
+  destinationRules?: DestinationRuleRef[];
+  /** MeshConfig's `exportTo` defaults, when known; each is `*` when unknown or unset. */
+  exportToDefaults?: ExportToDefaults;
+  /** The entity the recommendation is for; absent for a whole namespace. */
+  entity?: EntityScope;
   services: MeshServiceInfo[];
   sidecars: SidecarObject[];
   /** Namespaces istiod discovers (MeshConfig discoverySelectors); undefined = all. */
@@ -91,6 +107,53 @@ export interface RecommendationInput {
   /** Extra egress hosts the user asked for (`ns/dns`), already validated. */
   extraHosts?: string[];
   windowDays: number;
+}
+
+/** A VirtualService, as far as Sidecar scoping is concerned. */
+export interface VirtualServiceRef {
+  namespace: string;
+  name: string;
+  /** `spec.hosts` as written: dot-less short names resolve in `namespace`. */
+  hosts: string[];
+  /** `spec.exportTo`; empty or absent when unset (the MeshConfig default applies). */
+  exportTo?: string[];
+  /** `spec.gateways`; empty or absent means `mesh` (applies to sidecars). */
+  gateways?: string[];
+}
+
+/** A DestinationRule, as far as Sidecar scoping is concerned. */
+export interface DestinationRuleRef {
+  namespace: string;
+  name: string;
+  /** `spec.host` as written: a dot-less short name resolves in `namespace`. */
+  host: string;
+  /** `spec.exportTo`; empty or absent when unset (the MeshConfig default applies). */
+  exportTo?: string[];
+  /** `spec.workloadSelector.matchLabels`: the rule then applies in its own namespace only. */
+  workloadSelector?: Record<string, string>;
+}
+
+/**
+ * MeshConfig `defaultServiceExportTo` (Services and ServiceEntries),
+ * `defaultVirtualServiceExportTo` and `defaultDestinationRuleExportTo`.
+ */
+export interface ExportToDefaults {
+  service?: string[];
+  virtualService?: string[];
+  destinationRule?: string[];
+}
+
+/** The catalog entity a recommendation is for, and how its pods are matched. */
+export interface EntityScope {
+  /** The entity's name; its Sidecar is named after it. */
+  name: string;
+  /** The selector the Kubernetes plugin finds its pods with, as annotated. */
+  labelSelector: string;
+  /**
+   * The same selector as equality labels, usable as a `workloadSelector`; absent when
+   * the selector has set-based requirements (`in`, `!=`, `!key`…).
+   */
+  matchLabels?: Record<string, string>;
 }
 
 /** Output of the recommendation engine. */

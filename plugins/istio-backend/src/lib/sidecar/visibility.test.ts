@@ -6,6 +6,7 @@ import {
   egressImports,
   sidecarInForce,
   visibleServices,
+  visibleVirtualServices,
 } from './visibility';
 import {
   BOOKINFO_SERVICES,
@@ -251,5 +252,52 @@ describe('clusterCount', () => {
       4 + 7 + 3 + 8 + 1 + (434 * 2 + 866) + 8,
     );
     expect(FILLER_SERVICES).toHaveLength(1300);
+  });
+});
+
+describe('visibleVirtualServices', () => {
+  const vs = (
+    namespace: string,
+    name: string,
+    hosts: string[],
+    extra: object = {},
+  ) => ({ namespace, name, hosts, ...extra });
+  const all = [
+    vs('routing', 'canary', [`reviews.${NS}.svc.cluster.local`]),
+    vs('routing', 'short', ['reviews']),
+    vs('routing', 'private', [`reviews.${NS}.svc.cluster.local`], {
+      exportTo: ['.'],
+    }),
+    vs('routing', 'ingress-only', [`reviews.${NS}.svc.cluster.local`], {
+      gateways: ['istio-ingress/gw'],
+    }),
+    vs('routing', 'catch-all', ['*']),
+    vs('edge', 'wild', ['*.example.com']),
+  ];
+  const names = (hosts: string[] | undefined) =>
+    visibleVirtualServices(
+      all,
+      hosts ? [sidecar('s', NS, hosts)] : [],
+      PRODUCTPAGE_PROXY,
+      'istio-system',
+      'cluster.local',
+    ).map(v => v.name);
+
+  it('without a Sidecar: every one bound to sidecars and exported to the namespace', () => {
+    expect(names(undefined)).toEqual(['canary', 'short', 'catch-all', 'wild']);
+  });
+
+  it('with one: those whose namespace and a resolved host its egress hosts import', () => {
+    expect(names([`routing/reviews.${NS}.svc.cluster.local`])).toEqual([
+      'canary',
+      // A `*` host overlaps every host imported from its namespace.
+      'catch-all',
+    ]);
+    expect(names(['routing/reviews.routing.svc.cluster.local'])).toEqual([
+      'short',
+      'catch-all',
+    ]);
+    expect(names(['*/api.example.com'])).toEqual(['catch-all', 'wild']);
+    expect(names(['./*', 'istio-system/*'])).toEqual([]);
   });
 });

@@ -1,11 +1,18 @@
 import { byAge, selectorMatches } from '../mesh/dataPlane';
-import type { MeshServiceInfo, SidecarObject, WorkloadInfo } from './types';
+import type {
+  MeshServiceInfo,
+  SidecarObject,
+  VirtualServiceRef,
+  WorkloadInfo,
+} from './types';
 import {
   coveringWildcards,
   dnsNameCovers,
   isExportedTo,
+  isVirtualServiceExportedTo,
   normalizeDnsName,
   parseEgressHost,
+  resolveConfigHost,
 } from './hosts';
 
 /** The proxy whose view of the mesh is computed. */
@@ -128,6 +135,8 @@ function importsFrom(entry: NamespaceImports, host: string): boolean {
   if (entry.all || entry.exact.has(host) || entry.wildcards.has(host)) {
     return true;
   }
+  // A VirtualService for `*` overlaps every host imported from its namespace.
+  if (host === '*') return entry.exact.size > 0 || entry.wildcards.size > 0;
   for (const pattern of coveringWildcards(host)) {
     if (entry.wildcards.has(pattern)) return true;
   }
@@ -214,4 +223,63 @@ export function clusterCount(visible: readonly MeshServiceInfo[]): number {
   let ports = 0;
   for (const s of visible) ports += s.ports.length;
   return ports + ENVOY_FIXED_CLUSTERS.length;
+}
+
+/**
+ * Whether a VirtualService configures sidecars: bound to the `mesh` gateway (which an
+ * empty `gateways` list means), not only to ingress or egress gateways.
+ */
+export function appliesToSidecars(vs: VirtualServiceRef): boolean {
+  return !vs.gateways?.length || vs.gateways.includes('mesh');
+}
+
+/**
+ * Whether a VirtualService can configure proxies of `namespace`: bound to sidecars and
+ * exported there. `exportTo` must already hold the MeshConfig default when unset.
+ */
+export function virtualServiceUsableFrom(
+  vs: VirtualServiceRef,
+  namespace: string,
+): boolean {
+  return (
+    appliesToSidecars(vs) &&
+    isVirtualServiceExportedTo(vs.exportTo ?? ['*'], vs.namespace, namespace)
+  );
+}
+
+/** The hosts of a VirtualService as istiod resolves them in its namespace. */
+export function virtualServiceHosts(
+  vs: VirtualServiceRef,
+  clusterDomain: string,
+): string[] {
+  return vs.hosts.map(h => resolveConfigHost(h, vs.namespace, clusterDomain));
+}
+
+/**
+ * The VirtualServices a proxy receives from istiod, as its `SelectVirtualServices`
+ * picks them: bound to sidecars and exported to the proxy's namespace (`exportTo`
+ * holding the MeshConfig default when unset) and, when a Sidecar is in force, imported
+ * by its egress hosts from the namespace the VirtualService is defined in (or `*`) —
+ * one of its hosts, resolved in its namespace, overlapping one of theirs. For sidecar
+ * proxies: gateways use the VirtualServices bound to their Gateway instead.
+ */
+export function visibleVirtualServices(
+  virtualServices: readonly VirtualServiceRef[],
+  sidecars: readonly SidecarObject[],
+  proxy: ProxyInfo,
+  rootNamespace: string,
+  clusterDomain: string,
+): VirtualServiceRef[] {
+  const sidecar = sidecarInForce(sidecars, proxy, rootNamespace);
+  const matcher = sidecar
+    ? compileEgressHosts(sidecar.hosts, proxy.namespace)
+    : undefined;
+  return virtualServices.filter(
+    vs =>
+      virtualServiceUsableFrom(vs, proxy.namespace) &&
+      (!matcher ||
+        virtualServiceHosts(vs, clusterDomain).some(h =>
+          egressImports(matcher, vs.namespace, h),
+        )),
+  );
 }

@@ -6,6 +6,7 @@ export type {
 } from './types';
 export {
   MeshEssentialsError,
+  meshEssentialsOf,
   readMeshEssentials,
   type MeshEssentials,
 } from './readMeshEssentials';

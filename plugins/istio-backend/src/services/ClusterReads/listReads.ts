@@ -9,10 +9,12 @@ import {
 } from '../../lib/kubernetes/listIstioObjects';
 import type { WireList } from '../../lib/kubernetes/listPaged';
 import {
+  toDestinationRules,
   toServiceEntries,
   toServiceInfos,
   toSidecarObjects,
   toVirtualServices,
+  type DestinationRuleInfo,
   type IstioItem,
   type ServiceEntryInfo,
   type VirtualServiceInfo,
@@ -26,7 +28,12 @@ import type { ClusterReadOptions, ClusterReads } from './types';
 /** The cluster-wide lists of {@link ClusterReads}. */
 export type ListReads = Pick<
   ClusterReads,
-  'services' | 'namespaces' | 'serviceEntries' | 'virtualServices' | 'sidecars'
+  | 'services'
+  | 'namespaces'
+  | 'serviceEntries'
+  | 'virtualServices'
+  | 'destinationRules'
+  | 'sidecars'
 >;
 
 /**
@@ -44,13 +51,11 @@ export function createListReads(
     namespaces: new SharedReads<NamespaceLabels[]>(reuseMs),
     serviceEntries: new SharedReads<ServiceEntryInfo[]>(reuseMs),
     virtualServices: new SharedReads<VirtualServiceInfo[]>(reuseMs),
+    destinationRules: new SharedReads<DestinationRuleInfo[]>(reuseMs),
     sidecars: new SharedReads<SidecarObject[]>(reuseMs),
   };
-  const istioList = (
-    client: ClusterClient,
-    plural: string,
-    namespace?: string,
-  ) => listIstioObjects<IstioItem>(client, NETWORKING_API, plural, namespace);
+  const istioList = (client: ClusterClient, plural: string) =>
+    listIstioObjects<IstioItem>(client, NETWORKING_API, plural);
   /**
    * The client of a configured cluster (unknown names are refused here, before any
    * I/O), and whether its answers may be reused: not when read with a user's token.
@@ -85,16 +90,22 @@ export function createListReads(
         live?.serviceEntries(name) ?? shared.serviceEntries.get(name, read)
       );
     },
-    async virtualServices(cluster, namespace, options = {}) {
+    async virtualServices(cluster, options = {}) {
       const { client, name, reuse } = open(cluster, options);
       const read = async () =>
-        toVirtualServices(
-          await istioList(client, 'virtualservices', namespace),
-        );
+        toVirtualServices(await istioList(client, 'virtualservices'));
       if (!reuse) return read();
       return (
-        live?.virtualServices(name, namespace) ??
-        shared.virtualServices.get(`${name}/${namespace}`, read)
+        live?.virtualServices(name) ?? shared.virtualServices.get(name, read)
+      );
+    },
+    async destinationRules(cluster, options = {}) {
+      const { client, name, reuse } = open(cluster, options);
+      const read = async () =>
+        toDestinationRules(await istioList(client, 'destinationrules'));
+      if (!reuse) return read();
+      return (
+        live?.destinationRules(name) ?? shared.destinationRules.get(name, read)
       );
     },
     async sidecars(cluster, options = {}) {

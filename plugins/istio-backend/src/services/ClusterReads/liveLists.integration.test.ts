@@ -1,4 +1,5 @@
-// The Services, ServiceEntries, VirtualServices and Sidecars kept live by watches,
+// The Services, ServiceEntries, VirtualServices, DestinationRules and Sidecars kept
+// live by watches,
 // against the demo cluster: what they answer for each read, that they follow changes,
 // that an Istio kind is watched in the version the cluster serves, and that Sidecars
 // changed by this process are listed afresh before use.
@@ -19,6 +20,7 @@ const typeOf = (plural: string) =>
   )!;
 const SERVICE_ENTRY = typeOf('serviceentries');
 const VIRTUAL_SERVICE = typeOf('virtualservices');
+const DESTINATION_RULE = typeOf('destinationrules');
 const SIDECAR = typeOf('sidecars');
 
 let demo: DemoCluster;
@@ -53,12 +55,13 @@ async function eventually(check: () => boolean, what: string) {
 const whenListed = (lists: LiveLists, whats: string[], what = 'listed') =>
   eventually(() => whats.every(w => copyOf(lists, w) !== undefined), what);
 
-/** The demo cluster's live copy of a kind (`virtualservices/<namespace>` for a namespace's). */
+/** The demo cluster's live copy of a kind. */
 function copyOf(lists: LiveLists, what: string) {
   if (what === 'services') return lists.services('demo');
   if (what === 'serviceentries') return lists.serviceEntries('demo');
   if (what === 'sidecars') return lists.sidecars('demo');
-  return lists.virtualServices('demo', what.replace('virtualservices/', ''));
+  if (what === 'destinationrules') return lists.destinationRules('demo');
+  return lists.virtualServices('demo');
 }
 
 const names = (items: unknown) =>
@@ -91,7 +94,7 @@ function createIstioObject(
 }
 
 describe('live mesh lists', () => {
-  it("answer each cluster's Services, ServiceEntries, Sidecars and a namespace's VirtualServices, and nothing for other clusters", async () => {
+  it("answer each cluster's Services, ServiceEntries, VirtualServices, DestinationRules and Sidecars, and nothing for other clusters", async () => {
     createIstioObject(SERVICE_ENTRY, 'istio-demo', 'payments', {
       hosts: ['pay.example.com'],
       ports: [{ number: 443 }],
@@ -99,23 +102,57 @@ describe('live mesh lists', () => {
     createIstioObject(VIRTUAL_SERVICE, 'istio-demo', 'reviews-route', {
       hosts: ['reviews'],
     });
+    createIstioObject(VIRTUAL_SERVICE, 'routing', 'reviews-canary', {
+      hosts: ['reviews.istio-demo.svc.cluster.local'],
+      exportTo: ['istio-demo'],
+    });
+    createIstioObject(DESTINATION_RULE, 'routing', 'reviews', {
+      host: 'reviews.istio-demo.svc.cluster.local',
+    });
     const lists = start();
     expect(lists.serviceEntries('demo')).toBeUndefined();
     await whenListed(lists, [
       'services',
       'serviceentries',
       'sidecars',
-      'virtualservices/istio-demo',
+      'virtualservices',
+      'destinationrules',
     ]);
     expect(names(lists.serviceEntries('demo'))).toEqual(stored(SERVICE_ENTRY));
     expect(names(lists.serviceEntries('demo'))).toContain(
       'istio-demo/payments',
     );
-    expect(names(lists.virtualServices('demo', 'istio-demo'))).toEqual([
+    // Every namespace's: one defined elsewhere may route a host a Sidecar keeps.
+    expect(names(lists.virtualServices('demo'))).toEqual(
+      stored(VIRTUAL_SERVICE),
+    );
+    expect(lists.virtualServices('demo')).toEqual(
+      expect.arrayContaining([
+        {
+          namespace: 'routing',
+          name: 'reviews-canary',
+          hosts: ['reviews.istio-demo.svc.cluster.local'],
+          exportTo: ['istio-demo'],
+          gateways: [],
+        },
+      ]),
+    );
+    expect(names(lists.virtualServices('demo'))).toContain(
       'istio-demo/reviews-route',
-    ]);
-    // A namespace without VirtualServices has none (not "unknown").
-    expect(lists.virtualServices('demo', 'no-such-namespace')).toEqual([]);
+    );
+    expect(names(lists.destinationRules('demo'))).toEqual(
+      stored(DESTINATION_RULE),
+    );
+    expect(lists.destinationRules('demo')).toEqual(
+      expect.arrayContaining([
+        {
+          namespace: 'routing',
+          name: 'reviews',
+          host: 'reviews.istio-demo.svc.cluster.local',
+          exportTo: [],
+        },
+      ]),
+    );
     expect(stored(SIDECAR).length).toBeGreaterThan(0);
     expect(names(lists.sidecars('demo'))).toEqual(stored(SIDECAR));
     expect(lists.services('elsewhere')).toBeUndefined();
@@ -123,19 +160,18 @@ describe('live mesh lists', () => {
 
   it('follow changes through their watches', async () => {
     const lists = start();
-    await whenListed(lists, ['virtualservices/istio-demo']);
+    await whenListed(lists, ['virtualservices', 'destinationrules']);
     createIstioObject(VIRTUAL_SERVICE, 'istio-demo', 'canary', {
       hosts: ['canary.example.com'],
     });
+    createIstioObject(DESTINATION_RULE, 'istio-demo', 'canary', {
+      host: 'canary.example.com',
+    });
     await eventually(
       () =>
-        names(lists.virtualServices('demo', 'istio-demo')).includes(
-          'istio-demo/canary',
-        ),
+        names(lists.virtualServices('demo')).includes('istio-demo/canary') &&
+        names(lists.destinationRules('demo')).includes('istio-demo/canary'),
       'creation seen',
-    );
-    expect(names(lists.virtualServices('demo', 'istio-demo'))).toContain(
-      'istio-demo/canary',
     );
   });
 

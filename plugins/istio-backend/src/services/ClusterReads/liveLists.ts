@@ -11,28 +11,28 @@ import {
 } from '../../lib/kubernetes/listIstioObjects';
 import type { MeshServiceInfo, SidecarObject } from '../../lib/sidecar/types';
 import {
+  toDestinationRules,
   toServiceEntries,
   toServiceInfos,
   toSidecarObjects,
   toVirtualServices,
+  type DestinationRuleInfo,
   type IstioItem,
   type ServiceEntryInfo,
   type VirtualServiceInfo,
 } from '../../lib/kubernetes/meshObjects';
 
 /**
- * Every configured cluster's Services, ServiceEntries, VirtualServices and Sidecars,
- * kept live by watches in this process. Each accessor answers the live copy, or
- * undefined when there is none or it is not known to be current.
+ * Every configured cluster's Services, ServiceEntries, VirtualServices,
+ * DestinationRules and Sidecars, kept live by watches in this process. Each accessor
+ * answers the live copy, or undefined when there is none or it is not known to be
+ * current.
  */
 export interface LiveLists {
   services(cluster: string): MeshServiceInfo[] | undefined;
   serviceEntries(cluster: string): ServiceEntryInfo[] | undefined;
-  /** The VirtualServices defined in `namespace` (`[]` when it has none). */
-  virtualServices(
-    cluster: string,
-    namespace: string,
-  ): VirtualServiceInfo[] | undefined;
+  virtualServices(cluster: string): VirtualServiceInfo[] | undefined;
+  destinationRules(cluster: string): DestinationRuleInfo[] | undefined;
   sidecars(cluster: string): SidecarObject[] | undefined;
   /**
    * This process has just changed the cluster's Sidecars (an apply): their copy is out
@@ -48,14 +48,12 @@ export interface LiveLists {
 interface ClusterLists {
   services: LiveList<V1Service, MeshServiceInfo[]>;
   serviceEntries: LiveList<KubernetesObject, ServiceEntryInfo[]>;
-  virtualServices: LiveList<
-    KubernetesObject,
-    Map<string, VirtualServiceInfo[]>
-  >;
+  virtualServices: LiveList<KubernetesObject, VirtualServiceInfo[]>;
+  destinationRules: LiveList<KubernetesObject, DestinationRuleInfo[]>;
   sidecars: LiveList<KubernetesObject, SidecarObject[]>;
 }
 
-/** Four {@link LiveList}s per configured cluster. */
+/** Five {@link LiveList}s per configured cluster. */
 export function createLiveLists(options: {
   clusters: ClusterAccess;
   logger: LoggerService;
@@ -90,9 +88,8 @@ export function createLiveLists(options: {
             project: toServiceInfos,
           }),
           serviceEntries: istioList('serviceentries', toServiceEntries),
-          virtualServices: istioList('virtualservices', items =>
-            byNamespace(toVirtualServices(items)),
-          ),
+          virtualServices: istioList('virtualservices', toVirtualServices),
+          destinationRules: istioList('destinationrules', toDestinationRules),
           sidecars: istioList('sidecars', toSidecarObjects),
         },
       ];
@@ -102,10 +99,8 @@ export function createLiveLists(options: {
   return {
     services: cluster => lists.get(cluster)?.services.current(),
     serviceEntries: cluster => lists.get(cluster)?.serviceEntries.current(),
-    virtualServices(cluster, namespace) {
-      const copy = lists.get(cluster)?.virtualServices.current();
-      return copy && (copy.get(namespace) ?? []);
-    },
+    virtualServices: cluster => lists.get(cluster)?.virtualServices.current(),
+    destinationRules: cluster => lists.get(cluster)?.destinationRules.current(),
     sidecars: cluster => lists.get(cluster)?.sidecars.current(),
     relistSidecars: cluster => lists.get(cluster)?.sidecars.relist(),
     start: () => all().forEach(list => list.start()),
@@ -132,16 +127,4 @@ function istioCollection(client: ClusterClient, plural: string) {
       return listed.list;
     },
   };
-}
-
-function byNamespace(
-  virtualServices: VirtualServiceInfo[],
-): Map<string, VirtualServiceInfo[]> {
-  const map = new Map<string, VirtualServiceInfo[]>();
-  for (const vs of virtualServices) {
-    const list = map.get(vs.namespace);
-    if (list) list.push(vs);
-    else map.set(vs.namespace, [vs]);
-  }
-  return map;
 }

@@ -9,6 +9,7 @@ import type { LiveListTimings } from '../../lib/kubernetes/LiveList';
 import type { NamespaceLabels } from '../../lib/mesh/discoverySelectors';
 import type { MemoryFitSums } from '../../lib/sidecar';
 import type {
+  DestinationRuleInfo,
   ServiceEntryInfo,
   VirtualServiceInfo,
 } from '../../lib/kubernetes/meshObjects';
@@ -50,12 +51,19 @@ export interface ClusterReads {
     cluster: string,
     options?: ClusterReadOptions,
   ): Promise<ServiceEntryInfo[]>;
-  /** The VirtualServices defined in `namespace`. */
+  /**
+   * Every VirtualService of the cluster: one defined in any namespace may route a host a
+   * Sidecar keeps, and is imported only from its own namespace.
+   */
   virtualServices(
     cluster: string,
-    namespace: string,
     options?: ClusterReadOptions,
   ): Promise<VirtualServiceInfo[]>;
+  /** Every DestinationRule of the cluster. */
+  destinationRules(
+    cluster: string,
+    options?: ClusterReadOptions,
+  ): Promise<DestinationRuleInfo[]>;
   /**
    * Every Sidecar of the cluster. A copy read under another `appliedRevision` (the
    * applied-Sidecar store's, which changes with every apply on any replica) is not reused.
@@ -111,7 +119,10 @@ export interface ClusterReadsOptions {
   logger: LoggerService;
   /** How long one request's read of a cluster-wide list is reused by the next ones. */
   reuseMs: number;
-  /** Keep Services, ServiceEntries, VirtualServices and Sidecars live by watches. */
+  /**
+   * Keep Services, ServiceEntries, VirtualServices, DestinationRules and Sidecars live
+   * by watches.
+   */
   watch: boolean;
   /** Period of the background refresh of control planes and tracing; none when undefined. */
   essentialsRefreshMs?: number;

@@ -16,7 +16,11 @@ import { createAnswerCache, type AnswerCache } from '../../lib/answerCache';
 import { analyzeMesh } from '../../lib/mesh/analyzeMesh';
 import { diagnose } from '../../lib/mesh/diagnostics';
 import { SharedReads } from '../../lib/sharedReads';
-import type { ClusterReads } from '../ClusterReads';
+import {
+  meshEssentialsOf,
+  type ClusterReads,
+  type MeshEssentials,
+} from '../ClusterReads';
 import { readInventory } from './readInventory';
 import type { MeshConfigService } from './types';
 
@@ -143,14 +147,18 @@ function essentialsComplete(meshConfig: IstioMeshConfig): boolean {
 }
 
 /**
- * Reads, analyses and diagnoses a cluster's mesh; `answered` is false when the cluster
- * answered nothing at all.
+ * Reads, analyses and diagnoses a cluster's mesh, with the essentials a namespace
+ * analysis needs from it; `answered` is false when the cluster answered nothing at all.
  */
 async function readMeshConfig(
   client: ClusterClient,
   now: Date,
   supportMatrix: IstioSupportMatrix | undefined,
-): Promise<{ meshConfig: IstioMeshConfig; answered: boolean }> {
+): Promise<{
+  meshConfig: IstioMeshConfig;
+  essentials: MeshEssentials;
+  answered: boolean;
+}> {
   const inventory = await readInventory(client);
   const analysed = analyzeMesh(inventory, {
     cluster: client.cluster.name,
@@ -168,6 +176,7 @@ async function readMeshConfig(
   };
   return {
     meshConfig,
+    essentials: meshEssentialsOf(inventory, analysed),
     answered: Boolean(inventory.namespaces || inventory.deployments),
   };
 }
@@ -187,7 +196,7 @@ async function readAndKeep(
   },
 ): Promise<IstioMeshConfig> {
   const { answers, now } = keep;
-  const { meshConfig, answered } = await readMeshConfig(
+  const { meshConfig, essentials, answered } = await readMeshConfig(
     client,
     now(),
     keep.supportMatrix,
@@ -196,13 +205,7 @@ async function readAndKeep(
   if (answered) {
     await answers.set(key, meshConfig);
     if (essentialsComplete(meshConfig))
-      await keep.reads?.keepEssentials(client.cluster.name, {
-        controlPlanes: meshConfig.controlPlanes,
-        tracing: meshConfig.tracing,
-        ...(meshConfig.discoverySelectors
-          ? { discoverySelectors: meshConfig.discoverySelectors }
-          : {}),
-      });
+      await keep.reads?.keepEssentials(client.cluster.name, essentials);
   } else {
     await answers.delete(key);
   }

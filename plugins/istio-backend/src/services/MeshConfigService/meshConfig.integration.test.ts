@@ -169,7 +169,20 @@ const expectations: Record<string, (mesh: IstioMeshConfig) => void> = {
         service: { namespace: 'observability', name: 'jaeger-collector' },
         exists: 'yes',
       },
+      decidedBy: {
+        provider: 'MeshConfig defaultConfig.tracing (revision default)',
+        sampling:
+          'MeshConfig defaultConfig.tracing.sampling (revision default)',
+      },
     });
+    expect(mesh.revisions).toEqual([
+      expect.objectContaining({
+        revision: 'default',
+        namespace: 'istio-system',
+        tracing: mesh.tracing,
+        rootNamespace: 'istio-system',
+      }),
+    ]);
     expect(mesh.gateways).toEqual([
       {
         name: 'istio-ingressgateway',

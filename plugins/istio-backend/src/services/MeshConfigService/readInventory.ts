@@ -14,7 +14,12 @@ import { listPaged } from '../../lib/kubernetes/listPaged';
 import { createStringPool, slimPod } from '../../lib/kubernetes/slimPod';
 import { withoutManagedFields } from '../../lib/kubernetes/withoutManagedFields';
 import type { IstioObject, MeshInventory } from '../../lib/mesh/inventory';
-import { controlPlaneNamespaces } from '../../lib/mesh/meshConfigMaps';
+import {
+  controlPlaneNamespaces,
+  REVISION_TAG_WEBHOOKS,
+  sharedMeshConfigNames,
+} from '../../lib/mesh/meshConfigMaps';
+import { readRevisionTags } from '../../lib/mesh/readRevisionTags';
 import type {
   V1ConfigMap,
   V1Deployment,
@@ -37,7 +42,8 @@ type Attempt = <T>(
 /**
  * Reads what describes a cluster's mesh. Reads run in parallel; each failure is
  * recorded as a sanitized error and leaves its field undefined (unknown). Only a 404
- * on the IstioOperator CRD means "absent".
+ * on the IstioOperator CRD means "absent" (a 404 on the revision tags' webhook list
+ * does not: Kubernetes always serves that type).
  */
 export async function readInventory(
   client: ClusterClient,
@@ -52,14 +58,16 @@ export async function readInventory(
       return undefined;
     }
   };
-  const [kubernetes, istio, prometheus] = await Promise.all([
+  const [kubernetes, istio, revisionTags, prometheus] = await Promise.all([
     readKubernetesObjects(client, attempt),
     readIstioObjects(client, attempt),
+    attempt(REVISION_TAG_WEBHOOKS.source, () => readRevisionTags(client)),
     readPrometheusSeries(client, prometheusTimeoutMs, attempt),
   ]);
   return {
     ...kubernetes,
     ...istio,
+    revisionTags,
     prometheus,
     prometheusConfigured: Boolean(client.cluster.prometheus),
     errors,
@@ -111,7 +119,11 @@ async function readKubernetesObjects(
       ),
     ]);
   const configMaps = await read('kubernetes:configmaps', apis =>
-    readMeshConfigMaps(apis, controlPlaneNamespaces(deployments)),
+    readMeshConfigMaps(
+      apis,
+      controlPlaneNamespaces(deployments),
+      sharedMeshConfigNames(deployments),
+    ),
   );
   return {
     ...(version?.gitVersion ? { kubernetesVersion: version.gitVersion } : {}),
@@ -124,10 +136,14 @@ async function readKubernetesObjects(
   };
 }
 
-/** The mesh's ConfigMaps, read in the control-plane namespaces only. */
+/**
+ * The mesh's ConfigMaps, read in the control-plane namespaces only: MeshConfig (with the
+ * shared one istiod's `SHARED_MESH_CONFIG` names), injector and Kiali config.
+ */
 async function readMeshConfigMaps(
   apis: KubernetesApis,
   namespaces: string[],
+  sharedNames: string[],
 ): Promise<V1ConfigMap[]> {
   const lists = await Promise.all(
     namespaces.map(namespace =>
@@ -136,7 +152,10 @@ async function readMeshConfigMaps(
   );
   return lists
     .flatMap(list => list.items)
-    .filter(c => RELEVANT_CONFIG_MAP_NAME.test(c.metadata?.name ?? ''))
+    .filter(c => {
+      const name = c.metadata?.name ?? '';
+      return RELEVANT_CONFIG_MAP_NAME.test(name) || sharedNames.includes(name);
+    })
     .map(c => withoutManagedFields(c));
 }
 

@@ -152,6 +152,8 @@ describe('POST /api/istio/sidecars', () => {
       .set('Authorization', mockCredentials.user.header())
       .send(body(true));
     const name = dry.body.changes[0].name;
+    // Someone else's Sidecar with the entity's own selector: the recommendation changes
+    // it in place (one selecting the entity otherwise would be left alone, with a warning).
     demo.store.apply(
       sidecars,
       {
@@ -159,7 +161,9 @@ describe('POST /api/istio/sidecars', () => {
         kind: 'Sidecar',
         metadata: { name, namespace: 'istio-demo' },
         spec: {
-          workloadSelector: { labels: { app: 'productpage' } },
+          workloadSelector: {
+            labels: { 'backstage.io/kubernetes-id': 'productpage' },
+          },
           egress: [{ hosts: ['*/*'] }],
         },
       },

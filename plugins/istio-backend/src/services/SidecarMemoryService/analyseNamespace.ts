@@ -1,22 +1,29 @@
 import type {
   IstioProxyMemory,
   IstioSidecarMemoryResponse,
+  IstioWorkloadTracing,
 } from '@istio-backstage/plugin-istio-common';
 import type { SourceError } from '@istio-backstage/plugin-istio-node';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { serviceEntryHosts } from '../../lib/kubernetes/meshObjects';
 import {
   isAmbientNamespace,
   isSidecarProxy,
   proxyKindOf,
 } from '../../lib/mesh/dataPlane';
+import { DEFAULT_ROOT_NAMESPACE } from '../../lib/mesh/meshConfigs';
 import { istioProxyOf, parseImage, versionOfTag } from '../../lib/mesh/parse';
+import {
+  revisionsServing,
+  workloadTracingOf,
+  type TracedWorkload,
+} from '../../lib/mesh/workloadTracing';
 import {
   estimateSaving,
   meanSidecarMemory,
   recommendSidecar,
 } from '../../lib/sidecar';
-import type { RecommendationInput } from '../../lib/sidecar/types';
+import type { EntityScope, RecommendationInput } from '../../lib/sidecar/types';
 import type { AppliedSidecar } from '../AppliedSidecarStore';
 import type { MeshEssentials } from '../ClusterReads';
 import type { NamespaceData } from './readNamespace';
@@ -48,6 +55,8 @@ export interface NamespaceFacts {
   selectedPods?: V1Pod[];
   dependencies: CatalogDependency[];
   extraHosts?: string[];
+  /** The entity analysed and the labels its pods are matched with; absent for a namespace. */
+  entity?: EntityScope;
   /** The last Sidecar applied here through Backstage, if any. */
   lastApply?: AppliedSidecar;
   /** How long after an apply memory counts as "after" (proxies settle). */
@@ -71,7 +80,12 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
 
   const selected = facts.selectedPods ?? data.namespacePods;
   item.proxies = selected.map(pod => proxyMemoryOf(pod, facts));
-  const rootNamespace = rootNamespaceOf(facts.mesh);
+  const tracing = effectiveTracing(facts, selected);
+  if (tracing) {
+    item.effectiveTracing = tracing.tracing;
+    if (tracing.error) item.errors.push(tracing.error);
+  }
+  const rootNamespace = rootNamespaceOf(facts.mesh, selected, data);
   const result = recommendSidecar(
     recommendationInput(facts, selected, rootNamespace),
   );
@@ -92,9 +106,73 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
   return item;
 }
 
-/** istiod's namespace is the mesh's root namespace (Istio's default `istio-system`). */
-function rootNamespaceOf(mesh: MeshEssentials | undefined): string {
-  return mesh?.controlPlanes[0]?.namespace ?? 'istio-system';
+/**
+ * The MeshConfig `rootNamespace` of the revision configuring the entity's proxies (else
+ * of the `default` revision, else the first); Istio's default `istio-system` when the
+ * MeshConfig does not set it. Essentials kept before revisions were told apart (no
+ * `revisions`) fall back to istiod's namespace, as they always did.
+ */
+function rootNamespaceOf(
+  mesh: MeshEssentials | undefined,
+  selected: V1Pod[],
+  data: NamespaceData,
+): string {
+  if (!mesh?.revisions)
+    return mesh?.controlPlanes[0]?.namespace ?? DEFAULT_ROOT_NAMESPACE;
+  const [serving] = revisionsServing(selected, data.namespaceLabels, mesh);
+  const config =
+    serving ??
+    mesh.revisions.find(r => r.revision === 'default') ??
+    mesh.revisions[0];
+  return config?.known ? config.rootNamespace : DEFAULT_ROOT_NAMESPACE;
+}
+
+/** Pods as the answer groups them: per workload. */
+function byWorkload(namespace: string, pods: V1Pod[]): TracedWorkload[] {
+  const groups = new Map<string, V1Pod[]>();
+  for (const pod of pods) {
+    const name = workloadNameOf(pod);
+    groups.set(name, [...(groups.get(name) ?? []), pod]);
+  }
+  return [...groups.entries()].map(([name, list]) => ({
+    name,
+    namespace,
+    pods: list,
+  }));
+}
+
+/** The mesh's Services as the collector check reads them (ServiceEntries are not Services). */
+function servicesOf(data: NamespaceData): V1Service[] | undefined {
+  return data.services
+    ?.filter(s => !s.serviceEntry)
+    .map(s => ({
+      metadata: { name: s.name, namespace: s.namespace },
+      spec: { ports: s.ports.map(port => ({ port })) },
+    }));
+}
+
+/**
+ * The effective tracing of the entity's workloads; undefined when the mesh's facts
+ * are unknown (their error is already in the answer). When a workload's revision rests
+ * on revision tags that could not be read, that read's failure is an error of the answer.
+ */
+function effectiveTracing(
+  facts: NamespaceFacts,
+  selected: V1Pod[],
+): { tracing: IstioWorkloadTracing[]; error?: SourceError } | undefined {
+  const { mesh, data } = facts;
+  // Essentials kept before revisions were told apart carry no per-revision facts.
+  if (!mesh?.revisions) return undefined;
+  const { tracing, needsTags } = workloadTracingOf(
+    byWorkload(facts.namespace, selected),
+    data.namespaceLabels,
+    mesh,
+    servicesOf(data),
+  );
+  return {
+    tracing,
+    ...(needsTags && mesh.tagsError ? { error: mesh.tagsError } : {}),
+  };
 }
 
 /** A pod's proxy: what it is, its version, and its memory now and over the window. */
@@ -168,6 +246,8 @@ function recommendationInput(
     catalogDependencies: facts.dependencies,
     serviceEntries: data.serviceEntries ?? [],
     virtualServices: data.virtualServices ?? [],
+    destinationRules: data.destinationRules ?? [],
+    ...(facts.entity ? { entity: facts.entity } : {}),
     services: [
       ...(data.services ?? []),
       ...serviceEntryHosts(data.serviceEntries ?? []),

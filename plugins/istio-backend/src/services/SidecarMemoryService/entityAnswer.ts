@@ -2,12 +2,14 @@ import {
   parseEntityRef,
   stringifyEntityRef,
   type CompoundEntityRef,
+  type Entity,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
 import type { ClusterClient } from '@istio-backstage/plugin-istio-node';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { WireList } from '../../lib/kubernetes/listPaged';
+import type { EntityScope } from '../../lib/sidecar/types';
 import type { CatalogDependency, SidecarMemoryItem } from './analyseNamespace';
 import { readEntityWithDependencies } from './entityWithDependencies';
 import { entitySelection, type EntitySelection } from './entitySelection';
@@ -59,6 +61,7 @@ export async function entityAnswer(
           selection,
           dependencies,
           request.extraHosts,
+          entityScopeOf(entity, selection),
         ),
       userAuth,
     ),
@@ -88,6 +91,7 @@ async function entityPartsIn(
   selection: EntitySelection,
   dependencyRead: Promise<CatalogDependency[]>,
   extraHosts: string[] | undefined,
+  entity: EntityScope,
 ): Promise<SidecarMemoryItem[]> {
   const { client } = scope;
   const cluster = client.cluster.name;
@@ -131,9 +135,22 @@ async function entityPartsIn(
         ),
         dependencies,
         extraHosts,
+        entity,
       }),
     ),
   );
+}
+
+/** The entity as the recommendation scopes it: its name and how its pods are matched. */
+function entityScopeOf(
+  entity: Entity,
+  selection: EntitySelection,
+): EntityScope {
+  return {
+    name: entity.metadata.name,
+    labelSelector: selection.labelSelector,
+    ...(selection.matchLabels ? { matchLabels: selection.matchLabels } : {}),
+  };
 }
 
 function parseRef(entityRef: string): CompoundEntityRef {

@@ -1,6 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { entitySelection } from './entitySelection';
+import { entitySelection, equalityLabels } from './entitySelection';
 
 const entity = (annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -18,6 +18,7 @@ describe('entitySelection', () => {
       {
         labelSelector: 'backstage.io/kubernetes-id=productpage',
         namespace: 'istio-demo',
+        matchLabels: { 'backstage.io/kubernetes-id': 'productpage' },
       },
     ],
     [
@@ -33,7 +34,20 @@ describe('entitySelection', () => {
         'backstage.io/kubernetes-id': 'details',
         'backstage.io/kubernetes-cluster': 'demo',
       },
-      { labelSelector: 'backstage.io/kubernetes-id=details', cluster: 'demo' },
+      {
+        labelSelector: 'backstage.io/kubernetes-id=details',
+        cluster: 'demo',
+        matchLabels: { 'backstage.io/kubernetes-id': 'details' },
+      },
+    ],
+    [
+      {
+        'backstage.io/kubernetes-label-selector': 'app=reviews, team==books',
+      },
+      {
+        labelSelector: 'app=reviews, team==books',
+        matchLabels: { app: 'reviews', team: 'books' },
+      },
     ],
   ])('%j', (annotations, expected) => {
     expect(entitySelection(entity(annotations))).toEqual(expected);
@@ -58,5 +72,22 @@ describe('entitySelection', () => {
     [{ 'backstage.io/kubernetes-id': 'x"} or vector(1)' }],
   ])('rejects %j before any call', annotations => {
     expect(() => entitySelection(entity(annotations))).toThrow(InputError);
+  });
+
+  it.each([
+    ['app=reviews', { app: 'reviews' }],
+    [
+      'app.kubernetes.io/name=reviews,tier=',
+      { 'app.kubernetes.io/name': 'reviews', tier: '' },
+    ],
+    ['app=reviews,version in (v2,v3)', undefined],
+    ['app=reviews,version!=v1', undefined],
+    ['app', undefined],
+    ['!canary', undefined],
+    ['app=a,app=b', undefined],
+    ['app=a b', undefined],
+    ['-app=x', undefined],
+  ])('equality labels of %s', (selector, expected) => {
+    expect(equalityLabels(selector)).toEqual(expected);
   });
 });

@@ -14,6 +14,38 @@ export interface EntitySelection {
   namespace?: string;
   /** The annotated cluster, or undefined for every configured cluster. */
   cluster?: string;
+  /**
+   * The selector as equality labels (`backstage.io/kubernetes-id: <id>`, or the
+   * `key=value` requirements of an equality-only label selector): what a Sidecar's
+   * `workloadSelector` can select the entity's pods with. Undefined when the selector
+   * has set-based requirements (`in`, `notin`, `!=`, `key`, `!key`).
+   */
+  matchLabels?: Record<string, string>;
+}
+
+/** A label key: an optional DNS subdomain prefix and `/`, then a name of ≤ 63 characters. */
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * The `key=value` (or `key==value`) requirements of an equality-only label selector as
+ * labels; undefined when any requirement is set-based, malformed, or a key repeats.
+ */
+export function equalityLabels(
+  selector: string,
+): Record<string, string> | undefined {
+  if (selector.includes('(')) return undefined;
+  const labels: Record<string, string> = {};
+  for (const requirement of selector.split(',')) {
+    const match = /^\s*([^\s=!]+)\s*==?\s*([^\s=!]*)\s*$/.exec(requirement);
+    if (!match) return undefined;
+    const [, key, value] = match;
+    if (!LABEL_KEY.test(key) || key.split('/')[0].length > 253)
+      return undefined;
+    if (!isLabelValue(value) || key in labels) return undefined;
+    labels[key] = value;
+  }
+  return Object.keys(labels).length > 0 ? labels : undefined;
 }
 
 /** The characters a Kubernetes label selector may contain. */
@@ -37,18 +69,21 @@ export function entitySelection(entity: Entity): EntitySelection {
   const namespace = annotations[ANNOTATIONS.kubernetesNamespace]?.trim();
   const cluster = annotations[ANNOTATIONS.kubernetesCluster]?.trim();
   let labelSelector: string;
+  let matchLabels: Record<string, string> | undefined;
   if (selector) {
     if (!SELECTOR.test(selector))
       throw new InputError(
         `The entity's ${ANNOTATIONS.kubernetesLabelSelector} is not a valid label selector`,
       );
     labelSelector = selector;
+    matchLabels = equalityLabels(selector);
   } else if (id) {
     if (!isLabelValue(id))
       throw new InputError(
         `The entity's ${ANNOTATIONS.kubernetesId} is not a valid label value`,
       );
     labelSelector = `${ANNOTATIONS.kubernetesId}=${id}`;
+    matchLabels = { [ANNOTATIONS.kubernetesId]: id };
   } else {
     throw new InputError(
       `The entity has neither ${ANNOTATIONS.kubernetesId} nor ${ANNOTATIONS.kubernetesLabelSelector}`,
@@ -58,5 +93,6 @@ export function entitySelection(entity: Entity): EntitySelection {
     labelSelector,
     ...(namespace ? { namespace: checkNamespace(namespace) } : {}),
     ...(cluster ? { cluster } : {}),
+    ...(matchLabels ? { matchLabels } : {}),
   };
 }

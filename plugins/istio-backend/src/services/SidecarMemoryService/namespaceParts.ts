@@ -10,7 +10,9 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import type { AnswerCache } from '../../lib/answerCache';
 import { discoveredNamespaces } from '../../lib/mesh/discoverySelectors';
+import { revisionsServing } from '../../lib/mesh/workloadTracing';
 import type { SharedReads } from '../../lib/sharedReads';
+import type { EntityScope } from '../../lib/sidecar/types';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
 import {
   MeshEssentialsError,
@@ -73,6 +75,8 @@ export interface NamespaceWork {
   selectedPods?: V1Pod[];
   dependencies: CatalogDependency[];
   extraHosts?: string[];
+  /** The entity analysed and the labels its pods are matched with; absent for a namespace. */
+  entity?: EntityScope;
 }
 
 /**
@@ -144,23 +148,59 @@ export function namespaceRead(
 }
 
 /**
- * The namespaces istiod discovers, when MeshConfig `discoverySelectors` limit them
- * (undefined: all). Read only then; a failed read leaves them unknown (all), and is
- * an error of the answer.
+ * The discovery selectors of the istiod revisions configuring the entity's proxies
+ * (each revision has its own MeshConfig): one list per revision; none when a revision
+ * has none (it discovers every namespace). Without per-revision facts, or when no
+ * proxy's revision can be told, the `default` revision's.
+ */
+function selectorsFor(
+  mesh: MeshEssentials,
+  data: NamespaceData,
+  selectedPods: V1Pod[] | undefined,
+): unknown[][] | undefined {
+  const serving = mesh.revisions
+    ? revisionsServing(
+        selectedPods ?? data.namespacePods ?? [],
+        data.namespaceLabels,
+        mesh,
+      )
+    : [];
+  if (serving.length === 0)
+    return mesh.discoverySelectors?.length
+      ? [mesh.discoverySelectors]
+      : undefined;
+  const lists = serving.map(config =>
+    config.known ? config.discoverySelectors : undefined,
+  );
+  return lists.every(list => list?.length) ? (lists as unknown[][]) : undefined;
+}
+
+/**
+ * The namespaces istiod discovers, when MeshConfig `discoverySelectors` of the
+ * revisions configuring the entity's proxies limit them (undefined: all); with several
+ * revisions, those any of them discovers. Read only then; a failed read leaves them
+ * unknown (all), and is an error of the answer.
  */
 async function discoveredBy(
   deps: SidecarMemoryDeps,
   scope: ClusterScope,
   mesh: MeshEssentials | undefined,
+  work: { data: NamespaceData; selectedPods?: V1Pod[] },
 ): Promise<{ namespaces?: string[]; error?: SourceError }> {
-  const selectors = mesh?.discoverySelectors;
-  if (!selectors?.length) return {};
+  const lists = mesh && selectorsFor(mesh, work.data, work.selectedPods);
+  if (!lists) return {};
   try {
     const all = await deps.reads.namespaces(scope.client.cluster.name, {
       fresh: scope.fresh,
       userAuth: scope.userAuth,
     });
-    return { namespaces: discoveredNamespaces(selectors, all) };
+    const found = new Set<string>();
+    for (const selectors of lists) {
+      const discovered = discoveredNamespaces(selectors, all);
+      if (!discovered) return {};
+      discovered.forEach(ns => found.add(ns));
+    }
+    return { namespaces: all.map(ns => ns.name).filter(ns => found.has(ns)) };
   } catch (error) {
     return { error: toSourceError('kubernetes:namespaces', error) };
   }
@@ -177,7 +217,10 @@ export async function analyse(
     work.data,
     deps.applied.latest(cluster, work.namespace),
   ]);
-  const discovered = await discoveredBy(deps, work.scope, mesh.essentials);
+  const discovered = await discoveredBy(deps, work.scope, mesh.essentials, {
+    data,
+    selectedPods: work.selectedPods,
+  });
   return analyseNamespace({
     cluster,
     namespace: work.namespace,
@@ -191,6 +234,7 @@ export async function analyse(
     selectedPods: work.selectedPods,
     dependencies: work.dependencies,
     extraHosts: work.extraHosts,
+    entity: work.entity,
     lastApply,
     settleMs: deps.settleMs,
     now: deps.now(),
@@ -214,10 +258,11 @@ export async function keptAnalysis(
         (work.selectedPods ?? []).map(p => p.metadata?.name).sort(),
         work.dependencies,
         work.extraHosts ?? [],
+        work.entity ?? null,
       ]),
     )
     .digest('hex');
-  const key = `sidecar-memory:part:v1:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
+  const key = `sidecar-memory:part:v2:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
   const kept = await parts.get(key);
   if (kept) return kept;
   const item = await analyse(deps, work);

@@ -8,6 +8,7 @@ import {
 } from '@istio-backstage/plugin-istio-node';
 import type { WireList } from '../../lib/kubernetes/listPaged';
 import type {
+  DestinationRuleInfo,
   ServiceEntryInfo,
   VirtualServiceInfo,
 } from '../../lib/kubernetes/meshObjects';
@@ -31,7 +32,10 @@ export interface NamespaceData {
   namespaceLabels?: Record<string, string>;
   services?: MeshServiceInfo[];
   serviceEntries?: ServiceEntryInfo[];
+  /** Every VirtualService of the mesh: one in any namespace may route a called host. */
   virtualServices?: VirtualServiceInfo[];
+  /** Every DestinationRule of the mesh (for warnings about rules that never apply). */
+  destinationRules?: DestinationRuleInfo[];
   sidecars?: SidecarObject[];
   /** metrics.k8s.io: istio-proxy working set per pod, bytes. */
   memoryNow?: Map<string, number>;
@@ -168,26 +172,44 @@ async function readMeshWideLists(
 ): Promise<
   Pick<
     NamespaceData,
-    'services' | 'serviceEntries' | 'virtualServices' | 'sidecars'
+    | 'services'
+    | 'serviceEntries'
+    | 'virtualServices'
+    | 'destinationRules'
+    | 'sidecars'
   >
 > {
-  const { reads, namespace, appliedRevision } = request;
+  const { reads, appliedRevision } = request;
   const cluster = request.client.cluster.name;
   const options = { fresh: request.fresh, userAuth: request.userAuth };
-  const [services, serviceEntries, virtualServices, sidecars] =
-    await Promise.all([
-      attempt('kubernetes:services', () => reads.services(cluster, options)),
-      attempt('istio:serviceentries', () =>
-        reads.serviceEntries(cluster, options),
-      ),
-      attempt('istio:virtualservices', () =>
-        reads.virtualServices(cluster, namespace, options),
-      ),
-      attempt('istio:sidecars', () =>
-        reads.sidecars(cluster, { ...options, appliedRevision }),
-      ),
-    ]);
-  return { services, serviceEntries, virtualServices, sidecars };
+  const [
+    services,
+    serviceEntries,
+    virtualServices,
+    destinationRules,
+    sidecars,
+  ] = await Promise.all([
+    attempt('kubernetes:services', () => reads.services(cluster, options)),
+    attempt('istio:serviceentries', () =>
+      reads.serviceEntries(cluster, options),
+    ),
+    attempt('istio:virtualservices', () =>
+      reads.virtualServices(cluster, options),
+    ),
+    attempt('istio:destinationrules', () =>
+      reads.destinationRules(cluster, options),
+    ),
+    attempt('istio:sidecars', () =>
+      reads.sidecars(cluster, { ...options, appliedRevision }),
+    ),
+  ]);
+  return {
+    services,
+    serviceEntries,
+    virtualServices,
+    destinationRules,
+    sidecars,
+  };
 }
 
 /** Traffic and memory over the window from the cluster's Prometheus, when it has one. */

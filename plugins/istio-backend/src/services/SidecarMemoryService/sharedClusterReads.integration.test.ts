@@ -1,7 +1,7 @@
 // What a sidecar-memory answer reads from the cluster, against the demo cluster: never
 // every pod of the cluster; the mesh's control planes from a background read, the kept
-// mesh config or a light read; Services, ServiceEntries and VirtualServices from watches
-// when kept; cluster-wide lists shared between requests for a few seconds, Sidecars read
+// mesh config or a light read; Services, ServiceEntries, VirtualServices and
+// DestinationRules from watches when kept; cluster-wide lists shared between requests for a few seconds, Sidecars read
 // again after an apply, and everything read fresh for the apply itself.
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
@@ -64,8 +64,7 @@ const SERVICES = '/api/v1/services';
 const SIDECARS = '/apis/networking.istio.io/v1/sidecars';
 const SERVICE_ENTRIES = '/apis/networking.istio.io/v1/serviceentries';
 const VIRTUAL_SERVICES = '/apis/networking.istio.io/v1/virtualservices';
-const NAMESPACE_VIRTUAL_SERVICES =
-  '/apis/networking.istio.io/v1/namespaces/istio-demo/virtualservices';
+const DESTINATION_RULES = '/apis/networking.istio.io/v1/destinationrules';
 
 /** The paths productpage's first answer reads, once background reads of `paths` were made. */
 async function firstAnswerAfterBackgroundRead(
@@ -94,11 +93,14 @@ describe('cluster reads behind sidecar-memory', () => {
     });
     expect(paths).not.toContain(EVERY_POD);
     expect(paths).toContain(ISTIOD);
+    // Every namespace's VirtualServices and DestinationRules: those of a called host
+    // may be defined anywhere.
     expect(paths).toEqual(
       expect.arrayContaining([
         SERVICES,
         SERVICE_ENTRIES,
-        NAMESPACE_VIRTUAL_SERVICES,
+        VIRTUAL_SERVICES,
+        DESTINATION_RULES,
       ]),
     );
     expect(paths).toContain('/api/v1/namespaces/istio-system/configmaps');
@@ -113,7 +115,7 @@ describe('cluster reads behind sidecar-memory', () => {
     expect(hosts.some(h => h.startsWith('observability/'))).toBe(true);
   });
 
-  it('with watched lists (the default outside tests), an answer lists no Services, ServiceEntries, VirtualServices or Sidecars; after an apply, Sidecars are listed afresh first', async () => {
+  it('with watched lists (the default outside tests), an answer lists no Services, ServiceEntries, VirtualServices, DestinationRules or Sidecars; after an apply, Sidecars are listed afresh first', async () => {
     const server = await backend({ watchMeshLists: true });
     // The watches list them once, in the background, after start.
     const paths = await firstAnswerAfterBackgroundRead(
@@ -121,13 +123,14 @@ describe('cluster reads behind sidecar-memory', () => {
       SERVICES,
       SERVICE_ENTRIES,
       VIRTUAL_SERVICES,
+      DESTINATION_RULES,
       SIDECARS,
     );
     for (const watched of [
       SERVICES,
       SERVICE_ENTRIES,
       VIRTUAL_SERVICES,
-      NAMESPACE_VIRTUAL_SERVICES,
+      DESTINATION_RULES,
       SIDECARS,
     ])
       expect(paths).not.toContain(watched);
@@ -171,7 +174,14 @@ describe('cluster reads behind sidecar-memory', () => {
 
     const second = await pathsDuring(() => memoryOf(server, 'reviews'));
     expect(second).toContain('/api/v1/namespaces/istio-demo/pods');
-    for (const shared of [SERVICES, SIDECARS, SERVICE_ENTRIES, ISTIOD])
+    for (const shared of [
+      SERVICES,
+      SIDECARS,
+      SERVICE_ENTRIES,
+      VIRTUAL_SERVICES,
+      DESTINATION_RULES,
+      ISTIOD,
+    ])
       expect(second).not.toContain(shared);
 
     // The apply decides on what the cluster holds now: it reads everything itself.

@@ -153,6 +153,25 @@ describe('GET /api/istio/sidecar-memory', () => {
     },
   );
 
+  it("scopes reviews by its entity's label: one Sidecar for v1, v2 and v3, stable across versions", async () => {
+    const res = await get(
+      '/api/istio/sidecar-memory?entityRef=component:default/reviews',
+    );
+    const item = (res.body as IstioSidecarMemoryResponse).items[0];
+    expect(item.errors).toEqual([]);
+    expect(item.recommendation?.scope).toBe('workload');
+    expect(
+      item.recommendation!.objects.map(o => [o.name, o.workloadSelector]),
+    ).toEqual([['reviews', { 'backstage.io/kubernetes-id': 'reviews' }]]);
+    // Only v2 and v3 call ratings, but ratings is in ./* for every version.
+    expect(item.warnings.map(w => w.code)).not.toContain(
+      'per-workload-sidecars',
+    );
+    expect(item.recommendation!.yaml).toContain(
+      'every pod labelled backstage.io/kubernetes-id=reviews, versions deployed later too (now reviews-v1, reviews-v2, reviews-v3)',
+    );
+  });
+
   it('answers for a namespace, and its recommendation applied leaves no unmatched traffic and lowers memory', async () => {
     const res = await get(
       '/api/istio/sidecar-memory?cluster=demo&namespace=istio-demo',

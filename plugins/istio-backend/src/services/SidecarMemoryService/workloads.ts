@@ -15,20 +15,43 @@ export function workloadNameOf(pod: V1Pod): string {
   return pod.metadata?.labels?.app ?? pod.metadata?.name ?? 'unknown';
 }
 
-/** Groups pods into workloads (per namespace), with their labels and proxy kind. */
+/** A pod's labels without `pod-template-hash` (it changes with every rollout). */
+function stableLabelsOf(pod: V1Pod): Record<string, string> {
+  const { ['pod-template-hash']: _hash, ...labels } =
+    pod.metadata?.labels ?? {};
+  return labels;
+}
+
+function sameLabels(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): boolean {
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length && keys.every(k => a[k] === b[k])
+  );
+}
+
+/**
+ * Groups pods into workloads (per namespace), with their labels and proxy kind. A
+ * workload's `labels` are its first pod's; when its pods' labels differ (mid-rollout,
+ * or a pod relabelled by hand), `podLabels` holds each pod's, so that a selector can be
+ * checked against every pod.
+ */
 export function toWorkloads(pods: V1Pod[]): WorkloadInfo[] {
   const byKey = new Map<string, WorkloadInfo>();
+  const labelsByKey = new Map<string, Array<Record<string, string>>>();
   for (const pod of pods) {
     const namespace = pod.metadata?.namespace ?? '';
     const name = workloadNameOf(pod);
     const key = `${namespace}/${name}`;
+    const labels = stableLabelsOf(pod);
     const existing = byKey.get(key);
     if (existing) {
       existing.pods.push(pod.metadata?.name ?? '');
+      labelsByKey.get(key)!.push(labels);
       continue;
     }
-    const { ['pod-template-hash']: _hash, ...labels } =
-      pod.metadata?.labels ?? {};
     const proxy = proxyKindOf(pod);
     byKey.set(key, {
       namespace,
@@ -38,6 +61,13 @@ export function toWorkloads(pods: V1Pod[]): WorkloadInfo[] {
       hasSidecar: isSidecarProxy(proxy),
       isGateway: proxy === 'gateway',
     });
+    labelsByKey.set(key, [labels]);
+  }
+  for (const [key, workload] of byKey) {
+    const podLabels = labelsByKey.get(key)!;
+    if (podLabels.some(l => !sameLabels(l, workload.labels))) {
+      workload.podLabels = podLabels;
+    }
   }
   return [...byKey.values()];
 }

@@ -41,8 +41,8 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     title: 'No Telemetry API tracing provider on Istio ≥ 1.22',
     meaning:
-      'Istio 1.22 removed the implicit Zipkin provider. Tracing configured only through `meshConfig.defaultConfig.tracing` (or not at all) is legacy; spans may not be sent anywhere.',
-    fix: 'Declare the collector in `meshConfig.extensionProviders` and enable it with a root-namespace `Telemetry` resource (`telemetry.istio.io/v1`).',
+      "Istio 1.22 removed the implicit Zipkin provider. Tracing configured only through `meshConfig.defaultConfig.tracing` (or not at all) is legacy; spans may not be sent anywhere. Judged per control plane revision, each by its own MeshConfig; also reported, on any version, when the Telemetry API resolves to no provider the revision's MeshConfig defines (a Telemetry naming a provider only another revision declares), since istiod then turns tracing off.",
+    fix: "Declare the collector in the revision's `meshConfig.extensionProviders` and enable it with a root-namespace `Telemetry` resource (`telemetry.istio.io/v1`).",
   },
   'IBS-TRACING-FULL-SAMPLING': {
     severity: 'warning',
@@ -55,7 +55,7 @@ export const DIAGNOSTIC_CODES = {
     severity: 'info',
     title: 'Sampling written as a fraction',
     meaning:
-      'Istio sampling values are percentages (0–100). A value between 0 and 1 such as `sampling: 1.0` traces 1 % of requests, not 100 %.',
+      'Istio sampling values are percentages (0–100). A value between 0 and 1 such as `sampling: 1.0` in a MeshConfig `defaultConfig.tracing.sampling` (or istiod `PILOT_TRACE_SAMPLING`) traces 1 % of requests, not 100 %. Telemetry `randomSamplingPercentage` says it is a percentage and is never flagged.',
     fix: 'Write the percentage you mean: `100` to trace everything, `1` (the default) for 1 %.',
   },
   'IBS-CNI-MISSING': {

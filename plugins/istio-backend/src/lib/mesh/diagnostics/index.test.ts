@@ -71,6 +71,10 @@ function brokenInventory(): MeshInventory {
       meshConfigMap(
         'enableTracing: true\ndefaultConfig:\n  tracing:\n    sampling: 100\n    zipkin:\n      address: jaeger-collector.observability:9411\n',
       ),
+      // The canary revision's own MeshConfig: sampling written as a fraction, no tracer.
+      meshConfigMap('defaultConfig:\n  tracing:\n    sampling: 0.5\n', {
+        name: 'istio-canary',
+      }),
     ],
     sidecars: [
       sidecar('istio-demo', 'default'),
@@ -78,6 +82,7 @@ function brokenInventory(): MeshInventory {
       sidecar('istio-system', 'default', { selector: { app: 'productpage' } }),
       sidecar('ambient-apps', 'default'),
     ],
+    // A percentage by definition: never a sampling-fraction finding.
     telemetries: [telemetry('istio-demo', 'debug', 1.0)],
     istioOperators: [],
     prometheus: { envoySeries: false, istiodSeries: false },

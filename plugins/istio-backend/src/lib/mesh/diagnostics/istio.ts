@@ -2,20 +2,16 @@ import type {
   IstioControlPlane,
   IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
-import { parse } from 'yaml';
 import type { IstioObject, MeshInventory } from '../inventory';
+import { meshConfigMapName } from '../meshConfigs';
+import { meshRevisions } from '../meshRevisions';
 import type { ObjectRef } from './diagnostic';
 import { isAtLeast } from './versions';
 
+export { meshConfigMapName } from '../meshConfigs';
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `istio` for the default revision, `istio-<rev>` otherwise (key `mesh` = MeshConfig). */
-export function meshConfigMapName(revision: string): string {
-  return revision === 'default' || revision === ''
-    ? 'istio'
-    : `istio-${revision}`;
 }
 
 /** `istiod` for the default revision, `istiod-<rev>` otherwise. */
@@ -52,48 +48,25 @@ export function istiodRef(
   };
 }
 
-/**
- * The parsed MeshConfig (`data.mesh`) of a control plane; undefined when the ConfigMaps
- * could not be read, the ConfigMap is absent, or its YAML is invalid.
- */
-export function controlPlaneMeshConfig(
-  inventory: MeshInventory,
-  cp: IstioControlPlane,
-): Record<string, unknown> | undefined {
-  const name = meshConfigMapName(cp.revision);
-  const configMap = inventory.configMaps?.find(
-    c => c.metadata?.namespace === cp.namespace && c.metadata?.name === name,
-  );
-  const text = configMap?.data?.mesh;
-  if (!text) return undefined;
-  try {
-    const parsed: unknown = parse(text);
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    // Invalid YAML in the ConfigMap: istiod would reject it too; treat as unknown.
-    return undefined;
-  }
-}
-
 /** Namespaces of the control planes (where istiod runs). */
 export function controlPlaneNamespaces(mesh: IstioMeshConfig): Set<string> {
   return new Set(mesh.controlPlanes.map(cp => cp.namespace));
 }
 
 /**
- * Root namespaces of the mesh: MeshConfig `rootNamespace` when the mesh ConfigMap says
- * so, else the control plane's namespace (Istio's default). Empty when no control plane
- * is known: callers must then not reason about mesh-wide defaults.
+ * Root namespaces of the mesh: each revision's MeshConfig `rootNamespace` (Istio's
+ * default `istio-system` when not written). A revision whose MeshConfig is unknown adds
+ * none; empty when no control plane is known: callers must then not reason about
+ * mesh-wide defaults.
  */
 export function rootNamespaces(
   inventory: MeshInventory,
   mesh: IstioMeshConfig,
 ): Set<string> {
   const roots = new Set<string>();
-  for (const cp of mesh.controlPlanes) {
-    const root = controlPlaneMeshConfig(inventory, cp)?.rootNamespace;
-    roots.add(typeof root === 'string' && root ? root : cp.namespace);
-  }
+  for (const { config } of meshRevisions(inventory, mesh.controlPlanes)
+    .revisions)
+    if (config.known) roots.add(config.rootNamespace);
   return roots;
 }
 
@@ -164,53 +137,59 @@ export interface SamplingSource {
   value: number;
   /** True when it applies to the whole mesh (MeshConfig, istiod env, root selector-less Telemetry). */
   meshWide: boolean;
+  /** The revisions it applies to, when it is a MeshConfig or istiod setting. */
+  revision?: string;
 }
 
 /**
- * Every explicitly written sampling value: MeshConfig `defaultConfig.tracing.sampling`,
- * istiod's `PILOT_TRACE_SAMPLING` (except the installer default 1) and Telemetry
- * `randomSamplingPercentage`. Defaults are not listed: a value nobody wrote cannot be
- * written wrongly.
+ * The sampling values each revision's control plane has explicitly written: its
+ * MeshConfig `defaultConfig.tracing.sampling` and istiod's `PILOT_TRACE_SAMPLING`
+ * (except the installer default 1). Defaults are not listed: a value nobody wrote
+ * cannot be written wrongly.
  */
-export function samplingSources(
+export function controlPlaneSamplingSources(
   inventory: MeshInventory,
   mesh: IstioMeshConfig,
 ): SamplingSource[] {
   const sources: SamplingSource[] = [];
-  for (const cp of mesh.controlPlanes) {
-    const defaultConfig = controlPlaneMeshConfig(inventory, cp)?.defaultConfig;
-    const tracing = isRecord(defaultConfig) ? defaultConfig.tracing : undefined;
-    const sampling = isRecord(tracing) ? tracing.sampling : undefined;
-    if (typeof sampling === 'number') {
+  for (const { controlPlane: cp, config } of meshRevisions(
+    inventory,
+    mesh.controlPlanes,
+  ).revisions) {
+    const sampling = config.known ? config.legacyTracing?.sampling : undefined;
+    if (sampling !== undefined)
       sources.push({
         object: meshConfigMapRef(cp),
         field: 'mesh: defaultConfig.tracing.sampling',
         value: sampling,
         meshWide: true,
+        revision: cp.revision,
       });
-    }
-    const istiod = istiodRef(inventory, cp);
-    const deployment = inventory.deployments?.find(
-      d =>
-        d.metadata?.namespace === istiod.namespace &&
-        d.metadata?.name === istiod.name,
-    );
-    const env = deployment?.spec?.template?.spec?.containers
-      ?.find(c => c.name === 'discovery')
-      ?.env?.find(e => e.name === 'PILOT_TRACE_SAMPLING');
-    const envValue = env?.value !== undefined ? Number(env.value) : NaN;
     // The istiod chart renders PILOT_TRACE_SAMPLING from pilot.traceSampling, default 1.0,
     // so 1 there is the installer's default, not a value anyone wrote.
-    if (!Number.isNaN(envValue) && envValue !== 1) {
+    const env = config.pilotTraceSampling;
+    if (env !== undefined && env !== 1)
       sources.push({
-        object: istiod,
+        object: istiodRef(inventory, cp),
         field: 'env PILOT_TRACE_SAMPLING',
-        value: envValue,
+        value: env,
         meshWide: true,
+        revision: cp.revision,
       });
-    }
   }
+  return sources;
+}
+
+/**
+ * Every Telemetry `randomSamplingPercentage` written, `meshWide` for the selector-less
+ * ones of a root namespace.
+ */
+export function telemetrySamplingSources(
+  inventory: MeshInventory,
+  mesh: IstioMeshConfig,
+): SamplingSource[] {
   const roots = rootNamespaces(inventory, mesh);
+  const sources: SamplingSource[] = [];
   for (const telemetry of inventory.telemetries ?? []) {
     const tracing = telemetry.spec?.tracing;
     if (!Array.isArray(tracing)) continue;
@@ -232,4 +211,16 @@ export function samplingSources(
     });
   }
   return sources;
+}
+
+/** `revision 'default'`, `revisions 'default' and 'canary'`: how messages name revisions. */
+export function revisionsNamed(
+  revisions: ReadonlyArray<{ config: { revision: string } }>,
+): string {
+  const names = revisions.map(r => `'${r.config.revision}'`);
+  return names.length === 1
+    ? `revision ${names[0]}`
+    : `revisions ${names.slice(0, -1).join(', ')} and ${
+        names[names.length - 1]
+      }`;
 }

@@ -1,6 +1,6 @@
-import { memoizeByString } from '../../memoizeByString';
 import { REVISION_LABEL } from '../dataPlane';
 import { istioProxyOf } from '../parse';
+import { revisionOfStatus, SIDECAR_STATUS_ANNOTATION } from '../revisions';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { ObjectRef } from './diagnostic';
 
@@ -21,31 +21,12 @@ export function podRef(pod: V1Pod): ObjectRef {
   };
 }
 
-/** The `revision` of a status annotation; the same annotation is on every injected pod. */
-const revisionOfStatus = memoizeByString(
-  (status: string): string | undefined => {
-    try {
-      const parsed: unknown = JSON.parse(status);
-      if (
-        parsed &&
-        typeof parsed === 'object' &&
-        typeof (parsed as { revision?: unknown }).revision === 'string'
-      ) {
-        return (parsed as { revision: string }).revision;
-      }
-    } catch {
-      // A malformed annotation is not a revision; the label decides.
-    }
-    return undefined;
-  },
-);
-
 /**
  * The istiod revision a pod's proxy belongs to: from the injector's
  * `sidecar.istio.io/status` annotation, else the pod's `istio.io/rev` label.
  */
 export function podRevision(pod: V1Pod): string | undefined {
-  const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
+  const status = pod.metadata?.annotations?.[SIDECAR_STATUS_ANNOTATION];
   return (
     (status ? revisionOfStatus(status) : undefined) ??
     pod.metadata?.labels?.[REVISION_LABEL]

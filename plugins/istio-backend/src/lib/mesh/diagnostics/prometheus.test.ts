@@ -3,6 +3,8 @@ import { envoyMetricsNotScraped, istiodMetricsNotScraped } from './prometheus';
 import {
   healthyInventory,
   healthyMesh,
+  inventoryWith,
+  meshConfigMap,
   meshWith,
   objectsOf,
 } from './testFixtures';
@@ -68,14 +70,19 @@ describe('metrics scraping rules', () => {
   });
 
   it("gives Istio's envoy-stats scrape job", () => {
+    // The default revision's MeshConfig turns the merge off.
     const [diagnostic] = envoyMetricsNotScraped(
-      healthyInventory(),
+      inventoryWith({
+        configMaps: [meshConfigMap('enablePrometheusMerge: false\n')],
+      }),
       meshWith({ prometheus: { ...prometheus('no', 'yes'), merge: 'no' } }),
     );
     expect(diagnostic.message).toContain(
       'although 3 proxies run, for example Pod istio-ingress/istio-ingress-7c9-xyz',
     );
-    expect(diagnostic.message).toContain('enablePrometheusMerge is off');
+    expect(diagnostic.message).toContain(
+      "enablePrometheusMerge is off in revision 'default'",
+    );
     expect(parse(diagnostic.fix.yaml!)).toEqual([
       {
         job_name: 'envoy-stats',

@@ -9,7 +9,8 @@ import {
   type DiagnosticRule,
   type ObjectRef,
 } from './diagnostic';
-import { istiodName } from './istio';
+import { meshRevisions } from '../meshRevisions';
+import { istiodName, revisionsNamed } from './istio';
 import { istioProxyContainer, podRef } from './k8s';
 
 const OPERATOR_NOTE =
@@ -29,10 +30,17 @@ export const envoyMetricsNotScraped: DiagnosticRule = (inventory, mesh) => {
   }
   const example = inventory.pods?.find(pod => istioProxyContainer(pod));
   const object: ObjectRef | undefined = example && podRef(example);
-  const merge =
-    prometheus.merge === 'no'
-      ? ' meshConfig.enablePrometheusMerge is off, so pods carry no prometheus.io scrape annotations either.'
-      : '';
+  const mergeOff = meshRevisions(
+    inventory,
+    mesh.controlPlanes,
+  ).revisions.filter(r => r.config.known && !r.config.prometheusMerge);
+  const merge = mergeOff.length
+    ? ` meshConfig.enablePrometheusMerge is off in ${revisionsNamed(
+        mergeOff,
+      )}, so ${
+        mergeOff.length === 1 ? 'its' : 'their'
+      } pods carry no prometheus.io scrape annotations either.`
+    : '';
   return [
     makeDiagnostic('IBS-ENVOY-METRICS-NOT-SCRAPED', {
       object,

@@ -5,6 +5,7 @@ import type {
 import type { V1Pod } from '@kubernetes/client-node';
 import { REVISION_LABEL } from '../dataPlane';
 import type { MeshInventory } from '../inventory';
+import type { RevisionTag } from '../revisions';
 import {
   describeObject,
   makeDiagnostic,
@@ -38,9 +39,11 @@ interface Group {
  */
 export const proxyNewerThanControlPlane: DiagnosticRule = (inventory, mesh) => {
   if (!inventory.pods || mesh.controlPlanes.length === 0) return [];
-  return groupNewerProxies(inventory.pods, mesh.controlPlanes).map(group =>
-    newerProxiesDiagnostic(inventory, mesh.controlPlanes, group),
-  );
+  return groupNewerProxies(
+    inventory.pods,
+    mesh.controlPlanes,
+    inventory.revisionTags,
+  ).map(group => newerProxiesDiagnostic(inventory, mesh.controlPlanes, group));
 };
 
 /**
@@ -50,13 +53,14 @@ export const proxyNewerThanControlPlane: DiagnosticRule = (inventory, mesh) => {
 function groupNewerProxies(
   pods: readonly V1Pod[],
   controlPlanes: readonly IstioControlPlane[],
+  tags: readonly RevisionTag[] | undefined,
 ): Group[] {
   const groups = new Map<string, Group>();
   for (const pod of pods) {
     const image = istioProxyContainer(pod)?.image;
     const proxyMinor = parseMinor(image && parseImage(image).tag);
     if (!image || !proxyMinor) continue;
-    const cp = controlPlaneOf(pod, controlPlanes);
+    const cp = controlPlaneOf(pod, controlPlanes, tags);
     const cpMinor = parseMinor(cp?.version ?? cp?.tag);
     if (!cp || !cpMinor || compareMinor(proxyMinor, cpMinor) <= 0) continue;
     const namespace = pod.metadata?.namespace ?? '';
@@ -82,12 +86,18 @@ function groupNewerProxies(
 function controlPlaneOf(
   pod: V1Pod,
   controlPlanes: readonly IstioControlPlane[],
+  tags: readonly RevisionTag[] | undefined,
 ): IstioControlPlane | undefined {
   // A pod's revision decides its control plane; with a single one there is no doubt.
-  const revision =
+  const named =
     podRevision(pod) ??
     (controlPlanes.length === 1 ? controlPlanes[0].revision : undefined);
-  return controlPlanes.find(c => c.revision === revision);
+  // An istio.io/rev label may name a revision tag.
+  const revision = tags?.find(t => t.tag === named)?.revision ?? named;
+  return (
+    controlPlanes.find(c => c.revision === named) ??
+    controlPlanes.find(c => c.revision === revision)
+  );
 }
 
 /** One diagnostic for a group, naming its first pod. */

@@ -1,4 +1,5 @@
 import type { IstioMeshConfig } from '@istio-backstage/plugin-istio-common';
+import { namespaceCollectors } from '../meshRevisions';
 import {
   describeObject,
   makeDiagnostic,
@@ -17,19 +18,22 @@ import {
 export const SCOPING_MIN_SERVICES = 200;
 
 /**
- * Egress hosts of a namespace default Sidecar: the namespace itself (`./*`),
- * the control plane namespaces and the tracing collector (omitting it drops spans).
+ * Egress hosts of a namespace default Sidecar: the namespace itself (`./*`), the
+ * control plane namespaces and the tracing collectors its proxies send spans to
+ * (omitting them drops spans).
  */
-export function defaultSidecarHosts(mesh: IstioMeshConfig): string[] {
+export function defaultSidecarHosts(
+  mesh: IstioMeshConfig,
+  collectors: ReadonlyArray<{ namespace: string; name: string }>,
+): string[] {
   const hosts = ['./*'];
   const cpNamespaces = [...controlPlaneNamespaces(mesh)].sort();
   hosts.push(...cpNamespaces.map(ns => `${ns}/*`));
-  const collector = mesh.tracing.collector?.service;
-  if (collector && !cpNamespaces.includes(collector.namespace)) {
-    hosts.push(
-      `${collector.namespace}/${collector.name}.${collector.namespace}.svc.cluster.local`,
-    );
-  }
+  for (const collector of collectors)
+    if (!cpNamespaces.includes(collector.namespace))
+      hosts.push(
+        `${collector.namespace}/${collector.name}.${collector.namespace}.svc.cluster.local`,
+      );
   return hosts;
 }
 
@@ -57,13 +61,16 @@ export const namespaceNotScoped: DiagnosticRule = (inventory, mesh) => {
     ...mesh.gateways.map(g => g.namespace),
     ...mesh.dataPlane.ambientNamespaces,
   ]);
-  const hosts = defaultSidecarHosts(mesh);
   const rootList = [...roots].join(', ');
   return [...new Set(mesh.dataPlane.sidecarNamespaces)]
     .filter(ns => !skip.has(ns) && !defaults.has(ns))
     .sort()
     .map(namespace => {
       const object: ObjectRef = { kind: 'Namespace', name: namespace };
+      const hosts = defaultSidecarHosts(
+        mesh,
+        namespaceCollectors(inventory, mesh.controlPlanes, namespace),
+      );
       return makeDiagnostic('IBS-NAMESPACE-NOT-SCOPED', {
         object,
         message: `${describeObject(

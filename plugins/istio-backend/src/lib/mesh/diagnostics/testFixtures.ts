@@ -1,4 +1,7 @@
-import type { IstioMeshConfig } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioMeshConfig,
+  IstioTracing,
+} from '@istio-backstage/plugin-istio-common';
 import type {
   V1ConfigMap,
   V1Container,
@@ -8,7 +11,9 @@ import type {
   V1Pod,
   V1Service,
 } from '@kubernetes/client-node';
+import { analyzeMesh } from '../analyzeMesh';
 import type { IstioObject, MeshInventory } from '../inventory';
+import { meshConfigMapName } from '../meshConfigs';
 
 // Test data only: a small healthy mesh that no rule flags, and builders to break it.
 
@@ -182,6 +187,62 @@ export function telemetry(
   };
 }
 
+/** A Telemetry with its tracing entries as given, and a selector or targetRefs. */
+export function tracingTelemetry(
+  ns: string,
+  name: string,
+  tracing: Array<Record<string, unknown>>,
+  options: {
+    selector?: Record<string, string>;
+    targetRefs?: Array<Record<string, string>>;
+    revision?: string;
+    createdAt?: string;
+  } = {},
+): IstioObject {
+  return {
+    apiVersion: 'telemetry.istio.io/v1',
+    kind: 'Telemetry',
+    metadata: {
+      namespace: ns,
+      name,
+      ...(options.createdAt ? { creationTimestamp: options.createdAt } : {}),
+      ...(options.revision
+        ? { labels: { 'istio.io/rev': options.revision } }
+        : {}),
+    },
+    spec: {
+      ...(options.selector
+        ? { selector: { matchLabels: options.selector } }
+        : {}),
+      ...(options.targetRefs ? { targetRefs: options.targetRefs } : {}),
+      tracing,
+    },
+  };
+}
+
+/** An istiod Deployment of a revision (label `istio.io/rev`), with env on `discovery`. */
+export function istiod(
+  ns: string,
+  revision: string,
+  options: { version?: string; env?: Record<string, string> } = {},
+): V1Deployment {
+  return deployment(
+    ns,
+    revision === 'default' ? 'istiod' : `istiod-${revision}`,
+    {
+      labels: { app: 'istiod', 'istio.io/rev': revision },
+      container: {
+        name: 'discovery',
+        image: `docker.io/istio/pilot:${options.version ?? '1.30.1'}`,
+        env: Object.entries(options.env ?? {}).map(([n, value]) => ({
+          name: n,
+          value,
+        })),
+      },
+    },
+  );
+}
+
 /** The mesh ConfigMap (`istio` in `istio-system` unless told otherwise). */
 export function meshConfigMap(
   mesh: string,
@@ -282,11 +343,31 @@ export function healthyInventory(): MeshInventory {
     sidecars: [sidecar('istio-demo', 'default')],
     telemetries: [telemetry('istio-system', 'mesh-default', 5)],
     istioOperators: 'crd-absent',
+    revisionTags: [],
     prometheus: { envoySeries: true, istiodSeries: true },
     prometheusConfigured: true,
     errors: [],
   };
 }
+
+/** The healthy mesh's tracing: the root Telemetry's zipkin provider at 5 %. */
+const HEALTHY_TRACING: IstioTracing = {
+  enabled: 'yes',
+  samplingPercent: 5,
+  configuredIn: 'extensionProviders+Telemetry',
+  provider: 'zipkin',
+  providerName: 'zipkin',
+  collector: {
+    host: 'jaeger-collector.observability.svc.cluster.local',
+    port: 9411,
+    service: { namespace: 'observability', name: 'jaeger-collector' },
+    exists: 'yes',
+  },
+  decidedBy: {
+    provider: 'Telemetry istio-system/mesh-default',
+    sampling: 'Telemetry istio-system/mesh-default',
+  },
+};
 
 /** The mesh model a healthy cluster gives. */
 export function healthyMesh(): IstioMeshConfig {
@@ -314,18 +395,19 @@ export function healthyMesh(): IstioMeshConfig {
       proxyVersions: { '1.30.1': 3 },
     },
     cni: { installed: 'yes', podsWithNetAdmin: 0 },
-    tracing: {
-      enabled: 'yes',
-      samplingPercent: 5,
-      configuredIn: 'extensionProviders+Telemetry',
-      provider: 'zipkin',
-      collector: {
-        host: 'jaeger-collector.observability.svc.cluster.local',
-        port: 9411,
-        service: { namespace: 'observability', name: 'jaeger-collector' },
-        exists: 'yes',
+    tracing: HEALTHY_TRACING,
+    revisions: [
+      {
+        revision: 'default',
+        namespace: 'istio-system',
+        tags: [],
+        namespaces: ['istio-demo', 'istio-ingress'],
+        tracing: HEALTHY_TRACING,
+        outboundTrafficPolicy: 'ALLOW_ANY',
+        rootNamespace: 'istio-system',
+        prometheusMerge: 'yes',
       },
-    },
+    ],
     gateways: [
       {
         name: 'istio-ingress',
@@ -430,4 +512,61 @@ export function objectsOf(
         }${d.object.name}`
       : `${d.code} (no object)`,
   );
+}
+
+/** One control plane revision of {@link revisionsInventory}. */
+export interface RevisionSetup {
+  revision: string;
+  /** istiod's Istio version (its image tag); 1.30.1 unless told. */
+  version?: string;
+  /** Its MeshConfig (`istio` / `istio-<rev>`); no ConfigMap when undefined. */
+  meshYaml?: string;
+  /** istiod's namespace; `istio-system` unless told. */
+  namespace?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * The healthy cluster with these control plane revisions instead of its own istiod and
+ * MeshConfig (the Kiali ConfigMap kept), then `overrides`.
+ */
+export function revisionsInventory(
+  revisions: RevisionSetup[],
+  overrides: Partial<MeshInventory> = {},
+): MeshInventory {
+  const base = healthyInventory();
+  return {
+    ...base,
+    deployments: [
+      ...base.deployments!.filter(d => d.metadata?.labels?.app !== 'istiod'),
+      ...revisions.map(r =>
+        istiod(r.namespace ?? 'istio-system', r.revision, {
+          version: r.version,
+          env: r.env,
+        }),
+      ),
+    ],
+    configMaps: [
+      ...base.configMaps!.filter(c => c.metadata?.name === 'kiali'),
+      ...revisions.flatMap(r =>
+        r.meshYaml === undefined
+          ? []
+          : [
+              meshConfigMap(r.meshYaml, {
+                ns: r.namespace ?? 'istio-system',
+                name: meshConfigMapName(r.revision),
+              }),
+            ],
+      ),
+    ],
+    ...overrides,
+  };
+}
+
+/** The mesh model {@link analyzeMesh} makes of an inventory (no diagnostics yet). */
+export function analysedMesh(inventory: MeshInventory): IstioMeshConfig {
+  return {
+    ...analyzeMesh(inventory, { cluster: 'demo', now: new Date(READ_AT) }),
+    diagnostics: [],
+  };
 }

@@ -6,6 +6,7 @@ import type {
 import type { V1Service } from '@kubernetes/client-node';
 import { selectorMatches } from '../dataPlane';
 import type { MeshInventory } from '../inventory';
+import { meshRevisions, type MeshRevision } from '../meshRevisions';
 import {
   describeObject,
   makeDiagnostic,
@@ -13,6 +14,7 @@ import {
   type DiagnosticRule,
   type ObjectRef,
 } from './diagnostic';
+import { revisionsNamed } from './istio';
 import { telemetryProviderYaml, type ProviderTarget } from './tracingYaml';
 
 const OTLP_PORTS = [4317, 4318];
@@ -38,22 +40,53 @@ function backingDeploymentName(
 /** Where tracing sends spans (MeshConfig or Telemetry). */
 type Collector = NonNullable<IstioTracing['collector']>;
 
+/** Revisions sending spans to one collector. */
+interface CollectorGroup {
+  collector: Collector;
+  revisions: MeshRevision[];
+}
+
+/** Whether a revision's mesh-wide tracing sends spans (known to). */
+function sendsSpans(tracing: IstioTracing): boolean {
+  if (tracing.configuredIn === 'extensionProviders+Telemetry')
+    return Boolean(tracing.provider) && !tracing.spanReportingDisabled;
+  // The legacy tracer sends only while enableTracing is on.
+  return tracing.enabled === 'yes';
+}
+
+/** The revisions whose collector is missing, grouped per collector (one finding each). */
+function missingCollectors(
+  revisions: readonly MeshRevision[],
+): CollectorGroup[] {
+  const groups = new Map<string, CollectorGroup>();
+  for (const r of revisions) {
+    const collector = r.tracing.collector;
+    if (!collector || !sendsSpans(r.tracing)) continue;
+    if (collector.exists !== 'no-service' && collector.exists !== 'no-port')
+      continue;
+    const key = `${collector.service?.namespace}/${
+      collector.service?.name ?? collector.host
+    }:${collector.port}`;
+    const group = groups.get(key) ?? { collector, revisions: [] };
+    group.revisions.push(r);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /**
- * Tracing collector Service or port missing: every span is dropped. For Jaeger without
- * its Zipkin port 9411, the fix enables that port or switches Istio to OTLP.
+ * Tracing collector Service or port missing: every span is dropped. Per control plane
+ * revision (each has its own MeshConfig and root Telemetry); revisions sharing the
+ * missing collector share the finding. For Jaeger without its Zipkin port 9411, the fix
+ * enables that port or switches Istio to OTLP.
  */
 export const tracingCollectorMissing: DiagnosticRule = (inventory, mesh) => {
-  const { tracing } = mesh;
-  const collector = tracing.collector;
-  // Spans only go to the collector when tracing is known to be on.
-  if (tracing.enabled !== 'yes' || !collector) return [];
-  if (collector.exists === 'no-service') {
-    return [collectorServiceMissing(tracing, collector)];
-  }
-  if (collector.exists === 'no-port') {
-    return [collectorPortMissing(inventory, mesh, collector)];
-  }
-  return [];
+  const { revisions } = meshRevisions(inventory, mesh.controlPlanes);
+  return missingCollectors(revisions).map(group =>
+    group.collector.exists === 'no-service'
+      ? collectorServiceMissing(group)
+      : collectorPortMissing(inventory, mesh, group),
+  );
 };
 
 /** The collector's Service (when its host names one), and how messages name it. */
@@ -75,19 +108,26 @@ function collectorNames(collector: Collector): {
 }
 
 /** The collector's Service does not exist. */
-function collectorServiceMissing(
-  tracing: IstioTracing,
-  collector: Collector,
-): IstioDiagnostic {
+function collectorServiceMissing({
+  collector,
+  revisions,
+}: CollectorGroup): IstioDiagnostic {
   const { object, named, address } = collectorNames(collector);
+  const providers = [
+    ...new Set(
+      revisions.map(r => r.tracing.providerName ?? r.tracing.provider),
+    ),
+  ].filter(Boolean);
   return makeDiagnostic('IBS-TRACING-COLLECTOR-MISSING', {
     object,
-    message: `Tracing sends spans to ${address}, but ${named} does not exist in the cluster: every span is dropped.`,
+    message: `Tracing of ${revisionsNamed(
+      revisions,
+    )} sends spans to ${address}, but ${named} does not exist in the cluster: every span is dropped.`,
     fix: {
       text: `Deploy the collector as ${named} (port ${
         collector.port
       }), or change the tracing address${
-        tracing.provider ? ` of provider '${tracing.provider}'` : ''
+        providers.length ? ` of provider '${providers.join("', '")}'` : ''
       } to a collector Service that exists (for example Jaeger's jaeger-collector with Zipkin on 9411 or OTLP on 4317).`,
     },
   });
@@ -101,7 +141,7 @@ function collectorServiceMissing(
 function collectorPortMissing(
   inventory: MeshInventory,
   mesh: IstioMeshConfig,
-  collector: Collector,
+  { collector, revisions }: CollectorGroup,
 ): IstioDiagnostic {
   const { object, named, address } = collectorNames(collector);
   const service =
@@ -138,19 +178,32 @@ function collectorPortMissing(
       port: otlpPort,
     };
     text += ` Alternatively send OTLP to port ${otlpPort}, which ${named} already exposes, with an opentelemetry extension provider.`;
+    const [first] = revisions;
     docs.push(
       ...telemetryProviderYaml(
         inventory,
         mesh,
         target,
-        mesh.tracing.samplingPercent ?? 1,
+        first.tracing.samplingPercent ?? 1,
+        {
+          revision: {
+            revision: first.config.revision,
+            ...(first.config.known
+              ? { rootNamespace: first.config.rootNamespace }
+              : {}),
+          },
+        },
       ),
     );
   }
 
   return makeDiagnostic('IBS-TRACING-COLLECTOR-MISSING', {
     object,
-    message: `Tracing sends spans to ${address}, but ${named} has no port ${collector.port}: every span is dropped.`,
+    message: `Tracing of ${revisionsNamed(
+      revisions,
+    )} sends spans to ${address}, but ${named} has no port ${
+      collector.port
+    }: every span is dropped.`,
     fix: { text, ...(docs.length ? { yaml: yamlDocs(...docs) } : {}) },
   });
 }

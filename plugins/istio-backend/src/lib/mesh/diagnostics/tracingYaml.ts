@@ -29,29 +29,42 @@ export function firstRootNamespace(
   return [...rootNamespaces(inventory, mesh)][0] ?? 'istio-system';
 }
 
+/** The revision a snippet is for: its name and root namespace. */
+export interface SnippetRevision {
+  revision: string;
+  rootNamespace?: string;
+}
+
 /**
  * Telemetry API tracing: the provider in `meshConfig.extensionProviders` (IstioOperator
- * form; the same `meshConfig` block goes into the istiod Helm values) and a root-namespace
- * Telemetry that enables it mesh-wide.
+ * form, for the revision's own MeshConfig; the same `meshConfig` block goes into that
+ * revision's istiod Helm values) and, unless the revision already has one, a
+ * root-namespace Telemetry that enables it mesh-wide. Without a revision: the mesh's
+ * first root namespace and no `spec.revision`.
  */
 export function telemetryProviderYaml(
   inventory: MeshInventory,
   mesh: IstioMeshConfig,
   target: ProviderTarget,
   samplingPercent: number,
+  options: { revision?: SnippetRevision; withTelemetry?: boolean } = {},
 ) {
+  const { revision, withTelemetry = true } = options;
   const provider =
     target.type === 'zipkin'
       ? { zipkin: { service: target.service, port: target.port } }
       : { opentelemetry: { service: target.service, port: target.port } };
-  return [
+  const revisioned = revision && revision.revision !== 'default';
+  const docs: Array<{ comment?: string; value: unknown }> = [
     {
-      comment:
-        'IstioOperator (istioctl install -f) — with Helm put the meshConfig block in the istiod values',
+      comment: `IstioOperator (istioctl install -f)${
+        revisioned ? ` for revision ${revision.revision}` : ''
+      } — with Helm put the meshConfig block in the istiod values`,
       value: {
         apiVersion: 'install.istio.io/v1alpha1',
         kind: 'IstioOperator',
         spec: {
+          ...(revisioned ? { revision: revision.revision } : {}),
           meshConfig: {
             enableTracing: true,
             extensionProviders: [{ name: target.name, ...provider }],
@@ -59,24 +72,27 @@ export function telemetryProviderYaml(
         },
       },
     },
-    {
-      comment: 'Mesh-wide tracing through the Telemetry API',
-      value: {
-        apiVersion: apiVersions(mesh).telemetry,
-        kind: 'Telemetry',
-        metadata: {
-          name: 'mesh-default',
-          namespace: firstRootNamespace(inventory, mesh),
-        },
-        spec: {
-          tracing: [
-            {
-              providers: [{ name: target.name }],
-              randomSamplingPercentage: samplingPercent,
-            },
-          ],
-        },
+  ];
+  if (!withTelemetry) return docs;
+  docs.push({
+    comment: 'Mesh-wide tracing through the Telemetry API',
+    value: {
+      apiVersion: apiVersions(mesh).telemetry,
+      kind: 'Telemetry',
+      metadata: {
+        name: 'mesh-default',
+        namespace:
+          revision?.rootNamespace ?? firstRootNamespace(inventory, mesh),
+      },
+      spec: {
+        tracing: [
+          {
+            providers: [{ name: target.name }],
+            randomSamplingPercentage: samplingPercent,
+          },
+        ],
       },
     },
-  ];
+  });
+  return docs;
 }
