@@ -1093,7 +1093,10 @@ const rows: Row[] = [
           kind: 'Sidecar',
           metadata: { name, namespace: 'istio-demo' },
           spec: {
-            workloadSelector: { labels: { app: 'productpage' } },
+            // The entity's own selector: the recommended Sidecar is this object.
+            workloadSelector: {
+              labels: { 'backstage.io/kubernetes-id': 'productpage' },
+            },
             egress: [{ hosts: ['*/*'] }],
           },
         },

@@ -138,6 +138,23 @@ const diagnosticExpectations: Record<
     ),
   },
   'service-entry': { must: [], mustNot: ALWAYS_CLEAN_IN_DEFAULT },
+  'canary-revision': {
+    must: ['IBS-IMAGE-PULL-FAILED', 'IBS-TRACING-NO-PROVIDER'],
+    mustNot: ['IBS-CNI-MISSING', 'IBS-IN-CLUSTER-OPERATOR'],
+  },
+  'telemetry-levels': {
+    must: [],
+    mustNot: ['IBS-TRACING-NO-PROVIDER', 'IBS-TRACING-SAMPLING-FRACTION'],
+  },
+  'routing-elsewhere': {
+    must: [],
+    mustNot: ['IBS-CNI-MISSING', 'IBS-IN-CLUSTER-OPERATOR'],
+  },
+  'sidecar-in-force': {
+    must: [],
+    mustNot: ['IBS-TRACING-NO-PROVIDER', 'IBS-TRACING-SAMPLING-FRACTION'],
+  },
+  'versions-across': { must: [], mustNot: ALWAYS_CLEAN_IN_DEFAULT },
 };
 
 /** What each scenario must show (and, through the diagnostics lists, must not). */
@@ -267,6 +284,48 @@ const expectations: Record<string, (mesh: IstioMeshConfig) => void> = {
   'service-entry': mesh => {
     expect(mesh.istioInstalled).toBe('yes');
   },
+  'canary-revision': mesh => {
+    expect(mesh.controlPlanes.map(p => [p.revision, p.version])).toEqual([
+      ['default', '1.26.4'],
+      ['canary', '1.27.3'],
+    ]);
+    // Each revision's own tracing: the canary's OpenTelemetry collector is never
+    // hidden behind the default revision's Zipkin address.
+    const revisions = new Map(mesh.revisions?.map(r => [r.revision, r]));
+    expect(revisions.get('default')).toMatchObject({
+      tags: ['prod-stable'],
+      tracing: { provider: 'zipkin' },
+    });
+    expect(revisions.get('canary')).toMatchObject({
+      tracing: {
+        provider: 'opentelemetry',
+        collector: {
+          host: 'otel-collector.observability.svc.cluster.local',
+        },
+      },
+    });
+    // "No Telemetry provider" concerns the revision without one, and says which.
+    const noProvider = mesh.diagnostics.filter(
+      d => d.code === 'IBS-TRACING-NO-PROVIDER',
+    );
+    expect(noProvider).toHaveLength(1);
+    expect(noProvider[0].message).toMatch(/default/);
+    expect(noProvider[0].message).not.toMatch(/canary/);
+  },
+  'telemetry-levels': mesh => {
+    expect(mesh.revisions?.map(r => r.revision)).toEqual(['default']);
+  },
+  'routing-elsewhere': mesh => {
+    expect(mesh.istioInstalled).toBe('yes');
+  },
+  'sidecar-in-force': mesh => {
+    expect(mesh.revisions?.[0].tracing).toMatchObject({
+      provider: 'opentelemetry',
+    });
+  },
+  'versions-across': mesh => {
+    expect(mesh.istioInstalled).toBe('yes');
+  },
 };
 
 describe('GET /api/istio/mesh-config against every demo scenario', () => {
@@ -286,9 +345,10 @@ describe('GET /api/istio/mesh-config against every demo scenario', () => {
       expect(d.code).toMatch(/^IBS-[A-Z0-9-]+$/);
       expect(d.fix.text.length).toBeGreaterThan(10);
     }
-    // One diagnostic per problem and object.
+    // One diagnostic per problem and object (one object may have several problems
+    // of a kind, e.g. Kiali's config naming several missing Services).
     const keys = mesh.diagnostics.map(
-      d => `${d.code}|${d.object?.namespace}/${d.object?.name}`,
+      d => `${d.code}|${d.object?.namespace}/${d.object?.name}|${d.message}`,
     );
     expect(new Set(keys).size).toBe(keys.length);
   });
