@@ -68,25 +68,29 @@ function addOwnAndControlPlaneNamespaces(
 }
 
 /**
- * The tracing collector as `<collector-ns>/<collector FQDN>`: that one service, not its
- * whole namespace, since observability namespaces also hold Prometheus, Grafana, Jaeger
- * query… whose clusters every proxy would pay for.
+ * Each tracing collector the workloads send spans to, as `<collector-ns>/<collector
+ * FQDN>`: that one service, not its whole namespace, since observability namespaces also
+ * hold Prometheus, Grafana, Jaeger query… whose clusters every proxy would pay for. A
+ * collector is kept for the workloads whose revision and Telemetry send spans there.
  */
 function addTracingCollector(
   input: RecommendationInput,
   index: Index,
   hosts: HostCollector,
 ): void {
-  const collector = input.tracingCollector;
-  if (!collector) return;
-  const t = resolveTarget(index, collector.host, collector.namespace);
-  const port = collector.port === undefined ? '' : `:${collector.port}`;
-  hosts.add(
-    t.namespace,
-    t.dnsName,
-    'tracing-collector',
-    `spans go to ${collector.host}${port}; a Sidecar without it drops them`,
-  );
+  for (const collector of input.tracingCollectors ?? []) {
+    const t = resolveTarget(index, collector.host, collector.namespace);
+    const port = collector.port === undefined ? '' : `:${collector.port}`;
+    // What decided the provider names the revision; without it, the revision alone.
+    const source =
+      collector.decidedBy ??
+      (collector.revision ? `revision ${collector.revision}` : undefined);
+    const detail = `spans go to ${collector.host}${port}${
+      source ? ` (${source})` : ''
+    }; a Sidecar without it drops them`;
+    for (const workload of collector.workloads ?? [undefined])
+      hosts.add(t.namespace, t.dnsName, 'tracing-collector', detail, workload);
+  }
 }
 
 /** Services the catalog declares as dependencies, found in the mesh registry or not. */

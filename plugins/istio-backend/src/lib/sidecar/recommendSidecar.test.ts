@@ -183,7 +183,7 @@ describe('recommendSidecar on bookinfo', () => {
     ],
   ])('keeps a tracing collector %s', (_, collector, ownHost, carrier) => {
     const result = recommendSidecar(
-      bookinfoInput({ tracingCollector: collector }),
+      bookinfoInput({ tracingCollectors: [collector] }),
     );
     const hosts = hostsOf(result);
     expect(hosts.filter(h => h === ownHost)).toHaveLength(ownHost ? 1 : 0);
@@ -821,7 +821,7 @@ function randomGraph(start: number): RecommendationInput {
     rootNamespace: 'istio-system',
     controlPlaneNamespaces: ['istio-system'],
     ...(random() < 0.7
-      ? { tracingCollector: { host: pick(services).host, port: 9411 } }
+      ? { tracingCollectors: [{ host: pick(services).host, port: 9411 }] }
       : {}),
     entityWorkloads: entity,
     namespaceWorkloads: workloads,

@@ -154,11 +154,13 @@ export function bookinfoInput(
     namespace: NS,
     rootNamespace: 'istio-system',
     controlPlaneNamespaces: ['istio-system'],
-    tracingCollector: {
-      host: JAEGER_HOST,
-      namespace: 'observability',
-      port: 9411,
-    },
+    tracingCollectors: [
+      {
+        host: JAEGER_HOST,
+        namespace: 'observability',
+        port: 9411,
+      },
+    ],
     entityWorkloads: BOOKINFO_WORKLOADS,
     namespaceWorkloads: BOOKINFO_WORKLOADS,
     observedEdges: BOOKINFO_EDGES,

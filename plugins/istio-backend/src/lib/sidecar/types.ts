@@ -70,7 +70,7 @@ export interface RecommendationInput {
   /** Namespaces running istiod. */
   controlPlaneNamespaces: string[];
   /** Where spans go; a scoped Sidecar must keep it or spans are dropped. */
-  tracingCollector?: { host: string; namespace?: string; port?: number };
+  tracingCollectors?: TracingCollectorNeed[];
   /** The entity's workloads in this namespace. */
   entityWorkloads: WorkloadInfo[];
   /** Every workload in the namespace (to decide whether the entity owns it). */
@@ -154,6 +154,22 @@ export interface EntityScope {
    * the selector has set-based requirements (`in`, `!=`, `!key`…).
    */
   matchLabels?: Record<string, string>;
+}
+
+/**
+ * A tracing collector some of the entity's workloads send spans to (from their
+ * revision's MeshConfig and the Telemetry resources that apply to them).
+ */
+export interface TracingCollectorNeed {
+  host: string;
+  namespace?: string;
+  port?: number;
+  /** The workloads that send spans there; all of them when absent. */
+  workloads?: string[];
+  /** The control-plane revision whose configuration sends them there. */
+  revision?: string;
+  /** What decided the provider, e.g. `Telemetry istio-system/mesh-default`. */
+  decidedBy?: string;
 }
 
 /** Output of the recommendation engine. */

@@ -17,6 +17,7 @@ import {
   revisionsServing,
   workloadTracingOf,
   type TracedWorkload,
+  tracingCollectorsFor,
 } from '../../lib/mesh/workloadTracing';
 import {
   estimateSaving,
@@ -87,7 +88,7 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
   }
   const rootNamespace = rootNamespaceOf(facts.mesh, selected, data);
   const result = recommendSidecar(
-    recommendationInput(facts, selected, rootNamespace),
+    recommendationInput(facts, selected, rootNamespace, item.effectiveTracing),
   );
   item.warnings.push(...result.warnings);
   if (!data.memoryNow) {
@@ -219,6 +220,7 @@ function recommendationInput(
   facts: NamespaceFacts,
   selected: V1Pod[],
   rootNamespace: string,
+  effective: IstioWorkloadTracing[] | undefined,
 ): RecommendationInput {
   const { data, mesh } = facts;
   const collector = mesh?.tracing.collector;
@@ -229,15 +231,21 @@ function recommendationInput(
     controlPlaneNamespaces: [
       ...new Set((mesh?.controlPlanes ?? []).map(c => c.namespace)),
     ],
-    ...(collector
+    // Each workload's own collectors (its revision, the Telemetry that applies to it);
+    // the default revision's when the workloads' tracing could not be resolved.
+    ...(effective
+      ? { tracingCollectors: tracingCollectorsFor(effective) }
+      : collector
       ? {
-          tracingCollector: {
-            host: collector.service
-              ? `${collector.service.name}.${collector.service.namespace}.svc.cluster.local`
-              : collector.host,
-            namespace: collector.service?.namespace,
-            port: collector.port,
-          },
+          tracingCollectors: [
+            {
+              host: collector.service
+                ? `${collector.service.name}.${collector.service.namespace}.svc.cluster.local`
+                : collector.host,
+              namespace: collector.service?.namespace,
+              port: collector.port,
+            },
+          ],
         }
       : {}),
     entityWorkloads: toWorkloads(selected),
