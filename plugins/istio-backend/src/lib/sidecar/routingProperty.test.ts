@@ -193,6 +193,7 @@ function randomEdges(
     const host = d.host.startsWith('*.') ? `h${i}${d.host.slice(1)}` : d.host;
     const roll = r.random();
     const unmatched = roll < 0.1;
+    const matchedName = d.serviceEntry ? host : d.name;
     return {
       sourceNamespace: OWN,
       sourceWorkload: r.pick(workloads).name,
@@ -200,9 +201,7 @@ function randomEdges(
       destinationService: roll > 0.95 ? 'gone.ns-z.svc.cluster.local' : host,
       destinationServiceName: unmatched
         ? r.pick(['PassthroughCluster', 'BlackHoleCluster'])
-        : d.serviceEntry
-        ? host
-        : d.name,
+        : matchedName,
       count: 1 + r.count(100),
       protocol: r.chance(0.5) ? 'http' : 'tcp',
     };

@@ -215,6 +215,23 @@ function optional<K extends string>(
     : ({ [key]: value } as Partial<Record<K, number>>);
 }
 
+/** The default revision's collector, as the recommendation takes it. */
+function meshCollector(
+  collector: NonNullable<MeshEssentials['tracing']['collector']> | undefined,
+): RecommendationInput['tracingCollectors'] {
+  if (!collector) return [];
+  const { service } = collector;
+  return [
+    {
+      host: service
+        ? `${service.name}.${service.namespace}.svc.cluster.local`
+        : collector.host,
+      namespace: service?.namespace,
+      port: collector.port,
+    },
+  ];
+}
+
 /** What the recommendation engine is given for this namespace. */
 function recommendationInput(
   facts: NamespaceFacts,
@@ -233,21 +250,9 @@ function recommendationInput(
     ],
     // Each workload's own collectors (its revision, the Telemetry that applies to it);
     // the default revision's when the workloads' tracing could not be resolved.
-    ...(effective
-      ? { tracingCollectors: tracingCollectorsFor(effective) }
-      : collector
-      ? {
-          tracingCollectors: [
-            {
-              host: collector.service
-                ? `${collector.service.name}.${collector.service.namespace}.svc.cluster.local`
-                : collector.host,
-              namespace: collector.service?.namespace,
-              port: collector.port,
-            },
-          ],
-        }
-      : {}),
+    tracingCollectors: effective
+      ? tracingCollectorsFor(effective)
+      : meshCollector(collector),
     entityWorkloads: toWorkloads(selected),
     namespaceWorkloads: toWorkloads(data.namespacePods ?? []),
     observedEdges: data.prometheus?.edges,

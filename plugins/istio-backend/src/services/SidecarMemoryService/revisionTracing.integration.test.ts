@@ -40,8 +40,8 @@ const tracingHosts = (item: IstioSidecarMemoryResponse['items'][number]) =>
 describe('tracing under control-plane revisions', () => {
   it('keeps the canary revision collector for a namespace on the canary', async () => {
     const item = await namespaceAnswer('shop');
-    const storefront = item.effectiveTracing?.find(
-      t => t.workload.startsWith('storefront'),
+    const storefront = item.effectiveTracing?.find(t =>
+      t.workload.startsWith('storefront'),
     );
     expect(storefront).toMatchObject({
       revision: 'canary',
