@@ -4,6 +4,7 @@ import {
   meshConfigOf,
   podLabelFirst,
   revisionMeshConfigs,
+  meshFactsOf,
 } from './meshConfigs';
 
 const planes = [
@@ -124,5 +125,26 @@ describe('revisionMeshConfigs', () => {
     expect(both.map(c => c.revisionLabelPrecedence)).toEqual(['pod', 'pod']);
     expect(podLabelFirst(both)).toBe(true);
     expect(podLabelFirst(read({}))).toBe(false);
+  });
+});
+
+describe('meshFactsOf: exportTo defaults', () => {
+  it('reads the MeshConfig defaults a recommendation applies to unset exportTo', () => {
+    expect(
+      meshFactsOf({
+        defaultServiceExportTo: ['.'],
+        defaultVirtualServiceExportTo: ['.', 'istio-system'],
+      }).exportToDefaults,
+    ).toEqual({
+      service: ['.'],
+      virtualService: ['.', 'istio-system'],
+      destinationRule: undefined,
+    });
+  });
+
+  it('leaves a default unset when it is not a list of namespaces', () => {
+    expect(
+      meshFactsOf({ defaultServiceExportTo: '*' }).exportToDefaults.service,
+    ).toBeUndefined();
   });
 });

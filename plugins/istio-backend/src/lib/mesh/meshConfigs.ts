@@ -54,6 +54,22 @@ export interface MeshConfigFacts {
   defaultTracingProviders: string[];
   /** `defaultConfig.tracing`; undefined when not written. */
   legacyTracing?: LegacyTracing;
+  /**
+   * `defaultServiceExportTo` (Services and ServiceEntries), `defaultVirtualServiceExportTo`
+   * and `defaultDestinationRuleExportTo`, when written (Istio's default: `*`).
+   */
+  exportToDefaults: {
+    service?: string[];
+    virtualService?: string[];
+    destinationRule?: string[];
+  };
+}
+
+/** A MeshConfig list of namespaces as written, when it is one. */
+function namespaceList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every(v => typeof v === 'string')
+    ? value
+    : undefined;
 }
 
 /**
@@ -279,6 +295,11 @@ export function meshFactsOf(mesh: Mesh): MeshConfigFacts {
       ? defaults.filter((n: unknown): n is string => typeof n === 'string')
       : [],
     ...(legacyTracing ? { legacyTracing } : {}),
+    exportToDefaults: {
+      service: namespaceList(mesh.defaultServiceExportTo),
+      virtualService: namespaceList(mesh.defaultVirtualServiceExportTo),
+      destinationRule: namespaceList(mesh.defaultDestinationRuleExportTo),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RevisionMeshConfig } from '../../lib/mesh/meshConfigs';
 import type {
   IstioProxyMemory,
   IstioSidecarMemoryResponse,
@@ -86,10 +87,17 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
     item.effectiveTracing = tracing.tracing;
     if (tracing.error) item.errors.push(tracing.error);
   }
-  const rootNamespace = rootNamespaceOf(facts.mesh, selected, data);
-  const result = recommendSidecar(
-    recommendationInput(facts, selected, rootNamespace, item.effectiveTracing),
-  );
+  const serving = servingRevision(facts.mesh, selected, data);
+  const rootNamespace = rootNamespaceOf(facts.mesh, serving);
+  const result = recommendSidecar({
+    ...recommendationInput(
+      facts,
+      selected,
+      rootNamespace,
+      item.effectiveTracing,
+    ),
+    ...(serving?.known ? { exportToDefaults: serving.exportToDefaults } : {}),
+  });
   item.warnings.push(...result.warnings);
   if (!data.memoryNow) {
     item.warnings.push({
@@ -115,17 +123,29 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
  */
 function rootNamespaceOf(
   mesh: MeshEssentials | undefined,
-  selected: V1Pod[],
-  data: NamespaceData,
+  serving: RevisionMeshConfig | undefined,
 ): string {
   if (!mesh?.revisions)
     return mesh?.controlPlanes[0]?.namespace ?? DEFAULT_ROOT_NAMESPACE;
+  return serving?.known ? serving.rootNamespace : DEFAULT_ROOT_NAMESPACE;
+}
+
+/**
+ * The MeshConfig of the revision configuring the entity's proxies, else of the
+ * `default` revision, else the first; undefined without per-revision essentials.
+ */
+function servingRevision(
+  mesh: MeshEssentials | undefined,
+  selected: V1Pod[],
+  data: NamespaceData,
+): RevisionMeshConfig | undefined {
+  if (!mesh?.revisions) return undefined;
   const [serving] = revisionsServing(selected, data.namespaceLabels, mesh);
-  const config =
+  return (
     serving ??
     mesh.revisions.find(r => r.revision === 'default') ??
-    mesh.revisions[0];
-  return config?.known ? config.rootNamespace : DEFAULT_ROOT_NAMESPACE;
+    mesh.revisions[0]
+  );
 }
 
 /** Pods as the answer groups them: per workload. */
