@@ -80,11 +80,7 @@ function RecommendedSidecar(props: {
   return (
     <Box mt={2}>
       <Typography variant="h6">
-        Recommended Sidecar (
-        {recommendation.scope === 'namespace'
-          ? 'whole namespace'
-          : 'per workload'}
-        )
+        Recommended Sidecar ({scopeLabel(recommendation)})
       </Typography>
       <Typography variant="body2">
         Services visible to each proxy:{' '}
@@ -157,6 +153,14 @@ function MeasuredSaving({
 }
 
 /** What the entity's sidecars cost, and the Sidecar that would cut it, with every host's reasons. */
+/** What the recommended Sidecars select: the namespace, the entity's pods, or each workload. */
+function scopeLabel(recommendation: { scope: string; objects: unknown[] }) {
+  if (recommendation.scope === 'namespace') return 'whole namespace';
+  return recommendation.objects.length === 1
+    ? "this entity's pods"
+    : 'per workload';
+}
+
 export function SidecarScopingCard({
   item,
   entityRef,
