@@ -820,9 +820,21 @@ function randomGraph(start: number): RecommendationInput {
     namespace: own,
     rootNamespace: 'istio-system',
     controlPlaneNamespaces: ['istio-system'],
-    ...(random() < 0.7
-      ? { tracingCollectors: [{ host: pick(services).host, port: 9411 }] }
-      : {}),
+    // Workloads on different revisions or under different Telemetry send spans to
+    // different collectors.
+    tracingCollectors: Array.from(
+      { length: Math.floor(random() * 3) },
+      (_, i) => {
+        const collector = pick(services);
+        return {
+          host: collector.host,
+          namespace: collector.namespace,
+          port: 4317,
+          revision: `rev-${i}`,
+          workloads: entity.filter(() => random() < 0.6).map(w => w.name),
+        };
+      },
+    ),
     entityWorkloads: entity,
     namespaceWorkloads: workloads,
     observedEdges: edges,
@@ -837,9 +849,10 @@ function randomGraph(start: number): RecommendationInput {
 }
 
 describe('recommendSidecar on random graphs (property)', () => {
-  it('keeps every observed destination of every entity proxy reachable', () => {
+  it('keeps every observed destination and every own collector of every entity proxy reachable', () => {
     const failures: string[] = [];
     let checkedEdges = 0;
+    let checkedCollectors = 0;
     let recommendations = 0;
     for (let graph = 1; graph <= 300; graph++) {
       const input = randomGraph(graph);
@@ -874,6 +887,20 @@ describe('recommendSidecar on random graphs (property)', () => {
             s => s.host,
           ),
         );
+        // The collector of each workload's own revision is always kept.
+        for (const collector of input.tracingCollectors ?? []) {
+          if (collector.workloads && !collector.workloads.includes(w.name))
+            continue;
+          checkedCollectors++;
+          // Imported by the egress hosts (whether the collector's Service is exported
+          // to this namespace is the mesh's business, not the Sidecar's).
+          if (!egressImports(matcher, collector.namespace!, collector.host))
+            failures.push(
+              `graph ${graph}: ${w.name}'s collector ${collector.host} (${
+                collector.revision
+              }) not kept by ${inForce.hosts.join(' ')}`,
+            );
+        }
         for (const e of input.observedEdges ?? []) {
           if (
             e.sourceWorkload !== w.name ||
@@ -916,6 +943,7 @@ describe('recommendSidecar on random graphs (property)', () => {
     expect(failures).toEqual([]);
     expect(recommendations).toBeGreaterThan(200);
     expect(checkedEdges).toBeGreaterThan(1000);
+    expect(checkedCollectors).toBeGreaterThan(100);
   });
 
   it('is deterministic', () => {
