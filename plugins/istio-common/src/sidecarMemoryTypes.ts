@@ -106,7 +106,10 @@ export interface IstioSidecarWarning {
     | 'no-workloads'
     | 'not-in-mesh'
     | 'destination-rule-never-applies'
-    | 'per-workload-sidecars';
+    | 'per-workload-sidecars'
+    | 'sidecar-drops-tracing-collector'
+    | 'sidecar-blocks-dependency'
+    | 'sidecar-routing-not-imported';
   message: string;
   workload?: string;
 }

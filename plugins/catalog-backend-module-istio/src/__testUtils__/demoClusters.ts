@@ -8,6 +8,7 @@ import {
   kubernetesConfigFor,
   loadScenario,
   startDemoCluster,
+  type Scenario,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
 import {
@@ -26,7 +27,8 @@ export interface TestCluster {
 /** Starts the default demo mesh on free loopback ports. */
 export function startTestDemoCluster(): Promise<DemoCluster> {
   return startDemoCluster({
-    scenario: loadScenario('default'),
+    // The default mesh plus the canary control plane the action's examples bind to.
+    scenario: withCanaryRevision(loadScenario('default')),
     port: 0,
     metricsPort: 0,
   });
@@ -101,5 +103,12 @@ export function recordingConnection(): EntityProviderConnection & {
       mutations.push(mutation);
     },
     async refresh() {},
+  };
+}
+
+function withCanaryRevision(scenario: Scenario): Scenario {
+  return {
+    ...scenario,
+    istio: { ...scenario.istio, revisions: [{ name: 'canary' }] },
   };
 }

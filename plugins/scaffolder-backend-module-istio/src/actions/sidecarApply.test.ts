@@ -337,7 +337,10 @@ describe('istio:sidecar:apply', () => {
         kind: 'Sidecar',
         metadata: { name, namespace: 'istio-demo' },
         spec: {
-          workloadSelector: { labels: { app: 'productpage' } },
+          // The entity's own selector: the recommended Sidecar is this object.
+          workloadSelector: {
+            labels: { 'backstage.io/kubernetes-id': 'productpage' },
+          },
           egress: [{ hosts: ['*/*'] }],
         },
       },

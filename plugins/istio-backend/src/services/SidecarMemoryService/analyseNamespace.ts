@@ -29,6 +29,7 @@ import type { EntityScope, RecommendationInput } from '../../lib/sidecar/types';
 import type { AppliedSidecar } from '../AppliedSidecarStore';
 import type { MeshEssentials } from '../ClusterReads';
 import type { NamespaceData } from './readNamespace';
+import { sidecarInForceFindings } from './sidecarInForce';
 import { toWorkloads, workloadNameOf } from './workloads';
 
 /** One cluster × namespace part of a sidecar-memory answer. */
@@ -89,7 +90,7 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
   }
   const serving = servingRevision(facts.mesh, selected, data);
   const rootNamespace = rootNamespaceOf(facts.mesh, serving);
-  const result = recommendSidecar({
+  const input: RecommendationInput = {
     ...recommendationInput(
       facts,
       selected,
@@ -97,8 +98,11 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
       item.effectiveTracing,
     ),
     ...(serving?.known ? { exportToDefaults: serving.exportToDefaults } : {}),
-  });
+  };
+  const result = recommendSidecar(input);
   item.warnings.push(...result.warnings);
+  // What the Sidecars in force today leave out, apart from any recommendation.
+  item.warnings.push(...sidecarInForceFindings(input, item.effectiveTracing));
   if (!data.memoryNow) {
     item.warnings.push({
       code: 'metrics-unavailable',

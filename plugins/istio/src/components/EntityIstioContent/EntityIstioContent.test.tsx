@@ -194,6 +194,9 @@ function renderFor(
   );
 }
 
+// The apply flow renders several times; a loaded machine needs more than 5 s.
+jest.setTimeout(20_000);
+
 describe('EntityIstioContent', () => {
   it('hides the Apply button from a user not allowed to apply', async () => {
     await renderFor(productpage, api(), false);
