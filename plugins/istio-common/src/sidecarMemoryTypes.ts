@@ -93,7 +93,14 @@ export interface IstioMeasuredSaving {
   measuredAt?: string;
 }
 
-/** A warning about the recommendation or the data behind it. @public */
+/**
+ * A warning about the recommendation or the data behind it, or a finding about a
+ * Sidecar in force today (`sidecar-drops-tracing-collector`, `sidecar-blocks-dependency`,
+ * `sidecar-routing-not-imported`), whose message names the Sidecar, the workloads and
+ * the fix.
+ *
+ * @public
+ */
 export interface IstioSidecarWarning {
   code:
     | 'no-traffic-observed'

@@ -3,7 +3,7 @@
 // every observed call and every routing object (VirtualService or ServiceEntry
 // exported to the workloads) for a host the workloads call stays visible to each
 // entity proxy under the recommendation, as visibility.ts computes it; and
-// DestinationRules never change what is recommended. Seeded, so failures replay.
+// DestinationRules never change what is recommended. Numbered, so failures replay.
 import { selectorMatches } from '../mesh/dataPlane';
 import type {
   DestinationRuleRef,
@@ -52,8 +52,8 @@ const EXPORTS: string[][] = [
 ];
 
 /** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
+function prng(start: number): () => number {
+  let a = start >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -65,8 +65,8 @@ function prng(seed: number): () => number {
 
 type Random = ReturnType<typeof tools>;
 
-function tools(seed: number) {
-  const random = prng(seed);
+function tools(start: number) {
+  const random = prng(start);
   const pick = <T>(list: readonly T[]): T =>
     list[Math.floor(random() * list.length)];
   const chance = (p: number) => random() < p;
@@ -218,8 +218,8 @@ function randomDefaults(r: Random): ExportToDefaults | undefined {
 }
 
 /** A random mesh around namespace `app`. */
-function randomMesh(seed: number): RecommendationInput {
-  const r = tools(seed);
+function randomMesh(start: number): RecommendationInput {
+  const r = tools(start);
   const k8s = randomServices(r);
   const serviceEntries = randomServiceEntries(r, k8s);
   const services: MeshServiceInfo[] = [
@@ -413,8 +413,8 @@ describe('recommendations on random meshes (property)', () => {
     let proxies = 0;
     let routingChecked = 0;
     let entitySidecars = 0;
-    for (let seed = 1; seed <= 400; seed++) {
-      const raw = randomMesh(seed);
+    for (let start = 1; start <= 400; start++) {
+      const raw = randomMesh(start);
       const result = recommendSidecar(raw);
       const rec = result.recommendation;
       if (!rec) continue;
@@ -426,18 +426,18 @@ describe('recommendations on random meshes (property)', () => {
         const inForce = sidecarInForce(after, w, ROOT);
         if (!inForce || inForce.namespace !== OWN || !ours.has(inForce.name)) {
           failures.push(
-            `seed ${seed}: ${w.name} not configured by the recommendation`,
+            `start ${start}: ${w.name} not configured by the recommendation`,
           );
           continue;
         }
         proxies++;
         routingChecked += calledHosts(input, w.name).length;
         failures.push(
-          ...failuresFor(input, after, w).map(f => `seed ${seed}: ${f}`),
+          ...failuresFor(input, after, w).map(f => `start ${start}: ${f}`),
         );
       }
       failures.push(
-        ...selectorFailures(input, rec).map(f => `seed ${seed}: ${f}`),
+        ...selectorFailures(input, rec).map(f => `start ${start}: ${f}`),
       );
       if (rec.objects.some(o => o.workloadSelector && ID in o.workloadSelector))
         entitySidecars++;
@@ -445,7 +445,7 @@ describe('recommendations on random meshes (property)', () => {
       const without = recommendSidecar({ ...raw, destinationRules: [] });
       if (JSON.stringify(without.recommendation) !== JSON.stringify(rec))
         failures.push(
-          `seed ${seed}: DestinationRules changed the recommendation`,
+          `start ${start}: DestinationRules changed the recommendation`,
         );
     }
     expect(failures).toEqual([]);

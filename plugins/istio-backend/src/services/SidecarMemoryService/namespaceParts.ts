@@ -262,7 +262,7 @@ export async function keptAnalysis(
       ]),
     )
     .digest('hex');
-  const key = `sidecar-memory:part:v2:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
+  const key = `sidecar-memory:part:v3:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
   const kept = await parts.get(key);
   if (kept) return kept;
   const item = await analyse(deps, work);

@@ -14,7 +14,7 @@ import {
 import { meshConfigMapRef } from './istio';
 import { isAtLeast } from './versions';
 import {
-  SEED_COLLECTOR,
+  SUGGESTED_COLLECTOR,
   telemetryProviderYaml,
   type ProviderTarget,
 } from './tracingYaml';
@@ -22,7 +22,7 @@ import {
 /** The provider to declare: the collector tracing already uses, else Jaeger's Zipkin port. */
 function providerTarget(tracing: IstioTracing): ProviderTarget {
   const collector = tracing.collector;
-  if (!collector) return SEED_COLLECTOR;
+  if (!collector) return SUGGESTED_COLLECTOR;
   const service = collector.service
     ? `${collector.service.name}.${collector.service.namespace}.svc.cluster.local`
     : collector.host;
@@ -103,7 +103,7 @@ function unresolvedProvider(
   );
   const target: ProviderTarget = elsewhere
     ? { ...providerTarget(elsewhere.tracing), name: named! }
-    : { ...SEED_COLLECTOR, ...(named ? { name: named } : {}) };
+    : { ...SUGGESTED_COLLECTOR, ...(named ? { name: named } : {}) };
   const yaml = yamlDocs(
     ...telemetryProviderYaml(inventory, mesh, target, 1, {
       revision: snippetRevision(r),

@@ -14,7 +14,7 @@ export interface ProviderTarget {
 }
 
 /** The usual collector: Jaeger's Zipkin endpoint (port 9411) in `observability`. */
-export const SEED_COLLECTOR: ProviderTarget = {
+export const SUGGESTED_COLLECTOR: ProviderTarget = {
   type: 'zipkin',
   name: 'zipkin',
   service: 'jaeger-collector.observability.svc.cluster.local',
