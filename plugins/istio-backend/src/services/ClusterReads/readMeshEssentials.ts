@@ -19,7 +19,7 @@ import type { RevisionMeshConfig } from '../../lib/mesh/meshConfigs';
 import { meshRevisions, slimTelemetriesOf } from '../../lib/mesh/meshRevisions';
 import type { RevisionTag } from '../../lib/mesh/revisions';
 import type { SlimTelemetry } from '../../lib/mesh/telemetry';
-import { readRevisionTags } from '../../lib/mesh/readRevisionTags';
+import { readRevisionTags } from '../../lib/kubernetes/readRevisionTags';
 
 /**
  * What a namespace analysis needs from its mesh: where the control planes run, each

@@ -19,7 +19,7 @@ import {
   REVISION_TAG_WEBHOOKS,
   sharedMeshConfigNames,
 } from '../../lib/mesh/meshConfigMaps';
-import { readRevisionTags } from '../../lib/mesh/readRevisionTags';
+import { readRevisionTags } from '../../lib/kubernetes/readRevisionTags';
 import type {
   V1ConfigMap,
   V1Deployment,
