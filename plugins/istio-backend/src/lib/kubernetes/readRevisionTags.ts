@@ -1,7 +1,11 @@
 import type { ClusterClient } from '@istio-backstage/plugin-istio-node';
 import type { WireList } from './listPaged';
 import { REVISION_TAG_WEBHOOKS } from '../mesh/meshConfigMaps';
-import { revisionTagsOf, type RevisionTag, type TagWebhook } from '../mesh/revisions';
+import {
+  revisionTagsOf,
+  type RevisionTag,
+  type TagWebhook,
+} from '../mesh/revisions';
 
 /**
  * Reads the revision tags: the MutatingWebhookConfigurations labelled `istio.io/tag`
