@@ -115,7 +115,13 @@ export class ClusterAccess {
     if (!cluster)
       throw new NotFoundError(`No cluster named '${name}' is configured`);
     let client = this.clients.get(name);
-    if (!client || !isDeepStrictEqual(client.cluster, cluster)) {
+    // Config clusters are the same object every time; a catalog cluster is read anew
+    // each minute and gets a new client only when its settings changed.
+    if (
+      !client ||
+      (client.cluster !== cluster &&
+        !isDeepStrictEqual(client.cluster, cluster))
+    ) {
       client = new ClusterClient(cluster, this.clientOptions, this.credentials);
       this.clients.set(name, client);
     }

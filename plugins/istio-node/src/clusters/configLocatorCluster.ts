@@ -3,7 +3,7 @@ import { ANNOTATION_KUBERNETES_AUTH_PROVIDER } from '@backstage/plugin-kubernete
 import fs from 'node:fs';
 import { isClusterName } from '@istio-backstage/plugin-istio-common';
 import { AUTH_METADATA_CONFIG_KEYS, toClusterAuth } from './authMetadata';
-import { parseHttpUrl } from './httpUrl';
+import { parseHttpUrl } from '../lib/httpUrl';
 import type { IstioClusterConfig, UnusableCluster } from './types';
 
 /** A cluster read from config, before `istio.clusters[]` is merged in. */

@@ -1,7 +1,7 @@
 import type { Config } from '@backstage/config';
 import { readPrometheusConnection } from '../prometheus/readPrometheusConnection';
 import type { IstioClusterConfig } from './types';
-import { optionalHttpUrl } from './httpUrl';
+import { optionalHttpUrl } from '../lib/httpUrl';
 
 /** What `istio.clusters[]` adds to a Kubernetes plugin cluster of the same name. */
 export type IstioClusterExtras = Pick<

@@ -1,3 +1,4 @@
+import { parseHttpUrl } from '../lib/httpUrl';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -25,17 +26,12 @@ function readUrl(config: Config, path: string): string {
   const invalid = (problem: string) =>
     // Never the value itself: a URL may carry a token.
     new Error(`Invalid URL in config at '${path}.url': ${problem}`);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw invalid('not an absolute URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw invalid('only http and https are allowed');
-  if (parsed.username || parsed.password)
+  const parsed = parseHttpUrl(value);
+  if ('problem' in parsed) throw invalid(parsed.problem);
+  const { username, password } = new URL(parsed.url);
+  if (username || password)
     throw invalid(`put credentials in ${path}.basicAuth, not in the URL`);
-  return value.replace(/\/+$/, '');
+  return parsed.url;
 }
 
 function readBasicAuth(

@@ -1,7 +1,6 @@
 // Advice in meshes shaped like production ones, against the demo cluster (and a real
 // Prometheus where traffic matters): routing objects kept in their own namespace, and
 // Telemetry resources at every level deciding each workload's tracing.
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   loadScenario,
   startDemoCluster,
@@ -11,7 +10,7 @@ import {
   type RunningPrometheus,
 } from '@istio-backstage/demo-cluster';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
-import request from 'supertest';
+import { namespaceSidecarMemory } from '../../__testUtils__/namespaceSidecarMemory';
 import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(180_000);
@@ -22,11 +21,7 @@ async function namespaceItem(
   server: Awaited<ReturnType<typeof startIstioBackend>>,
   namespace: string,
 ): Promise<Item> {
-  const res = await request(server)
-    .get(`/api/istio/sidecar-memory?cluster=demo&namespace=${namespace}`)
-    .set('Authorization', mockCredentials.user.header());
-  expect(res.status).toBe(200);
-  const item = (res.body as IstioSidecarMemoryResponse).items[0];
+  const item = await namespaceSidecarMemory(server, namespace);
   expect(item.errors).toEqual([]);
   return item;
 }

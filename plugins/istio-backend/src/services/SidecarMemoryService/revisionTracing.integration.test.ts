@@ -1,14 +1,13 @@
 // A namespace on a canary control-plane revision that sends spans to an OpenTelemetry
 // collector: the recommendation keeps that collector, for the reason its revision
 // gives, and not the default revision's Zipkin address.
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   loadScenario,
   startDemoCluster,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
-import request from 'supertest';
+import { namespaceSidecarMemory } from '../../__testUtils__/namespaceSidecarMemory';
 import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
 jest.setTimeout(60_000);
@@ -25,11 +24,7 @@ afterAll(() => demo?.stop());
 
 async function namespaceAnswer(namespace: string) {
   const server = await startIstioBackend([{ name: 'demo', demo }]);
-  const res = await request(server)
-    .get(`/api/istio/sidecar-memory?cluster=demo&namespace=${namespace}`)
-    .set('Authorization', mockCredentials.user.header());
-  expect(res.status).toBe(200);
-  return (res.body as IstioSidecarMemoryResponse).items[0];
+  return namespaceSidecarMemory(server, namespace);
 }
 
 const tracingHosts = (item: IstioSidecarMemoryResponse['items'][number]) =>
