@@ -77,6 +77,14 @@ async function backend(urlPath, { method = 'GET', body } = {}) {
   return { status: response.status, body: await response.text() };
 }
 
+/** Whether a browser request is an apply (dry run or real) sent to the backend. */
+function isApplyRequest(request) {
+  return (
+    request.method() === 'POST' &&
+    new URL(request.url()).pathname === '/api/istio/sidecars'
+  );
+}
+
 /** The card whose title is `title`, e.g. `Sidecar scoping — demo-oidc/istio-demo`. */
 function card(page, title) {
   return page
@@ -214,10 +222,16 @@ try {
     .getByText(/Recommended Sidecar/)
     .first()
     .waitFor({ timeout: 30_000 });
+  // The real apply must send back the digest of the dry run the dialog showed.
+  const dryRunAnswer = page.waitForResponse(
+    r => isApplyRequest(r.request()) && r.request().postDataJSON().dryRun,
+  );
   await page
     .getByRole('button', { name: /Apply Sidecar/ })
     .first()
     .click();
+  const { digest } = await (await dryRunAnswer).json();
+  assert.ok(digest, 'the dry run answered no digest');
   await page.getByText(/Dry run accepted by the cluster/).waitFor();
   const dialog = page.getByRole('dialog');
   assert.match(await dialog.innerText(), /Sidecar \S+ will be created/);
@@ -225,7 +239,11 @@ try {
     path: path.join(reportDir, 'apply-dry-run.png'),
     fullPage: true,
   });
+  const realApply = page.waitForRequest(
+    r => isApplyRequest(r) && r.postDataJSON().dryRun === false,
+  );
   await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+  assert.equal((await realApply).postDataJSON().digest, digest);
   await page.getByText(/^Applied\./).waitFor();
   assert.match(await dialog.innerText(), /kind: Sidecar/);
   await dialog.getByRole('button', { name: 'Close' }).click();

@@ -79,6 +79,27 @@ export interface Config {
        * measured saving. Default 60.
        */
       settleSeconds?: number;
+      /**
+       * Who owns namespaces that were not created by `istio:namespace:create` (whose
+       * `istio-backstage.io/owner` annotation says so): namespace name, or
+       * `<cluster>/<namespace>` for one cluster only, to the entity refs (groups or
+       * users) that may write Sidecars there through Backstage. A namespace with the
+       * annotation uses the annotation. Without either, nobody may write there.
+       */
+      namespaceOwners?: { [namespace: string]: string[] };
+      /**
+       * Groups that may hand a namespace created by `istio:namespace:create` to
+       * another owner (besides its current owner).
+       */
+      platformGroups?: string[];
+      /**
+       * Days the record of an apply (who applied which Sidecars, and the memory
+       * before) is kept in the plugin's database for the measured saving. Older
+       * records are deleted when the backend starts and whenever a Sidecar is
+       * applied; the newest record is kept whatever its age, but no longer shown.
+       * A number above 0; the backend refuses to start otherwise. Default 90.
+       */
+      retentionDays?: number;
     };
     /**
      * Rows added to, or correcting, the built-in Istio support matrix, without waiting

@@ -13,7 +13,11 @@ describe('readIstioBackendSettings', () => {
       memoryFitRefreshMs: 300_000,
       sharedCacheStore: false,
       admission: { maxConcurrent: 16, maxQueued: 128 },
-      apply: { impersonateUser: false, settleSeconds: undefined },
+      apply: {
+        impersonateUser: false,
+        settleSeconds: undefined,
+        retentionDays: 90,
+      },
       supportMatrix: ISTIO_SUPPORT_MATRIX,
     });
   });
@@ -85,5 +89,57 @@ describe('readIstioBackendSettings', () => {
         }),
       ),
     ).toThrow(/istio\.supportMatrix\[0\]\.kubernetesMinimum/);
+  });
+
+  /** Reads the settings with `value` at the dotted `key` (`istio.a.b`). */
+  const withValue = (key: string, value: number) => {
+    const [, ...path] = key.split('.');
+    const istio = path.reduceRight<unknown>(
+      (inner, part) => ({ [part]: inner }),
+      value,
+    );
+    const data = { istio } as ConstructorParameters<typeof ConfigReader>[0];
+    return () => readIstioBackendSettings(new ConfigReader(data));
+  };
+
+  it.each([
+    ['istio.admission.maxConcurrent', 0, 'a whole number, 1 or more'],
+    ['istio.admission.maxConcurrent', -4, 'a whole number, 1 or more'],
+    ['istio.admission.maxConcurrent', 2.5, 'a whole number, 1 or more'],
+    ['istio.admission.maxQueued', -1, 'a whole number, 0 or more'],
+    ['istio.admission.maxQueued', 0.5, 'a whole number, 0 or more'],
+    ['istio.requestTimeoutMs', 0, 'a whole number, 1 or more'],
+    ['istio.fanOutDeadlineMs', -10, 'a whole number, 1 or more'],
+    ['istio.sidecarMemory.cacheSeconds', -1, 'a whole number, 0 or more'],
+    ['istio.sidecarMemory.cacheSeconds', 1.5, 'a whole number, 0 or more'],
+    ['istio.memoryFitRefreshSeconds', 0, 'a whole number, 1 or more'],
+    ['istio.meshEssentialsRefreshSeconds', 0.25, 'a whole number, 1 or more'],
+    ['istio.apply.settleSeconds', -1, 'a number, 0 or more'],
+    ['istio.apply.retentionDays', 0, 'a number above 0'],
+    ['istio.apply.retentionDays', -30, 'a number above 0'],
+  ])('refuses %s: %p, saying it must be %s', (key, value, allowed) => {
+    expect(withValue(key, value)).toThrow(
+      `Invalid config: ${key} is ${value}; it must be ${allowed}`,
+    );
+  });
+
+  it.each([
+    ['istio.admission.maxConcurrent', 1, ['admission', 'maxConcurrent'], 1],
+    ['istio.admission.maxQueued', 0, ['admission', 'maxQueued'], 0],
+    ['istio.apply.retentionDays', 0.5, ['apply', 'retentionDays'], 0.5],
+    ['istio.apply.settleSeconds', 0, ['apply', 'settleSeconds'], 0],
+    ['istio.sidecarMemory.cacheSeconds', 0, ['reuseMs'], 0],
+    ['istio.requestTimeoutMs', 2000, ['requestTimeoutMs'], 2000],
+  ])('accepts %s: %p', (key, value, at, read) => {
+    expect(withValue(key, value)()).toHaveProperty(at, read);
+  });
+
+  it('checks a refresh period only when its refresh is on', () => {
+    const settings = readIstioBackendSettings(
+      new ConfigReader({
+        istio: { keepMemoryFit: false, memoryFitRefreshSeconds: 0 },
+      }),
+    );
+    expect(settings.memoryFitRefreshMs).toBeUndefined();
   });
 });

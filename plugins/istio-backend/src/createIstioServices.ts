@@ -5,7 +5,9 @@ import type {
   DatabaseService,
   LoggerService,
   RootConfigService,
+  PermissionsService,
   SchedulerService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -13,6 +15,7 @@ import {
   ClusterAccess,
   ClusterDirectory,
   createClusterCredentialSource,
+  NamespaceOwnerRules,
   readClusterConfigs,
 } from '@istio-backstage/plugin-istio-node';
 import type { IstioBackendSettings } from './backendSettings';
@@ -38,6 +41,8 @@ export interface IstioServiceDeps {
   catalog: CatalogService;
   auditor: AuditorService;
   auth: AuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
 }
 
 /** The clusters from config, and from the catalog when a `catalog` locator is configured. */
@@ -55,6 +60,31 @@ function clusterDirectory(deps: IstioServiceDeps): ClusterDirectory {
   });
 }
 
+/** Access to the clusters of the directory, with the credentials of each; logs which. */
+function clusterAccess(
+  deps: IstioServiceDeps,
+  settings: IstioBackendSettings,
+  directory: ClusterDirectory,
+): ClusterAccess {
+  deps.logger.info('Istio plugin configured', {
+    clusters:
+      directory
+        .clusters()
+        .map(c => c.name)
+        .join(',') || '(none)',
+  });
+  return new ClusterAccess(directory, {
+    ...(settings.requestTimeoutMs
+      ? { timeoutMs: settings.requestTimeoutMs }
+      : {}),
+    fanOutDeadlineMs: settings.fanOutDeadlineMs,
+    credentials: createClusterCredentialSource({
+      config: deps.config,
+      logger: deps.logger,
+    }),
+  });
+}
+
 /**
  * Builds the backend's services on one read model of the configured clusters: what
  * reads the clusters, what answers mesh-config and sidecar-memory (with answers reused
@@ -67,20 +97,7 @@ export async function createIstioServices(
 ) {
   const { logger } = deps;
   const directory = clusterDirectory(deps);
-  logger.info('Istio plugin configured', {
-    clusters:
-      directory
-        .clusters()
-        .map(c => c.name)
-        .join(',') || '(none)',
-  });
-  const clusters = new ClusterAccess(directory, {
-    ...(settings.requestTimeoutMs
-      ? { timeoutMs: settings.requestTimeoutMs }
-      : {}),
-    fanOutDeadlineMs: settings.fanOutDeadlineMs,
-    credentials: createClusterCredentialSource({ config: deps.config, logger }),
-  });
+  const clusters = clusterAccess(deps, settings, directory);
   const sharedCache = settings.sharedCacheStore ? deps.cache : undefined;
   const reads = createClusterReads({
     clusters,
@@ -92,11 +109,14 @@ export async function createIstioServices(
     essentialsRefreshMs: settings.meshEssentialsRefreshMs,
     memoryFitRefreshMs: settings.memoryFitRefreshMs,
   });
-  const applied = await AppliedSidecarStore.create(deps.database);
+  const applied = await AppliedSidecarStore.create(deps.database, {
+    retentionDays: settings.apply.retentionDays,
+  });
   const sidecarMemory = createSidecarMemoryService({
     clusters,
     reads,
     catalog: deps.catalog,
+    userInfo: deps.userInfo,
     applied,
     logger,
     settleSeconds: settings.apply.settleSeconds,
@@ -132,8 +152,12 @@ export async function createIstioServices(
       clusters,
       sidecarMemory,
       applied,
+      catalog: deps.catalog,
+      userInfo: deps.userInfo,
+      permissions: deps.permissions,
       auditor: deps.auditor,
       logger,
+      namespaceOwners: NamespaceOwnerRules.fromConfig(deps.config),
       impersonate: settings.apply.impersonateUser,
       onSidecarsChanged: cluster => reads.sidecarsChanged(cluster),
     }),

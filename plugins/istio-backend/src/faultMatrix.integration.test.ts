@@ -709,20 +709,20 @@ const rows: Row[] = [
     },
   },
   {
-    fault: "wrong namespace (valid, but not the entity's)",
+    fault: "wrong namespace (valid, but another team's)",
     expected:
-      '404 NotFoundError "has no workloads in healthy/payments", nothing written',
+      "403 NotAllowedError naming the namespace's owner, before the recommendation is read; nothing written",
     run: async () => {
       const server = await onlyHealthy();
       const res = await call(
         server,
-        post(applyBody({ namespace: 'payments', dryRun: false })),
+        post(applyBody({ namespace: 'payments' })),
       );
       expectError(
         res,
-        404,
-        'NotFoundError',
-        /has no workloads in healthy\/payments/,
+        403,
+        'NotAllowedError',
+        /namespace 'payments' of cluster 'healthy'.*group:default\/payments-team/,
       );
       expect(healthy.store.list(sidecars)).toEqual([]);
     },
@@ -1080,8 +1080,8 @@ const rows: Row[] = [
     },
   },
   {
-    fault: 'server-side apply conflict with another field manager',
-    expected: '409 ConflictError naming the other manager; its object kept',
+    fault: 'a Sidecar of that name made by hand (another field manager)',
+    expected: '409 ConflictError naming its field manager; its object kept',
     run: async () => {
       const server = await onlyHealthy();
       const dry = await call(server, ROUTES.applySidecar);
@@ -1103,8 +1103,8 @@ const rows: Row[] = [
         { manager: 'kubectl', force: false },
       );
       try {
-        const res = await call(server, post(applyBody({ dryRun: false })));
-        expectError(res, 409, 'ConflictError', /conflict with "kubectl"/);
+        const res = await call(server, post(applyBody()));
+        expectError(res, 409, 'ConflictError', /field managers: kubectl/);
         expect(
           healthy.store.get(sidecars, 'istio-demo', name)?.spec,
         ).toMatchObject({ egress: [{ hosts: ['*/*'] }] });
@@ -1128,7 +1128,7 @@ const rows: Row[] = [
       ]);
       const { res, requests } = await requestsOf(
         server,
-        post(applyBody({ dryRun: false })),
+        post(applyBody({ dryRun: false, digest: 'a'.repeat(64) })),
         healthy,
       );
       expectError(res, 400, 'InputError');

@@ -18,6 +18,7 @@ import type {
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import request from 'supertest';
+import { approvedApply } from './__testUtils__/approvedApply';
 import yaml from 'yaml';
 import { bookinfoEntities } from './__testUtils__/bookinfoEntities';
 import { startIstioBackend } from './__testUtils__/startIstioBackend';
@@ -138,18 +139,16 @@ describe('the shipped least-privilege roles', () => {
         .filter(e => e.errorType === 'Forbidden'),
     ).toEqual([]);
 
-    for (const dryRun of [true, false]) {
-      const applied = await request(server)
-        .post('/api/istio/sidecars')
-        .set('Authorization', user())
-        .send({
-          entityRef: 'component:default/productpage',
-          cluster: 'demo',
-          namespace: APP_NAMESPACE,
-          dryRun,
-        });
-      expect(applied.status).toBe(200);
-    }
+    const applied = await approvedApply(
+      server,
+      {
+        entityRef: 'component:default/productpage',
+        cluster: 'demo',
+        namespace: APP_NAMESPACE,
+      },
+      user(),
+    );
+    expect(applied.status).toBe(200);
     const sidecars = RESOURCE_TYPES.find(t => t.plural === 'sidecars')!;
     expect(demo!.store.list(sidecars, APP_NAMESPACE)).toHaveLength(1);
   });

@@ -33,6 +33,7 @@ export const istioPlugin = createBackendPlugin({
         database: coreServices.database,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         actionsRegistry: actionsRegistryServiceRef,
         lifecycle: coreServices.lifecycle,
       },

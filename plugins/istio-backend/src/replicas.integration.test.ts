@@ -13,6 +13,7 @@ import {
 } from '@istio-backstage/demo-cluster';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { approvedApply } from './__testUtils__/approvedApply';
 import { bookinfoEntities } from './__testUtils__/bookinfoEntities';
 import { startIstioTestBackend } from './__testUtils__/startIstioBackend';
 
@@ -121,13 +122,10 @@ describeWithStores('two replicas on PostgreSQL and Redis', () => {
     expect(before.status).toBe(200);
     expect(before.body.items[0].measured).toBeUndefined();
 
-    const applied = await asUser(
-      request(a.server).post('/api/istio/sidecars'),
-    ).send({
+    const applied = await approvedApply(a.server, {
       entityRef: 'component:default/productpage',
       cluster: 'demo',
       namespace: 'istio-demo',
-      dryRun: false,
     });
     expect(applied.status).toBe(200);
 

@@ -7,7 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CLUSTER_NAME_PATTERN,
   DNS1123_LABEL,
-  istioSidecarApplyPermission,
+  istioNamespaceReadPermission,
   SIDECAR_EGRESS_HOST,
   type IstioClustersResponse,
 } from '@istio-backstage/plugin-istio-common';
@@ -21,7 +21,10 @@ import { sendItemList } from './lib/http/sendItemList';
 import { userKubernetesAuth } from './lib/http/userKubernetesAuth';
 import { toClusterSummary } from './lib/toClusterSummary';
 import type { MeshConfigService } from './services/MeshConfigService';
-import type { SidecarApplyService } from './services/SidecarApplyService';
+import {
+  StaleApplyError,
+  type SidecarApplyService,
+} from './services/SidecarApplyService';
 import type { SidecarMemoryService } from './services/SidecarMemoryService';
 
 /** What the router needs; it holds no logic of its own beyond HTTP. */
@@ -55,8 +58,17 @@ const sidecarApplyBody = z
     namespace: z.string().regex(DNS1123_LABEL, 'not a namespace name'),
     dryRun: z.boolean().default(true),
     extraHosts: z.array(egressHost).max(20).optional(),
+    digest: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'not the digest of a dry run')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine(body => body.dryRun || body.digest !== undefined, {
+    message:
+      'a real apply must send the digest of the dry run the user approved',
+    path: ['digest'],
+  });
 
 const sidecarMemoryQuery = z.union([
   z
@@ -115,6 +127,38 @@ async function meshReader(options: RouterOptions, req: express.Request) {
   return credentials;
 }
 
+type Reader = Awaited<ReturnType<typeof meshReader>>;
+
+/**
+ * Checks the caller before the request takes an admission slot (a refused caller never
+ * queues), leaving their credentials in `res.locals.reader`.
+ */
+function readersOnly(options: RouterOptions): express.RequestHandler {
+  return async (req, res, next) => {
+    res.locals.reader = await meshReader(options, req);
+    next();
+  };
+}
+
+/**
+ * Reading a namespace directly bypasses the catalog (which entities the caller may
+ * see), so it needs `istio.namespace.read` as well.
+ */
+async function authorizeNamespaceRead(
+  permissions: PermissionsService,
+  credentials: Reader,
+  namespace: string,
+) {
+  const [decision] = await permissions.authorize(
+    [{ permission: istioNamespaceReadPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW)
+    throw new NotAllowedError(
+      `Not allowed to read namespace '${namespace}' directly: ask for its entities instead, or for the istio.namespace.read permission`,
+    );
+}
+
 /** The read routes, for users allowed to read the mesh; those reaching clusters are admitted. */
 function addMeshReadRoutes(
   router: express.Router,
@@ -122,6 +166,7 @@ function addMeshReadRoutes(
   admit: express.RequestHandler,
 ): void {
   const { clusters, meshConfig, sidecarMemory } = options;
+  const readers = readersOnly(options);
 
   router.get('/clusters', async (req, res) => {
     await meshReader(options, req);
@@ -136,8 +181,8 @@ function addMeshReadRoutes(
     res.json(body);
   });
 
-  router.get('/mesh-config', admit, async (req, res) => {
-    const credentials = await meshReader(options, req);
+  router.get('/mesh-config', readers, admit, async (req, res) => {
+    const credentials: Reader = res.locals.reader;
     const query = parse(meshConfigQuery, req.query);
     // Kept answers are large and served many times: each is serialised once.
     sendItemList(
@@ -150,16 +195,30 @@ function addMeshReadRoutes(
     );
   });
 
-  router.get('/sidecar-memory', admit, async (req, res) => {
-    const credentials = await meshReader(options, req);
-    const query = parse(sidecarMemoryQuery, req.query);
-    res.json(
-      await sidecarMemory.getSidecarMemory(sidecarMemoryRequest(query), {
-        credentials,
-        userAuth: userKubernetesAuth(req),
-      }),
-    );
-  });
+  router.get(
+    '/sidecar-memory',
+    readers,
+    async (req, res, next) => {
+      const query = parse(sidecarMemoryQuery, req.query);
+      if ('namespace' in query)
+        await authorizeNamespaceRead(
+          options.permissions,
+          res.locals.reader,
+          query.namespace,
+        );
+      res.locals.query = query;
+      next();
+    },
+    admit,
+    async (req, res) => {
+      res.json(
+        await sidecarMemory.getSidecarMemory(
+          sidecarMemoryRequest(res.locals.query),
+          { credentials: res.locals.reader, userAuth: userKubernetesAuth(req) },
+        ),
+      );
+    },
+  );
 }
 
 /** What a `/sidecar-memory` query asks for: an entity, or one cluster namespace. */
@@ -173,32 +232,41 @@ function sidecarMemoryRequest(query: z.infer<typeof sidecarMemoryQuery>) {
     : { cluster: query.cluster, namespace: query.namespace, extraHosts };
 }
 
-/** `POST /sidecars`: applies the entity's recommended Sidecar, for users allowed on that entity. */
+/**
+ * `POST /sidecars`: applies the entity's recommended Sidecar, for users allowed on that
+ * entity (checked before the request is admitted). A stale approval is a 409 carrying
+ * the new dry run.
+ */
 function addSidecarApplyRoute(
   router: express.Router,
   options: RouterOptions,
   admit: express.RequestHandler,
 ): void {
-  const { httpAuth, permissions, sidecarApply } = options;
-  router.post('/sidecars', admit, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(sidecarApplyBody, req.body);
-    const entityRef = strictEntityRef(body.entityRef);
-    // Ownership (through the policy's catalog condition) is checked before any cluster call.
-    const [decision] = await permissions.authorize(
-      [{ permission: istioSidecarApplyPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to apply Sidecars for ${entityRef}`,
-      );
-    }
-    res.json(
-      await sidecarApply.apply(
-        { ...body, entityRef, dryRun: body.dryRun ?? true },
-        { credentials, userAuth: userKubernetesAuth(req) },
-      ),
-    );
-  });
+  const { httpAuth, sidecarApply } = options;
+  router.post(
+    '/sidecars',
+    async (req, res, next) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const body = parse(sidecarApplyBody, req.body);
+      const entityRef = strictEntityRef(body.entityRef);
+      await sidecarApply.authorize(entityRef, { credentials });
+      res.locals.apply = { credentials, body: { ...body, entityRef } };
+      next();
+    },
+    admit,
+    async (req, res) => {
+      const { credentials, body } = res.locals.apply;
+      try {
+        res.json(
+          await sidecarApply.apply(body, {
+            credentials,
+            userAuth: userKubernetesAuth(req),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof StaleApplyError)) throw error;
+        res.status(409).json(error.toBody());
+      }
+    },
+  );
 }

@@ -31,6 +31,11 @@ export const MESH_NAMESPACE_MARKS = {
   managedByLabel: 'app.kubernetes.io/managed-by',
   /** Value of {@link MESH_NAMESPACE_MARKS.managedByLabel}. */
   managedByValue: ISTIO_FIELD_MANAGER,
-  /** Catalog entity ref of the owner (an annotation: refs are not label values). */
+  /**
+   * Catalog entity ref of the owner (an annotation: refs are not label values). On a
+   * namespace it says who may write Sidecars there through Backstage.
+   */
   ownerAnnotation: 'istio-backstage.io/owner',
+  /** On every Sidecar applied for an entity: that entity's ref, in full form. */
+  entityAnnotation: 'istio-backstage.io/entity',
 } as const;

@@ -12,6 +12,18 @@ export const istioMeshReadPermission = createPermission({
 });
 
 /**
+ * Read any namespace of a cluster directly (`GET /sidecar-memory?cluster=&namespace=`):
+ * its pods, traffic and Sidecars, without going through a catalog entity the caller
+ * can see. A basic permission, meant for platform engineers.
+ *
+ * @public
+ */
+export const istioNamespaceReadPermission = createPermission({
+  name: 'istio.namespace.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Apply a recommended `Sidecar` resource for a catalog entity's workloads. A
  * catalog-entity resource permission, so policies can grant it to the entity's owners.
  *
@@ -41,6 +53,7 @@ export const istioNamespaceCreatePermission = createPermission({
  */
 export const istioPermissions = [
   istioMeshReadPermission,
+  istioNamespaceReadPermission,
   istioSidecarApplyPermission,
   istioNamespaceCreatePermission,
 ];

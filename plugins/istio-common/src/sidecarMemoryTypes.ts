@@ -114,6 +114,7 @@ export interface IstioSidecarWarning {
     | 'not-in-mesh'
     | 'destination-rule-never-applies'
     | 'per-workload-sidecars'
+    | 'namespace-default-not-yours'
     | 'sidecar-drops-tracing-collector'
     | 'sidecar-blocks-dependency'
     | 'sidecar-routing-not-imported';

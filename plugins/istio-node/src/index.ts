@@ -8,3 +8,4 @@
 export * from './clusters';
 export * from './access';
 export * from './prometheus';
+export * from './ownership';

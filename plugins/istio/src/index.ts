@@ -11,6 +11,11 @@ export {
   EntityIstioCard,
   IstioMeshPage,
 } from './plugin';
-export { istioApiRef, IstioClient } from './api';
+export {
+  istioApiRef,
+  IstioClient,
+  StaleApplyError,
+  isStaleApplyError,
+} from './api';
 export type { IstioApi, IstioClientOptions } from './api';
 export { isIstioAvailable } from '@istio-backstage/plugin-istio-common';

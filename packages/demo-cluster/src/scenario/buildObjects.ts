@@ -260,10 +260,12 @@ export function buildObjects(scenario: Scenario): BuiltCluster {
     objects.push({
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: meta(ns.name, undefined, {
-        'kubernetes.io/metadata.name': ns.name,
-        ...(ns.labels ?? {}),
-      }),
+      metadata: meta(
+        ns.name,
+        undefined,
+        { 'kubernetes.io/metadata.name': ns.name, ...(ns.labels ?? {}) },
+        ns.annotations,
+      ),
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });

@@ -97,6 +97,8 @@ export interface ScenarioApp {
 export interface ScenarioNamespace {
   name: string;
   labels?: Record<string, string>;
+  /** e.g. `istio-backstage.io/owner`, saying who may write Sidecars there through Backstage. */
+  annotations?: Record<string, string>;
   apps?: ScenarioApp[];
 }
 

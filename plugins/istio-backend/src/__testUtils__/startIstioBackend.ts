@@ -13,6 +13,7 @@ import {
 } from '@istio-backstage/plugin-istio-node';
 import { istioPlugin } from '../plugin';
 import { bookinfoEntities } from './bookinfoEntities';
+import { testUserInfo } from './testOrg';
 
 /** A demo cluster as the backend should see it: a name, and optionally a Prometheus. */
 export interface TestCluster {
@@ -79,11 +80,21 @@ export async function startIstioTestBackend(
       clusters: istioClusters,
     },
   };
+  // A test's own catalog or user info replaces the default one.
+  const replaced = new Set(
+    (extraFeatures ?? []).map(
+      f => (f as { service?: { id: string } }).service?.id,
+    ),
+  );
+  const defaults = [
+    catalogServiceMock.factory({ entities }),
+    testUserInfo(),
+  ].filter(f => !replaced.has(f.service.id));
   return startTestBackend({
     features: [
       istioPlugin,
       mockServices.rootConfig.factory({ data: config }),
-      catalogServiceMock.factory({ entities }),
+      ...defaults,
       ...(extraFeatures ?? []),
     ],
   });

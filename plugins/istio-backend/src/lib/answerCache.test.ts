@@ -1,17 +1,21 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createAnswerCache } from './answerCache';
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
 describe('createAnswerCache', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('lets expired answers go on their own, not only when the count is reached', async () => {
+    jest.useFakeTimers();
+    let clock = 1_000;
     const answers = createAnswerCache<{ n: number }>({
       ttlMs: 50,
       maxLocal: 500,
+      now: () => clock,
     });
     for (let n = 0; n < 20; n++) await answers.set(`request ${n}`, { n });
     expect(answers.localSize()).toBe(20);
-    await sleep(150);
+    clock += 51;
+    jest.advanceTimersByTime(51);
     expect(answers.localSize()).toBe(0);
   });
 
@@ -40,5 +44,32 @@ describe('createAnswerCache', () => {
     expect(shared.get).toHaveBeenCalledTimes(1);
     await answers.set('mine', { n: 1 });
     expect(shared.set).toHaveBeenCalledWith('mine', { n: 1 }, { ttl: 15_000 });
+  });
+
+  it('keeps at most maxLocal answers under requests that are all different', async () => {
+    const answers = createAnswerCache<{ n: number }>({
+      ttlMs: 60_000,
+      maxLocal: 500,
+    });
+    for (let n = 0; n < 5_000; n++)
+      await answers.set(`extra host ${n}.example.com`, { n });
+    expect(answers.localSize()).toBe(500);
+    expect(await answers.get('extra host 4999.example.com')).toEqual({
+      n: 4999,
+    });
+    expect(await answers.get('extra host 0.example.com')).toBeUndefined();
+  });
+
+  it('drops the least recently used answer first, not the oldest written', async () => {
+    const answers = createAnswerCache<{ n: number }>({
+      ttlMs: 60_000,
+      maxLocal: 2,
+    });
+    await answers.set('a', { n: 1 });
+    await answers.set('b', { n: 2 });
+    await answers.get('a');
+    await answers.set('c', { n: 3 });
+    expect(await answers.get('a')).toEqual({ n: 1 });
+    expect(await answers.get('b')).toBeUndefined();
   });
 });

@@ -78,4 +78,35 @@ describe('SharedReads', () => {
     const read = jest.fn(async () => 'new');
     expect(await shared.get('demo|services', read)).toBe('new');
   });
+
+  it('keeps at most maxKept values, dropping the least recently used', async () => {
+    const shared = new SharedReads<string>(60_000, now, 2);
+    const read = jest.fn(async () => 'value');
+    await shared.get('a', read);
+    await shared.get('b', read);
+    await shared.get('a', read); // a is now used more recently than b
+    await shared.get('c', read); // drops b
+    expect(read).toHaveBeenCalledTimes(3);
+    expect(shared.keptSize()).toBe(2);
+    await shared.get('a', read);
+    expect(read).toHaveBeenCalledTimes(3);
+    await shared.get('b', read);
+    expect(read).toHaveBeenCalledTimes(4);
+  });
+
+  it('does not grow beyond its bound under keys that are all different', async () => {
+    const shared = new SharedReads<number>(60_000, now, 100);
+    for (let n = 0; n < 5_000; n++)
+      await shared.get(`demo|extra-host-${n}.example.com`, async () => n);
+    expect(shared.keptSize()).toBe(100);
+  });
+
+  it('drops expired values when a read completes, before the bound is reached', async () => {
+    const shared = new SharedReads<string>(10_000, now, 100);
+    await shared.get('a', async () => 'a');
+    await shared.get('b', async () => 'b');
+    clock += 10_000;
+    await shared.get('c', async () => 'c');
+    expect(shared.keptSize()).toBe(1);
+  });
 });

@@ -132,5 +132,8 @@ export function toSourceError(source: string, error: unknown): SourceError {
     return make('Unreachable', 'the connection was closed');
   if (error instanceof SyntaxError)
     return make('InvalidResponse', 'the answer was not valid JSON');
+  // Its message names the query and the item's fault, never a value or credential.
+  if (name === 'MalformedPrometheusAnswerError')
+    return make('InvalidResponse', (error as Error).message);
   return make('Unknown', 'the read failed');
 }

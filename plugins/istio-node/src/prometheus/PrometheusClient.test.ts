@@ -50,6 +50,27 @@ describe('PrometheusClient', () => {
     ).resolves.toEqual([{ metric: { pod: 'p' }, value: 42 }]);
   });
 
+  it.each([
+    ['a bare value', { metric: { pod: 'p' }, value: '42' }],
+    ['a null value', { metric: { pod: 'p' }, value: null }],
+    ['a numeric sample', { metric: { pod: 'p' }, value: [1, 42] }],
+    ['no metric', { value: [1, '42'] }],
+  ])(
+    'refuses a vector item with %s rather than misread it',
+    async (_case, item) => {
+      handler = (_req, res) =>
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [item] },
+          }),
+        );
+      await expect(
+        new PrometheusClient({ url: base }).query('up'),
+      ).rejects.toThrow('Prometheus answered a malformed vector item (item 0)');
+    },
+  );
+
   it('never follows a redirect and never repeats the upstream body', async () => {
     handler = (_req, res) =>
       res.writeHead(302, { Location: 'http://169.254.169.254/' }).end();

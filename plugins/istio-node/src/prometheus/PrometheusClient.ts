@@ -168,10 +168,20 @@ function parseVector(text: string): PrometheusSample[] {
     throw new PrometheusError('Prometheus returned no data');
   if (body.data.resultType !== 'vector')
     throw new PrometheusError(`unexpected result type ${body.data.resultType}`);
-  return body.data.result.map(r => ({
-    metric: r.metric,
-    value: Number(r.value[1]),
-  }));
+  return body.data.result.map((r, i) => {
+    const value: unknown = r?.value;
+    if (
+      !Array.isArray(value) ||
+      value.length !== 2 ||
+      typeof value[1] !== 'string' ||
+      !r.metric ||
+      typeof r.metric !== 'object'
+    )
+      throw new PrometheusError(
+        `Prometheus answered a malformed vector item (item ${i})`,
+      );
+    return { metric: r.metric, value: Number(value[1]) };
+  });
 }
 
 /**

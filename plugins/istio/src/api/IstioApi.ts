@@ -29,6 +29,10 @@ export interface IstioApi {
   /**
    * Applies the current recommendation for an entity's workloads in one namespace
    * (the backend builds the Sidecar; `dryRun` only validates it with the cluster).
+   * A real apply must carry the approved dry run's `digest`; when what it would write
+   * has changed since, nothing is written and it throws a {@link StaleApplyError}
+   * carrying the new dry run. Other refusals throw a `ResponseError` whose `cause`
+   * holds the backend's message.
    */
   applySidecar(
     request: IstioSidecarApplyRequest,

@@ -4,7 +4,29 @@ import {
   KUBERNETES_AUTH_HEADER,
   KUBERNETES_AUTH_HEADER_MAX_LENGTH,
 } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioSidecarApplyResult,
+  IstioSidecarApplyStaleBody,
+} from '@istio-backstage/plugin-istio-common';
 import { IstioClient } from './IstioClient';
+import { isStaleApplyError, StaleApplyError } from './StaleApplyError';
+
+const applyResult = (digest: string): IstioSidecarApplyResult => ({
+  cluster: 'demo',
+  namespace: 'bookinfo',
+  dryRun: true,
+  changes: [],
+  yaml: '',
+  entityRef: 'component:default/productpage',
+  digest,
+});
+
+const jsonError = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    statusText: status === 409 ? 'Conflict' : 'Bad Request',
+    headers: { 'Content-Type': 'application/json' },
+  });
 
 function clientRecording(response: Response) {
   const calls: Array<{ url: string; init?: RequestInit }> = [];
@@ -34,13 +56,7 @@ describe('IstioClient', () => {
   });
 
   it('posts an apply request as JSON and returns the result', async () => {
-    const result = {
-      cluster: 'demo',
-      namespace: 'bookinfo',
-      dryRun: true,
-      changes: [],
-      yaml: '',
-    };
+    const result = applyResult('digest-1');
     const { client, calls } = clientRecording(
       new Response(JSON.stringify(result)),
     );
@@ -54,6 +70,96 @@ describe('IstioClient', () => {
     expect(calls[0].url).toBe('http://backstage.test/api/istio/sidecars');
     expect(calls[0].init?.method).toBe('POST');
     expect(JSON.parse(String(calls[0].init?.body))).toEqual(request);
+  });
+
+  it('sends the approved dry run digest with a real apply', async () => {
+    const { client, calls } = clientRecording(
+      new Response(
+        JSON.stringify({ ...applyResult('digest-1'), dryRun: false }),
+      ),
+    );
+    await client.applySidecar({
+      entityRef: 'component:default/productpage',
+      cluster: 'demo',
+      namespace: 'bookinfo',
+      dryRun: false,
+      digest: 'digest-1',
+    });
+    expect(JSON.parse(String(calls[0].init?.body))).toMatchObject({
+      dryRun: false,
+      digest: 'digest-1',
+    });
+  });
+
+  it('refuses a real apply without a digest before calling the backend', async () => {
+    const { client, calls } = clientRecording(new Response('{}'));
+    await expect(
+      client.applySidecar({
+        entityRef: 'component:default/productpage',
+        cluster: 'demo',
+        namespace: 'bookinfo',
+        dryRun: false,
+      }),
+    ).rejects.toThrow(/digest/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('turns a stale answer into a StaleApplyError carrying the new dry run', async () => {
+    const body: IstioSidecarApplyStaleBody = {
+      error: {
+        name: 'ConflictError',
+        message: 'What would be written changed since the dry run',
+      },
+      response: { statusCode: 409 },
+      current: applyResult('digest-2'),
+    };
+    const { client } = clientRecording(jsonError(409, body));
+    const error = await client
+      .applySidecar({
+        entityRef: 'component:default/productpage',
+        cluster: 'demo',
+        namespace: 'bookinfo',
+        dryRun: false,
+        digest: 'digest-1',
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(StaleApplyError);
+    expect(isStaleApplyError(error)).toBe(true);
+    expect(error).toMatchObject({
+      statusCode: 409,
+      message: 'What would be written changed since the dry run',
+      current: applyResult('digest-2'),
+    });
+  });
+
+  it('keeps a conflict without a new dry run a ResponseError with the backend message', async () => {
+    const { client } = clientRecording(
+      jsonError(409, {
+        error: {
+          name: 'ConflictError',
+          message: 'Sidecar productpage is managed by "helm"',
+        },
+        response: { statusCode: 409 },
+      }),
+    );
+    const error = await client
+      .applySidecar({
+        entityRef: 'component:default/productpage',
+        cluster: 'demo',
+        namespace: 'bookinfo',
+        dryRun: false,
+        digest: 'digest-1',
+      })
+      .catch(e => e);
+    expect(isStaleApplyError(error)).toBe(false);
+    expect(error).toMatchObject({
+      name: 'ResponseError',
+      statusCode: 409,
+      cause: {
+        name: 'ConflictError',
+        message: 'Sidecar productpage is managed by "helm"',
+      },
+    });
   });
 
   it('turns an error answer into a ResponseError carrying the backend message', async () => {
@@ -330,5 +436,22 @@ describe('IstioClient with clusters that use the user token', () => {
     expect(bound).not.toBe(client);
     await bound.getClusters();
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('isStaleApplyError', () => {
+  it('knows a stale-apply error by its name and new dry run, and nothing else', () => {
+    const copy = Object.assign(new Error('changed'), {
+      name: 'StaleApplyError',
+      current: applyResult('digest-2'),
+    });
+    expect(isStaleApplyError(copy)).toBe(true);
+    expect(
+      isStaleApplyError(
+        Object.assign(new Error('x'), { name: 'StaleApplyError' }),
+      ),
+    ).toBe(false);
+    expect(isStaleApplyError(new Error('changed'))).toBe(false);
+    expect(isStaleApplyError(undefined)).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import type {
 } from '@istio-backstage/plugin-istio-common';
 import { ClusterListCache } from './ClusterListCache';
 import type { IstioApi } from './IstioApi';
+import { isStaleApplyBody, StaleApplyError } from './StaleApplyError';
 import {
   kubernetesAuthHeaders,
   kubernetesAuthProvidersFrom,
@@ -121,12 +122,25 @@ export class IstioClient implements IstioApi {
   async applySidecar(
     request: IstioSidecarApplyRequest,
   ): Promise<IstioSidecarApplyResult> {
+    // The backend refuses it too; failing here names the mistake without a round trip.
+    if (!request.dryRun && !request.digest) {
+      throw new Error(
+        'A real apply must carry the digest of the dry run it applies',
+      );
+    }
     const headers = await this.authHeaders([request.cluster]);
-    return this.call<IstioSidecarApplyResult>('/sidecars', {
-      method: 'POST',
-      headers: { ...headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
-    });
+    return this.call<IstioSidecarApplyResult>(
+      '/sidecars',
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+      },
+      error =>
+        isStaleApplyBody(error.body)
+          ? new StaleApplyError(error.cause.message, error.body.current)
+          : error,
+    );
   }
 
   /**
@@ -160,11 +174,16 @@ export class IstioClient implements IstioApi {
     return this.apiHolder && kubernetesAuthProvidersFrom(this.apiHolder);
   }
 
-  private async call<T>(path: string, init?: RequestInit): Promise<T> {
+  /** `toError` may turn the backend's error answer into a more specific error. */
+  private async call<T>(
+    path: string,
+    init?: RequestInit,
+    toError: (error: ResponseError) => Error = e => e,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('istio');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw toError(await ResponseError.fromResponse(response));
     }
     return (await response.json()) as T;
   }

@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   istioMeshReadPermission,
   istioNamespaceCreatePermission,
+  istioNamespaceReadPermission,
   istioSidecarApplyPermission,
 } from '@istio-backstage/plugin-istio-common';
 import { IstioMeshPolicy } from './IstioMeshPolicy';
@@ -87,6 +88,20 @@ describe('IstioMeshPolicy', () => {
     async (ref, result) => {
       const decision = await policy.handle(
         { permission: istioNamespaceCreatePermission },
+        as(ref),
+      );
+      expect(decision).toEqual({ result });
+    },
+  );
+
+  it.each([
+    ['user:default/guest', AuthorizeResult.ALLOW],
+    ['user:default/visitor', AuthorizeResult.DENY],
+  ])(
+    'lets %s read any namespace directly: %s (platform team only)',
+    async (ref, result) => {
+      const decision = await policy.handle(
+        { permission: istioNamespaceReadPermission },
         as(ref),
       );
       expect(decision).toEqual({ result });

@@ -16,6 +16,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   istioNamespaceCreatePermission,
+  istioNamespaceReadPermission,
   istioSidecarApplyPermission,
 } from '@istio-backstage/plugin-istio-common';
 
@@ -23,7 +24,8 @@ import {
  * The demo's permission policy:
  * - anything is refused to callers who are not signed in;
  * - `istio.sidecar.apply` only on entities the user owns (directly or through a group);
- * - `istio.namespace.create` only for members of a configured platform group;
+ * - `istio.namespace.create` and `istio.namespace.read` (reading any namespace
+ *   directly, not through an entity) only for members of a configured platform group;
  * - everything else (reads, catalog, scaffolder, kubernetes) is allowed to signed-in users.
  */
 export class IstioMeshPolicy implements PermissionPolicy {
@@ -59,7 +61,10 @@ export class IstioMeshPolicy implements PermissionPolicy {
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
     }
-    if (isPermission(request.permission, istioNamespaceCreatePermission)) {
+    if (
+      isPermission(request.permission, istioNamespaceCreatePermission) ||
+      isPermission(request.permission, istioNamespaceReadPermission)
+    ) {
       const member = ownershipEntityRefs.some(ref =>
         this.platformGroups.has(ref),
       );

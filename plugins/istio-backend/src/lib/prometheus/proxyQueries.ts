@@ -4,6 +4,13 @@ import {
 } from '@istio-backstage/plugin-istio-node';
 import { sumSamples, type MemoryFitSums } from '../sidecar';
 import type { ObservedEdge } from '../sidecar/types';
+import { querySamples, vectorOf, type Sample } from './samples';
+
+// What each query's samples must carry. Destinations may lack labels (traffic to an
+// unknown host): those read as `unknown`, as Istio's own dashboards show them.
+const EDGES = vectorOf(['source_workload_namespace', 'source_workload']);
+const PER_POD = vectorOf(['pod']);
+const PER_NAMESPACE_POD = vectorOf(['namespace', 'pod']);
 
 /** Outbound calls from a namespace's workloads over the window, as sidecars report them. */
 export async function observedEdges(
@@ -17,12 +24,22 @@ export async function observedEdges(
   const query = (metric: string) =>
     `sum by (${by}) (increase(${metric}{reporter="source", source_workload_namespace="${ns}"}[${windowDays}d])) > 0`;
   const [http, tcp] = await Promise.all([
-    prometheus.query(query('istio_requests_total')),
-    prometheus.query(query('istio_tcp_connections_opened_total')),
+    querySamples(
+      prometheus,
+      query('istio_requests_total'),
+      'HTTP calls',
+      EDGES,
+    ),
+    querySamples(
+      prometheus,
+      query('istio_tcp_connections_opened_total'),
+      'TCP connections',
+      EDGES,
+    ),
   ]);
   const toEdge =
     (protocol: 'http' | 'tcp') =>
-    (s: { metric: Record<string, string>; value: number }): ObservedEdge => ({
+    (s: (typeof http)[number]): ObservedEdge => ({
       sourceNamespace: s.metric.source_workload_namespace,
       sourceWorkload: s.metric.source_workload,
       destinationNamespace: s.metric.destination_service_namespace ?? 'unknown',
@@ -50,23 +67,28 @@ export async function proxyWindowMemory(
 ): Promise<ProxyWindowMemory> {
   const ns = escapeLabelValue(namespace);
   const selector = `{container="istio-proxy", namespace="${ns}"}`;
+  const perPod = (promql: string, what: string) =>
+    querySamples(prometheus, promql, what, PER_POD);
   const [peak, average, allocated, clusters] = await Promise.all([
-    prometheus.query(
+    perPod(
       `max by (pod) (max_over_time(container_memory_working_set_bytes${selector}[${windowDays}d]))`,
+      'the peak istio-proxy working set',
     ),
-    prometheus.query(
+    perPod(
       `avg by (pod) (avg_over_time(container_memory_working_set_bytes${selector}[${windowDays}d]))`,
+      'the average istio-proxy working set',
     ),
-    prometheus.query(
+    perPod(
       `max by (pod) (envoy_server_memory_allocated{namespace="${ns}"})`,
+      'Envoy allocated memory',
     ),
-    prometheus.query(
+    perPod(
       `max by (pod) (envoy_cluster_manager_active_clusters{namespace="${ns}"})`,
+      'Envoy active clusters',
     ),
   ]);
-  const byPod = (
-    samples: Array<{ metric: Record<string, string>; value: number }>,
-  ) => new Map(samples.map(s => [s.metric.pod, s.value]));
+  const byPod = (samples: Array<Sample<'pod'>>) =>
+    new Map(samples.map(s => [s.metric.pod, s.value]));
   return {
     peak: byPod(peak),
     average: byPod(average),
@@ -88,8 +110,18 @@ export async function memoryFitSums(
   prometheus: PrometheusClient,
 ): Promise<MemoryFitSums | undefined> {
   const [memory, clusters] = await Promise.all([
-    prometheus.query(MEMORY),
-    prometheus.query(CLUSTERS),
+    querySamples(
+      prometheus,
+      MEMORY,
+      'the istio-proxy working set',
+      PER_NAMESPACE_POD,
+    ),
+    querySamples(
+      prometheus,
+      CLUSTERS,
+      'Envoy active clusters',
+      PER_NAMESPACE_POD,
+    ),
   ]);
   const clustersByPod = new Map(
     clusters.map(s => [`${s.metric.namespace}/${s.metric.pod}`, s.value]),

@@ -71,7 +71,13 @@ export function planObjects(
   differingHosts: () => readonly string[] = () => [],
 ): Plan {
   const planning = startPlanning(input, meshed, warnings);
-  if (ownsNamespace(planning)) {
+  const refused = input.entity?.namespaceDefaultRefused;
+  if (ownsNamespace(planning) && refused) {
+    warnings.push({
+      code: 'namespace-default-not-yours',
+      message: `No Sidecar for the whole namespace: ${refused}. The recommendation selects this entity's workloads only.`,
+    });
+  } else if (ownsNamespace(planning)) {
     const replacing = replaceSelectorSidecars(planning);
     const namespaceDefault = planNamespaceDefault(planning);
     return { scope: 'namespace', objects: [namespaceDefault, ...replacing] };

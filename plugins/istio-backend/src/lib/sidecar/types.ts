@@ -154,6 +154,12 @@ export interface EntityScope {
    * the selector has set-based requirements (`in`, `!=`, `!key`…).
    */
   matchLabels?: Record<string, string>;
+  /**
+   * Why the caller may not have one Sidecar for the whole namespace (some sidecar
+   * workload there is not theirs), although the entity's selector covers every one:
+   * the recommendation is then workload-scoped.
+   */
+  namespaceDefaultRefused?: string;
 }
 
 /**

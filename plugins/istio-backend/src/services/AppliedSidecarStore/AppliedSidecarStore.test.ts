@@ -3,7 +3,10 @@ import {
   TestDatabases,
   type TestDatabaseId,
 } from '@backstage/backend-test-utils';
-import { AppliedSidecarStore } from './AppliedSidecarStore';
+import {
+  AppliedSidecarStore,
+  type AppliedSidecar,
+} from './AppliedSidecarStore';
 
 // Each PostgreSQL the environment provides (`npm test` starts one on loopback and sets
 // its variable). Without one only SQLite runs: listing a Postgres id with no variable
@@ -72,4 +75,98 @@ describe('AppliedSidecarStore', () => {
       });
     },
   );
+
+  describe('retention', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const start = new Date('2026-11-25T10:00:00Z');
+    const applyAt = (at: Date, namespace = 'istio-demo'): AppliedSidecar => ({
+      cluster: 'demo',
+      namespace,
+      appliedBy: 'user:default/guest',
+      appliedAt: at,
+      beforeBytes: 1e6,
+      pods: 1,
+      sidecarNames: ['default'],
+    });
+    const daysAfter = (days: number) => new Date(start.getTime() + days * DAY);
+
+    it.each(databases.eachSupportedId())(
+      'deletes records past the default 90 days when a Sidecar is recorded (%p)',
+      async id => {
+        const knex = await databases.init(id);
+        let clock = start;
+        const store = await AppliedSidecarStore.create(
+          mockServices.database({ knex }),
+          { now: () => clock },
+        );
+        await store.record(applyAt(start, 'old'));
+        await store.record(applyAt(daysAfter(10), 'recent'));
+        clock = daysAfter(95);
+        await store.record(applyAt(daysAfter(95), 'newest'));
+        expect(
+          (
+            await knex('applied_sidecars').select('namespace').orderBy('id')
+          ).map(r => r.namespace),
+        ).toEqual(['recent', 'newest']);
+        expect(await store.latest('demo', 'old')).toBeUndefined();
+        expect((await store.latest('demo', 'recent'))?.appliedAt).toEqual(
+          daysAfter(10),
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'prunes at start with the configured retention, keeping the newest record for the revision (%p)',
+      async id => {
+        const knex = await databases.init(id);
+        const database = mockServices.database({ knex });
+        const first = await AppliedSidecarStore.create(database, {
+          now: () => start,
+        });
+        await first.record(applyAt(start, 'a'));
+        await first.record(applyAt(daysAfter(1), 'b'));
+        await first.record(applyAt(daysAfter(2), 'c'));
+        const revision = await first.revision();
+
+        const later = await AppliedSidecarStore.create(database, {
+          retentionDays: 7,
+          now: () => daysAfter(30),
+        });
+        // All three are past 7 days; the newest stays so the revision stands.
+        const [{ n }] = await knex('applied_sidecars').count({ n: '*' });
+        expect(Number(n)).toBe(1);
+        expect(await later.revision()).toBe(revision);
+        // Kept for the revision only: past the retention, it is not shown.
+        expect(await later.latest('demo', 'c')).toBeUndefined();
+        expect(await later.prune()).toBe(0);
+      },
+    );
+
+    it('keeps a record exactly as old as the retention', async () => {
+      const knex = await databases.init('SQLITE_3');
+      let clock = start;
+      const store = await AppliedSidecarStore.create(
+        mockServices.database({ knex }),
+        { retentionDays: 1, now: () => clock },
+      );
+      await store.record(applyAt(start, 'edge'));
+      await store.record(applyAt(start, 'newest'));
+      clock = daysAfter(1);
+      expect(await store.prune()).toBe(0);
+      clock = new Date(daysAfter(1).getTime() + 1);
+      expect(await store.prune()).toBe(1);
+    });
+
+    it.each([0, -1, Number.NaN])(
+      'refuses a retention of %p days',
+      async retentionDays => {
+        const knex = await databases.init('SQLITE_3');
+        await expect(
+          AppliedSidecarStore.create(mockServices.database({ knex }), {
+            retentionDays,
+          }),
+        ).rejects.toThrow(/retentionDays is .*; it must be a number above 0/);
+      },
+    );
+  });
 });

@@ -19,12 +19,35 @@ export interface AppliedSidecar {
 
 const TABLE = 'applied_sidecars';
 
+/** Days a record is kept by default (`istio.apply.retentionDays`). */
+export const APPLIED_RETENTION_DAYS = 90;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Options of {@link AppliedSidecarStore.create}. */
+export interface AppliedSidecarStoreOptions {
+  /** Days a record is kept; older ones are deleted. Above 0; default {@link APPLIED_RETENTION_DAYS}. */
+  retentionDays?: number;
+  /** The clock records are aged by; for tests. */
+  now?: () => Date;
+}
+
 /**
  * Records of applied Sidecars, in the plugin's database so every backend replica sees
- * them (SQLite in the demo, PostgreSQL in production).
+ * them (SQLite in the demo, PostgreSQL in production). Records older than the retention
+ * are deleted at start and whenever a Sidecar is recorded (the only time the table
+ * grows), and never returned, so the table stays bounded without a scheduled task.
  */
 export class AppliedSidecarStore {
-  static async create(database: DatabaseService): Promise<AppliedSidecarStore> {
+  static async create(
+    database: DatabaseService,
+    options: AppliedSidecarStoreOptions = {},
+  ): Promise<AppliedSidecarStore> {
+    const retentionDays = options.retentionDays ?? APPLIED_RETENTION_DAYS;
+    if (!(Number.isFinite(retentionDays) && retentionDays > 0))
+      throw new Error(
+        `AppliedSidecarStore: retentionDays is ${retentionDays}; it must be a number above 0`,
+      );
     const knex = await database.getClient();
     if (!database.migrations?.skip) {
       await knex.migrate.latest({
@@ -34,11 +57,22 @@ export class AppliedSidecarStore {
         ),
       });
     }
-    return new AppliedSidecarStore(knex);
+    const store = new AppliedSidecarStore(
+      knex,
+      retentionDays * DAY_MS,
+      options.now ?? (() => new Date()),
+    );
+    await store.prune();
+    return store;
   }
 
-  private constructor(private readonly knex: Knex) {}
+  private constructor(
+    private readonly knex: Knex,
+    private readonly retentionMs: number,
+    private readonly now: () => Date,
+  ) {}
 
+  /** Records an apply, then deletes the records past the retention. */
   async record(applied: AppliedSidecar): Promise<void> {
     await this.knex(TABLE).insert({
       cluster: applied.cluster,
@@ -50,6 +84,27 @@ export class AppliedSidecarStore {
       pods: applied.pods,
       sidecar_names: applied.sidecarNames.join(','),
     });
+    // The apply is recorded either way: old records left now go at the next prune.
+    await this.prune().catch(() => 0);
+  }
+
+  /**
+   * Deletes the records applied before the retention; returns how many. The newest
+   * record stays whatever its age, so {@link AppliedSidecarStore.revision} never goes
+   * back to a value answers were once kept under.
+   */
+  async prune(): Promise<number> {
+    const newest = await this.knex(TABLE).max({ id: 'id' }).first();
+    if (newest?.id === undefined || newest.id === null) return 0;
+    return this.knex(TABLE)
+      .where('applied_at', '<', this.cutoff())
+      .andWhere('id', '<', newest.id)
+      .delete();
+  }
+
+  /** Records applied before this are past the retention. */
+  private cutoff(): Date {
+    return new Date(this.now().getTime() - this.retentionMs);
   }
 
   /**
@@ -61,13 +116,15 @@ export class AppliedSidecarStore {
     return String(row?.id ?? 0);
   }
 
-  /** The most recent apply in a namespace, if any. */
+  /** The most recent apply in a namespace within the retention, if any. */
   async latest(
     cluster: string,
     namespace: string,
   ): Promise<AppliedSidecar | undefined> {
     const row = await this.knex(TABLE)
       .where({ cluster, namespace })
+      // The newest record outlives the retention (see prune); it is still past it.
+      .andWhere('applied_at', '>=', this.cutoff())
       .orderBy('applied_at', 'desc')
       .orderBy('id', 'desc')
       .first();

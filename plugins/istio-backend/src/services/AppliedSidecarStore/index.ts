@@ -1,2 +1,8 @@
-export { AppliedSidecarStore } from './AppliedSidecarStore';
-export type { AppliedSidecar } from './AppliedSidecarStore';
+export {
+  APPLIED_RETENTION_DAYS,
+  AppliedSidecarStore,
+} from './AppliedSidecarStore';
+export type {
+  AppliedSidecar,
+  AppliedSidecarStoreOptions,
+} from './AppliedSidecarStore';

@@ -1,2 +1,3 @@
 export { createSidecarApplyService } from './createSidecarApplyService';
 export type { SidecarApplyService } from './types';
+export { StaleApplyError } from './StaleApplyError';

@@ -42,6 +42,22 @@ const body = (dryRun: boolean, entity = 'productpage') => ({
   dryRun,
 });
 
+/** A dry run, then the real apply with the dry run's digest, as the UI does it. */
+async function approvedApply(
+  server: Parameters<typeof request>[0],
+  entity = 'productpage',
+) {
+  const dry = await request(server)
+    .post('/api/istio/sidecars')
+    .set('Authorization', mockCredentials.user.header())
+    .send(body(true, entity));
+  expect(dry.status).toBe(200);
+  return request(server)
+    .post('/api/istio/sidecars')
+    .set('Authorization', mockCredentials.user.header())
+    .send({ ...body(false, entity), digest: dry.body.digest });
+}
+
 describe('POST /api/istio/sidecars', () => {
   it('dry-runs without changing the cluster, then applies; the saving is then measured', async () => {
     const server = await backend();
@@ -62,23 +78,27 @@ describe('POST /api/istio/sidecars', () => {
     const real = await request(server)
       .post('/api/istio/sidecars')
       .set('Authorization', mockCredentials.user.header())
-      .send(body(false));
+      .send({ ...body(false), digest: dry.body.digest });
     expect(real.status).toBe(200);
     const stored = demo.store.list(sidecars, 'istio-demo');
     expect(stored.map(s => s.metadata.name)).toEqual([
       dry.body.changes[0].name,
     ]);
+    // The entity's own field manager, and the entity named on the object.
     expect(stored[0].metadata.managedFields).toEqual([
       expect.objectContaining({
-        manager: 'backstage-istio',
+        manager: 'backstage-istio/component.default.productpage',
         operation: 'Apply',
       }),
     ]);
+    expect(stored[0].metadata.annotations).toEqual(
+      expect.objectContaining({
+        'istio-backstage.io/entity': 'component:default/productpage',
+      }),
+    );
 
-    const again = await request(server)
-      .post('/api/istio/sidecars')
-      .set('Authorization', mockCredentials.user.header())
-      .send(body(false));
+    const again = await approvedApply(server);
+    expect(again.status).toBe(200);
     expect(again.body.changes[0].action).toBe('unchanged');
 
     const memory = await request(server)
@@ -98,7 +118,7 @@ describe('POST /api/istio/sidecars', () => {
     const res = await request(server)
       .post('/api/istio/sidecars')
       .set('Authorization', mockCredentials.user.header())
-      .send(body(false));
+      .send({ ...body(false), digest: 'a'.repeat(64) });
     expect(res.status).toBe(403);
     expect(demo.requestCount()).toBe(before);
   });
@@ -145,34 +165,30 @@ describe('POST /api/istio/sidecars', () => {
     expect(service.status).toBe(403);
   });
 
-  it('answers 409 naming the other field manager when someone else owns the Sidecar', async () => {
+  it('answers 409 naming the other field manager when someone else owns a field of it', async () => {
     const server = await backend();
     const dry = await request(server)
       .post('/api/istio/sidecars')
       .set('Authorization', mockCredentials.user.header())
       .send(body(true));
     const name = dry.body.changes[0].name;
-    // Someone else's Sidecar with the entity's own selector: the recommendation changes
-    // it in place (one selecting the entity otherwise would be left alone, with a warning).
+    // Applied for the entity once; then someone changed its egress with kubectl.
+    expect((await approvedApply(server)).status).toBe(200);
     demo.store.apply(
       sidecars,
       {
         apiVersion: 'networking.istio.io/v1',
         kind: 'Sidecar',
         metadata: { name, namespace: 'istio-demo' },
-        spec: {
-          workloadSelector: {
-            labels: { 'backstage.io/kubernetes-id': 'productpage' },
-          },
-          egress: [{ hosts: ['*/*'] }],
-        },
+        spec: { egress: [{ hosts: ['*/*'] }] },
       },
-      { manager: 'kubectl', force: false },
+      { manager: 'kubectl', force: true },
     );
+    // The dry run already meets the conflict: nothing to approve.
     const res = await request(server)
       .post('/api/istio/sidecars')
       .set('Authorization', mockCredentials.user.header())
-      .send(body(false));
+      .send(body(true));
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/conflict with "kubectl"/);
   });
@@ -183,7 +199,7 @@ describe('POST /api/istio/sidecars', () => {
     const res = await request(server)
       .post('/api/istio/sidecars')
       .set('Authorization', mockCredentials.user.header())
-      .send(body(false));
+      .send(body(true));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/The cluster rejected the Sidecar/);
     demo.setFaults([]);

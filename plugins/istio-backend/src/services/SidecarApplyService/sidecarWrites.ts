@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import {
   isDns1123Label,
-  ISTIO_FIELD_MANAGER,
+  MESH_NAMESPACE_MARKS,
   type IstioSidecarChange,
 } from '@istio-backstage/plugin-istio-common';
 import {
@@ -10,11 +10,15 @@ import {
   toWriteError,
   type ClusterClient,
 } from '@istio-backstage/plugin-istio-node';
+import { createHash } from 'node:crypto';
 import yaml from 'yaml';
 
 /** A Sidecar as the recommendation's YAML writes it, or as the cluster has it. */
 export type SidecarObject = KubernetesObject & {
-  spec?: { egress?: Array<{ hosts?: string[] }> };
+  spec?: {
+    workloadSelector?: { labels?: Record<string, string> };
+    egress?: Array<{ hosts?: string[] }>;
+  };
 };
 
 const hostsOf = (o: SidecarObject | undefined) =>
@@ -46,6 +50,70 @@ export function sidecarObjectsOf(
   return objects;
 }
 
+/**
+ * The objects marked as applied for the entity: its ref as an annotation (so no other
+ * entity's apply changes them) and the managed-by label.
+ */
+export function markedForEntity(
+  objects: readonly SidecarObject[],
+  entityRef: string,
+): SidecarObject[] {
+  return objects.map(o => ({
+    ...o,
+    metadata: {
+      ...o.metadata,
+      labels: {
+        ...o.metadata?.labels,
+        [MESH_NAMESPACE_MARKS.managedByLabel]: MESH_NAMESPACE_MARKS.managedByValue,
+      },
+      annotations: {
+        ...o.metadata?.annotations,
+        [MESH_NAMESPACE_MARKS.entityAnnotation]: entityRef,
+      },
+    },
+  }));
+}
+
+/** JSON with object keys sorted, so equal content always hashes alike. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map(
+        k =>
+          `${JSON.stringify(k)}:${canonicalJson(
+            (value as Record<string, unknown>)[k],
+          )}`,
+      );
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * The fingerprint of one apply: who, for which entity, where, exactly which objects,
+ * and the version of each existing Sidecar they change (absent ones as null). The
+ * real apply is refused unless it is the approved dry run's.
+ */
+export function applyDigest(apply: {
+  user: string;
+  entityRef: string;
+  cluster: string;
+  namespace: string;
+  objects: readonly SidecarObject[];
+  existing: ReadonlyArray<SidecarObject | undefined>;
+}): string {
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        ...apply,
+        existing: apply.existing.map(o => o?.metadata?.resourceVersion ?? null),
+      }),
+    )
+    .digest('hex');
+}
+
 /** The objects as the cluster has them now; undefined for those that do not exist. */
 export function readExisting(
   client: ClusterClient,
@@ -72,23 +140,24 @@ export function readExisting(
 }
 
 /**
- * Server-side applies the objects with our field manager and `force=false`, so a field
- * another manager owns is a conflict rather than taken over; `dryRun` changes nothing.
+ * Server-side applies the objects with the entity's own field manager and
+ * `force=false`, so a field another manager owns is a conflict rather than taken over;
+ * `dryRun` changes nothing.
  */
 export function serverSideApply(
   client: ClusterClient,
   objects: readonly SidecarObject[],
-  options: { dryRun: boolean; impersonateUser?: string },
+  options: { dryRun: boolean; fieldManager: string; impersonateUser?: string },
 ): Promise<KubernetesObject[]> {
   return Promise.all(
     objects.map(o =>
       client.write(
         apis =>
           apis.objects.patch(
-            o,
+            structuredClone(o),
             undefined,
             options.dryRun ? 'All' : undefined,
-            ISTIO_FIELD_MANAGER,
+            options.fieldManager,
             false,
             PatchStrategy.ServerSideApply,
           ),
@@ -98,19 +167,30 @@ export function serverSideApply(
   );
 }
 
-/** What applying each object does to the Sidecar of that name: created, configured or unchanged. */
+/** What decides whether a Sidecar changes: its whole spec, labels and annotations. */
+const comparable = (o: KubernetesObject | undefined) =>
+  canonicalJson({
+    labels: o?.metadata?.labels ?? {},
+    annotations: o?.metadata?.annotations ?? {},
+    spec: (o as SidecarObject | undefined)?.spec ?? null,
+  });
+
+/**
+ * What applying each object does to the Sidecar of that name — created, configured or
+ * unchanged — from the object before and the dry run's result after.
+ */
 export function changesOf(
   objects: readonly SidecarObject[],
   existing: ReadonlyArray<SidecarObject | undefined>,
+  after: readonly KubernetesObject[],
   namespace: string,
 ): IstioSidecarChange[] {
   return objects.map((o, i) => {
     const before = existing[i];
-    const after = hostsOf(o);
     let action: IstioSidecarChange['action'] = 'created';
     if (before)
       action =
-        JSON.stringify(hostsOf(before)) === JSON.stringify(after)
+        comparable(before) === comparable(after[i] ?? o)
           ? 'unchanged'
           : 'configured';
     return {
@@ -118,7 +198,7 @@ export function changesOf(
       namespace,
       action,
       ...(before ? { hostsBefore: hostsOf(before) } : {}),
-      hostsAfter: after,
+      hostsAfter: hostsOf(o),
     };
   });
 }
@@ -146,6 +226,7 @@ export function toApplyError(error: unknown): Error {
       'InputError',
       'NotAllowedError',
       'NotFoundError',
+      'StaleApplyError',
     ].includes(error.name)
     ? error
     : toWriteError(error, 'the Sidecar');

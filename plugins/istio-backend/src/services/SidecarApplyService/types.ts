@@ -10,6 +10,14 @@ import type {
 
 /** Applies the current recommendation for an entity (dry run first, then for real). */
 export interface SidecarApplyService {
+  /**
+   * Throws a `NotAllowedError` (audited) unless the caller may apply Sidecars for the
+   * entity (`istio.sidecar.apply`); checked before the request is admitted.
+   */
+  authorize(
+    entityRef: string,
+    options: { credentials: BackstageCredentials<BackstageUserPrincipal> },
+  ): Promise<void>;
   apply(
     request: IstioSidecarApplyRequest,
     options: {

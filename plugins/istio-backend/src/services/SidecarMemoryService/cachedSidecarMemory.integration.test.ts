@@ -46,15 +46,20 @@ describe('sidecar-memory answer cache', () => {
     expect(again.body).toEqual(first.body);
     expect(demo.requestCount()).toBe(before);
 
-    const applied = await request(server)
-      .post('/api/istio/sidecars')
-      .set('Authorization', mockCredentials.user.header())
-      .send({
-        entityRef: 'component:default/productpage',
-        cluster: 'demo',
-        namespace: 'istio-demo',
-        dryRun: false,
-      });
+    // A real apply sends back the digest of the dry run it follows.
+    const apply = (fields: { dryRun: boolean; digest?: string }) =>
+      request(server)
+        .post('/api/istio/sidecars')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          entityRef: 'component:default/productpage',
+          cluster: 'demo',
+          namespace: 'istio-demo',
+          ...fields,
+        });
+    const dry = await apply({ dryRun: true });
+    expect(dry.status).toBe(200);
+    const applied = await apply({ dryRun: false, digest: dry.body.digest });
     expect(applied.status).toBe(200);
     const after = await memoryOf(server);
     expect(after.body.items[0].measured).toMatchObject({

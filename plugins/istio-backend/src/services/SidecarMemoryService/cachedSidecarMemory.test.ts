@@ -3,7 +3,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
 import type { AppliedSidecarStore } from '../AppliedSidecarStore';
-import { cachedSidecarMemory } from './cachedSidecarMemory';
+import { cachedSidecarMemory, LOCAL_ANSWERS_MAX } from './cachedSidecarMemory';
 import type { SidecarMemoryService } from './types';
 
 const applied = {
@@ -34,6 +34,8 @@ const ask = (service: SidecarMemoryService, host: string) =>
   );
 
 describe('cachedSidecarMemory', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('keeps answers in the process, at most maxLocalAnswers, the oldest dropped first', async () => {
     const { service, computed } = countingService();
     const cached = cachedSidecarMemory({
@@ -55,18 +57,65 @@ describe('cachedSidecarMemory', () => {
   });
 
   it('drops a kept answer once it is older than ttlMs', async () => {
+    jest.useFakeTimers();
+    let clock = 1_000;
     const { service, computed } = countingService();
     const cached = cachedSidecarMemory({
       sidecarMemory: service,
       applied,
       ttlMs: 50,
+      now: () => clock,
+    });
+    await ask(cached, 'a/x.example.com');
+    clock += 50;
+    await ask(cached, 'a/x.example.com');
+    expect(computed()).toBe(1);
+    clock += 1;
+    await ask(cached, 'a/x.example.com');
+    expect(computed()).toBe(2);
+  });
+
+  it('keeps at most LOCAL_ANSWERS_MAX answers however many extra hosts a caller varies', async () => {
+    const { service, computed } = countingService();
+    const cached = cachedSidecarMemory({
+      sidecarMemory: service,
+      applied,
+      ttlMs: 60_000,
+    });
+    for (let n = 0; n < 5_000; n++)
+      await ask(cached, `istio-demo/host-${n}.example.com`);
+    expect(computed()).toBe(5_000);
+    expect(cached.localSize()).toBe(LOCAL_ANSWERS_MAX);
+    // The most recent answers are the ones kept.
+    await ask(cached, 'istio-demo/host-4999.example.com');
+    expect(computed()).toBe(5_000);
+  });
+
+  it('bounds the copies in front of a shared cache store the same way', async () => {
+    const { service } = countingService();
+    const cached = cachedSidecarMemory({
+      sidecarMemory: service,
+      cache: mockServices.cache.mock(),
+      applied,
+      ttlMs: 60_000,
+      maxLocalAnswers: 100,
+    });
+    for (let n = 0; n < 5_000; n++)
+      await ask(cached, `istio-demo/host-${n}.example.com`);
+    expect(cached.localSize()).toBe(100);
+  });
+
+  it('keeps nothing when reuse is off', async () => {
+    const { service, computed } = countingService();
+    const cached = cachedSidecarMemory({
+      sidecarMemory: service,
+      applied,
+      ttlMs: 0,
     });
     await ask(cached, 'a/x.example.com');
     await ask(cached, 'a/x.example.com');
-    expect(computed()).toBe(1);
-    await new Promise(resolve => setTimeout(resolve, 80));
-    await ask(cached, 'a/x.example.com');
     expect(computed()).toBe(2);
+    expect(cached.localSize()).toBe(0);
   });
 
   it('keeps answers in a shared cache store, with their time to live, when one is given', async () => {

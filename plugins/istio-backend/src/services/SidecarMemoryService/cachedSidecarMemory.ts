@@ -8,12 +8,19 @@ import type { SidecarMemoryService } from './types';
 /** Answers kept in this process at most. */
 export const LOCAL_ANSWERS_MAX = 500;
 
+/** A {@link SidecarMemoryService} that reuses recent answers. */
+export interface CachedSidecarMemoryService extends SidecarMemoryService {
+  /** How many whole answers this process holds. */
+  localSize(): number;
+}
+
 /**
  * Reuses a complete sidecar-memory answer for a few seconds, per caller (the catalog
  * decides what each caller sees) and per request. With a shared cache store (Redis,
  * Valkey, Memcache, Infinispan: `cache` given) every replica shares the answers, each
  * with its own copies in front; otherwise they are kept in this process alone. Either
- * way this process keeps at most {@link LOCAL_ANSWERS_MAX}. An apply
+ * way this process keeps at most {@link LOCAL_ANSWERS_MAX} (the least recently used
+ * leaves first), however many different requests (extra hosts) callers make. An apply
  * anywhere changes the key (the store's revision), and an answer with a failed cluster
  * or source is never kept, so it is retried at once. Memory figures are at most `ttlMs`
  * old — metrics-server itself refreshes every 15 s.
@@ -24,17 +31,26 @@ export function cachedSidecarMemory(options: {
   cache?: CacheService;
   applied: AppliedSidecarStore;
   ttlMs: number;
-  /** Answers kept in this process at most (without a shared `cache`). */
+  /** Answers kept in this process at most, with or without a shared `cache`. */
   maxLocalAnswers?: number;
-}): SidecarMemoryService {
+  /** Milliseconds on a monotonic clock; for tests. */
+  now?: () => number;
+}): CachedSidecarMemoryService {
   const { sidecarMemory, cache, applied, ttlMs } = options;
-  if (ttlMs <= 0) return sidecarMemory;
+  if (ttlMs <= 0)
+    return {
+      getSidecarMemory: (request, readOptions) =>
+        sidecarMemory.getSidecarMemory(request, readOptions),
+      localSize: () => 0,
+    };
   const store = createAnswerCache<IstioSidecarMemoryResponse>({
     cache,
     ttlMs,
     maxLocal: options.maxLocalAnswers ?? LOCAL_ANSWERS_MAX,
+    now: options.now,
   });
   return {
+    localSize: () => store.localSize(),
     async getSidecarMemory(request, readOptions) {
       const { credentials } = readOptions;
       if (readOptions.fresh)

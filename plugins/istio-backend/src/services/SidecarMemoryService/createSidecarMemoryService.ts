@@ -1,4 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import type { AnswerCache } from '../../lib/answerCache';
@@ -25,6 +28,7 @@ export function createSidecarMemoryService(options: {
   /** The clusters' mesh-wide reads (Services, Sidecars, control planes, memory fit…). */
   reads: ClusterReads;
   catalog: CatalogService;
+  userInfo: UserInfoService;
   applied: AppliedSidecarStore;
   logger: LoggerService;
   /** Seconds after an apply before memory counts as "after" (proxies settle). */

@@ -23,6 +23,8 @@ import {
 } from './namespaceParts';
 import { podsPath } from './readNamespace';
 import type { SidecarMemoryService } from './types';
+import { callerOwnership } from '../../lib/ownership/callerOwnership';
+import { callerScopedAnalysis } from './callerNamespaceScope';
 
 /**
  * The answer for an entity: the entity and its dependencies from the catalog (on behalf
@@ -48,6 +50,12 @@ export async function entityAnswer(
   // analysis needs them, so the cluster is read meanwhile.
   const { entity, dependencies } = found;
   const selection = entitySelection(entity);
+  // Read only when a namespace-wide recommendation must be checked, once per request.
+  let ownership: ReturnType<typeof callerOwnership> | undefined;
+  const caller = {
+    entity,
+    ownership: () => (ownership ??= callerOwnership(deps, credentials)),
+  };
   const names = selection.cluster
     ? [deps.clusters.get(selection.cluster).cluster.name]
     : deps.clusters.names();
@@ -62,6 +70,7 @@ export async function entityAnswer(
           dependencies,
           request.extraHosts,
           entityScopeOf(entity, selection),
+          caller,
         ),
       userAuth,
     ),
@@ -92,6 +101,7 @@ async function entityPartsIn(
   dependencyRead: Promise<CatalogDependency[]>,
   extraHosts: string[] | undefined,
   entity: EntityScope,
+  caller: Parameters<typeof callerScopedAnalysis>[3],
 ): Promise<SidecarMemoryItem[]> {
   const { client } = scope;
   const cluster = client.cluster.name;
@@ -124,8 +134,8 @@ async function entityPartsIn(
   );
   const dependencies = await dependencyRead;
   return Promise.all(
-    namespaces.map(namespace =>
-      keptAnalysis(deps, {
+    namespaces.map(async namespace => {
+      const work = {
         scope,
         namespace,
         mesh,
@@ -136,8 +146,10 @@ async function entityPartsIn(
         dependencies,
         extraHosts,
         entity,
-      }),
-    ),
+      };
+      const item = await keptAnalysis(deps, work);
+      return callerScopedAnalysis(deps, work, item, caller);
+    }),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { KubernetesRequestAuth } from '@backstage/plugin-kubernetes-common';
+import type { UserInfoService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   toSourceError,
@@ -35,6 +36,8 @@ export interface SidecarMemoryDeps {
   clusters: ClusterAccess;
   reads: ClusterReads;
   catalog: CatalogService;
+  /** The caller's groups, for what only owners may be recommended. */
+  userInfo: UserInfoService;
   applied: AppliedSidecarStore;
   /** How long after an apply memory counts as "after" (proxies settle). */
   settleMs: number;

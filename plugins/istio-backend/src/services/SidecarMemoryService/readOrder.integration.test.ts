@@ -112,6 +112,7 @@ async function serviceWith(catalog: CatalogService) {
   const service = createSidecarMemoryService({
     clusters,
     catalog,
+    userInfo: mockServices.userInfo.mock(),
     reads: createClusterReads({
       clusters,
       scheduler: mockServices.scheduler(),

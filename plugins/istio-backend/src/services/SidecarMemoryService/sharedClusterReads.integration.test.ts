@@ -10,6 +10,7 @@ import {
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
 import request from 'supertest';
+import { approvedApply } from '../../__testUtils__/approvedApply';
 import { bookinfoEntities } from '../../__testUtils__/bookinfoEntities';
 import { startIstioBackend } from '../../__testUtils__/startIstioBackend';
 
@@ -44,11 +45,10 @@ const memoryOf = (server: Server, name: string) =>
   );
 /** Applies productpage's recommended Sidecar for real. */
 const applyProductpage = (server: Server) =>
-  asUser(request(server).post('/api/istio/sidecars')).send({
+  approvedApply(server, {
     entityRef: 'component:default/productpage',
     cluster: 'demo',
     namespace: 'istio-demo',
-    dryRun: false,
   });
 
 /** The request paths the cluster received while `run` ran. */

@@ -13,9 +13,9 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useState } from 'react';
-import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { useIstioApi } from '../../api';
+import AlertTitle from '@material-ui/lab/AlertTitle';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { isStaleApplyError, useIstioApi } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 
 /** What the Sidecar target is: one entity's workloads in one cluster namespace. */
@@ -62,69 +62,208 @@ function ApplyResult({ result }: { result: IstioSidecarApplyResult }) {
   );
 }
 
-type ApplyState = ReturnType<typeof useSidecarApply>['dryRun'];
+/** Where the dialog is: each step shows what the user has reviewed and may do. */
+type ApplyState =
+  | { step: 'checking' }
+  | { step: 'failed'; error: Error }
+  | {
+      step: 'review';
+      /** The dry run shown, whose digest Apply sends. */
+      review: IstioSidecarApplyResult;
+      /** True when it replaced a reviewed one that went stale. */
+      replaced: boolean;
+      applying: boolean;
+      error?: Error;
+    }
+  | { step: 'applied'; result: IstioSidecarApplyResult };
 
-/** The dry run and the real apply of the recommended Sidecar, each run on demand. */
+/**
+ * The dry run and the real apply of the recommended Sidecar. The real apply sends the
+ * digest of the dry run shown; when the backend answers that it went stale, the new
+ * dry run is shown instead, to be approved again.
+ */
 function useSidecarApply(target: ApplySidecarTarget) {
   const istioApi = useIstioApi();
-  const [dryRun, runDryRun] = useAsyncFn(
-    () => istioApi.applySidecar({ ...target, dryRun: true }),
+  const [state, setState] = useState<ApplyState>({ step: 'checking' });
+  // Each opening starts a new run, so a late answer to an earlier one is dropped.
+  const run = useRef(0);
+
+  const check = useCallback(async () => {
+    const id = ++run.current;
+    setState({ step: 'checking' });
+    try {
+      const review = await istioApi.applySidecar({ ...target, dryRun: true });
+      if (id === run.current)
+        setState({ step: 'review', review, replaced: false, applying: false });
+    } catch (error) {
+      if (id === run.current)
+        setState({ step: 'failed', error: asError(error) });
+    }
+  }, [istioApi, target]);
+
+  const apply = useCallback(
+    async (review: IstioSidecarApplyResult, replaced: boolean) => {
+      const id = run.current;
+      const update = (next: ApplyState) => {
+        if (id === run.current) setState(next);
+      };
+      update({ step: 'review', review, replaced, applying: true });
+      try {
+        const result = await istioApi.applySidecar({
+          ...target,
+          dryRun: false,
+          digest: review.digest,
+        });
+        update({ step: 'applied', result });
+      } catch (error) {
+        if (isStaleApplyError(error)) {
+          update({
+            step: 'review',
+            review: error.current,
+            replaced: true,
+            applying: false,
+          });
+        } else {
+          update({
+            step: 'review',
+            review,
+            replaced,
+            applying: false,
+            error: asError(error),
+          });
+        }
+      }
+    },
     [istioApi, target],
   );
-  const [applied, runApply] = useAsyncFn(
-    () => istioApi.applySidecar({ ...target, dryRun: false }),
-    [istioApi, target],
-  );
-  return { dryRun, runDryRun, applied, runApply };
+
+  return { state, check, apply };
 }
 
-/** The dialog's body: the real apply's outcome once there is one, else the dry run's. */
-function ApplyOutcome({
-  dryRun,
-  applied,
-}: {
-  dryRun: ApplyState;
-  applied: ApplyState;
-}) {
+const REFUSAL_TITLE: Record<number, string> = {
+  403: 'Not applied: not allowed',
+  409: 'Not applied: conflict',
+};
+
+/**
+ * A ref that focuses its element once shown: an outcome takes the focus, so it is read
+ * out, and the keyboard stays in the dialog when the button pressed goes away.
+ */
+function useFocusOnMount<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return ref;
+}
+
+/** A failed call, titled, with the backend's own message in full. */
+function ErrorAlert({ title, error }: { title: string; error: Error }) {
+  const ref = useFocusOnMount<HTMLDivElement>();
   return (
-    <>
-      {applied.value && (
-        <Box mb={2}>
-          <Alert severity="success">
-            Applied. Proxies pick up the new configuration within seconds; the
-            measured saving appears once their memory settles.
-          </Alert>
-          <ApplyResult result={applied.value} />
-        </Box>
-      )}
-      {applied.error && (
-        <Alert severity="error">
-          Not applied: {errorMessage(applied.error)}
-        </Alert>
-      )}
-      {!applied.value && (dryRun.loading || applied.loading) && <Progress />}
-      {dryRun.error && (
-        <Alert severity="error">
-          The dry run failed, nothing was changed: {errorMessage(dryRun.error)}
-        </Alert>
-      )}
-      {dryRun.value && !applied.value && (
+    <Alert severity="error" ref={ref} tabIndex={-1}>
+      <AlertTitle>{title}</AlertTitle>
+      {errorMessage(error)}
+    </Alert>
+  );
+}
+
+/** Says that the reviewed change went stale, so nothing was written. */
+function StaleNotice() {
+  const ref = useFocusOnMount<HTMLDivElement>();
+  return (
+    <Alert severity="warning" ref={ref} tabIndex={-1}>
+      <AlertTitle>
+        Nothing was written: what would be written changed since you reviewed it
+      </AlertTitle>
+      Traffic, Sidecars or pods changed since the dry run. Below is what would
+      be written now; review it and click Apply again to apply it.
+    </Alert>
+  );
+}
+
+/** The outcome of a real apply that went through. */
+function AppliedNotice() {
+  const ref = useFocusOnMount<HTMLDivElement>();
+  return (
+    <Alert severity="success" ref={ref} tabIndex={-1}>
+      Applied. Proxies pick up the new configuration within seconds; the
+      measured saving appears once their memory settles.
+    </Alert>
+  );
+}
+
+/** The dialog's status line(s): what happened so far and what is going on. */
+function ApplyStatus({ state }: { state: ApplyState }) {
+  switch (state.step) {
+    case 'checking':
+      return (
         <>
-          <Alert severity="info">
-            Dry run accepted by the cluster (admission webhooks included).
-            Nothing has been changed yet.
-          </Alert>
-          <ApplyResult result={dryRun.value} />
+          <Typography variant="body2">
+            Asking the cluster for a dry run…
+          </Typography>
+          <Progress />
         </>
-      )}
-    </>
+      );
+    case 'failed':
+      return (
+        <ErrorAlert
+          title="The dry run failed, nothing was changed"
+          error={state.error}
+        />
+      );
+    case 'applied':
+      return <AppliedNotice />;
+    default:
+      return (
+        <>
+          {state.replaced ? (
+            <StaleNotice key={state.review.digest} />
+          ) : (
+            <Alert severity="info">
+              Dry run accepted by the cluster (admission webhooks included).
+              Nothing has been changed yet.
+            </Alert>
+          )}
+          {state.error && (
+            <Box mt={1}>
+              <ErrorAlert
+                title={
+                  REFUSAL_TITLE[statusOf(state.error) ?? 0] ?? 'Not applied'
+                }
+                error={state.error}
+              />
+            </Box>
+          )}
+          {state.applying && <Progress />}
+        </>
+      );
+  }
+}
+
+/** Anything thrown, as an Error to show. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The HTTP status of a failed backend call, when it has one. */
+function statusOf(error: Error): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+/** Turns a target into a string usable in element ids. */
+function idOf(target: ApplySidecarTarget): string {
+  return `istio-apply-${target.cluster}-${target.namespace}`.replace(
+    /[^A-Za-z0-9_-]/g,
+    '-',
   );
 }
 
 /**
  * "Apply" for the recommended Sidecar: shown only to users allowed
  * `istio.sidecar.apply` on the entity. It first asks the cluster for a dry run and
- * shows the change; only a second, explicit click applies for real.
+ * shows the change; only a second, explicit click applies for real, and only what
+ * that dry run showed.
  */
 export function ApplySidecarButton(props: {
   target: ApplySidecarTarget;
@@ -137,16 +276,19 @@ export function ApplySidecarButton(props: {
     resourceRef: target.entityRef,
   });
   const [open, setOpen] = useState(false);
-  const { dryRun, runDryRun, applied, runApply } = useSidecarApply(target);
+  const { state, check, apply } = useSidecarApply(target);
 
   if (permission.loading || !permission.allowed) return null;
 
   const close = () => {
     setOpen(false);
-    if (applied.value) onApplied?.();
+    if (state.step === 'applied') onApplied?.();
   };
+  const review = state.step === 'review' ? state : undefined;
   const nothingToDo =
-    dryRun.value?.changes.every(c => c.action === 'unchanged') ?? false;
+    review?.review.changes.every(c => c.action === 'unchanged') ?? false;
+  const shown = state.step === 'applied' ? state.result : review?.review;
+  const id = idOf(target);
 
   return (
     <>
@@ -155,26 +297,40 @@ export function ApplySidecarButton(props: {
         color="primary"
         onClick={() => {
           setOpen(true);
-          runDryRun();
+          check();
         }}
       >
         Apply Sidecar…
       </Button>
-      <Dialog open={open} onClose={close} fullWidth maxWidth="md">
-        <DialogTitle>
+      <Dialog
+        open={open}
+        onClose={close}
+        fullWidth
+        maxWidth="md"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-status`}
+      >
+        <DialogTitle id={`${id}-title`}>
           Apply the recommended Sidecar to {target.cluster}/{target.namespace}
         </DialogTitle>
-        <DialogContent>
-          <ApplyOutcome dryRun={dryRun} applied={applied} />
+        <DialogContent
+          aria-busy={state.step === 'checking' || Boolean(review?.applying)}
+        >
+          <Box id={`${id}-status`} mb={2}>
+            <ApplyStatus state={state} />
+          </Box>
+          {shown && <ApplyResult result={shown} />}
         </DialogContent>
         <DialogActions>
-          <Button onClick={close}>{applied.value ? 'Close' : 'Cancel'}</Button>
-          {!applied.value && (
+          <Button onClick={close}>
+            {state.step === 'applied' ? 'Close' : 'Cancel'}
+          </Button>
+          {state.step !== 'applied' && (
             <Button
               color="primary"
               variant="contained"
-              disabled={!dryRun.value || nothingToDo || applied.loading}
-              onClick={() => runApply()}
+              disabled={!review || review.applying || nothingToDo}
+              onClick={() => review && apply(review.review, review.replaced)}
             >
               Apply
             </Button>

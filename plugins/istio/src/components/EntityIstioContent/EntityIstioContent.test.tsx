@@ -9,10 +9,12 @@ import {
 } from '@backstage/test-utils';
 import type {
   IstioMeshConfig,
+  IstioSidecarApplyRequest,
+  IstioSidecarApplyResult,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { istioApiRef, type IstioApi } from '../../api';
+import { istioApiRef, StaleApplyError, type IstioApi } from '../../api';
 import { EntityIstioContent } from './EntityIstioContent';
 
 const MI = 1024 * 1024;
@@ -149,6 +151,25 @@ const mesh = {
   ],
 } as unknown as IstioMeshConfig;
 
+function applyResult(dryRun: boolean, digest: string): IstioSidecarApplyResult {
+  return {
+    cluster: 'demo',
+    namespace: 'istio-demo',
+    dryRun,
+    changes: [
+      {
+        name: 'productpage',
+        namespace: 'istio-demo',
+        action: 'created',
+        hostsAfter: ['./*', 'istio-system/*'],
+      },
+    ],
+    yaml: 'kind: Sidecar\n',
+    entityRef: 'component:default/productpage',
+    digest,
+  };
+}
+
 function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
   return {
     getClusters: async () => ({
@@ -225,22 +246,9 @@ describe('EntityIstioContent', () => {
           }
         : memory,
     );
-    const applySidecar = jest.fn(async (request: { dryRun: boolean }) => {
+    const applySidecar = jest.fn(async (request: IstioSidecarApplyRequest) => {
       if (!request.dryRun) applied = true;
-      return {
-        cluster: 'demo',
-        namespace: 'istio-demo',
-        dryRun: request.dryRun,
-        changes: [
-          {
-            name: 'productpage',
-            namespace: 'istio-demo',
-            action: 'created' as const,
-            hostsAfter: ['./*', 'istio-system/*'],
-          },
-        ],
-        yaml: 'kind: Sidecar\n',
-      };
+      return applyResult(request.dryRun, 'digest-1');
     });
     // Another ref than the other tests': usePermission caches answers by ref.
     const owned = {
@@ -254,6 +262,13 @@ describe('EntityIstioContent', () => {
     expect(await screen.findByText(/will be created/)).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: /^apply$/i }));
     expect(await screen.findByText(/^Applied\./)).toBeInTheDocument();
+    expect(applySidecar).toHaveBeenLastCalledWith({
+      entityRef: 'component:owned/productpage',
+      cluster: 'demo',
+      namespace: 'istio-demo',
+      dryRun: false,
+      digest: 'digest-1',
+    });
     fireEvent.click(screen.getByRole('button', { name: /close/i }));
     await waitFor(() => expect(getSidecarMemory).toHaveBeenCalledTimes(2));
     expect(
@@ -262,6 +277,55 @@ describe('EntityIstioContent', () => {
       ),
     ).toBeInTheDocument();
     expect(getSidecarMemory).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the new change when the reviewed one went stale, and applies it on the next click', async () => {
+    const getSidecarMemory = jest.fn(async () => memory);
+    const applySidecar = jest.fn(async (request: IstioSidecarApplyRequest) => {
+      if (request.dryRun) return applyResult(true, 'digest-1');
+      if (request.digest === 'digest-1') {
+        throw new StaleApplyError('changed since the dry run', {
+          ...applyResult(true, 'digest-2'),
+          changes: [
+            {
+              name: 'productpage',
+              namespace: 'istio-demo',
+              action: 'created',
+              hostsAfter: ['./*', 'istio-system/*', 'payments/*'],
+            },
+          ],
+        });
+      }
+      return applyResult(false, 'digest-2');
+    });
+    const stale = {
+      ...productpage,
+      metadata: { ...productpage.metadata, namespace: 'stale' },
+    };
+    await renderFor(stale, api({ getSidecarMemory, applySidecar }), true);
+    fireEvent.click(
+      await screen.findByRole('button', { name: /apply sidecar/i }),
+    );
+    expect(
+      await screen.findByText('Hosts after: ./*, istio-system/*'),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /^apply$/i }));
+    expect(
+      await screen.findByText(
+        /what would be written changed since you reviewed it/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Hosts after: ./*, istio-system/*, payments/*'),
+    ).toBeInTheDocument();
+    expect(applySidecar).toHaveBeenCalledTimes(2);
+    fireEvent.click(screen.getByRole('button', { name: /^apply$/i }));
+    expect(await screen.findByText(/^Applied\./)).toBeInTheDocument();
+    expect(applySidecar).toHaveBeenLastCalledWith(
+      expect.objectContaining({ dryRun: false, digest: 'digest-2' }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: /close/i }));
+    await waitFor(() => expect(getSidecarMemory).toHaveBeenCalledTimes(2));
   });
 
   it('asks for the Kubernetes annotations when the entity has none, without calling the backend', async () => {

@@ -1,0 +1,2 @@
+export * from './fieldManagers';
+export * from './namespaceOwners';
