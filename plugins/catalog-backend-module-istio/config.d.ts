@@ -20,9 +20,9 @@ export interface Config {
         timeoutSeconds?: number;
         /**
          * Entity ref of the owner of a namespace that names none (no valid
-         * `istio-backstage.io/owner` annotation), for example
-         * `group:default/platform-team`. Without it such namespaces are left out of
-         * the catalog, with a warning in the log.
+         * `istio-backstage.io/owner` annotation written by the `backstage-istio` field
+         * manager), for example `group:default/platform-team`. Without it such
+         * namespaces are left out of the catalog, with a warning in the log.
          */
         defaultOwner?: string;
       };

@@ -81,12 +81,16 @@ export interface Config {
       settleSeconds?: number;
       /**
        * Who owns namespaces that were not created by `istio:namespace:create` (whose
-       * `istio-backstage.io/owner` annotation says so): namespace name, or
-       * `<cluster>/<namespace>` for one cluster only, to the entity refs (groups or
-       * users) that may write Sidecars there through Backstage. A namespace with the
-       * annotation uses the annotation. Without either, nobody may write there.
+       * `istio-backstage.io/owner` annotation says so): the entity refs (groups or
+       * users) that may write Sidecars in `namespace` through Backstage, in `cluster`
+       * only when given. A namespace with the annotation uses the annotation. Without
+       * either, nobody may write there.
        */
-      namespaceOwners?: { [namespace: string]: string[] };
+      namespaceOwners?: Array<{
+        namespace: string;
+        cluster?: string;
+        owners: string[];
+      }>;
       /**
        * Groups that may hand a namespace created by `istio:namespace:create` to
        * another owner (besides its current owner).

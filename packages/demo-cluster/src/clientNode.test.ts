@@ -14,6 +14,7 @@ import { loadScenario } from './scenario/loadScenario';
 import { RESOURCE_TYPES } from './store/resources';
 
 let cluster: DemoCluster;
+const namespaces = RESOURCE_TYPES.find(t => t.plural === 'namespaces')!;
 
 function kubeConfig(token: string, impersonate?: string): KubeConfig {
   const kc = new KubeConfig();
@@ -148,6 +149,82 @@ describe('@kubernetes/client-node against the demo cluster', () => {
     expect(applied.metadata?.managedFields?.[0].manager).toBe(
       'backstage-istio',
     );
+  });
+
+  it('creates a Namespace with POST as Kubernetes does: dry run, AlreadyExists, and an Update entry of its own', async () => {
+    const kc = kubeConfig('demo-writer-token');
+    const core = kc.makeApiClient(CoreV1Api);
+    const body = {
+      metadata: {
+        name: 'posted',
+        labels: { 'app.kubernetes.io/managed-by': 'backstage-istio' },
+      },
+    };
+    await core.createNamespace({
+      body,
+      dryRun: 'All',
+      fieldManager: 'backstage-istio',
+    });
+    expect(cluster.store.get(namespaces, undefined, 'posted')).toBeUndefined();
+    const created = await core.createNamespace({
+      body,
+      fieldManager: 'backstage-istio',
+    });
+    expect(created.metadata?.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'backstage-istio',
+        operation: 'Update',
+        fieldsV1: {
+          'f:metadata': {
+            'f:labels': { 'f:app.kubernetes.io/managed-by': {} },
+          },
+        },
+      }),
+    ]);
+    const again = await core
+      .createNamespace({ body, fieldManager: 'backstage-istio' })
+      .catch((error: { code: number; body: string }) => error);
+    expect(again).toMatchObject({ code: 409 });
+    expect(JSON.parse((again as { body: string }).body)).toMatchObject({
+      reason: 'AlreadyExists',
+      message: 'namespaces "posted" already exists',
+      details: { name: 'posted', kind: 'namespaces' },
+    });
+
+    // The same manager's apply is a second entry; a value only its create wrote
+    // conflicts with that entry, as in Kubernetes.
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const apply = (labels: Record<string, string>) =>
+      objects.patch(
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'posted', labels },
+        },
+        undefined,
+        undefined,
+        'backstage-istio',
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+    const applied: KubernetesObject = await apply({
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+      'istio-injection': 'enabled',
+    });
+    expect(
+      applied.metadata?.managedFields?.map(f => [f.manager, f.operation]),
+    ).toEqual([
+      ['backstage-istio', 'Update'],
+      ['backstage-istio', 'Apply'],
+    ]);
+    await expect(
+      apply({ 'app.kubernetes.io/managed-by': 'someone' }),
+    ).rejects.toMatchObject({
+      code: 409,
+      body: expect.stringContaining(
+        'conflict with \\"backstage-istio\\" using v1: .metadata.labels.app.kubernetes.io/managed-by',
+      ),
+    });
   });
 
   it('refuses impersonation to a token that may not impersonate', async () => {

@@ -35,3 +35,4 @@ export { kubeconfigFor } from './kubeconfig';
 export { kubernetesConfigFor } from './backstageConfig';
 export type { ConfiguredDemoCluster } from './backstageConfig';
 export { RESOURCE_TYPES } from './store/resources';
+export type { KubeObject } from './store/types';

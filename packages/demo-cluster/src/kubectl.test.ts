@@ -7,8 +7,10 @@ import { promisify } from 'node:util';
 import { startDemoCluster, type DemoCluster } from './DemoCluster';
 import { kubeconfigFor } from './kubeconfig';
 import { loadScenario } from './scenario/loadScenario';
+import { RESOURCE_TYPES } from './store/resources';
 
 const exec = promisify(execFile);
+const namespaces = RESOURCE_TYPES.find(t => t.plural === 'namespaces')!;
 jest.setTimeout(60_000);
 
 let cluster: DemoCluster;
@@ -240,6 +242,94 @@ describe('kubectl against the demo cluster', () => {
     );
     expect(anonymous.code).not.toBe(0);
     expect(anonymous.stderr).toMatch(/provide credentials|Unauthorized/);
+  });
+
+  it('creates a namespace once: a second create is AlreadyExists, and kubectl-create owns what it wrote', async () => {
+    // From a manifest: `kubectl create namespace` sends protobuf, which the simulator does not speak.
+    const manifest =
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kubectl-made\n  labels:\n    team: a\n';
+    const created = await kubectl(['create', '-f', '-'], 'writer', manifest);
+    expect(created.stdout).toContain('namespace/kubectl-made created');
+    const again = await kubectl(['create', '-f', '-'], 'writer', manifest);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(
+      /Error from server \(AlreadyExists\): .*namespaces "kubectl-made" already exists/,
+    );
+    const stored = cluster.store.get(namespaces, undefined, 'kubectl-made');
+    expect(stored?.metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'kubectl-create',
+        operation: 'Update',
+        fieldsV1: { 'f:metadata': { 'f:labels': { 'f:team': {} } } },
+      }),
+    ]);
+  });
+
+  it('records kubectl label and kubectl annotate as their own field managers, next to the applier', async () => {
+    const applied = await kubectl(
+      [
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'backstage-istio',
+        '-f',
+        '-',
+      ],
+      'writer',
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: hand-labelled
+  labels:
+    istio-injection: enabled
+`,
+    );
+    expect(applied.code).toBe(0);
+    const labelled = await kubectl([
+      'label',
+      'namespace',
+      'hand-labelled',
+      'app.kubernetes.io/managed-by=backstage-istio',
+    ]);
+    expect(labelled.stdout).toContain('namespace/hand-labelled labeled');
+    const annotated = await kubectl([
+      'annotate',
+      'namespace',
+      'hand-labelled',
+      'istio-backstage.io/owner=group:default/intruders',
+    ]);
+    expect(annotated.stdout).toContain('namespace/hand-labelled annotated');
+
+    const stored = cluster.store.get(namespaces, undefined, 'hand-labelled');
+    expect(stored?.metadata.labels).toEqual({
+      'istio-injection': 'enabled',
+      'app.kubernetes.io/managed-by': 'backstage-istio',
+    });
+    expect(stored?.metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'backstage-istio',
+        operation: 'Apply',
+        fieldsV1: { 'f:metadata': { 'f:labels': { 'f:istio-injection': {} } } },
+      }),
+      expect.objectContaining({
+        manager: 'kubectl-label',
+        operation: 'Update',
+        fieldsV1: {
+          'f:metadata': {
+            'f:labels': { 'f:app.kubernetes.io/managed-by': {} },
+          },
+        },
+      }),
+      expect.objectContaining({
+        manager: 'kubectl-annotate',
+        operation: 'Update',
+        fieldsV1: {
+          'f:metadata': {
+            'f:annotations': { 'f:istio-backstage.io/owner': {} },
+          },
+        },
+      }),
+    ]);
   });
 
   it('answers NotFound for an unknown namespace object and deletes what it stored', async () => {

@@ -11,6 +11,7 @@ import {
   ClusterAccess,
   ClusterDirectory,
   createClusterCredentialSource,
+  NamespaceOwnerRules,
 } from '@istio-backstage/plugin-istio-node';
 import { createCheckVersionAction } from './actions/checkVersion';
 import { createMeshNamespaceAction } from './actions/createNamespace';
@@ -35,6 +36,7 @@ export const scaffolderModuleIstio = createBackendModule({
         auditor: coreServices.auditor,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
       },
       async init({
         scaffolder,
@@ -44,6 +46,7 @@ export const scaffolderModuleIstio = createBackendModule({
         auditor,
         discovery,
         auth,
+        userInfo,
       }) {
         // The clusters of the Kubernetes plugin's config, as the Istio backend reads them.
         const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
@@ -70,6 +73,9 @@ export const scaffolderModuleIstio = createBackendModule({
             clusters: access,
             permissions,
             auditor,
+            userInfo,
+            // Who may run it again on a namespace; a mistake stops the start with its path.
+            ownerRules: NamespaceOwnerRules.fromConfig(config),
             impersonateUser:
               config.getOptionalBoolean('istio.apply.impersonateUser') ?? false,
           }),

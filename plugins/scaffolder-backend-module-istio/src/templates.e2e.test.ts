@@ -277,6 +277,38 @@ describe('examples/templates/mesh-namespace', () => {
     expect(stored('istio-demo')).toEqual(before);
   });
 
+  it('fails a re-run by someone outside the owner team, who would take the namespace over, changing nothing', async () => {
+    const owners = await startScaffolderTestBackend({
+      clusters: [{ name: 'demo', demo }],
+      entities: [template],
+    });
+    const created = await runTemplateTask(owners, {
+      template,
+      values: values('e2e-owned'),
+    });
+    expect(created.status).toBe('completed');
+    const before = stored('e2e-owned');
+
+    const outsider = await startScaffolderTestBackend({
+      clusters: [{ name: 'demo', demo }],
+      entities: [template],
+      initiatorGroups: ['group:default/tools-team'],
+    });
+    const task = await runTemplateTask(outsider, {
+      template,
+      values: {
+        ...values('e2e-owned'),
+        owner: 'group:default/tools-team',
+        mtls: 'PERMISSIVE',
+      },
+    });
+    expect(task.status).toBe('failed');
+    expect(task.log.join('\n')).toMatch(
+      /NotAllowedError: Namespace 'e2e-owned' in cluster 'demo' is owned by group:default\/platform-team; only its owner or a platform group/,
+    );
+    expect(stored('e2e-owned')).toEqual(before);
+  });
+
   it('fails the task without a cluster call when istio.namespace.create is denied', async () => {
     const server = await startScaffolderTestBackend({
       clusters: [{ name: 'demo', demo }],

@@ -11,6 +11,7 @@ import {
 import { StoreError, type ObjectStore } from '../store/ObjectStore';
 import { groupVersion, type ResourceType } from '../store/resources';
 import type { KubeObject, WatchEvent } from '../store/types';
+import type { Json } from '../store/serverSideApply';
 import type { Scenario } from '../scenario/types';
 import { validateScenarioAuth } from '../scenario/validateAuth';
 import { istioValidationProblems } from './istioValidation';
@@ -90,6 +91,41 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+const APPLY_PATCH = 'application/apply-patch+yaml';
+const MERGE_PATCH = 'application/merge-patch+json';
+
+/**
+ * The field manager of a create or patch that is not an apply: `fieldManager`, else,
+ * as kube-apiserver does, the client's user agent up to its first `/`.
+ */
+function updateManager(url: URL, req: http.IncomingMessage): string {
+  const given = url.searchParams.get('fieldManager');
+  if (given) return given;
+  const agent = (req.headers['user-agent'] ?? '').split('/')[0].slice(0, 128);
+  return agent || 'unknown';
+}
+
+/** The body of a JSON merge patch: one JSON object. */
+function parseMergePatch(text: string): Record<string, Json> {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `error decoding the request body: ${(e as Error).message}`,
+    );
+  }
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch))
+    throw new ApiError(
+      400,
+      'BadRequest',
+      'error decoding the request body: a merge patch must be a JSON object',
+    );
+  return patch as Record<string, Json>;
 }
 
 /** Istio validation as istiod's validating webhook does it (the parts we exercise). */
@@ -494,16 +530,26 @@ export function createApiServer(options: ApiServerOptions) {
     const contentType = (req.headers['content-type'] ?? '')
       .split(';')[0]
       .trim();
+    if (method === 'PATCH' && contentType === MERGE_PATCH) {
+      const patched = store.mergePatch(
+        type,
+        { namespace, name },
+        parseMergePatch(text),
+        {
+          manager: updateManager(url, req),
+          dryRun,
+          check: object => validateIstioObject(object, rootNamespace),
+        },
+      );
+      return send(res, 200, asVersion(patched, type, version));
+    }
     let body: KubeObject;
     try {
-      if (
-        method === 'PATCH' &&
-        contentType !== 'application/apply-patch+yaml'
-      ) {
+      if (method === 'PATCH' && contentType !== APPLY_PATCH) {
         throw new ApiError(
           415,
           'UnsupportedMediaType',
-          `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml`,
+          `the body of the request was in an unknown format - accepted media types include: ${MERGE_PATCH}, ${APPLY_PATCH}`,
         );
       }
       const docs = yaml.parseAllDocuments(text);
@@ -529,6 +575,11 @@ export function createApiServer(options: ApiServerOptions) {
         'Invalid',
         `${type.kind} is invalid: metadata.name: Required value: name is required`,
       );
+    }
+    if (method === 'POST') {
+      // kube-apiserver takes a create's missing kind and apiVersion from its URL.
+      body.kind ??= type.kind;
+      body.apiVersion ??= groupVersion(type.group, version);
     }
     if (
       body.kind !== type.kind ||
@@ -581,8 +632,9 @@ export function createApiServer(options: ApiServerOptions) {
     }
     validateIstioObject(body, rootNamespace);
     const manager =
-      url.searchParams.get('fieldManager') ??
-      (method === 'POST' ? 'unknown' : '');
+      method === 'POST'
+        ? updateManager(url, req)
+        : url.searchParams.get('fieldManager') ?? '';
     if (method === 'PATCH') {
       if (!manager)
         throw new ApiError(
@@ -814,7 +866,12 @@ export function createApiServer(options: ApiServerOptions) {
           send(
             res,
             error.code,
-            statusBody(error.code, error.reason, error.message, details),
+            statusBody(
+              error.code,
+              error.reason,
+              error.message,
+              details ?? error.details,
+            ),
           );
         } else {
           send(

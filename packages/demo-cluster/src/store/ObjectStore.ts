@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { groupVersion, type ResourceType } from './resources';
 import {
+  jsonMergePatch,
   managedFieldsOf,
+  managerKey,
   ownAll,
   serverSideApply,
+  updateOwnership,
   type ApplyConflict,
   type Json,
   type Ownership,
@@ -13,7 +16,8 @@ import type { KubeObject, WatchEvent } from './types';
 interface Entry {
   object: KubeObject;
   ownership: Ownership;
-  operations: Map<string, { operation: 'Apply' | 'Update'; time: string }>;
+  /** When each ownership entry (by `managerKey`) last wrote. */
+  operations: Map<string, { time: string }>;
 }
 
 /** Thrown by store operations; carries the Kubernetes status it maps to. */
@@ -23,10 +27,20 @@ export class StoreError extends Error {
     readonly reason: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid',
     message: string,
     readonly conflicts?: ApplyConflict[],
+    /** The Status `details` naming the object, as the API server sends them. */
+    readonly details?: { name: string; group?: string; kind: string },
   ) {
     super(message);
   }
 }
+
+/** `<plural>[.<group>]`, as the API server names a resource in its messages. */
+const resourceName = (type: ResourceType) =>
+  `${type.plural}${type.group ? `.${type.group}` : ''}`;
+
+/** The NotFound error of an object that does not exist. */
+const notFound = (type: ResourceType, name: string) =>
+  new StoreError(404, 'NotFound', `${resourceName(type)} "${name}" not found`);
 
 /** RFC 3339 with second precision, as the API server writes timestamps. */
 export function kubeTime(ms: number = Date.now()): string {
@@ -130,7 +144,10 @@ export class ObjectStore {
     return entry ? this.render(entry) : undefined;
   }
 
-  /** Creates an object (POST); 409 AlreadyExists when it is there. */
+  /**
+   * Creates an object (POST); 409 AlreadyExists when it is there. As in Kubernetes, the
+   * manager's `Update` entry owns every field it sent, apart from what it applies later.
+   */
   create(
     type: ResourceType,
     object: KubeObject,
@@ -142,9 +159,13 @@ export class ObjectStore {
       throw new StoreError(
         409,
         'AlreadyExists',
-        `${type.plural}${
-          type.group ? `.${type.group}` : ''
-        } "${name}" already exists`,
+        `${resourceName(type)} "${name}" already exists`,
+        undefined,
+        {
+          name,
+          ...(type.group ? { group: type.group } : {}),
+          kind: type.plural,
+        },
       );
     }
     const stored = this.stamp(
@@ -160,8 +181,8 @@ export class ObjectStore {
       ),
       operations: new Map([
         [
-          options.manager,
-          { operation: 'Update', time: stored.metadata.creationTimestamp! },
+          managerKey(options.manager, 'Update'),
+          { time: stored.metadata.creationTimestamp! },
         ],
       ]),
     };
@@ -181,6 +202,15 @@ export class ObjectStore {
     const { name, namespace } = patch.metadata;
     const key = this.key(type, type.namespaced ? namespace : undefined, name);
     const existing = this.entries.get(key);
+    // A resourceVersion in the patch is a precondition, as in Kubernetes.
+    const expected = patch.metadata.resourceVersion;
+    if (expected && existing?.object.metadata.resourceVersion !== expected) {
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${type.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
     const result = serverSideApply({
       current: existing?.object as unknown as Record<string, Json> | undefined,
       ownership: existing?.ownership ?? new Map(),
@@ -189,8 +219,14 @@ export class ObjectStore {
       force: options.force,
     });
     if ('conflicts' in result) {
+      // An update entry is named with its API version, as kube-apiserver does.
       const fields = result.conflicts
-        .map(c => `conflict with "${c.manager}": ${c.field}`)
+        .map(
+          c =>
+            `conflict with "${c.manager}"${
+              c.operation ? ` using ${patch.apiVersion}` : ''
+            }: ${c.field}`,
+        )
         .join('\n');
       throw new StoreError(
         409,
@@ -206,7 +242,7 @@ export class ObjectStore {
     if (type.namespaced) merged.metadata.namespace = namespace;
     const stored = this.stamp(type, merged, existing?.object);
     const operations = new Map(existing?.operations ?? []);
-    operations.set(options.manager, { operation: 'Apply', time: kubeTime() });
+    operations.set(managerKey(options.manager, 'Apply'), { time: kubeTime() });
     const entry: Entry = {
       object: stored,
       ownership: result.ownership,
@@ -236,6 +272,76 @@ export class ObjectStore {
       object: this.render(changed ? entry : existing!),
       created: !existing,
     };
+  }
+
+  /**
+   * A JSON merge patch (PATCH `application/merge-patch+json`, as `kubectl label` and
+   * `kubectl annotate` send): an update, so the manager's `Update` entry takes the
+   * fields it changes. `check` sees the patched object before it is stored (validation,
+   * admission); a patch that changes nothing stores nothing.
+   */
+  mergePatch(
+    type: ResourceType,
+    target: { namespace?: string; name: string },
+    patch: Record<string, Json>,
+    options: {
+      manager: string;
+      dryRun?: boolean;
+      check?: (object: KubeObject) => void;
+    },
+  ): KubeObject {
+    const namespace = type.namespaced ? target.namespace : undefined;
+    const key = this.key(type, namespace, target.name);
+    const existing = this.entries.get(key);
+    if (!existing) throw notFound(type, target.name);
+    const expected = (patch.metadata as { resourceVersion?: unknown } | null)
+      ?.resourceVersion;
+    if (
+      expected !== undefined &&
+      expected !== existing.object.metadata.resourceVersion
+    )
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resourceName(type)} "${
+          target.name
+        }": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    const merged = jsonMergePatch(
+      existing.object as unknown as Json,
+      patch,
+    ) as unknown as KubeObject;
+    // Identity and server-owned metadata are not the patch's to change.
+    merged.metadata = {
+      ...merged.metadata,
+      name: target.name,
+      uid: existing.object.metadata.uid,
+      resourceVersion: existing.object.metadata.resourceVersion,
+      creationTimestamp: existing.object.metadata.creationTimestamp,
+    };
+    if (namespace) merged.metadata.namespace = namespace;
+    delete merged.metadata.managedFields;
+    options.check?.(merged);
+    const { ownership, changed } = updateOwnership({
+      before: existing.object as unknown as Record<string, Json>,
+      after: merged as unknown as Record<string, Json>,
+      ownership: existing.ownership,
+      manager: options.manager,
+    });
+    if (!changed || options.dryRun)
+      return this.render(
+        changed ? { ...existing, object: merged, ownership } : existing,
+      );
+    const operations = new Map(existing.operations);
+    operations.set(managerKey(options.manager, 'Update'), { time: kubeTime() });
+    const entry: Entry = {
+      object: this.stamp(type, merged, existing.object),
+      ownership,
+      operations,
+    };
+    this.setEntry(type, key, entry);
+    this.emit({ type: 'MODIFIED', object: this.render(entry) }, type);
+    return this.render(entry);
   }
 
   /** Replaces an object's status or spec as the simulator itself (not a client). */
@@ -269,15 +375,7 @@ export class ObjectStore {
   ): KubeObject {
     const key = this.key(type, type.namespaced ? namespace : undefined, name);
     const entry = this.entries.get(key);
-    if (!entry) {
-      throw new StoreError(
-        404,
-        'NotFound',
-        `${type.plural}${
-          type.group ? `.${type.group}` : ''
-        } "${name}" not found`,
-      );
-    }
+    if (!entry) throw notFound(type, name);
     const rendered = this.render(entry);
     if (!options.dryRun) {
       this.setEntry(type, key, undefined);

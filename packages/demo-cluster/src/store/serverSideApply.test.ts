@@ -1,4 +1,9 @@
-import { leafPaths, serverSideApply, type Json } from './serverSideApply';
+import {
+  jsonMergePatch,
+  leafPaths,
+  serverSideApply,
+  type Json,
+} from './serverSideApply';
 
 const sidecar = (
   hosts: string[],
@@ -115,5 +120,25 @@ describe('serverSideApply', () => {
     if (!('object' in forced)) throw new Error('conflict');
     expect(forced.object.spec).toEqual({ egress: [{ hosts: ['*/*'] }] });
     expect([...forced.ownership.keys()]).toEqual(['backstage']);
+  });
+});
+
+describe('jsonMergePatch', () => {
+  // The examples of RFC 7386, appendix A.
+  it.each<[Json, Json, Json]>([
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
+    [{ a: 'foo' }, 'bar', 'bar'],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ])('%j patched with %j is %j', (target, patch, result) => {
+    expect(jsonMergePatch(target, patch)).toEqual(result);
   });
 });

@@ -5,12 +5,38 @@
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Field paths (JSON-encoded arrays of keys) owned by each field manager. */
+/**
+ * Field paths (JSON-encoded arrays of keys) owned by each field manager, keyed by
+ * {@link managerKey}: as in Kubernetes, what a manager applied and what it wrote with
+ * a create or patch are two separate entries.
+ */
 export type Ownership = Map<string, Set<string>>;
+
+/** How a manager wrote its fields: a server-side apply, or a create, update or patch. */
+export type ManagerOperation = 'Apply' | 'Update';
+
+const UPDATE_SUFFIX = '\u0000Update';
+
+/** The {@link Ownership} key of a manager's entry for one kind of operation. */
+export function managerKey(manager: string, operation: ManagerOperation) {
+  return operation === 'Apply' ? manager : `${manager}${UPDATE_SUFFIX}`;
+}
+
+/** The manager name and operation of an {@link Ownership} key. */
+export function parseManagerKey(key: string): {
+  manager: string;
+  operation: ManagerOperation;
+} {
+  return key.endsWith(UPDATE_SUFFIX)
+    ? { manager: key.slice(0, -UPDATE_SUFFIX.length), operation: 'Update' }
+    : { manager: key, operation: 'Apply' };
+}
 
 export interface ApplyConflict {
   manager: string;
   field: string;
+  /** Set when the other manager wrote the field with a create or patch, not an apply. */
+  operation?: 'Update';
 }
 
 /** Metadata the server owns; never part of an applied configuration. */
@@ -129,8 +155,13 @@ export function serverSideApply(options: {
     if (!existing.has(path)) continue;
     if (JSON.stringify(existing.get(path)) === JSON.stringify(value)) continue;
     for (const [other, fields] of options.ownership) {
-      if (other !== manager && fields.has(path))
-        conflicts.push({ manager: other, field: fieldName(path) });
+      if (other === manager || !fields.has(path)) continue;
+      const entry = parseManagerKey(other);
+      conflicts.push({
+        manager: entry.manager,
+        field: fieldName(path),
+        ...(entry.operation === 'Update' ? { operation: 'Update' } : {}),
+      });
     }
   }
   if (conflicts.length > 0 && !force) return { conflicts };
@@ -171,21 +202,75 @@ export function serverSideApply(options: {
   return { object, ownership };
 }
 
-/** Ownership of a created or replaced object: its manager owns every field. */
+/** Ownership of a created object: its manager's `Update` entry owns every field. */
 export function ownAll(
   object: Record<string, Json>,
   manager: string,
 ): Ownership {
-  return new Map([[manager, new Set(leafPaths(object).keys())]]);
+  const fields = new Set(leafPaths(object).keys());
+  return fields.size > 0
+    ? new Map([[managerKey(manager, 'Update'), fields]])
+    : new Map();
 }
 
-/** The `metadata.managedFields` rendering of an ownership map (FieldsV1 format). */
+/** RFC 7386 JSON merge patch: maps merge key by key, `null` removes, anything else replaces. */
+export function jsonMergePatch(target: Json | undefined, patch: Json): Json {
+  if (!isMap(patch)) return patch;
+  const result: Record<string, Json> = isMap(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = jsonMergePatch(result[key], value);
+  }
+  return result;
+}
+
+/**
+ * Ownership after an update (a patch that is not an apply) by `manager`:
+ * its `Update` entry takes every field whose value it changed or added, from whoever
+ * owned it (updates never conflict), and removed fields are nobody's.
+ */
+export function updateOwnership(options: {
+  before: Record<string, Json>;
+  after: Record<string, Json>;
+  ownership: Ownership;
+  manager: string;
+}): { ownership: Ownership; changed: boolean } {
+  const old = leafPaths(options.before);
+  const now = leafPaths(options.after);
+  const touched = new Set<string>();
+  for (const [path, value] of now)
+    if (
+      !old.has(path) ||
+      JSON.stringify(old.get(path)) !== JSON.stringify(value)
+    )
+      touched.add(path);
+  for (const path of old.keys()) if (!now.has(path)) touched.add(path);
+  const ownership: Ownership = new Map(
+    [...options.ownership].map(([m, fields]) => [
+      m,
+      new Set([...fields].filter(f => !touched.has(f))),
+    ]),
+  );
+  const key = managerKey(options.manager, 'Update');
+  const mine = ownership.get(key) ?? new Set<string>();
+  for (const path of touched) if (now.has(path)) mine.add(path);
+  ownership.set(key, mine);
+  for (const [m, fields] of ownership)
+    if (fields.size === 0) ownership.delete(m);
+  return { ownership, changed: touched.size > 0 };
+}
+
+/**
+ * The `metadata.managedFields` rendering of an ownership map (FieldsV1 format).
+ *
+ * @param operations - when each entry (by {@link managerKey}) last wrote
+ */
 export function managedFieldsOf(
   ownership: Ownership,
   apiVersion: string,
-  operations: Map<string, { operation: 'Apply' | 'Update'; time: string }>,
+  operations: Map<string, { time: string }>,
 ): unknown[] {
-  return [...ownership].map(([manager, fields]) => {
+  return [...ownership].map(([entry, fields]) => {
     const fieldsV1: Record<string, Json> = {};
     for (const path of fields) {
       let node = fieldsV1;
@@ -195,15 +280,13 @@ export function managedFieldsOf(
         node = node[k] as Record<string, Json>;
       }
     }
-    const op = operations.get(manager) ?? {
-      operation: 'Update',
-      time: new Date(0).toISOString(),
-    };
+    const { manager, operation } = parseManagerKey(entry);
+    const time = operations.get(entry)?.time ?? new Date(0).toISOString();
     return {
       manager,
-      operation: op.operation,
+      operation,
       apiVersion,
-      time: op.time,
+      time,
       fieldsType: 'FieldsV1',
       fieldsV1,
     };

@@ -55,11 +55,44 @@ describe('entityNameFor', () => {
 });
 
 describe('namespaceEntity', () => {
+  /**
+   * A namespace as the action leaves it: its managed-by label, and each annotation,
+   * written by `backstage-istio` (unless `writers` says who else wrote them).
+   */
   const ns = (
     name: string,
     labels: Record<string, string>,
     annotations?: Record<string, string>,
-  ) => ({ metadata: { name, labels, annotations } });
+    writers: { label?: string; annotations?: string } = {},
+  ) => {
+    const labelWriter = writers.label ?? 'backstage-istio';
+    const annotationWriter = writers.annotations ?? 'backstage-istio';
+    const fields = (keys: string[]) =>
+      Object.fromEntries(keys.map(k => [`f:${k}`, {}]));
+    const owned: Record<string, Record<string, unknown>> = {};
+    const add = (manager: string, part: string, keys: string[]) => {
+      owned[manager] ??= {};
+      owned[manager][`f:${part}`] = fields(keys);
+    };
+    add(labelWriter, 'labels', ['app.kubernetes.io/managed-by']);
+    if (annotations)
+      add(annotationWriter, 'annotations', Object.keys(annotations));
+    return {
+      metadata: {
+        name,
+        labels: {
+          'app.kubernetes.io/managed-by': 'backstage-istio',
+          ...labels,
+        },
+        annotations,
+        managedFields: Object.entries(owned).map(([manager, metadata]) => ({
+          manager,
+          operation: manager === 'backstage-istio' ? 'Apply' : 'Update',
+          fieldsV1: { 'f:metadata': metadata },
+        })),
+      },
+    };
+  };
 
   it('maps a namespace created by istio:namespace:create', () => {
     expect(
@@ -172,6 +205,78 @@ describe('namespaceEntity', () => {
       });
     },
   );
+
+  it.each([
+    ['kubectl-label', undefined],
+    ['kubectl-label', 'group:default/platform-team'],
+    ['helm', 'group:default/platform-team'],
+  ])(
+    'gives no entity, whatever the default owner, to a namespace whose label %s wrote (default %j)',
+    (labelWriter, defaultOwner) => {
+      const result = namespaceEntity({
+        cluster: 'demo',
+        multiCluster: false,
+        namespace: ns(
+          'injected',
+          {},
+          { 'istio-backstage.io/owner': 'group:default/intruders' },
+          { label: labelWriter, annotations: labelWriter },
+        ),
+        defaultOwner,
+      });
+      expect(result).toEqual({
+        ok: false,
+        namespace: 'injected',
+        reason: `its app.kubernetes.io/managed-by label was not written by backstage-istio (field managers: ${labelWriter}), so istio:namespace:create did not make it`,
+      });
+    },
+  );
+
+  it('gives no entity to a labelled namespace that reports no managed fields', () => {
+    const result = namespaceEntity({
+      cluster: 'demo',
+      multiCluster: false,
+      namespace: {
+        metadata: {
+          name: 'bare',
+          labels: { 'app.kubernetes.io/managed-by': 'backstage-istio' },
+          annotations: { 'istio-backstage.io/owner': 'group:default/x' },
+        },
+      },
+      defaultOwner: 'group:default/platform-team',
+    });
+    expect(result).toMatchObject({ ok: false, namespace: 'bare' });
+  });
+
+  it('ignores an owner annotation someone else wrote: the default owner, else no entity', () => {
+    const annotatedByHand = ns(
+      'orders',
+      {},
+      { 'istio-backstage.io/owner': 'group:default/intruders' },
+      { annotations: 'kubectl-annotate' },
+    );
+    const withDefault = namespaceEntity({
+      cluster: 'demo',
+      multiCluster: false,
+      namespace: annotatedByHand,
+      defaultOwner: 'group:default/platform-team',
+    });
+    expect(withDefault.ok && withDefault.entity.spec?.owner).toBe(
+      'group:default/platform-team',
+    );
+    expect(
+      namespaceEntity({
+        cluster: 'demo',
+        multiCluster: false,
+        namespace: annotatedByHand,
+      }),
+    ).toEqual({
+      ok: false,
+      namespace: 'orders',
+      reason:
+        'its istio-backstage.io/owner annotation was not written by backstage-istio and no default owner is configured',
+    });
+  });
 
   it('skips a namespace whose qualified name is too long', () => {
     const result = namespaceEntity({

@@ -5,13 +5,19 @@ import {
   KubernetesValidatorFunctions,
   type Entity,
 } from '@backstage/catalog-model';
+import type { V1ObjectMeta } from '@kubernetes/client-node';
 import {
   ANNOTATIONS,
+  ISTIO_FIELD_MANAGER,
   ISTIO_NAMESPACE_LABELS,
   MESH_NAMESPACE_MARKS,
   namespaceDataPlaneMode,
   type NamespaceDataPlaneMode,
 } from '@istio-backstage/plugin-istio-common';
+import {
+  fieldManagersOf,
+  managerOwnsField,
+} from '@istio-backstage/plugin-istio-node';
 import {
   ENTITY_DATAPLANE_MODE_LABEL,
   ENTITY_REVISION_LABEL,
@@ -22,14 +28,14 @@ import { normalizeOwnerRef } from './ownerRef';
 
 const REVISION_LABEL = ISTIO_NAMESPACE_LABELS.revision;
 const OWNER_ANNOTATION = MESH_NAMESPACE_MARKS.ownerAnnotation;
+const MANAGED_BY_LABEL = MESH_NAMESPACE_MARKS.managedByLabel;
 
-/** The parts of a Kubernetes Namespace the mapping reads. */
+/** The parts of a Kubernetes Namespace the mapping reads, managed fields included. */
 export interface NamespaceObject {
-  metadata?: {
-    name?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
+  metadata?: Pick<
+    V1ObjectMeta,
+    'name' | 'labels' | 'annotations' | 'managedFields'
+  >;
 }
 
 /** How a namespace takes part in the mesh, from its labels. */
@@ -68,10 +74,58 @@ export type NamespaceEntityResult =
   | { ok: false; namespace: string; reason: string };
 
 /**
+ * Why a listed namespace is not taken as one `istio:namespace:create` made, if it is
+ * not: anyone who may edit a namespace can set the managed-by label (`kubectl label`),
+ * so only its managed fields showing that our field manager wrote it count.
+ */
+function untrustedReason(namespace: NamespaceObject): string | undefined {
+  const path = ['metadata', 'labels', MANAGED_BY_LABEL];
+  if (managerOwnsField(namespace, ISTIO_FIELD_MANAGER, path)) return undefined;
+  const managers = fieldManagersOf(namespace);
+  return `its ${MANAGED_BY_LABEL} label was not written by ${ISTIO_FIELD_MANAGER}${
+    managers.length ? ` (field managers: ${managers.join(', ')})` : ''
+  }, so istio:namespace:create did not make it`;
+}
+
+/**
+ * The entity's owner. The namespace's owner annotation counts only when our field
+ * manager wrote it (the action's `owner`); one written by anyone else is ignored as if
+ * missing, since it could hand the entity to any group. Without a usable annotation the
+ * owner is the configured default (chosen by whoever runs Backstage, never read from
+ * the cluster), else there is none and the namespace is skipped with the reason.
+ */
+function ownerOf(
+  namespace: NamespaceObject,
+  defaultOwner: string | undefined,
+): { owner: string } | { problem: string } {
+  const annotated = namespace.metadata?.annotations?.[OWNER_ANNOTATION];
+  const ours =
+    annotated !== undefined &&
+    managerOwnsField(namespace, ISTIO_FIELD_MANAGER, [
+      'metadata',
+      'annotations',
+      OWNER_ANNOTATION,
+    ]);
+  const owner =
+    (ours ? normalizeOwnerRef(annotated) : undefined) ?? defaultOwner;
+  if (owner) return { owner };
+  if (annotated === undefined)
+    return {
+      problem: `it has no ${OWNER_ANNOTATION} annotation and no default owner is configured`,
+    };
+  return {
+    problem: ours
+      ? `its ${OWNER_ANNOTATION} annotation is not an entity ref and no default owner is configured`
+      : `its ${OWNER_ANNOTATION} annotation was not written by ${ISTIO_FIELD_MANAGER} and no default owner is configured`,
+  };
+}
+
+/**
  * The `Resource` entity of a mesh namespace created by `istio:namespace:create`.
- * Pure. A namespace is skipped (with the reason) when it has no usable owner — the
- * annotation is missing or not an entity ref and no default owner is configured —
- * or when its entity name would be too long.
+ * Pure. A namespace is skipped (with the reason) when our field manager did not write
+ * its managed-by label, when it has no usable owner (an annotation our field manager
+ * wrote, else the default owner), or when its
+ * entity name would be too long.
  */
 export function namespaceEntity(args: {
   cluster: string;
@@ -90,6 +144,8 @@ export function namespaceEntity(args: {
   });
   if (!KubernetesValidatorFunctions.isValidNamespace(namespace))
     return skip('the namespace has no valid name');
+  const untrusted = untrustedReason(args.namespace);
+  if (untrusted) return skip(untrusted);
 
   const name = entityNameFor(cluster, namespace, multiCluster);
   if (!name)
@@ -97,16 +153,9 @@ export function namespaceEntity(args: {
       `the entity name '${cluster}.${namespace}' would be longer than 63 characters`,
     );
 
-  const annotated = metadata.annotations?.[OWNER_ANNOTATION];
-  const owner =
-    (annotated !== undefined ? normalizeOwnerRef(annotated) : undefined) ??
-    args.defaultOwner;
-  if (!owner)
-    return skip(
-      annotated === undefined
-        ? `it has no ${OWNER_ANNOTATION} annotation and no default owner is configured`
-        : `its ${OWNER_ANNOTATION} annotation is not an entity ref and no default owner is configured`,
-    );
+  const ownership = ownerOf(args.namespace, args.defaultOwner);
+  if ('problem' in ownership) return skip(ownership.problem);
+  const { owner } = ownership;
 
   const labels = metadata.labels ?? {};
   const revision = labels[REVISION_LABEL];

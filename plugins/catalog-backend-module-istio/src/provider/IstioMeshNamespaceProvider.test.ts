@@ -10,6 +10,7 @@ import {
   RESOURCE_TYPES,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
+import { NamespaceOwnerRules } from '@istio-backstage/plugin-istio-node';
 import { createMeshNamespaceAction } from '@istio-backstage/plugin-scaffolder-backend-module-istio';
 import {
   clusterAccessFor,
@@ -68,6 +69,8 @@ async function createWithAction(
     ]),
     permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
     auditor: mockServices.auditor.mock(),
+    userInfo: mockServices.userInfo(),
+    ownerRules: NamespaceOwnerRules.fromConfig(mockServices.rootConfig()),
   });
   await action.handler(
     createMockActionContext({ input: { cluster: 'demo', ...input } }) as any,
@@ -203,6 +206,130 @@ describe('IstioMeshNamespaceProvider', () => {
     } finally {
       demo.store.delete(namespaces, undefined, 'helm-owned');
       demo.store.delete(namespaces, undefined, 'unlabelled');
+    }
+  });
+
+  it('gives a hand-labelled namespace no entity, whatever owner it claims, with one warning', async () => {
+    demo.store.create(
+      namespaces,
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'injected',
+          labels: { 'istio-injection': 'enabled' },
+        },
+      },
+      { manager: 'kubectl-create' },
+    );
+    // What `kubectl label` and `kubectl annotate` send: merge patches of their own.
+    demo.store.mergePatch(
+      namespaces,
+      { name: 'injected' },
+      {
+        metadata: {
+          labels: { 'app.kubernetes.io/managed-by': 'backstage-istio' },
+        },
+      },
+      { manager: 'kubectl-label' },
+    );
+    demo.store.mergePatch(
+      namespaces,
+      { name: 'injected' },
+      {
+        metadata: {
+          annotations: {
+            'istio-backstage.io/owner': 'group:default/intruders',
+          },
+        },
+      },
+      { manager: 'kubectl-annotate' },
+    );
+    try {
+      const { providers, logger } = setup([{ name: 'demo', demo }], {
+        defaultOwner: 'group:default/platform-team',
+      });
+      const [{ provider, connection }] = providers;
+      await provider.connect(connection);
+      const first = await provider.refresh();
+      await provider.refresh();
+      expect(first).toEqual({
+        status: 'applied',
+        entities: 3,
+        skipped: [
+          {
+            namespace: 'injected',
+            reason:
+              'its app.kubernetes.io/managed-by label was not written by backstage-istio (field managers: kubectl-create, kubectl-label, kubectl-annotate), so istio:namespace:create did not make it',
+          },
+        ],
+      });
+      for (const mutation of connection.mutations) {
+        expect(entitiesOf(mutation).map(e => e.metadata.name)).not.toContain(
+          'injected',
+        );
+        expect(entitiesOf(mutation).map(e => e.spec?.owner)).not.toContain(
+          'group:default/intruders',
+        );
+      }
+      expect(
+        logger.records.filter(
+          r => r.level === 'warn' && r.message.includes('injected'),
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(
+            /^Mesh namespace injected of cluster demo is not in the catalog: its app.kubernetes.io\/managed-by label was not written by backstage-istio/,
+          ),
+        }),
+      ]);
+    } finally {
+      demo.store.delete(namespaces, undefined, 'injected');
+    }
+  });
+
+  it('ignores an owner annotation rewritten by hand on a namespace the action made', async () => {
+    await createWithAction(demo, {
+      namespace: 'reannotated',
+      owner: 'group:default/platform-team',
+    });
+    demo.store.mergePatch(
+      namespaces,
+      { name: 'reannotated' },
+      {
+        metadata: {
+          annotations: {
+            'istio-backstage.io/owner': 'group:default/intruders',
+          },
+        },
+      },
+      { manager: 'kubectl-annotate' },
+    );
+    try {
+      const skipped = setup([{ name: 'demo', demo }]).providers[0];
+      await skipped.provider.connect(skipped.connection);
+      expect(await skipped.provider.refresh()).toMatchObject({
+        status: 'applied',
+        skipped: [
+          {
+            namespace: 'reannotated',
+            reason:
+              'its istio-backstage.io/owner annotation was not written by backstage-istio and no default owner is configured',
+          },
+        ],
+      });
+
+      const withDefault = setup([{ name: 'demo', demo }], {
+        defaultOwner: 'group:default/mesh-admins',
+      }).providers[0];
+      await withDefault.provider.connect(withDefault.connection);
+      await withDefault.provider.refresh();
+      expect(
+        byName(entitiesOf(withDefault.connection.mutations[0])).reannotated
+          ?.spec?.owner,
+      ).toBe('group:default/mesh-admins');
+    } finally {
+      demo.store.delete(namespaces, undefined, 'reannotated');
     }
   });
 

@@ -54,6 +54,9 @@ export interface IstioMeshNamespaceProviderOptions {
  * Registers the mesh namespaces that `istio:namespace:create` made in one cluster
  * (label `app.kubernetes.io/managed-by=backstage-istio`) as `Resource` entities of
  * type `kubernetes-namespace`, owned by the namespace's `istio-backstage.io/owner`.
+ * Labels and annotations are trusted only where the namespace's managed fields show
+ * that the `backstage-istio` field manager wrote them: a hand-labelled namespace gets
+ * no entity, and a hand-written owner is ignored (the default owner, else skipped).
  *
  * There is one provider per configured cluster, named `istio-mesh-namespaces:<cluster>`,
  * and each applies a full mutation of its own cluster's entities only. So a cluster

@@ -16,7 +16,8 @@ const FIELD_MANAGER_MAX = 128;
  */
 export function entityFieldManager(entityRef: string): string {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  const full = `${ISTIO_FIELD_MANAGER}/${kind}.${namespace}.${name}`.toLowerCase();
+  const full =
+    `${ISTIO_FIELD_MANAGER}/${kind}.${namespace}.${name}`.toLowerCase();
   if (full.length <= FIELD_MANAGER_MAX) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 12);
   return `${full.slice(0, FIELD_MANAGER_MAX - hash.length - 1)}-${hash}`;

@@ -26,18 +26,6 @@ function fullRef(raw: string, path: string): string {
   }
 }
 
-/** `namespace` or `cluster/namespace`. */
-function parseNamespaceKey(key: string): { cluster?: string; namespace: string } {
-  const parts = key.split('/');
-  const namespace = parts[parts.length - 1];
-  if (parts.length > 2 || !isDns1123Label(namespace)) {
-    throw new Error(
-      `Invalid config at '${CONFIG_KEY}.namespaceOwners': '${key}' is not a namespace name or cluster/namespace`,
-    );
-  }
-  return parts.length === 2 ? { cluster: parts[0], namespace } : { namespace };
-}
-
 /**
  * Who may write into which namespace through the Istio plugins, proven on the cluster
  * side: a namespace's `istio-backstage.io/owner` annotation (written by
@@ -48,17 +36,27 @@ function parseNamespaceKey(key: string): { cluster?: string; namespace: string }
  * @public
  */
 export class NamespaceOwnerRules {
-  /** Reads `istio.apply.namespaceOwners` and `istio.apply.platformGroups`; a mistake throws with its path. */
+  /**
+   * Reads `istio.apply.namespaceOwners` (entries of `namespace`, optional `cluster`,
+   * `owners`) and `istio.apply.platformGroups`; a mistake throws with its path.
+   */
   static fromConfig(config: Config): NamespaceOwnerRules {
     const apply = config.getOptionalConfig(CONFIG_KEY);
     const owners = new Map<string, string[]>();
-    const mapping = apply?.getOptionalConfig('namespaceOwners');
-    for (const key of mapping?.keys() ?? []) {
-      const { cluster, namespace } = parseNamespaceKey(key);
-      const path = `${CONFIG_KEY}.namespaceOwners.${key}`;
-      const refs = mapping!.getStringArray(key).map(r => fullRef(r, path));
+    const entries = apply?.getOptionalConfigArray('namespaceOwners') ?? [];
+    entries.forEach((entry, i) => {
+      const path = `${CONFIG_KEY}.namespaceOwners[${i}]`;
+      const namespace = entry.getString('namespace');
+      if (!isDns1123Label(namespace))
+        throw new Error(
+          `Invalid config at '${path}.namespace': '${namespace}' is not a namespace name`,
+        );
+      const cluster = entry.getOptionalString('cluster');
+      const refs = entry
+        .getStringArray('owners')
+        .map(r => fullRef(r, `${path}.owners`));
       owners.set(cluster ? `${cluster}/${namespace}` : namespace, refs);
-    }
+    });
     const platformGroups = (
       apply?.getOptionalStringArray('platformGroups') ?? []
     ).map(r => fullRef(r, `${CONFIG_KEY}.platformGroups`));
@@ -121,6 +119,9 @@ export function isOwner(
  *
  * @public
  */
-export function howToClaimNamespace(cluster: string, namespace: string): string {
+export function howToClaimNamespace(
+  cluster: string,
+  namespace: string,
+): string {
   return `a platform engineer can claim it with \`kubectl annotate namespace ${namespace} ${MESH_NAMESPACE_MARKS.ownerAnnotation}=group:default/<team>\` in cluster '${cluster}', or list it under istio.apply.namespaceOwners in the Backstage config`;
 }

@@ -18,6 +18,11 @@ export interface ScaffolderTestBackendOptions {
   istio?: Record<string, unknown>;
   /** More features (e.g. other scaffolder modules). */
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /**
+   * The groups of the user who runs the templates (`user:default/mock`); by default the
+   * team that owns the namespaces the templates create, so a re-run is its owner's.
+   */
+  initiatorGroups?: string[];
 }
 
 /**
@@ -30,6 +35,7 @@ export async function startScaffolderTestBackend(
   options: ScaffolderTestBackendOptions,
 ) {
   const decide = options.decide ?? (() => AuthorizeResult.ALLOW);
+  const groups = options.initiatorGroups ?? ['group:default/platform-team'];
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
@@ -43,6 +49,16 @@ export async function startScaffolderTestBackend(
           requests.map(r => ({ result: decide(r.permission.name) })),
         authorizeConditional: async requests =>
           requests.map(r => ({ result: decide(r.permission.name) })),
+      }).factory,
+      mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const user = (credentials.principal as { userEntityRef: string })
+            .userEntityRef;
+          return {
+            userEntityRef: user,
+            ownershipEntityRefs: [user, ...groups],
+          };
+        },
       }).factory,
       ...(options.features ?? []),
     ],

@@ -14,6 +14,7 @@ import {
   RESOURCE_TYPES,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
+import { NamespaceOwnerRules } from '@istio-backstage/plugin-istio-node';
 import yaml from 'yaml';
 import {
   clusterAccessFor,
@@ -41,6 +42,23 @@ beforeAll(async () => {
 });
 afterAll(() => demo?.stop());
 afterEach(() => demo.setFaults([]));
+
+/** Who belongs to which groups, as the catalog's ownership claims would say. */
+const claims: Record<string, string[]> = {
+  'user:default/mock': ['user:default/mock', 'group:default/mesh-team'],
+  'user:default/alice': ['user:default/alice', 'group:default/payments-team'],
+  'user:default/mallory': ['user:default/mallory', 'group:default/tools-team'],
+  'user:default/paula': ['user:default/paula', 'group:default/platform-team'],
+};
+
+/** The owner the tests' own namespaces get: the default caller's team. */
+const owned = { owner: 'group:default/mesh-team' };
+
+/** The task's initiator, for `ctx.getInitiatorCredentials`. */
+const as = (ref: string) => ({
+  getInitiatorCredentials: async () =>
+    mockCredentials.user(ref) as BackstageCredentials,
+});
 
 interface AuditRecord {
   meta: Record<string, unknown>;
@@ -71,10 +89,25 @@ function setup(
   const permissions = mockServices.permissions({
     result: options.permission ?? AuthorizeResult.ALLOW,
   });
+  const userInfo = mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return { userEntityRef: ref, ownershipEntityRefs: claims[ref] ?? [ref] };
+    },
+  });
   const action = createMeshNamespaceAction({
     clusters: clusterAccessFor([{ name: 'demo', demo }]),
     permissions,
     auditor,
+    userInfo,
+    ownerRules: NamespaceOwnerRules.fromConfig(
+      mockServices.rootConfig({
+        data: {
+          istio: { apply: { platformGroups: ['group:default/platform-team'] } },
+        },
+      }),
+    ),
     impersonateUser: options.impersonateUser,
   });
   return { action, audits };
@@ -154,7 +187,18 @@ describe('istio:namespace:create examples', () => {
     expect(now.namespace?.metadata.annotations).toEqual({
       'istio-backstage.io/owner': 'group:default/platform-team',
     });
+    // Created with a POST of the managed-by mark, then the rest applied: our apply
+    // alone owns what a later run may change.
     expect(now.namespace?.metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'backstage-istio',
+        operation: 'Update',
+        fieldsV1: {
+          'f:metadata': {
+            'f:labels': { 'f:app.kubernetes.io/managed-by': {} },
+          },
+        },
+      }),
       expect.objectContaining({
         manager: 'backstage-istio',
         operation: 'Apply',
@@ -297,6 +341,7 @@ describe('istio:namespace:create', () => {
       cluster: 'demo',
       namespace: 'dry-existing',
       tracingSampling: 1,
+      ...owned,
     });
     const before = stored('dry-existing');
     const out = await run(
@@ -327,6 +372,7 @@ describe('istio:namespace:create', () => {
       namespace: 'rerun',
       tracingSampling: 3,
       mtls: 'STRICT',
+      ...owned,
     };
     await run(action, input);
     const versions = () =>
@@ -344,7 +390,7 @@ describe('istio:namespace:create', () => {
 
   it('switches its own namespace from sidecar to ambient, dropping the injection label', async () => {
     const { action } = setup();
-    await run(action, { cluster: 'demo', namespace: 'switch-mode' });
+    await run(action, { cluster: 'demo', namespace: 'switch-mode', ...owned });
     const out = await run(action, {
       cluster: 'demo',
       namespace: 'switch-mode',
@@ -400,7 +446,11 @@ describe('istio:namespace:create', () => {
 
   it('answers 409 naming the other field manager when someone else owns an object in its namespace', async () => {
     const { action } = setup();
-    await run(action, { cluster: 'demo', namespace: 'taken-sidecar' });
+    await run(action, {
+      cluster: 'demo',
+      namespace: 'taken-sidecar',
+      ...owned,
+    });
     demo.store.apply(
       sidecars,
       {
@@ -467,7 +517,12 @@ describe('istio:namespace:create', () => {
     const { action, audits } = setup();
     const controller = new AbortController();
     const keys: string[] = [];
-    const input = { cluster: 'demo', namespace: 'cancelled', mtls: 'STRICT' };
+    const input = {
+      cluster: 'demo',
+      namespace: 'cancelled',
+      mtls: 'STRICT',
+      ...owned,
+    };
     const error = await failure(
       run(action, input, {
         signal: controller.signal,
@@ -539,7 +594,12 @@ describe('istio:namespace:create', () => {
         message,
       },
     ]);
-    const input = { cluster: 'demo', namespace: 'webhook', mtls: 'STRICT' };
+    const input = {
+      cluster: 'demo',
+      namespace: 'webhook',
+      mtls: 'STRICT',
+      ...owned,
+    };
     const error = await failure(run(action, input));
     expect(error.name).toBe('InputError');
     expect(error.message).toBe(
@@ -594,10 +654,6 @@ describe('istio:namespace:create', () => {
 
   it('writes as the initiator when impersonation is on, so cluster RBAC decides', async () => {
     const { action } = setup({ impersonateUser: true });
-    const as = (ref: string) => ({
-      getInitiatorCredentials: async () =>
-        mockCredentials.user(ref) as BackstageCredentials,
-    });
     // The demo cluster lets user:default/guest write and nobody else.
     const refused = await failure(
       run(
@@ -608,7 +664,7 @@ describe('istio:namespace:create', () => {
     );
     expect(refused.name).toBe('NotAllowedError');
     expect(refused.message).toMatch(
-      /User "user:default\/visitor" cannot patch/,
+      /User "user:default\/visitor" cannot create/,
     );
     expect(stored('impersonated').namespace).toBeUndefined();
 
@@ -618,5 +674,230 @@ describe('istio:namespace:create', () => {
       as('user:default/guest'),
     );
     expect(stored('impersonated').namespace).toBeDefined();
+  });
+});
+
+describe('istio:namespace:create of a namespace that does not exist', () => {
+  it('refuses a namespace that appears between its check and its create, adopting nothing', async () => {
+    const { action, audits } = setup();
+    const intruder = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'racy',
+        // Even with our mark copied, a namespace we did not create is not ours.
+        labels: { 'app.kubernetes.io/managed-by': 'backstage-istio' },
+      },
+    };
+    const error = await failure(
+      run(
+        action,
+        { cluster: 'demo', namespace: 'racy', mtls: 'STRICT', ...owned },
+        {
+          // Someone creates it after the run found none, before its create.
+          checkpoint: (async ({ fn }: { fn: () => Promise<unknown> }) => {
+            demo.store.create(namespaces, intruder, {
+              manager: 'kubectl-create',
+            });
+            return fn();
+          }) as Ctx['checkpoint'],
+        },
+      ),
+    );
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toBe(
+      "Namespace 'racy' appeared in cluster 'demo' after this run found none (someone else created it meanwhile); it was not adopted, and nothing was written",
+    );
+    const now = stored('racy');
+    expect(now.namespace?.metadata.annotations).toBeUndefined();
+    expect(
+      now.namespace?.metadata.managedFields?.map(
+        f => (f as { manager: string }).manager,
+      ),
+    ).toEqual(['kubectl-create']);
+    expect(now.sidecar).toBeUndefined();
+    expect(now.peerAuthentication).toBeUndefined();
+    expect(audits[0].fail).toHaveBeenCalledWith({
+      error,
+      meta: { written: [] },
+    });
+  });
+});
+
+describe('istio:namespace:create on a namespace that exists: who may change it', () => {
+  it('refuses a re-run by a non-owner to steal a namespace (403), leaving every object as it was', async () => {
+    const { action, audits } = setup();
+    const alice = as('user:default/alice');
+    await run(
+      action,
+      {
+        cluster: 'demo',
+        namespace: 'steal-me',
+        owner: 'group:default/payments-team',
+        tracingSampling: 10,
+        mtls: 'STRICT',
+      },
+      alice,
+    );
+    const before = stored('steal-me');
+    const mallory = as('user:default/mallory');
+    const attempts = [
+      // Take it over, and widen what its proxies may reach.
+      {
+        owner: 'group:default/tools-team',
+        tracingSampling: 100,
+        extraEgressHosts: ['*/evil.example.com'],
+      },
+      // Only change its settings, keeping the owner.
+      { tracingSampling: 100, mtls: 'STRICT' },
+    ];
+    for (const attempt of attempts) {
+      for (const isDryRun of [true, false]) {
+        const error = await failure(
+          run(
+            action,
+            { cluster: 'demo', namespace: 'steal-me', ...attempt },
+            { ...mallory, isDryRun },
+          ),
+        );
+        expect(error.name).toBe('NotAllowedError');
+        expect(error.message).toBe(
+          "Namespace 'steal-me' in cluster 'demo' is owned by group:default/payments-team; only its owner or a platform group (group:default/platform-team) may run istio:namespace:create on it again, so nothing was changed",
+        );
+      }
+    }
+    expect(stored('steal-me')).toEqual(before);
+    expect(audits.slice(1).map(a => a.fail.mock.calls[0][0].meta)).toEqual(
+      Array(4).fill({ written: [] }),
+    );
+  });
+
+  it('lets the owner and a platform group hand a namespace over, and keeps the owner when a re-run names none', async () => {
+    const { action } = setup();
+    const ownerOf = () =>
+      stored('handover').namespace?.metadata.annotations?.[
+        'istio-backstage.io/owner'
+      ];
+    const input = { cluster: 'demo', namespace: 'handover' };
+    const alice = as('user:default/alice');
+    await run(action, { ...input, owner: 'payments-team' }, alice);
+    const again = await run(action, input, alice);
+    expect(again.objects[0].action).toBe('unchanged');
+    expect(ownerOf()).toBe('group:default/payments-team');
+
+    await run(action, { ...input, owner: 'group:default/billing-team' }, alice);
+    expect(ownerOf()).toBe('group:default/billing-team');
+    const refused = await failure(
+      run(action, { ...input, owner: 'payments-team' }, alice),
+    );
+    expect(refused.name).toBe('NotAllowedError');
+    expect(refused.message).toMatch(/is owned by group:default\/billing-team/);
+
+    await run(
+      action,
+      { ...input, owner: 'payments-team' },
+      as('user:default/paula'),
+    );
+    expect(ownerOf()).toBe('group:default/payments-team');
+  });
+
+  it('leaves a namespace without owner to platform groups, saying how to claim it', async () => {
+    const { action } = setup();
+    const input = { cluster: 'demo', namespace: 'no-owner' };
+    await run(action, input);
+    const before = stored('no-owner');
+    const error = await failure(run(action, { ...input, ...owned }));
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toMatch(
+      /^Namespace 'no-owner' in cluster 'demo' has no owner, so only a platform group \(group:default\/platform-team\) may run istio:namespace:create on it again; a platform engineer can claim it with `kubectl annotate namespace no-owner istio-backstage.io\/owner=group:default\/<team>`/,
+    );
+    expect(stored('no-owner')).toEqual(before);
+
+    await run(action, { ...input, ...owned }, as('user:default/paula'));
+    expect(
+      stored('no-owner').namespace?.metadata.annotations?.[
+        'istio-backstage.io/owner'
+      ],
+    ).toBe('group:default/mesh-team');
+  });
+});
+
+describe('istio:namespace:create and mutual TLS', () => {
+  const peerAuthentication = (
+    namespace: string,
+    name: string,
+    mode: string,
+  ) => ({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name, namespace },
+    spec: { mtls: { mode } },
+  });
+
+  it('never lowers a STRICT PeerAuthentication without allowWeakerMtls', async () => {
+    const { action, audits } = setup();
+    const input = { cluster: 'demo', namespace: 'strict-ns', ...owned };
+    await run(action, { ...input, mtls: 'STRICT' });
+    const before = stored('strict-ns');
+    for (const isDryRun of [true, false]) {
+      const error = await failure(
+        run(action, { ...input, mtls: 'PERMISSIVE' }, { isDryRun }),
+      );
+      expect(error.name).toBe('InputError');
+      expect(error.message).toBe(
+        "Refusing to lower mutual TLS in namespace 'strict-ns': PeerAuthentication strict-ns/default is STRICT and this run would write PeerAuthentication strict-ns/default with mode PERMISSIVE; set allowWeakerMtls: true to do it on purpose",
+      );
+    }
+    expect(stored('strict-ns')).toEqual(before);
+
+    const out = await run(action, {
+      ...input,
+      mtls: 'PERMISSIVE',
+      allowWeakerMtls: true,
+    });
+    expect(out.notes).toEqual([
+      'Mutual TLS lowered on purpose (allowWeakerMtls): PeerAuthentication strict-ns/default is STRICT and this run would write PeerAuthentication strict-ns/default with mode PERMISSIVE.',
+    ]);
+    expect(stored('strict-ns').peerAuthentication?.spec).toEqual({
+      mtls: { mode: 'PERMISSIVE' },
+    });
+    expect(audits[audits.length - 1].meta.allowWeakerMtls).toBe(true);
+  });
+
+  it("counts a STRICT policy someone else wrote: the namespace's own, else the mesh-wide one", async () => {
+    const { action } = setup();
+    const input = { cluster: 'demo', namespace: 'locked-down', ...owned };
+    await run(action, input);
+    demo.store.apply(
+      peerAuthentications,
+      peerAuthentication('locked-down', 'lockdown', 'STRICT'),
+      { manager: 'kubectl', force: false },
+    );
+    const own = await failure(run(action, { ...input, mtls: 'PERMISSIVE' }));
+    expect(own.message).toMatch(
+      /PeerAuthentication locked-down\/lockdown is STRICT/,
+    );
+    expect(stored('locked-down').peerAuthentication).toBeUndefined();
+
+    demo.store.apply(
+      peerAuthentications,
+      peerAuthentication('istio-system', 'default', 'STRICT'),
+      { manager: 'kubectl', force: false },
+    );
+    try {
+      const mesh = await failure(
+        run(action, {
+          cluster: 'demo',
+          namespace: 'new-permissive',
+          mtls: 'PERMISSIVE',
+        }),
+      );
+      expect(mesh.message).toMatch(
+        /the mesh-wide PeerAuthentication istio-system\/default is STRICT/,
+      );
+      expect(stored('new-permissive').namespace).toBeUndefined();
+    } finally {
+      demo.store.delete(peerAuthentications, 'istio-system', 'default');
+    }
   });
 });

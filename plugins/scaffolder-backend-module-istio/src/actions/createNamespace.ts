@@ -8,6 +8,7 @@ import type {
   BackstageCredentials,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -22,6 +23,7 @@ import {
 import type {
   ClusterAccess,
   ClusterClient,
+  NamespaceOwnerRules,
 } from '@istio-backstage/plugin-istio-node';
 import {
   DATA_PLANE_MODES,
@@ -31,6 +33,7 @@ import {
   validateMeshNamespaceInput,
   type AppliedObject,
   type MeshNamespaceRequest,
+  type NamespaceCaller,
 } from '../lib/namespace';
 import { actionSchema } from './actionSchema';
 import { examples } from './createNamespace.examples';
@@ -41,6 +44,10 @@ export interface MeshNamespaceActionOptions {
   clusters: ClusterAccess;
   permissions: PermissionsService;
   auditor: AuditorService;
+  /** The initiator's groups: only a namespace's owners (or platform groups) run the action on it again. */
+  userInfo: UserInfoService;
+  /** `istio.apply.namespaceOwners` and `istio.apply.platformGroups` (`NamespaceOwnerRules.fromConfig`). */
+  ownerRules: NamespaceOwnerRules;
   /**
    * Write as the task's initiator (`Impersonate-User`), so the cluster's RBAC
    * decides too (`istio.apply.impersonateUser`).
@@ -95,6 +102,13 @@ const inputSchema = actionSchema({
       .enum(MTLS_MODES)
       .optional()
       .describe('Adds a PeerAuthentication with this mutual TLS mode'),
+  allowWeakerMtls: z =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        "Allow mtls to replace a STRICT policy in force (the namespace's, else the mesh-wide one) with a weaker mode; without it such a run is refused (default false)",
+      ),
   defaultSidecar: z =>
     z
       .boolean()
@@ -154,10 +168,29 @@ function principalOf(credentials: BackstageCredentials): {
   return { name: principal.type ?? 'unknown', isUser: false };
 }
 
-/** Who writes: the initiator's name for the audit, and the user to impersonate, if any. */
+/**
+ * Who writes: the initiator's name for the audit, the user to impersonate, if any,
+ * and who they are to the owners of an existing namespace.
+ */
 interface Writer {
   user: string;
   impersonateUser?: string;
+  caller: NamespaceCaller;
+}
+
+/** The initiator's ownership refs, asked only when needed; a service owns nothing. */
+function callerOf(
+  options: MeshNamespaceActionOptions,
+  credentials: BackstageCredentials,
+  isUser: boolean,
+): NamespaceCaller {
+  return {
+    rules: options.ownerRules,
+    ownershipEntityRefs: async () =>
+      isUser
+        ? (await options.userInfo.getUserInfo(credentials)).ownershipEntityRefs
+        : [],
+  };
 }
 
 /**
@@ -177,12 +210,13 @@ async function authorizeWriter(
       `Not allowed to create mesh namespaces (${istioNamespaceCreatePermission.name})`,
     );
   const initiator = principalOf(credentials);
-  if (!options.impersonateUser) return { user: initiator.name };
+  const caller = callerOf(options, credentials, initiator.isUser);
+  if (!options.impersonateUser) return { user: initiator.name, caller };
   if (!initiator.isUser)
     throw new NotAllowedError(
       'Writes impersonate the user, but this task was not started by a user',
     );
-  return { user: initiator.name, impersonateUser: initiator.name };
+  return { user: initiator.name, impersonateUser: initiator.name, caller };
 }
 
 type ApplyResult = Awaited<ReturnType<typeof applyMeshNamespace>>;
@@ -223,6 +257,7 @@ async function auditedApply(
         o => `${o.kind}/${o.metadata.name}`,
       ),
       dryRun,
+      allowWeakerMtls: request.allowWeakerMtls,
       taskId: write.taskId,
     },
   });
@@ -237,6 +272,11 @@ async function auditedApply(
       checkpoint: write.checkpoint,
       signal: write.signal,
       logger: write.logger,
+      caller: write.writer.caller,
+      mtls: {
+        rootNamespace: request.controlPlaneNamespace,
+        allowWeakerMtls: request.allowWeakerMtls,
+      },
       onApplied: entry => written.push(entry),
     });
   } catch (error) {
@@ -275,8 +315,11 @@ function logResult(
  *
  * Uses the configured cluster credentials, checks `istio.namespace.create` for the
  * task's initiator before any cluster call, dry-runs every object before writing it,
- * and audits every write. Idempotent: a namespace it created before is applied again
- * (unchanged when nothing differs); anyone else's namespace is refused with a conflict.
+ * and audits every write. A new namespace is created (POST), so one that appears
+ * meanwhile is refused, never adopted. Idempotent: a namespace it created before is
+ * applied again (unchanged when nothing differs), but only for its owners or a
+ * platform group; anyone else's namespace is refused with a conflict. A STRICT mTLS
+ * policy in force is only weakened with `allowWeakerMtls`.
  *
  * @public
  */

@@ -13,6 +13,7 @@ import {
   SIDECAR_EGRESS_HOST,
   type IstioSidecarApplyRequest,
   type IstioSidecarApplyResult,
+  type IstioSidecarApplyStaleBody,
 } from '@istio-backstage/plugin-istio-common';
 import { actionSchema } from './actionSchema';
 import { examples } from './sidecarApply.examples';
@@ -117,11 +118,60 @@ function logChanges(logger: LoggerService, result: IstioSidecarApplyResult) {
   }
 }
 
+/** The backend's dry run of what would be written now, when it refused a stale apply. */
+function staleCurrent(error: unknown): IstioSidecarApplyResult | undefined {
+  if (!(error instanceof ResponseError) || error.statusCode !== 409)
+    return undefined;
+  return (error.body as Partial<IstioSidecarApplyStaleBody>).current;
+}
+
+/**
+ * A real apply: a dry run first (logged), then the apply of exactly what it showed,
+ * sent with its `digest`. When what would be written changed in between, the backend
+ * answers 409 and writes nothing; the task fails with its message, after logging what
+ * a new run would write.
+ */
+async function applyWhatTheDryRunShowed(
+  options: SidecarApplyActionOptions,
+  body: IstioSidecarApplyRequest,
+  caller: Parameters<typeof postSidecarApply>[2],
+  logger: LoggerService,
+): Promise<IstioSidecarApplyResult> {
+  const preview = await postSidecarApply(
+    options,
+    { ...body, dryRun: true },
+    caller,
+  );
+  logChanges(logger, preview);
+  if (!preview.digest)
+    throw new Error(
+      'The Istio backend answered the dry run without a digest, which a real apply must send back; is the Istio backend up to date?',
+    );
+  try {
+    return await postSidecarApply(
+      options,
+      { ...body, dryRun: false, digest: preview.digest },
+      caller,
+    );
+  } catch (error) {
+    const current = staleCurrent(error);
+    if (current) {
+      logger.warn(
+        'What would be written changed since the dry run, so nothing was written; running the task again applies this:',
+      );
+      logChanges(logger, current);
+    }
+    throw error;
+  }
+}
+
 /**
  * `istio:sidecar:apply` — applies the recommended `Sidecar` for an entity by calling the
  * Istio backend's `POST /api/istio/sidecars` on behalf of the user who runs the task,
  * so the same permission (entity ownership), validation, dry run, server-side apply,
- * conflict handling and audit apply as in the entity page.
+ * conflict handling and audit apply as in the entity page. A real apply is a dry run
+ * and then the apply of exactly that dry run (its `digest`), so what is written is
+ * what the task log shows.
  *
  * @public
  */
@@ -144,11 +194,10 @@ export function createSidecarApplyAction(options: SidecarApplyActionOptions) {
           ? { extraHosts: ctx.input.extraHosts }
           : {}),
       };
-      const call = async () =>
-        postSidecarApply(options, body, {
-          credentials: await ctx.getInitiatorCredentials(),
-          signal: ctx.signal,
-        });
+      const caller = async () => ({
+        credentials: await ctx.getInitiatorCredentials(),
+        signal: ctx.signal,
+      });
 
       ctx.logger.info(
         `${
@@ -158,11 +207,17 @@ export function createSidecarApplyAction(options: SidecarApplyActionOptions) {
         }`,
       );
       const result = dryRun
-        ? await call()
+        ? await postSidecarApply(options, body, await caller())
         : // A resumed task does not apply twice.
           ((await ctx.checkpoint({
             key: `istio-sidecar-apply.${body.cluster}.${body.namespace}.${body.entityRef}`,
-            fn: async () => (await call()) as unknown as JsonObject,
+            fn: async () =>
+              (await applyWhatTheDryRunShowed(
+                options,
+                body,
+                await caller(),
+                ctx.logger,
+              )) as unknown as JsonObject,
           })) as unknown as IstioSidecarApplyResult);
 
       logChanges(ctx.logger, result);

@@ -503,6 +503,29 @@ describe('recommendSidecar scope', () => {
     });
   });
 
+  it("makes no namespace default when some sidecar workload is not the caller's", () => {
+    const entity = { name: 'bookinfo', labelSelector: 'team=bookinfo' };
+    const owned = recommended(recommendSidecar(bookinfoInput({ entity })));
+    expect(owned.scope).toBe('namespace');
+
+    const result = recommendSidecar(
+      bookinfoInput({
+        entity: {
+          ...entity,
+          namespaceDefaultRefused: 'it would configure ratings too',
+        },
+      }),
+    );
+    expect(recommended(result).scope).toBe('workload');
+    expect(
+      objectsFromYaml(recommended(result).yaml).every(o => o.workloadSelector),
+    ).toBe(true);
+    expect(result.warnings).toContainEqual({
+      code: 'namespace-default-not-yours',
+      message: expect.stringContaining('it would configure ratings too'),
+    });
+  });
+
   it('ignores gateways and proxy-less workloads when deciding ownership', () => {
     const gateway = workload(
       'ingress',

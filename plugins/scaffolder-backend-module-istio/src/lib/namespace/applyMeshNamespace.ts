@@ -1,16 +1,29 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import type { ClusterClient } from '@istio-backstage/plugin-istio-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  fieldManagersOf,
+  statusOf,
+  type ClusterClient,
+} from '@istio-backstage/plugin-istio-node';
 import {
   actionOf,
   applyObject,
+  createObject,
   ensureKindsServed,
   readExisting,
+  toWriteError,
   type ObjectAction,
 } from './clusterWrites';
 import {
-  fieldManagersOf,
+  assertMayChangeNamespace,
+  assertMtlsNotLowered,
+  keepCurrentOwner,
+  type NamespaceCaller,
+} from './guards';
+import {
   isOurNamespace,
+  namespaceMarker,
   type MeshNamespaceObjects,
   type MeshObject,
 } from './objects';
@@ -40,6 +53,10 @@ export interface ApplyMeshNamespaceOptions {
   checkpoint: Checkpoint;
   signal?: AbortSignal;
   logger: LoggerService;
+  /** Who runs the action: a namespace that exists is changed only by its owners. */
+  caller: NamespaceCaller;
+  /** mTLS: Istio's root namespace (mesh-wide policy), and whether weakening is meant. */
+  mtls: { rootNamespace: string; allowWeakerMtls: boolean };
   /** Called after each object is written (or dry-run checked), for the audit trail. */
   onApplied?: (object: AppliedObject) => void;
 }
@@ -119,21 +136,81 @@ async function readOwnNamespace(
   return before;
 }
 
-/** Dry-runs the Namespace, then (unless a dry run) writes it once per task. */
-async function applyNamespace(
+/** What the run found, and the objects it writes, once every check has passed. */
+interface CheckedRun {
+  before?: KubernetesObject;
+  objects: MeshNamespaceObjects;
+  /** Said when the run lowers mTLS on purpose. */
+  mtlsNote?: string;
+}
+
+/**
+ * Everything decided before the first write: whose namespace it is, whether the
+ * caller may change it, and whether mTLS would be lowered.
+ */
+async function checkBeforeWriting(
   options: ApplyMeshNamespaceOptions,
-  before: Awaited<ReturnType<typeof readExisting>>,
+): Promise<CheckedRun> {
+  const { client } = options;
+  const before = await readOwnNamespace(client, options.objects);
+  if (before)
+    await assertMayChangeNamespace(client.cluster.name, before, options.caller);
+  const objects = before
+    ? keepCurrentOwner(options.objects, before)
+    : options.objects;
+  const mtlsNote = await assertMtlsNotLowered(client, objects, {
+    namespaceExists: before !== undefined,
+    ...options.mtls,
+  });
+  return { before, objects, mtlsNote };
+}
+
+/**
+ * POSTs the namespace's mark; a namespace that is there by now (409 AlreadyExists) was
+ * made by someone else after this run found none, and is never adopted.
+ */
+async function createMarker(
+  client: ClusterClient,
+  marker: MeshObject,
+  options: { dryRun: boolean; impersonateUser?: string },
+): Promise<void> {
+  try {
+    await createObject(client, marker, options);
+  } catch (error) {
+    if (statusOf(error) !== 409) throw toWriteError(error, marker);
+    throw new ConflictError(
+      `Namespace '${marker.metadata.name}' appeared in cluster '${client.cluster.name}' after this run found none (someone else created it meanwhile); it was not adopted, and nothing was written`,
+    );
+  }
+}
+
+/**
+ * Writes the Namespace once per task (unless a dry run), each step dry-run first. A
+ * namespace that does not exist is created (POST) rather than applied, so one that
+ * appears meanwhile is refused instead of taken over; once it is ours, its labels and
+ * owner are applied as on every later run.
+ */
+async function writeNamespace(
+  options: ApplyMeshNamespaceOptions,
+  checked: CheckedRun,
 ): Promise<AppliedObject> {
   const { client, dryRun, impersonateUser } = options;
-  const namespace = options.objects.namespace;
+  const { before } = checked;
+  const namespace = checked.objects.namespace;
+  const marker = before ? undefined : namespaceMarker(namespace);
   const write = async () => {
-    const checked = await applyObject(client, namespace, {
+    if (marker)
+      await createMarker(client, marker, { dryRun: true, impersonateUser });
+    const result = await applyObject(client, namespace, {
       dryRun: true,
       impersonateUser,
     });
-    if (!dryRun)
+    if (!dryRun) {
+      if (marker)
+        await createMarker(client, marker, { dryRun: false, impersonateUser });
       await applyObject(client, namespace, { dryRun: false, impersonateUser });
-    return entryOf(namespace, actionOf(before, checked));
+    }
+    return entryOf(namespace, actionOf(before, result));
   };
   return dryRun
     ? write()
@@ -160,25 +237,29 @@ async function dryRunEach(
 
 /**
  * Writes a mesh namespace: the Namespace first, then its Sidecar, Telemetry and
- * PeerAuthentication. Every object is dry-run (`dryRun=All`) before it is written;
- * the namespaced objects are all dry-run before the first of them is written, so an
- * admission webhook's refusal stops the run before any of them changes.
+ * PeerAuthentication. Before any write it checks that a namespace that exists is ours
+ * and that the caller may change it, and that mTLS is not lowered unless meant. Every
+ * object is dry-run (`dryRun=All`) before it is written; the namespaced objects are
+ * all dry-run before the first of them is written, so an admission webhook's refusal
+ * stops the run before any of them changes.
  *
- * Cancellation is checked before every step. Each write is one server-side apply, so
- * a cancelled or failed run leaves only whole objects behind: a Namespace with its
- * mesh labels is valid on its own, and running the action again (or retrying the
- * task) applies the rest and reports what was already there as `unchanged`.
+ * Cancellation is checked before every step. Each write is whole, so a cancelled or
+ * failed run leaves only whole objects behind: a Namespace with its mesh labels is
+ * valid on its own, and running the action again (or retrying the task) applies the
+ * rest and reports what was already there as `unchanged`.
  */
 export async function applyMeshNamespace(
   options: ApplyMeshNamespaceOptions,
 ): Promise<{ objects: AppliedObject[]; notes: string[] }> {
-  const { client, objects, dryRun, impersonateUser } = options;
+  const { client, dryRun, impersonateUser } = options;
   const run = trackRun(options);
 
   run.stopIfCancelled('reading the cluster');
-  const namespaceBefore = await readOwnNamespace(client, objects);
+  const checked = await checkBeforeWriting(options);
+  const { before: namespaceBefore, objects } = checked;
+  if (checked.mtlsNote) run.notes.push(checked.mtlsNote);
   run.stopIfCancelled(`Namespace ${objects.namespace.metadata.name}`);
-  run.done(await applyNamespace(options, namespaceBefore));
+  run.done(await writeNamespace(options, checked));
   if (objects.namespaced.length === 0) return run.result();
 
   if (dryRun && !namespaceBefore) {

@@ -108,6 +108,28 @@ export async function applyObject(
   }
 }
 
+/**
+ * Creates one object (POST) with our field manager: unlike an apply, a create never
+ * takes over an object that exists, which answers 409 AlreadyExists instead. The
+ * status is kept on the error, so the caller can tell that case apart.
+ */
+export async function createObject(
+  client: ClusterClient,
+  object: MeshObject,
+  options: { dryRun: boolean; impersonateUser?: string },
+): Promise<KubernetesObject> {
+  return client.write(
+    apis =>
+      apis.objects.create(
+        structuredClone(object) as KubernetesObject,
+        undefined,
+        options.dryRun ? 'All' : undefined,
+        ISTIO_FIELD_MANAGER,
+      ),
+    options.impersonateUser,
+  );
+}
+
 const comparable = (o: KubernetesObject | undefined) =>
   JSON.stringify({
     labels: o?.metadata?.labels ?? {},

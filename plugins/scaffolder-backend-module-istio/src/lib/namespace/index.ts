@@ -8,3 +8,4 @@ export { buildMeshNamespaceObjects } from './objects';
 export type { MeshNamespaceObjects, MeshObject } from './objects';
 export { applyMeshNamespace } from './applyMeshNamespace';
 export type { AppliedObject, Checkpoint } from './applyMeshNamespace';
+export type { NamespaceCaller } from './guards';

@@ -11,6 +11,7 @@ describe('validateMeshNamespaceInput', () => {
       defaultSidecar: true,
       controlPlaneNamespace: 'istio-system',
       extraEgressHosts: [],
+      allowWeakerMtls: false,
     });
   });
 
@@ -29,6 +30,7 @@ describe('validateMeshNamespaceInput', () => {
           'observability/*',
           '*/api.example.com',
         ],
+        allowWeakerMtls: true,
       }),
     ).toEqual({
       cluster: 'demo',
@@ -41,6 +43,7 @@ describe('validateMeshNamespaceInput', () => {
       defaultSidecar: false,
       controlPlaneNamespace: 'istio-cp',
       extraEgressHosts: ['observability/*', '*/api.example.com'],
+      allowWeakerMtls: true,
     });
   });
 
@@ -107,6 +110,11 @@ describe('validateMeshNamespaceInput', () => {
       'a non-boolean defaultSidecar',
       { defaultSidecar: 'yes' },
       /defaultSidecar must be true or false/,
+    ],
+    [
+      'a non-boolean allowWeakerMtls',
+      { allowWeakerMtls: 'true' },
+      /allowWeakerMtls must be true or false/,
     ],
     [
       'an invalid control-plane namespace',

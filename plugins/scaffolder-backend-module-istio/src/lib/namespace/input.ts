@@ -25,6 +25,7 @@ export interface MeshNamespaceInput {
   defaultSidecar?: boolean;
   controlPlaneNamespace?: string;
   extraEgressHosts?: string[];
+  allowWeakerMtls?: boolean;
 }
 
 /** A checked request: every name and value is safe to put in a Kubernetes object. */
@@ -40,6 +41,8 @@ export interface MeshNamespaceRequest {
   defaultSidecar: boolean;
   controlPlaneNamespace: string;
   extraEgressHosts: string[];
+  /** Whether the run may replace a STRICT mTLS policy in force with a weaker mode. */
+  allowWeakerMtls: boolean;
 }
 
 const MAX_EXTRA_HOSTS = 20;
@@ -53,6 +56,7 @@ function withDefaults(input: MeshNamespaceInput) {
     defaultSidecar = true,
     controlPlaneNamespace = 'istio-system',
     extraEgressHosts = [],
+    allowWeakerMtls = false,
     ...rest
   } = input;
   return {
@@ -61,6 +65,7 @@ function withDefaults(input: MeshNamespaceInput) {
     defaultSidecar,
     controlPlaneNamespace,
     extraEgressHosts,
+    allowWeakerMtls,
   };
 }
 
@@ -116,8 +121,13 @@ function dataPlaneProblems(
 
 /** Tracing sampling, mTLS mode, default Sidecar and control-plane namespace. */
 function settingProblems(input: DefaultedInput): string[] {
-  const { tracingSampling, mtls, defaultSidecar, controlPlaneNamespace } =
-    input;
+  const {
+    tracingSampling,
+    mtls,
+    defaultSidecar,
+    controlPlaneNamespace,
+    allowWeakerMtls,
+  } = input;
   const problems: string[] = [];
   if (
     tracingSampling !== undefined &&
@@ -131,6 +141,8 @@ function settingProblems(input: DefaultedInput): string[] {
     problems.push(`mtls must be one of ${MTLS_MODES.join(', ')}`);
   if (typeof defaultSidecar !== 'boolean')
     problems.push('defaultSidecar must be true or false');
+  if (typeof allowWeakerMtls !== 'boolean')
+    problems.push('allowWeakerMtls must be true or false');
   if (!isDns1123Label(controlPlaneNamespace))
     problems.push('controlPlaneNamespace must be a namespace name');
   return problems;
@@ -191,6 +203,7 @@ function toRequest(
     defaultSidecar: input.defaultSidecar,
     controlPlaneNamespace: input.controlPlaneNamespace,
     extraEgressHosts: [...new Set(input.extraEgressHosts)],
+    allowWeakerMtls: input.allowWeakerMtls,
   };
 }
 

@@ -99,28 +99,53 @@ describe('buildMeshNamespaceObjects', () => {
 });
 
 describe('isOurNamespace', () => {
-  const ns = (labels: Record<string, string>, managers?: string[]) => ({
+  const labelField = { 'f:app.kubernetes.io/managed-by': {} };
+  /** A namespace with the given labels, whose label fields each manager owns. */
+  const ns = (
+    labels: Record<string, string>,
+    managers?: Array<[string, Record<string, unknown>]>,
+  ) => ({
     metadata: {
       labels,
       ...(managers
-        ? { managedFields: managers.map(manager => ({ manager })) }
+        ? {
+            managedFields: managers.map(([manager, fields]) => ({
+              manager,
+              operation: 'Apply',
+              fieldsV1: { 'f:metadata': { 'f:labels': fields } },
+            })),
+          }
         : {}),
     },
   });
   it.each([
     [
-      'our label and our field manager',
-      ns(managed, ['backstage-istio', 'kubectl']),
+      'our label, written by our field manager',
+      ns(managed, [
+        ['backstage-istio', labelField],
+        ['kubectl', { 'f:team': {} }],
+      ]),
       true,
     ],
-    ['our label where the server reports no managed fields', ns(managed), true],
-    ['no label', ns({}, ['backstage-istio']), false],
     [
-      'another managed-by label',
-      ns({ 'app.kubernetes.io/managed-by': 'Helm' }, ['helm']),
+      'our label where the server reports no managed fields',
+      ns(managed),
       false,
     ],
-    ['our label copied by someone else', ns(managed, ['kubectl']), false],
+    ['no label', ns({}, [['backstage-istio', { 'f:team': {} }]]), false],
+    [
+      'another managed-by label',
+      ns({ 'app.kubernetes.io/managed-by': 'Helm' }, [['helm', labelField]]),
+      false,
+    ],
+    [
+      'our label set by kubectl label, on a namespace we applied other fields of',
+      ns(managed, [
+        ['backstage-istio', { 'f:istio-injection': {} }],
+        ['kubectl-label', labelField],
+      ]),
+      false,
+    ],
   ])('%s: %s', (_case, object, expected) => {
     expect(isOurNamespace(object)).toBe(expected);
   });

@@ -3,6 +3,8 @@ import {
   ISTIO_NAMESPACE_LABELS,
   MESH_NAMESPACE_MARKS,
 } from '@istio-backstage/plugin-istio-common';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { managerOwnsField } from '@istio-backstage/plugin-istio-node';
 import type { MeshNamespaceRequest } from './input';
 
 const { managedByLabel, managedByValue, ownerAnnotation } =
@@ -105,35 +107,36 @@ export function buildMeshNamespaceObjects(
   return { namespace, namespaced, notes };
 }
 
-/** The field managers of an object read from the cluster. */
-export function fieldManagersOf(object: {
-  metadata?: { managedFields?: Array<{ manager?: string }> };
-}): string[] {
-  return [
-    ...new Set(
-      (object.metadata?.managedFields ?? []).flatMap(f =>
-        f.manager ? [f.manager] : [],
-      ),
-    ),
-  ];
+/**
+ * What creating the namespace POSTs: only the managed-by mark, which no run changes.
+ * The data-plane labels and the owner are applied right after, so that they belong
+ * to our apply alone and a later run can change or drop them (a value written by a
+ * create belongs to the creator's own entry, and an apply may not change it).
+ */
+export function namespaceMarker(namespace: MeshObject): MeshObject {
+  return {
+    apiVersion: namespace.apiVersion,
+    kind: namespace.kind,
+    metadata: {
+      name: namespace.metadata.name,
+      labels: { [managedByLabel]: managedByValue },
+    },
+  };
 }
 
 /**
  * Whether an existing namespace was created by this action: it carries our
- * managed-by label and (where the server reports managed fields) our field manager
- * applied to it. Anything else belongs to someone else and is never changed.
+ * managed-by label, and its managed fields prove that our field manager wrote it. A
+ * label alone proves nothing (`kubectl label` can set it), nor does a server that
+ * reports no managed fields. Anything else belongs to someone else and is never changed.
  */
-export function isOurNamespace(object: {
-  metadata?: {
-    labels?: Record<string, string>;
-    managedFields?: Array<{ manager?: string }>;
-  };
-}): boolean {
-  if (object.metadata?.labels?.[managedByLabel] !== managedByValue)
-    return false;
-  const managedFields = object.metadata?.managedFields;
+export function isOurNamespace(object: KubernetesObject): boolean {
   return (
-    managedFields === undefined ||
-    fieldManagersOf(object).includes(ISTIO_FIELD_MANAGER)
+    object.metadata?.labels?.[managedByLabel] === managedByValue &&
+    managerOwnsField(object, ISTIO_FIELD_MANAGER, [
+      'metadata',
+      'labels',
+      managedByLabel,
+    ])
   );
 }
