@@ -205,7 +205,7 @@ interface Row {
   deny?: string[];
   /** Whether the row changes the cluster (positive rows). */
   writes?: boolean;
-  /** What the auditor must have recorded for the attempt. */
+  /** What the auditor must have recorded last for the attempt; none when absent. */
   audited?: { outcome: string; meta?: Record<string, unknown> };
 }
 
@@ -223,6 +223,7 @@ const rows: Row[] = [
   },
   {
     name: "another team's service in its namespace (the demo's payments)",
+    audited: { outcome: 'failed' },
     status: 403,
     says: /not a member/,
     attempt: s =>
@@ -230,6 +231,7 @@ const rows: Row[] = [
   },
   {
     name: "a selector matching another team's pods",
+    audited: { outcome: 'failed' },
     status: 403,
     says: /payments-worker.*not this entity's or not yours/,
     before: demo => addPaymentsPodToIstioDemo(demo),
@@ -237,6 +239,7 @@ const rows: Row[] = [
   },
   {
     name: "overwriting another entity's Sidecar",
+    audited: { outcome: 'failed' },
     status: 409,
     says: /was applied for component:default\/productpage/,
     before: async (_demo, s) => {
@@ -248,6 +251,7 @@ const rows: Row[] = [
   },
   {
     name: 'overwriting a hand-made Sidecar',
+    audited: { outcome: 'failed' },
     status: 409,
     says: /not applied for an entity through Backstage \(field managers: kubectl\)/,
     before: async (demo, s) => {
@@ -276,6 +280,7 @@ const rows: Row[] = [
   },
   {
     name: 'apply with a stale digest (the Sidecar changed since the dry run)',
+    audited: { outcome: 'failed' },
     status: 409,
     says: /changed since the dry run/,
     attempt: async s => {
@@ -365,6 +370,7 @@ const rows: Row[] = [
   },
   {
     name: 'an entity the caller cannot see',
+    audited: { outcome: 'failed' },
     status: 404,
     says: /No entity component:default\/hidden/,
     attempt: s => approvedApply(s, 'mock', applyBody('hidden')),
@@ -386,10 +392,23 @@ const rows: Row[] = [
       expect(res.body.changes[0].action).toBe('created');
       return res;
     },
-    audited: { outcome: 'succeeded', meta: { dryRun: false, cluster: 'demo' } },
+    audited: {
+      outcome: 'succeeded',
+      meta: {
+        user: 'user:default/mock',
+        entityRef: 'component:default/productpage',
+        cluster: 'demo',
+        namespace: 'istio-demo',
+        dryRun: false,
+        objects: ['productpage'],
+        digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+        changes: ['productpage:created'],
+      },
+    },
   },
   {
     name: 'the owner applies again: nothing changes (positive)',
+    audited: { outcome: 'succeeded' },
     status: 200,
     before: async (_demo, s) => {
       await approvedApply(s, 'mock', applyBody('productpage'));
@@ -402,6 +421,7 @@ const rows: Row[] = [
   },
   {
     name: 'the owner rolls an added host back (positive)',
+    audited: { outcome: 'succeeded' },
     status: 200,
     writes: true,
     attempt: async (s, demo) => {
@@ -424,6 +444,16 @@ const rows: Row[] = [
     },
   },
 ];
+
+/** The last auditor event of the attempt, when the row expects one. */
+function expectedEvent(row: Row) {
+  if (!row.audited) return undefined;
+  return expect.objectContaining({
+    eventId: 'sidecar-apply',
+    outcome: row.audited.outcome,
+    meta: expect.objectContaining(row.audited.meta ?? {}),
+  });
+}
 
 /** A refusal says why (what `says` names, when given); a success has no error. */
 function expectedMessage(row: Row) {
@@ -473,14 +503,7 @@ describe('the write path refuses every attempt it must, and changes nothing then
       message: expectedMessage(row),
     });
     expect(snapshot(demo) === before).toBe(!row.writes);
-    if (row.audited) {
-      expect(audit.events.slice(eventsBefore).at(-1)).toEqual(
-        expect.objectContaining({
-          eventId: 'sidecar-apply',
-          outcome: row.audited.outcome,
-          meta: expect.objectContaining(row.audited.meta ?? {}),
-        }),
-      );
-    }
+    // Refusals before the apply service (bad bodies, reads) record no apply event.
+    expect(audit.events.slice(eventsBefore).at(-1)).toEqual(expectedEvent(row));
   });
 });

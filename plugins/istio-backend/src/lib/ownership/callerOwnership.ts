@@ -55,7 +55,9 @@ export async function callerOwnership(
     if (ids.length === 0) return new Set();
     const { items } = await deps.catalog.getEntities(
       {
-        filter: { [`metadata.annotations.${ANNOTATIONS.kubernetesId}`]: [...ids] },
+        filter: {
+          [`metadata.annotations.${ANNOTATIONS.kubernetesId}`]: [...ids],
+        },
         fields: ['kind', 'metadata', 'relations'],
       },
       { credentials },

@@ -301,7 +301,10 @@ async function applyPlanned(
   }));
   let written;
   try {
-    written = await serverSideApply(client, pinned, { ...write, dryRun: false });
+    written = await serverSideApply(client, pinned, {
+      ...write,
+      dryRun: false,
+    });
   } finally {
     // Some objects may be written even when another failed.
     options.onSidecarsChanged?.(client.cluster.name);

@@ -111,9 +111,9 @@ export async function assertSelectsOnlyOwnPods(
     if (foreign.length === 0) continue;
     const workloads = [...new Set(foreign.map(workloadNameOf))].sort();
     throw new NotAllowedError(
-      `Sidecar ${namespace}/${object.metadata?.name} would configure ${listNames(
-        workloads,
-      )}, which ${
+      `Sidecar ${namespace}/${
+        object.metadata?.name
+      } would configure ${listNames(workloads)}, which ${
         workloads.length === 1 ? 'is' : 'are'
       } not this entity's or not yours; nothing was written`,
     );

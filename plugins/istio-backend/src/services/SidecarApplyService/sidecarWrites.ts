@@ -64,7 +64,8 @@ export function markedForEntity(
       ...o.metadata,
       labels: {
         ...o.metadata?.labels,
-        [MESH_NAMESPACE_MARKS.managedByLabel]: MESH_NAMESPACE_MARKS.managedByValue,
+        [MESH_NAMESPACE_MARKS.managedByLabel]:
+          MESH_NAMESPACE_MARKS.managedByValue,
       },
       annotations: {
         ...o.metadata?.annotations,

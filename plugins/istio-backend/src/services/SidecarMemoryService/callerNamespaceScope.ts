@@ -4,7 +4,11 @@ import { isSidecarProxy, proxyKindOf } from '../../lib/mesh/dataPlane';
 import type { CallerOwnership } from '../../lib/ownership/callerOwnership';
 import { listNames } from '../../lib/sidecar/format';
 import type { SidecarMemoryItem } from './analyseNamespace';
-import { keptAnalysis, type NamespaceWork, type SidecarMemoryDeps } from './namespaceParts';
+import {
+  keptAnalysis,
+  type NamespaceWork,
+  type SidecarMemoryDeps,
+} from './namespaceParts';
 import { workloadNameOf } from './workloads';
 
 /** The pods of a namespace that a Sidecar configures (gateways and pods without a proxy are not). */
