@@ -10,6 +10,7 @@ describe('istio permissions', () => {
   it('uses the documented names', () => {
     expect(istioPermissions.map(p => p.name)).toEqual([
       'istio.mesh.read',
+      'istio.namespace.read',
       'istio.sidecar.apply',
       'istio.namespace.create',
     ]);

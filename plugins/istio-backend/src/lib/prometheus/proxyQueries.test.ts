@@ -152,7 +152,6 @@ describe('Prometheus answers with a malformed item', () => {
       ['"NaN"', [1, 'NaN']],
       ['"+Inf"', [1, '+Inf']],
       ['not a number', [1, 'lots']],
-      ['an object', { at: 1, value: '5' }],
     ])('refuses a sample whose value is %s', async (_, value) => {
       body = vector([{ metric: { pod: 'productpage-v1-abc' }, value }]);
       await expect(
@@ -160,11 +159,15 @@ describe('Prometheus answers with a malformed item', () => {
       ).rejects.toBeInstanceOf(MalformedPrometheusAnswerError);
     });
 
-    it('refuses a sample without labels', async () => {
-      body = vector([{ value: [1, '5'] }]);
+    // The client itself refuses items that are not [time, "value"] with a metric.
+    it.each([
+      ['a value that is an object', { metric: { pod: 'p' }, value: { at: 1 } }],
+      ['a sample without labels', { value: [1, '5'] }],
+    ])('refuses %s', async (_, item) => {
+      body = vector([item]);
       await expect(
         proxyWindowMemory(new PrometheusClient({ url }), 'istio-demo', 7),
-      ).rejects.toThrow(/item 0: metric: Required/);
+      ).rejects.toThrow('Prometheus answered a malformed vector item (item 0)');
     });
   });
 });
