@@ -91,6 +91,20 @@ export interface IstioMeasuredSaving {
   /** Undefined until enough time passed for a measurement. */
   afterBytes?: number;
   measuredAt?: string;
+  /**
+   * Whether `beforeBytes` and `afterBytes` may be compared: `saving` only when the
+   * "after" is of the same pods under the same Sidecar; `settling` before a reading;
+   * otherwise what happened instead (`explanation` says it in words, with dates), and
+   * no saving is claimed.
+   */
+  outcome:
+    | 'saving'
+    | 'settling'
+    | 'pods-replaced'
+    | 'sidecar-changed'
+    | 'sidecar-not-in-force'
+    | 'memory-rose';
+  explanation: string;
 }
 
 /**
