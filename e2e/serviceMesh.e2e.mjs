@@ -52,9 +52,13 @@ function ourSidecars() {
       '--show-managed-fields',
     ]),
   );
+  // Each entity's Sidecars carry its own field manager and its ref.
   return list.items
-    .filter(s =>
-      s.metadata.managedFields?.some(f => f.manager === 'backstage-istio'),
+    .filter(
+      s =>
+        s.metadata.managedFields?.some(f =>
+          f.manager.startsWith('backstage-istio/component.default.'),
+        ) && s.metadata.annotations?.['istio-backstage.io/entity'],
     )
     .map(s => s.metadata.name);
 }
@@ -257,7 +261,7 @@ try {
   });
   // The demo cluster holds it, managed by our field manager (read with kubectl).
   const ours = ourSidecars();
-  assert.ok(ours.length > 0, 'no Sidecar managed by backstage-istio');
+  assert.ok(ours.length > 0, 'no Sidecar applied for an entity through Backstage');
   results.push({ appliedSidecars: ours });
 
   // A non-owner (payments-team owns payments-api): no Apply button, and the backend refuses.
