@@ -24,6 +24,7 @@ import {
   type RunningPrometheus,
 } from '@istio-backstage/demo-cluster';
 import type {
+  IstioEntityMeshResponse,
   IstioMeshConfigResponse,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
@@ -214,6 +215,10 @@ const ROUTES: Record<string, Route> = {
     method: 'get',
     path: '/api/istio/sidecar-memory?entityRef=component:default/productpage',
   },
+  entityMesh: {
+    method: 'get',
+    path: '/api/istio/entity?entityRef=component:default/productpage',
+  },
   applySidecar: {
     method: 'post',
     path: '/api/istio/sidecars',
@@ -271,11 +276,12 @@ function expectNothingLeaked(res: Answer) {
 /**
  * A multi-cluster answer: 200, each answering cluster with its data and no errors, each
  * failing one with sanitized errors of its errorType only (mesh-config: its item with every
- * fact unknown, or a top-level entry at the deadline; sidecar-memory: a top-level entry).
+ * fact unknown, or a top-level entry at the deadline; sidecar-memory, and the entity view's
+ * part of it: a top-level entry).
  */
 function expectPerCluster(
   res: Answer,
-  route: 'meshConfig' | 'sidecarMemory',
+  route: 'meshConfig' | 'sidecarMemory' | 'entityMesh',
   answering: string[],
   failing: Record<string, string>,
 ) {
@@ -303,7 +309,16 @@ function expectPerCluster(
       );
     }
   } else {
-    const body = res.body as IstioSidecarMemoryResponse;
+    // The entity view carries the sidecar-memory answer, and a mesh per answering cluster.
+    const view = res.body as IstioEntityMeshResponse;
+    const body =
+      route === 'entityMesh'
+        ? view.sidecarMemory
+        : (res.body as IstioSidecarMemoryResponse);
+    if (route === 'entityMesh')
+      expect(view.meshes.map(m => m.cluster).sort()).toEqual(
+        [...answering].sort(),
+      );
     expect([...new Set(body.items.map(i => i.cluster))].sort()).toEqual(
       [...answering].sort(),
     );
@@ -321,12 +336,12 @@ function expectPerCluster(
   }
 }
 
-/** Both fan-out routes against `healthy` and a faulty cluster, on a fresh backend each. */
+/** The fan-out routes against `healthy` and a faulty cluster, on a fresh backend each. */
 async function expectFaultyClusterReported(
   errorType: string,
   faultyAs: Partial<DemoCluster> = {},
 ) {
-  for (const route of ['meshConfig', 'sidecarMemory'] as const) {
+  for (const route of ['meshConfig', 'sidecarMemory', 'entityMesh'] as const) {
     const res = await call(await twoClusters(faultyAs), ROUTES[route]);
     expectPerCluster(res, route, ['healthy'], { faulty: errorType });
   }
@@ -488,6 +503,7 @@ const rows: Row[] = [
       await withoutClusterCalls(async () => {
         for (const route of [
           get('/api/istio/sidecar-memory?entityRef=component:'),
+          get('/api/istio/entity?entityRef=component:'),
           post(applyBody({ entityRef: 'component:' })),
         ])
           expectError(
@@ -778,7 +794,7 @@ const rows: Row[] = [
       faulty.setFaults([{ hang: true }]);
       const started = Date.now();
       await expectFaultyClusterReported('Timeout');
-      // Two routes, each bounded by the 2 s request timeout (deadline 10 s).
+      // Three routes, each bounded by the 2 s request timeout (deadline 10 s).
       expect(Date.now() - started).toBeLessThan(10_000);
     },
   },
@@ -874,7 +890,11 @@ const rows: Row[] = [
     run: async () => {
       healthy.setFaults([{ status: 503 }]);
       faulty.setFaults([{ status: 401 }]);
-      for (const route of ['meshConfig', 'sidecarMemory'] as const) {
+      for (const route of [
+        'meshConfig',
+        'sidecarMemory',
+        'entityMesh',
+      ] as const) {
         const res = await call(await twoClusters(), ROUTES[route]);
         expectPerCluster(res, route, [], {
           healthy: 'Unavailable',
@@ -886,7 +906,7 @@ const rows: Row[] = [
   {
     fault: 'no clusters configured',
     expected:
-      'clusters, mesh-config, sidecar-memory: 200 with empty lists; a named cluster: 404',
+      'clusters, mesh-config, sidecar-memory, entity: 200 with empty lists; a named cluster: 404',
     run: async () => {
       const server = await backend([]);
       expect((await call(server, ROUTES.clusters)).body).toEqual({
@@ -900,6 +920,17 @@ const rows: Row[] = [
       expect((await call(server, ROUTES.sidecarMemory)).body).toEqual({
         entityRef: 'component:default/productpage',
         items: [],
+        errors: [],
+      });
+      expect((await call(server, ROUTES.entityMesh)).body).toEqual({
+        entityRef: 'component:default/productpage',
+        clusters: { items: [], unusable: [] },
+        sidecarMemory: {
+          entityRef: 'component:default/productpage',
+          items: [],
+          errors: [],
+        },
+        meshes: [],
         errors: [],
       });
       expectError(
@@ -1159,8 +1190,18 @@ const rows: Row[] = [
         const sampler = setInterval(() => {
           heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
         }, 25);
+        // Each request its own (another extra host), so none is a kept answer: each
+        // lists the entity's pods, and the permission checks before admission do not
+        // spread the burst enough for slots to free up.
         const answers = await Promise.all(
-          Array.from({ length: 200 }, () => call(server, ROUTES.sidecarMemory)),
+          Array.from({ length: 200 }, (_, i) =>
+            call(
+              server,
+              get(
+                `${ROUTES.sidecarMemory.path}&extraHost=istio-demo/host-${i}.example.com`,
+              ),
+            ),
+          ),
         ).finally(() => clearInterval(sampler));
         for (const res of answers) {
           if (res.status === 200) {
