@@ -261,7 +261,10 @@ try {
   });
   // The demo cluster holds it, managed by our field manager (read with kubectl).
   const ours = ourSidecars();
-  assert.ok(ours.length > 0, 'no Sidecar applied for an entity through Backstage');
+  assert.ok(
+    ours.length > 0,
+    'no Sidecar applied for an entity through Backstage',
+  );
   results.push({ appliedSidecars: ours });
 
   // A non-owner (payments-team owns payments-api): no Apply button, and the backend refuses.
