@@ -1,4 +1,5 @@
 import yaml from 'yaml';
+import type { Scenario, ScenarioApp } from './scenario/types';
 
 /** A demo cluster as Backstage is told about it. */
 export interface ConfiguredDemoCluster {
@@ -62,10 +63,131 @@ function oidcClusterEntry(cluster: ConfiguredDemoOidcCluster) {
   };
 }
 
+/** A tool of the demo mesh as users open it: its address through `kubectl port-forward`. */
+export interface DemoTool {
+  /** The browser URL, base path included, once the port-forward runs. */
+  url: string;
+  /** The command that makes `url` answer, against a cluster that runs the tool. */
+  portForward: string;
+}
+
+/** Kiali, Jaeger and Grafana of a demo scenario, as its Backstage config links to them. */
+export interface DemoTools {
+  kiali?: DemoTool;
+  jaeger?: DemoTool;
+  grafana?: DemoTool & {
+    dashboards: { service: string; workload: string; mesh: string };
+  };
+}
+
+/** Kiali's port: the scenario's Kiali config (`server.port`) and Service use 20001. */
+const KIALI_PORT = 20001;
+
+/** Grafana's local port: its own 3000 is the demo's Backstage app port. */
+const GRAFANA_LOCAL_PORT = 3001;
+
+/**
+ * The Istio dashboards' UIDs the demo configures. Istio ≥ 1.22 dashboards have no fixed
+ * UID, so against a real Grafana use the UIDs its dashboard URLs show (`/d/<uid>/…`).
+ */
+export const DEMO_GRAFANA_DASHBOARDS = {
+  service: 'istio-service',
+  workload: 'istio-workload',
+  mesh: 'istio-mesh',
+};
+
+/** A path without trailing slashes, so `/` (served at the root) becomes empty. */
+const trimPath = (path: string) => path.replace(/\/+$/, '');
+
+/** The first app of that name in the scenario, with its namespace. */
+function findApp(
+  scenario: Scenario,
+  name: string,
+): { namespace: string; app: ScenarioApp } | undefined {
+  for (const namespace of scenario.namespaces) {
+    const app = namespace.apps?.find(a => a.name === name);
+    if (app) return { namespace: namespace.name, app };
+  }
+  return undefined;
+}
+
+/**
+ * Jaeger's query base path (its `QUERY_BASE_PATH`). The scenario declares it where Kiali
+ * is told about Jaeger: the path of `external_services.tracing.in_cluster_url`, which
+ * Jaeger's UI serves under as its API does.
+ */
+function jaegerBasePath(scenario: Scenario): string {
+  const tracing = scenario.kiali?.externalServices?.tracing as
+    | { in_cluster_url?: string }
+    | undefined;
+  if (!tracing?.in_cluster_url) return '';
+  try {
+    return trimPath(new URL(tracing.in_cluster_url).pathname);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Where the demo's Kiali, Jaeger and Grafana would be opened, the way an adopter
+ * configures them for a laptop: `kubectl port-forward` addresses on localhost, on ports
+ * that leave the demo's own (3000, 7007, 6443, 6444, 9091, 9464) free. Only the tools
+ * the scenario runs.
+ */
+export function demoToolsFor(scenario: Scenario): DemoTools {
+  const tools: DemoTools = {};
+  if (scenario.kiali) {
+    const webRoot = trimPath(scenario.kiali.webRoot ?? '/kiali');
+    tools.kiali = {
+      url: `http://localhost:${KIALI_PORT}${webRoot}`,
+      portForward: `kubectl -n ${scenario.kiali.namespace} port-forward svc/kiali ${KIALI_PORT}:${KIALI_PORT}`,
+    };
+  }
+  const jaeger = findApp(scenario, 'jaeger-query');
+  if (jaeger?.app.port) {
+    const { port } = jaeger.app;
+    tools.jaeger = {
+      url: `http://localhost:${port}${jaegerBasePath(scenario)}`,
+      portForward: `kubectl -n ${jaeger.namespace} port-forward svc/jaeger-query ${port}:${port}`,
+    };
+  }
+  const grafana = findApp(scenario, 'grafana');
+  if (grafana?.app.port) {
+    tools.grafana = {
+      url: `http://localhost:${GRAFANA_LOCAL_PORT}`,
+      portForward: `kubectl -n ${grafana.namespace} port-forward svc/grafana ${GRAFANA_LOCAL_PORT}:${grafana.app.port}`,
+      dashboards: DEMO_GRAFANA_DASHBOARDS,
+    };
+  }
+  return tools;
+}
+
+/** The `istio.clusters[]` entry of the demo cluster: its Prometheus and tool links. */
+function istioClusterEntry(prometheusUrl?: string, scenario?: Scenario) {
+  const tools = scenario ? demoToolsFor(scenario) : {};
+  const entry = {
+    name: 'demo',
+    ...(prometheusUrl ? { prometheus: { url: prometheusUrl } } : {}),
+    ...(tools.kiali ? { kiali: { url: tools.kiali.url } } : {}),
+    ...(tools.jaeger ? { jaeger: { url: tools.jaeger.url } } : {}),
+    ...(tools.grafana
+      ? {
+          grafana: {
+            url: tools.grafana.url,
+            dashboards: tools.grafana.dashboards,
+          },
+        }
+      : {}),
+  };
+  return Object.keys(entry).length > 1 ? entry : undefined;
+}
+
 /**
  * The Backstage configuration that points the Kubernetes plugin (and so the Istio
  * plugins) at a running demo cluster — exactly what a user writes for a real cluster:
  * a `config` cluster locator with a service-account token and the CA, TLS verified.
+ * With `scenario`, the demo cluster's Kiali, Jaeger and Grafana links
+ * (`istio.clusters[].kiali/jaeger/grafana`, see `demoToolsFor`).
  * With `oidcCluster`, a second cluster read with the signed-in user's OIDC token, and
  * the settings of the demo OIDC provider that signs those tokens (`demoOidcProvider`,
  * read by the backend's demo-only plugin; the file is written readable by its owner
@@ -76,6 +198,8 @@ export function backstageConfigFor(options: {
   caPem: string;
   token: string;
   prometheusUrl?: string;
+  /** The demo cluster's scenario, whose Kiali, Jaeger and Grafana are linked. */
+  scenario?: Scenario;
   oidcCluster?: ConfiguredDemoOidcCluster;
 }): string {
   const { oidcCluster } = options;
@@ -93,20 +217,16 @@ export function backstageConfigFor(options: {
     ...locator.clusters,
     ...(oidcCluster ? [oidcClusterEntry(oidcCluster)] : []),
   ];
+  const istioCluster = istioClusterEntry(
+    options.prometheusUrl,
+    options.scenario,
+  );
   return yaml.stringify({
     kubernetes: {
       ...kubernetes,
       clusterLocatorMethods: [{ ...locator, clusters }],
     },
-    ...(options.prometheusUrl
-      ? {
-          istio: {
-            clusters: [
-              { name: 'demo', prometheus: { url: options.prometheusUrl } },
-            ],
-          },
-        }
-      : {}),
+    ...(istioCluster ? { istio: { clusters: [istioCluster] } } : {}),
     ...(oidcCluster ? { demoOidcProvider: oidcCluster.provider } : {}),
   });
 }

@@ -85,6 +85,7 @@ function writeConfigs(
       backstageConfigFor({
         ...connection,
         prometheusUrl: values['prometheus-url'],
+        scenario,
         oidcCluster: oidc && demoOidcClusterConfig(oidc),
       }),
       { mode: 0o600 },

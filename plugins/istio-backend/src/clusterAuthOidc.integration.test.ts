@@ -9,6 +9,7 @@ import {
 } from '@istio-backstage/demo-cluster';
 import type {
   IstioClustersResponse,
+  IstioEntityMeshResponse,
   IstioMeshConfigResponse,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
@@ -26,6 +27,8 @@ jest.setTimeout(60_000);
 
 const PRODUCTPAGE =
   '/api/istio/sidecar-memory?entityRef=component:default/productpage';
+const PRODUCTPAGE_VIEW =
+  '/api/istio/entity?entityRef=component:default/productpage';
 
 const issuer = createOidcTestIssuer();
 const serviceAccountToken = secret('sa-token');
@@ -177,6 +180,31 @@ describe('oidc cluster', () => {
     ).toBeGreaterThan(0);
   });
 
+  it("reads the entity's view with the token too, and without it says which sign-in is needed", async () => {
+    const signedIn = await backend.get(PRODUCTPAGE_VIEW, asUser(aliceToken));
+    expect(signedIn.status).toBe(200);
+    const answer = signedIn.body as IstioEntityMeshResponse;
+    expect(answer.errors).toEqual([]);
+    expect(errorsOf(answer.sidecarMemory, 'oidc')).toEqual([]);
+    expect(
+      answer.meshes.map(m => [m.cluster, m.mesh?.istioInstalled]).sort(),
+    ).toEqual([
+      ['oidc', 'yes'],
+      ['sa', 'yes'],
+    ]);
+
+    const anonymous = await backend.get(PRODUCTPAGE_VIEW);
+    expect(anonymous.status).toBe(200);
+    const without = anonymous.body as IstioEntityMeshResponse;
+    for (const error of expectOnly(
+      without.sidecarMemory,
+      'oidc',
+      'Unauthorized',
+    ))
+      expect(error.message).toMatch(/sign in with 'demo'/);
+    expect(without.meshes.map(m => m.cluster)).toEqual(['sa']);
+  });
+
   it('with a token for another audience (another cluster): Unauthorized', async () => {
     const body = await meshConfig(asUser(otherClusterToken));
     // Sent, and refused by the cluster itself.
@@ -189,7 +217,11 @@ describe('oidc cluster', () => {
     'answers a malformed header (%s) with 400, before any cluster call',
     async (_case, header) => {
       const before = demo.requestCount();
-      for (const path of ['/api/istio/mesh-config', PRODUCTPAGE]) {
+      for (const path of [
+        '/api/istio/mesh-config',
+        PRODUCTPAGE,
+        PRODUCTPAGE_VIEW,
+      ]) {
         const res = await backend.get(path, { rawAuthHeader: header });
         expect(res.status).toBe(400);
         expect(res.text).toMatch(/Malformed backstage-istio-kubernetes-auth/);

@@ -21,7 +21,8 @@ import {
 import type { IstioBackendSettings } from './backendSettings';
 import { createAnswerCache } from './lib/answerCache';
 import { AppliedSidecarStore } from './services/AppliedSidecarStore';
-import { createClusterReads } from './services/ClusterReads';
+import { createClusterReads, type ClusterReads } from './services/ClusterReads';
+import { createEntityMeshService } from './services/EntityMeshService';
 import { createMeshConfigService } from './services/MeshConfigService';
 import { createSidecarApplyService } from './services/SidecarApplyService';
 import {
@@ -85,11 +86,43 @@ function clusterAccess(
   });
 }
 
+/** What answers sidecar-memory, each cluster's part of an answer kept when reuse is on. */
+function sidecarMemoryService(
+  deps: IstioServiceDeps,
+  settings: IstioBackendSettings,
+  built: {
+    clusters: ClusterAccess;
+    reads: ClusterReads;
+    applied: AppliedSidecarStore;
+    sharedCache?: CacheService;
+  },
+) {
+  const { sharedCache } = built;
+  return createSidecarMemoryService({
+    clusters: built.clusters,
+    reads: built.reads,
+    catalog: deps.catalog,
+    userInfo: deps.userInfo,
+    applied: built.applied,
+    logger: deps.logger,
+    settleSeconds: settings.apply.settleSeconds,
+    reuseMs: settings.reuseMs,
+    parts:
+      settings.reuseMs > 0
+        ? createAnswerCache<SidecarMemoryItem>({
+            cache: sharedCache,
+            ttlMs: settings.reuseMs,
+            maxLocal: LOCAL_ANSWERS_MAX,
+          })
+        : undefined,
+  });
+}
+
 /**
  * Builds the backend's services on one read model of the configured clusters: what
  * reads the clusters, what answers mesh-config and sidecar-memory (with answers reused
- * through the cache service when it is shared between replicas), and what applies
- * Sidecars.
+ * through the cache service when it is shared between replicas), what composes both
+ * for an entity, and what applies Sidecars.
  */
 export async function createIstioServices(
   deps: IstioServiceDeps,
@@ -112,41 +145,36 @@ export async function createIstioServices(
   const applied = await AppliedSidecarStore.create(deps.database, {
     retentionDays: settings.apply.retentionDays,
   });
-  const sidecarMemory = createSidecarMemoryService({
+  const sidecarMemory = sidecarMemoryService(deps, settings, {
     clusters,
     reads,
-    catalog: deps.catalog,
-    userInfo: deps.userInfo,
     applied,
+    sharedCache,
+  });
+  const meshConfig = createMeshConfigService({
+    clusters,
+    cache: sharedCache,
     logger,
-    settleSeconds: settings.apply.settleSeconds,
-    reuseMs: settings.reuseMs,
-    parts:
-      settings.reuseMs > 0
-        ? createAnswerCache<SidecarMemoryItem>({
-            cache: sharedCache,
-            ttlMs: settings.reuseMs,
-            maxLocal: LOCAL_ANSWERS_MAX,
-          })
-        : undefined,
+    reads,
+    supportMatrix: settings.supportMatrix,
+  });
+  // Reads may reuse a recent answer; an apply always starts from a fresh one.
+  const cachedMemory = cachedSidecarMemory({
+    sidecarMemory,
+    cache: sharedCache,
+    applied,
+    ttlMs: settings.reuseMs,
   });
   return {
     clusters,
     directory,
     reads,
-    meshConfig: createMeshConfigService({
+    meshConfig,
+    sidecarMemory: cachedMemory,
+    entityMesh: createEntityMeshService({
       clusters,
-      cache: sharedCache,
-      logger,
-      reads,
-      supportMatrix: settings.supportMatrix,
-    }),
-    // Reads may reuse a recent answer; an apply always starts from a fresh one.
-    sidecarMemory: cachedSidecarMemory({
-      sidecarMemory,
-      cache: sharedCache,
-      applied,
-      ttlMs: settings.reuseMs,
+      meshConfig,
+      sidecarMemory: cachedMemory,
     }),
     sidecarApply: createSidecarApplyService({
       clusters,

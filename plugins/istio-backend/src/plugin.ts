@@ -56,13 +56,14 @@ export const istioPlugin = createBackendPlugin({
             meshConfig: services.meshConfig,
             sidecarMemory: services.sidecarMemory,
             sidecarApply: services.sidecarApply,
+            entityMesh: services.entityMesh,
             admission: settings.admission,
           }),
         );
         registerMeshActions({
           actionsRegistry: deps.actionsRegistry,
           permissions,
-          meshConfig: services.meshConfig,
+          entityMesh: services.entityMesh,
           sidecarMemory: services.sidecarMemory,
         });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -9,7 +9,6 @@ import {
   DNS1123_LABEL,
   istioNamespaceReadPermission,
   SIDECAR_EGRESS_HOST,
-  type IstioClustersResponse,
 } from '@istio-backstage/plugin-istio-common';
 import type { ClusterAccess } from '@istio-backstage/plugin-istio-node';
 import express from 'express';
@@ -19,7 +18,8 @@ import { authorizeMeshRead, strictEntityRef } from './lib/accessChecks';
 import { createAdmission, type AdmissionLimits } from './lib/admission';
 import { sendItemList } from './lib/http/sendItemList';
 import { userKubernetesAuth } from './lib/http/userKubernetesAuth';
-import { toClusterSummary } from './lib/toClusterSummary';
+import { clustersSummary } from './lib/toClusterSummary';
+import type { EntityMeshService } from './services/EntityMeshService';
 import type { MeshConfigService } from './services/MeshConfigService';
 import {
   StaleApplyError,
@@ -35,6 +35,7 @@ export interface RouterOptions {
   meshConfig: MeshConfigService;
   sidecarMemory: SidecarMemoryService;
   sidecarApply: SidecarApplyService;
+  entityMesh: EntityMeshService;
   /** Bounds on the routes that reach clusters (a burst is refused with 503, not queued forever). */
   admission: AdmissionLimits;
 }
@@ -70,6 +71,10 @@ const sidecarApplyBody = z
     path: ['digest'],
   });
 
+const entityMeshQuery = z
+  .object({ entityRef: z.string().min(3).max(300) })
+  .strict();
+
 const sidecarMemoryQuery = z.union([
   z
     .object({
@@ -100,8 +105,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /**
  * The plugin's HTTP routes: a health check, the mesh reads (`/clusters`, `/mesh-config`,
- * `/sidecar-memory`) and the Sidecar apply (`POST /sidecars`). User credentials only;
- * permissions are checked before any cluster call.
+ * `/sidecar-memory`, and `/entity` for an entity's views in one answer) and the Sidecar
+ * apply (`POST /sidecars`). User credentials only; permissions are checked before any
+ * cluster call.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -114,6 +120,7 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
   addMeshReadRoutes(router, options, admit);
+  addEntityMeshRoute(router, options, admit);
   addSidecarApplyRoute(router, options, admit);
   return router;
 }
@@ -170,15 +177,7 @@ function addMeshReadRoutes(
 
   router.get('/clusters', async (req, res) => {
     await meshReader(options, req);
-    const body: IstioClustersResponse = {
-      items: clusters.configs().map(toClusterSummary),
-      unusable: clusters.unusable().map(({ name, source, reason }) => ({
-        name,
-        source,
-        reason,
-      })),
-    };
-    res.json(body);
+    res.json(clustersSummary(clusters));
   });
 
   router.get('/mesh-config', readers, admit, async (req, res) => {
@@ -214,6 +213,37 @@ function addMeshReadRoutes(
       res.json(
         await sidecarMemory.getSidecarMemory(
           sidecarMemoryRequest(res.locals.query),
+          { credentials: res.locals.reader, userAuth: userKubernetesAuth(req) },
+        ),
+      );
+    },
+  );
+}
+
+/**
+ * `GET /entity`: what an entity's Service Mesh tab and overview card show, in one
+ * request. Checked like `/sidecar-memory` (the caller first, then the query) before it
+ * is admitted.
+ */
+function addEntityMeshRoute(
+  router: express.Router,
+  options: RouterOptions,
+  admit: express.RequestHandler,
+): void {
+  const { entityMesh } = options;
+  router.get(
+    '/entity',
+    readersOnly(options),
+    (req, res, next) => {
+      const query = parse(entityMeshQuery, req.query);
+      res.locals.entityRef = strictEntityRef(query.entityRef);
+      next();
+    },
+    admit,
+    async (req, res) => {
+      res.json(
+        await entityMesh.getEntityMesh(
+          { entityRef: res.locals.entityRef },
           { credentials: res.locals.reader, userAuth: userKubernetesAuth(req) },
         ),
       );

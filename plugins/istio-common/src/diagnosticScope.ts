@@ -1,22 +1,32 @@
 import type { IstioDiagnostic } from './meshConfigTypes';
 
-// Problems of the whole mesh (tracing, versions, CNI, images, proxies) affect every
-// workload, whichever namespace the diagnostic names.
-const MESH_WIDE_CODE = /^IBS-(TRACING|VERSION|CNI|IMAGE|PROXY)-/;
+/**
+ * The namespace a diagnostic names: its object's, or the Namespace it is about
+ * (Namespaces are cluster-scoped, so their refs carry no namespace); none otherwise.
+ *
+ * @public
+ */
+export function diagnosticNamespace(
+  diagnostic: Pick<IstioDiagnostic, 'object'>,
+): string | undefined {
+  const { object } = diagnostic;
+  if (!object) return undefined;
+  if (object.namespace) return object.namespace;
+  return object.kind === 'Namespace' ? object.name : undefined;
+}
 
 /**
- * Whether a diagnostic concerns the workloads in `namespaces`: it names an object in
- * one of them, or it is a mesh-wide problem that affects every workload.
+ * Whether a diagnostic concerns the workloads in `namespaces`: a mesh-wide one affects
+ * every workload; a namespace or object one only when the namespace it names is one of
+ * them.
  *
  * @public
  */
 export function diagnosticConcernsNamespaces(
-  diagnostic: Pick<IstioDiagnostic, 'code' | 'object'>,
+  diagnostic: Pick<IstioDiagnostic, 'scope' | 'object'>,
   namespaces: ReadonlySet<string>,
 ): boolean {
-  const namespace = diagnostic.object?.namespace;
-  return (
-    (!!namespace && namespaces.has(namespace)) ||
-    MESH_WIDE_CODE.test(diagnostic.code)
-  );
+  if (diagnostic.scope === 'mesh') return true;
+  const namespace = diagnosticNamespace(diagnostic);
+  return namespace !== undefined && namespaces.has(namespace);
 }

@@ -1,3 +1,8 @@
+import type {
+  IstioDiagnosticScope,
+  IstioDiagnosticSeverity,
+  IstioDiagnosticTopic,
+} from './diagnosticKinds';
 import type { SupportVerdict } from './support';
 
 /** Three-valued facts: a failed read is `unknown`, never `false`. @public */
@@ -14,7 +19,11 @@ export interface IstioSourceError {
 export interface IstioDiagnostic {
   /** Stable code, e.g. `IBS-GATEWAY-NO-INJECTION`. Listed in the backend README. */
   code: string;
-  severity: 'error' | 'warning' | 'info';
+  severity: IstioDiagnosticSeverity;
+  /** Whose workloads it affects: every one, those of a namespace, or one object. */
+  scope: IstioDiagnosticScope;
+  /** What it is about, e.g. `tracing`, so views pick theirs without knowing codes. */
+  topic: IstioDiagnosticTopic;
   title: string;
   /** Names the object concerned. */
   message: string;

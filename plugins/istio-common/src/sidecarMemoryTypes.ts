@@ -95,7 +95,8 @@ export interface IstioMeasuredSaving {
    * Whether `beforeBytes` and `afterBytes` may be compared: `saving` only when the
    * "after" is of the same pods under the same Sidecar; `settling` before a reading;
    * otherwise what happened instead (`explanation` says it in words, with dates), and
-   * no saving is claimed.
+   * no saving is claimed. What cannot be shown counts as not so: pods the apply did not
+   * record are `pods-replaced`, Sidecars that could not be read `sidecar-not-in-force`.
    */
   outcome:
     | 'saving'

@@ -77,6 +77,16 @@ const mesh: IstioMeshConfig = {
 const api: Partial<IstioApi> = {
   getClusters: async () => ({ items: [], unusable: [] }),
   getMeshConfig: async () => ({ items: [mesh], errors: [] }),
+  // What the entity views load, in one answer.
+  getEntityMesh: async () => ({
+    entityRef: 'component:default/productpage',
+    clusters: await api.getClusters!(),
+    sidecarMemory: await api.getSidecarMemory!({
+      entityRef: 'component:default/productpage',
+    }),
+    meshes: [{ cluster: 'demo', links: {}, mesh }],
+    errors: [],
+  }),
   getSidecarMemory: async () => ({
     entityRef: 'component:default/productpage',
     items: [

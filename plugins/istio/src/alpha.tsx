@@ -10,6 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { isIstioAvailable } from '@istio-backstage/plugin-istio-common';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { istioApiRef, IstioClient } from './api';
@@ -78,6 +79,19 @@ export const istioMeshPage = PageBlueprint.make({
 });
 
 /**
+ * The scaffolder field `IstioClusterPicker` (a select of the configured clusters). It
+ * attaches to the scaffolder plugin's form fields, which load it when a form needs its
+ * fields, so the picker's code is only fetched then.
+ */
+export const istioClusterPickerFormField = FormFieldBlueprint.make({
+  name: 'cluster-picker',
+  params: {
+    field: () =>
+      import('./scaffolder/formField').then(m => m.istioClusterPickerFormField),
+  },
+});
+
+/**
  * The Istio frontend plugin for the new frontend system.
  *
  * @alpha
@@ -87,5 +101,11 @@ export default createFrontendPlugin({
   title: 'Service Mesh',
   icon: <DeviceHubIcon />,
   routes: { root: meshRouteRef },
-  extensions: [istioApi, istioEntityContent, istioEntityCard, istioMeshPage],
+  extensions: [
+    istioApi,
+    istioEntityContent,
+    istioEntityCard,
+    istioMeshPage,
+    istioClusterPickerFormField,
+  ],
 });

@@ -11,6 +11,7 @@ export {
   EntityIstioCard,
   IstioMeshPage,
 } from './plugin';
+export { IstioClusterPickerFieldExtension } from './scaffolder/fieldExtension';
 export {
   istioApiRef,
   IstioClient,

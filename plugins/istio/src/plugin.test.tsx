@@ -33,6 +33,16 @@ const productpage: Entity = {
 
 const api: Partial<IstioApi> = {
   getClusters: async () => ({ items: [], unusable: [] }),
+  // What the entity views load, in one answer: here the mesh could not be read.
+  getEntityMesh: async () => ({
+    entityRef: 'component:default/productpage',
+    clusters: await api.getClusters!(),
+    sidecarMemory: await api.getSidecarMemory!({
+      entityRef: 'component:default/productpage',
+    }),
+    meshes: [{ cluster: 'demo', links: {} }],
+    errors: (await api.getMeshConfig!({ cluster: 'demo' })).errors,
+  }),
   getMeshConfig: async () => ({
     items: [],
     errors: [

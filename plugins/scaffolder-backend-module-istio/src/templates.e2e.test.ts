@@ -331,3 +331,24 @@ describe('examples/templates/mesh-namespace', () => {
     expect(stored('e2e-denied').namespace).toBeUndefined();
   });
 });
+
+describe('the example templates', () => {
+  it.each([
+    'examples/templates/mesh-namespace/template.yaml',
+    'examples/templates/mesh-install-config/template.yaml',
+  ])(
+    '%s asks for the cluster with the IstioClusterPicker field, with no default cluster',
+    templatePath => {
+      const pages = loadTemplate(templatePath).spec!.parameters as Array<{
+        properties: Record<string, Record<string, unknown>>;
+      }>;
+      const cluster = pages.map(p => p.properties.cluster).find(Boolean);
+      expect(cluster).toMatchObject({
+        type: 'string',
+        'ui:field': 'IstioClusterPicker',
+      });
+      // A default would name a cluster that another Backstage may not have.
+      expect(cluster).not.toHaveProperty('default');
+    },
+  );
+});

@@ -7,6 +7,7 @@ import {
   startDemoCluster,
   type DemoCluster,
 } from '@istio-backstage/demo-cluster';
+import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
 import request from 'supertest';
 import { startIstioBackend } from '../__testUtils__/startIstioBackend';
 
@@ -78,6 +79,23 @@ describe('actions for tools and agents', () => {
       }),
     ]);
     expect(output.errors).toEqual([]);
+
+    // The findings of the entity's Service Mesh tab, each with its scope and topic.
+    const view = await request(server)
+      .get('/api/istio/entity?entityRef=component:default/productpage')
+      .set('Authorization', mockCredentials.user.header());
+    const kinds = (list: IstioDiagnostic[]) =>
+      list.map(d => [d.code, d.scope, d.topic]);
+    expect(kinds(output.clusters[0].diagnostics)).toEqual(
+      kinds(view.body.meshes[0].mesh.diagnostics),
+    );
+    expect(output.clusters[0].diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'IBS-TRACING-SAMPLING-FRACTION',
+        scope: 'mesh',
+        topic: 'tracing',
+      }),
+    );
   });
 
   it('answers an entity that does not exist like one the caller cannot see', async () => {

@@ -5,7 +5,7 @@ import type {
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { istioMeshReadPermission } from '@istio-backstage/plugin-istio-common';
 import { authorizeMeshRead, strictEntityRef } from '../lib/accessChecks';
-import type { MeshConfigService } from '../services/MeshConfigService';
+import type { EntityMeshService } from '../services/EntityMeshService';
 import type { SidecarMemoryService } from '../services/SidecarMemoryService';
 import { meshSummary, recommendationSummary } from './summaries';
 
@@ -71,6 +71,16 @@ const meshSummaryOutput = (z: Zod) =>
           z.object({
             code: z.string(),
             severity: z.string(),
+            scope: z
+              .enum(['mesh', 'namespace', 'object'])
+              .describe(
+                'mesh: affects every workload; namespace: the workloads of the namespace it names; object: the one object it names',
+              ),
+            topic: z
+              .string()
+              .describe(
+                'What it is about: tracing, versions, control-plane, data-plane, gateways, sidecars or observability',
+              ),
             message: z.string(),
             fix: z.string(),
           }),
@@ -109,7 +119,7 @@ const recommendationOutput = (z: Zod) =>
 interface MeshActionsOptions {
   actionsRegistry: ActionsRegistryService;
   permissions: PermissionsService;
-  meshConfig: MeshConfigService;
+  entityMesh: EntityMeshService;
   sidecarMemory: SidecarMemoryService;
 }
 
@@ -123,20 +133,19 @@ export function registerMeshActions(options: MeshActionsOptions) {
   registerRecommendationAction(options);
 }
 
-/** The entity's sidecar memory answer, once the caller may read the mesh. */
-async function authorizedMemory(
-  { permissions, sidecarMemory }: MeshActionsOptions,
+/** The entity's ref in full, once the caller may read the mesh. */
+async function authorizedRef(
+  { permissions }: MeshActionsOptions,
   entityRef: string,
   credentials: BackstageCredentials,
-) {
+): Promise<string> {
   await authorizeMeshRead(permissions, credentials);
-  const ref = strictEntityRef(entityRef);
-  return sidecarMemory.getSidecarMemory({ entityRef: ref }, { credentials });
+  return strictEntityRef(entityRef);
 }
 
 /** `get-mesh-summary`: the entity's proxies, its clusters' control planes, tracing and diagnostics. */
 function registerMeshSummaryAction(options: MeshActionsOptions): void {
-  const { actionsRegistry, meshConfig } = options;
+  const { actionsRegistry, entityMesh } = options;
   actionsRegistry.register({
     name: 'get-mesh-summary',
     title: 'Service mesh summary of an entity',
@@ -148,23 +157,16 @@ function registerMeshSummaryAction(options: MeshActionsOptions): void {
       input: z => z.object({ entityRef: entityRefInput(z) }),
       output: meshSummaryOutput,
     },
+    // The same answer as the entity's Service Mesh tab, so both show the same findings.
     action: async ({ input, credentials }) => {
-      const memory = await authorizedMemory(
+      const entityRef = await authorizedRef(
         options,
         input.entityRef,
         credentials,
       );
-      const clusters = [...new Set(memory.items.map(i => i.cluster))];
-      const meshes = await Promise.all(
-        clusters.map(cluster =>
-          meshConfig.getMeshConfig({ cluster }, { credentials }),
-        ),
-      );
       return {
         output: meshSummary(
-          memory,
-          meshes.flatMap(m => m.items),
-          meshes.flatMap(m => m.errors),
+          await entityMesh.getEntityMesh({ entityRef }, { credentials }),
         ),
       };
     },
@@ -184,10 +186,20 @@ function registerRecommendationAction(options: MeshActionsOptions): void {
       input: z => z.object({ entityRef: entityRefInput(z) }),
       output: recommendationOutput,
     },
-    action: async ({ input, credentials }) => ({
-      output: recommendationSummary(
-        await authorizedMemory(options, input.entityRef, credentials),
-      ),
-    }),
+    action: async ({ input, credentials }) => {
+      const entityRef = await authorizedRef(
+        options,
+        input.entityRef,
+        credentials,
+      );
+      return {
+        output: recommendationSummary(
+          await options.sidecarMemory.getSidecarMemory(
+            { entityRef },
+            { credentials },
+          ),
+        ),
+      };
+    },
   });
 }

@@ -21,11 +21,17 @@ describe('meshSummary', () => {
         },
       ],
     };
-    const summary = meshSummary(
-      { entityRef: 'component:default/productpage', items: [], errors: [] },
-      [mesh],
-      [],
-    );
+    const summary = meshSummary({
+      entityRef: 'component:default/productpage',
+      clusters: { items: [], unusable: [] },
+      sidecarMemory: {
+        entityRef: 'component:default/productpage',
+        items: [],
+        errors: [],
+      },
+      meshes: [{ cluster: mesh.cluster, links: {}, mesh }],
+      errors: [],
+    });
     expect(summary.clusters[0].controlPlanes).toEqual([
       {
         revision: 'default',
@@ -33,6 +39,65 @@ describe('meshSummary', () => {
         version: '1.30.1',
         support: 'check',
         supportReasons: [reason],
+      },
+    ]);
+  });
+});
+
+describe('meshSummary diagnostics', () => {
+  it('passes on the scope and topic of the findings the answer kept, and every error', () => {
+    const mesh: IstioMeshConfig = {
+      ...healthyMesh(),
+      diagnostics: [
+        {
+          code: 'IBS-NAMESPACE-NOT-SCOPED',
+          severity: 'info',
+          scope: 'namespace',
+          topic: 'sidecars',
+          title: 'Namespace without Sidecar scoping in a large mesh',
+          message: 'Namespace shop has no Sidecar.',
+          object: { kind: 'Namespace', name: 'shop' },
+          fix: { text: 'Apply a default Sidecar.' },
+        },
+      ],
+    };
+    const timeout = {
+      cluster: 'eu',
+      source: 'kubernetes',
+      errorType: 'Timeout',
+      message: 'no answer before the deadline',
+    };
+    const summary = meshSummary({
+      entityRef: 'component:default/cart',
+      clusters: { items: [], unusable: [] },
+      sidecarMemory: {
+        entityRef: 'component:default/cart',
+        items: [],
+        errors: [],
+      },
+      meshes: [
+        { cluster: mesh.cluster, links: {} },
+        { cluster: 'x', links: {}, mesh },
+      ],
+      errors: [timeout],
+    });
+    expect(summary.clusters.map(c => c.diagnostics)).toEqual([
+      [
+        {
+          code: 'IBS-NAMESPACE-NOT-SCOPED',
+          severity: 'info',
+          scope: 'namespace',
+          topic: 'sidecars',
+          message: 'Namespace shop has no Sidecar.',
+          fix: 'Apply a default Sidecar.',
+        },
+      ],
+    ]);
+    expect(summary.errors).toEqual([
+      {
+        cluster: 'eu',
+        errorType: 'Timeout',
+        message: 'no answer before the deadline',
       },
     ]);
   });

@@ -1,25 +1,22 @@
-import {
-  diagnosticConcernsNamespaces,
-  type IstioMeshConfig,
-  type IstioSidecarMemoryResponse,
+import type {
+  IstioEntityMeshResponse,
+  IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 
 /**
- * An entity's mesh in a few fields a tool or an agent can act on: its pods and
- * their proxies, each cluster's control plane, support verdict and tracing, and
- * the diagnostics that concern the entity's namespaces. Missing data stays absent
- * (never guessed); per-cluster failures are listed in `errors`.
+ * An entity's mesh in a few fields a tool or an agent can act on, from the answer its
+ * Service Mesh tab gets: its pods and their proxies, each cluster's control plane,
+ * support verdict and tracing, and the diagnostics that concern the entity's
+ * namespaces (chosen by their `scope`, each with its `topic`). Missing data stays
+ * absent (never guessed); per-cluster failures are listed in `errors`.
  *
  * A control plane's `support` is `supported`, `check` (likely end of life — check: an
  * estimated end of life has passed), `unsupported` or `unknown`; `supportReasons` says
  * why, with the estimated date or the date of the support matrix where one applies.
  */
-export function meshSummary(
-  memory: IstioSidecarMemoryResponse,
-  meshes: IstioMeshConfig[],
-  meshErrors: IstioSidecarMemoryResponse['errors'],
-) {
-  const namespaces = new Set(memory.items.map(i => i.namespace));
+export function meshSummary(entityMesh: IstioEntityMeshResponse) {
+  const memory = entityMesh.sidecarMemory;
+  const meshes = entityMesh.meshes.flatMap(m => (m.mesh ? [m.mesh] : []));
   return {
     entityRef: memory.entityRef,
     workloads: memory.items.flatMap(item =>
@@ -53,16 +50,16 @@ export function meshSummary(
           : undefined,
         configuredIn: mesh.tracing.configuredIn,
       },
-      diagnostics: mesh.diagnostics
-        .filter(d => diagnosticConcernsNamespaces(d, namespaces))
-        .map(d => ({
-          code: d.code,
-          severity: d.severity,
-          message: d.message,
-          fix: d.fix.text,
-        })),
+      diagnostics: mesh.diagnostics.map(d => ({
+        code: d.code,
+        severity: d.severity,
+        scope: d.scope,
+        topic: d.topic,
+        message: d.message,
+        fix: d.fix.text,
+      })),
     })),
-    errors: [...memory.errors, ...meshErrors].map(e => ({
+    errors: [...memory.errors, ...entityMesh.errors].map(e => ({
       cluster: e.cluster,
       errorType: e.errorType,
       message: e.message,

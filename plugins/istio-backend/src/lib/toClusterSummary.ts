@@ -1,5 +1,11 @@
-import type { IstioClusterSummary } from '@istio-backstage/plugin-istio-common';
-import type { IstioClusterConfig } from '@istio-backstage/plugin-istio-node';
+import type {
+  IstioClustersResponse,
+  IstioClusterSummary,
+} from '@istio-backstage/plugin-istio-common';
+import type {
+  ClusterAccess,
+  IstioClusterConfig,
+} from '@istio-backstage/plugin-istio-node';
 
 /**
  * The public view of a configured cluster. Built field by field (never by spreading
@@ -30,5 +36,19 @@ export function toClusterSummary(
             cluster.auth.metadata['kubernetes.io/oidc-token-provider'],
         }
       : {}),
+  };
+}
+
+/** `GET /clusters`: the usable clusters' public view, and the unusable ones with why. */
+export function clustersSummary(
+  clusters: Pick<ClusterAccess, 'configs' | 'unusable'>,
+): IstioClustersResponse {
+  return {
+    items: clusters.configs().map(toClusterSummary),
+    unusable: clusters.unusable().map(({ name, source, reason }) => ({
+      name,
+      source,
+      reason,
+    })),
   };
 }

@@ -40,4 +40,12 @@ describe('ClusterListCache', () => {
     await expect(cache.get()).rejects.toThrow('backend down');
     expect((await cache.get()).items[0].name).toBe('back');
   });
+
+  it('serves a list kept from another answer without reading it', async () => {
+    const load = jest.fn(async () => response('read'));
+    const cache = new ClusterListCache(load);
+    cache.set(response('kept'));
+    expect((await cache.get()).items[0].name).toBe('kept');
+    expect(load).not.toHaveBeenCalled();
+  });
 });

@@ -18,6 +18,11 @@ export class ClusterListCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Keeps a list the backend answered with another request, as if just read. */
+  set(response: IstioClustersResponse): void {
+    this.value = { response, readAt: this.now() };
+  }
+
   get(): Promise<IstioClustersResponse> {
     if (this.value && this.now() - this.value.readAt < this.ttlMs)
       return Promise.resolve(this.value.response);

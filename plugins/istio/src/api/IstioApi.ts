@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   IstioClustersResponse,
+  IstioEntityMeshResponse,
   IstioMeshConfigResponse,
   IstioSidecarApplyRequest,
   IstioSidecarApplyResult,
@@ -26,6 +27,14 @@ export interface IstioApi {
   getSidecarMemory(request: {
     entityRef: string;
   }): Promise<IstioSidecarMemoryResponse>;
+  /**
+   * Everything an entity's Service Mesh views show, in one request: the clusters, the
+   * entity's sidecar memory, and the mesh of each cluster it runs in with only the
+   * diagnostics that concern its namespaces.
+   */
+  getEntityMesh(request: {
+    entityRef: string;
+  }): Promise<IstioEntityMeshResponse>;
   /**
    * Applies the current recommendation for an entity's workloads in one namespace
    * (the backend builds the Sidecar; `dryRun` only validates it with the cluster).

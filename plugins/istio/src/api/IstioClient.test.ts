@@ -55,6 +55,25 @@ describe('IstioClient', () => {
     );
   });
 
+  it('asks for the entity view in one request, with the ref escaped in the query', async () => {
+    const view = {
+      entityRef: 'component:default/a&b',
+      clusters: { items: [], unusable: [] },
+      sidecarMemory: { items: [], errors: [] },
+      meshes: [],
+      errors: [],
+    };
+    const { client, calls } = clientRecording(
+      new Response(JSON.stringify(view)),
+    );
+    await expect(
+      client.getEntityMesh({ entityRef: 'component:default/a&b' }),
+    ).resolves.toEqual(view);
+    expect(calls.map(c => c.url)).toEqual([
+      'http://backstage.test/api/istio/entity?entityRef=component%3Adefault%2Fa%26b',
+    ]);
+  });
+
   it('posts an apply request as JSON and returns the result', async () => {
     const result = applyResult('digest-1');
     const { client, calls } = clientRecording(
@@ -227,16 +246,18 @@ function clientWithClusters(
       fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
         const url = String(input);
         calls.push({ url, headers: new Headers(init?.headers) });
-        const body = url.endsWith('/clusters')
-          ? {
-              items: clusters.map(c => ({
-                ...c,
-                links: {},
-                prometheusConfigured: false,
-              })),
-              unusable: [],
-            }
-          : { items: [], errors: [], entityRef: 'x' };
+        const list = {
+          items: clusters.map(c => ({
+            ...c,
+            links: {},
+            prometheusConfigured: false,
+          })),
+          unusable: [],
+        };
+        let body: unknown = { items: [], errors: [], entityRef: 'x' };
+        if (url.endsWith('/clusters')) body = list;
+        if (url.includes('/entity?'))
+          body = { entityRef: 'x', clusters: list, meshes: [], errors: [] };
         return new Response(JSON.stringify(body));
       },
     },
@@ -276,6 +297,30 @@ describe('IstioClient with clusters that use the user token', () => {
       'google',
       'aks',
       'oidc.okta',
+    ]);
+  });
+
+  it('sends the tokens of every client-side cluster with the entity view', async () => {
+    const { client, authOf, requests } = clientWithClusters(clusters);
+    await client.getEntityMesh({ entityRef: 'component:default/a' });
+    expect(requests().map(r => r.url)).toEqual([
+      'http://backstage.test/api/istio/entity?entityRef=component%3Adefault%2Fa',
+    ]);
+    expect(authOf(0)).toEqual({
+      google: 'token-google',
+      aks: 'token-aks',
+      oidc: { okta: 'token-oidc.okta' },
+    });
+  });
+
+  it('keeps the cluster list the entity view carries: the next loads are one request each', async () => {
+    const { client, calls } = clientWithClusters(clusters);
+    await client.getEntityMesh({ entityRef: 'component:default/a' });
+    calls.length = 0;
+    await client.getEntityMesh({ entityRef: 'component:default/a' });
+    await client.getClusters();
+    expect(calls.map(c => c.url)).toEqual([
+      'http://backstage.test/api/istio/entity?entityRef=component%3Adefault%2Fa',
     ]);
   });
 

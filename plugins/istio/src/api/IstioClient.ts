@@ -7,6 +7,7 @@ import { ResponseError } from '@backstage/errors';
 import type { KubernetesAuthProvidersApi } from '@backstage/plugin-kubernetes-react';
 import type {
   IstioClustersResponse,
+  IstioEntityMeshResponse,
   IstioMeshConfigResponse,
   IstioSidecarApplyRequest,
   IstioSidecarApplyResult,
@@ -117,6 +118,19 @@ export class IstioClient implements IstioApi {
       })}`,
       { headers },
     );
+  }
+
+  async getEntityMesh(request: {
+    entityRef: string;
+  }): Promise<IstioEntityMeshResponse> {
+    const headers = await this.authHeaders();
+    const answer = await this.call<IstioEntityMeshResponse>(
+      `/entity?${new URLSearchParams({ entityRef: request.entityRef })}`,
+      { headers },
+    );
+    // The answer carries the cluster list: later requests need not read it again.
+    this.clusters.set(answer.clusters);
+    return answer;
   }
 
   async applySidecar(

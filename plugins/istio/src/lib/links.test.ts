@@ -8,95 +8,139 @@ const target = {
   jaegerService: 'reviews.istio-demo',
 };
 
+/** The links as the demo configures the tools: localhost port-forwards. */
+const demo = {
+  kialiUrl: 'http://localhost:20001/kiali',
+  jaegerUrl: 'http://localhost:16686/jaeger',
+  grafanaUrl: 'http://localhost:3001',
+  grafanaDashboards: {
+    service: 'istio-service',
+    workload: 'istio-workload',
+    mesh: 'istio-mesh',
+  },
+};
+
 describe('toolLinks', () => {
   it('builds Kiali, Grafana and Jaeger URLs in the tools own formats', () => {
-    const links = toolLinks(
+    expect(toolLinks(demo, target)).toEqual([
       {
-        kialiUrl: 'https://kiali.example.com/kiali',
-        grafanaUrl: 'https://grafana.example.com',
-        jaegerUrl: 'https://jaeger.example.com',
-        grafanaDashboards: { service: 'LJ_uJAvmk', workload: 'UbsSZTDik' },
-      },
-      target,
-    );
-    expect(links).toEqual([
-      {
+        id: 'kiali-app',
+        tool: 'Kiali',
         title: 'Kiali: application',
-        url: 'https://kiali.example.com/kiali/console/namespaces/istio-demo/applications/reviews',
+        url: 'http://localhost:20001/kiali/console/namespaces/istio-demo/applications/reviews',
       },
       {
+        id: 'kiali-workload',
+        tool: 'Kiali',
         title: 'Kiali: workload',
-        url: 'https://kiali.example.com/kiali/console/namespaces/istio-demo/workloads/reviews-v2',
+        url: 'http://localhost:20001/kiali/console/namespaces/istio-demo/workloads/reviews-v2',
       },
       {
+        id: 'kiali-service',
+        tool: 'Kiali',
         title: 'Kiali: service',
-        url: 'https://kiali.example.com/kiali/console/namespaces/istio-demo/services/reviews',
+        url: 'http://localhost:20001/kiali/console/namespaces/istio-demo/services/reviews',
       },
       {
+        id: 'kiali-graph',
+        tool: 'Kiali',
         title: 'Kiali: namespace graph',
-        url: 'https://kiali.example.com/kiali/console/graph/namespaces?namespaces=istio-demo&graphType=versionedApp&duration=600',
+        url: 'http://localhost:20001/kiali/console/graph/namespaces/?namespaces=istio-demo',
       },
       {
+        id: 'grafana-service',
+        tool: 'Grafana',
         title: 'Grafana: Istio service dashboard',
-        url: 'https://grafana.example.com/d/LJ_uJAvmk?var-service=reviews.istio-demo.svc.cluster.local&orgId=1',
+        url: 'http://localhost:3001/d/istio-service?var-service=reviews.istio-demo.svc.cluster.local&orgId=1',
       },
       {
+        id: 'grafana-workload',
+        tool: 'Grafana',
         title: 'Grafana: Istio workload dashboard',
-        url: 'https://grafana.example.com/d/UbsSZTDik?var-namespace=istio-demo&var-workload=reviews-v2&orgId=1',
+        url: 'http://localhost:3001/d/istio-workload?var-namespace=istio-demo&var-workload=reviews-v2&orgId=1',
       },
       {
+        id: 'jaeger-traces',
+        tool: 'Jaeger',
         title: 'Jaeger: traces',
-        url: 'https://jaeger.example.com/search?service=reviews.istio-demo&lookback=1h&limit=20',
+        url: 'http://localhost:16686/jaeger/search?service=reviews.istio-demo&lookback=1h&limit=20',
       },
     ]);
   });
 
-  it('says what is missing instead of linking nowhere', () => {
+  it('joins base URLs written with a trailing slash and encodes names', () => {
     const links = toolLinks(
-      { grafanaUrl: 'https://grafana.example.com' },
-      target,
+      {
+        kialiUrl: 'https://kiali.example.com/kiali/',
+        jaegerUrl: 'https://jaeger.example.com/',
+        grafanaUrl: 'https://grafana.example.com//',
+        grafanaDashboards: { service: 'a/b', workload: 'w' },
+      },
+      { ...target, app: 'my app', jaegerService: 'svc/x' },
     );
-    expect(links.every(l => 'missing' in l)).toBe(true);
-    expect(
-      links.find(l => l.title.startsWith('Grafana: Istio service')),
-    ).toEqual({
-      title: 'Grafana: Istio service dashboard',
-      missing:
-        'no dashboard UID configured (istio.clusters[].grafana.dashboards)',
-    });
-    expect(links.find(l => l.title === 'Kiali: application')).toEqual({
-      title: 'Kiali: application',
-      missing: 'no Kiali URL configured (istio.clusters[].kiali.url)',
-    });
+    expect(links.map(l => ('url' in l ? l.url : l.missing))).toEqual([
+      'https://kiali.example.com/kiali/console/namespaces/istio-demo/applications/my%20app',
+      'https://kiali.example.com/kiali/console/namespaces/istio-demo/workloads/reviews-v2',
+      'https://kiali.example.com/kiali/console/namespaces/istio-demo/services/reviews',
+      'https://kiali.example.com/kiali/console/graph/namespaces/?namespaces=istio-demo',
+      'https://grafana.example.com/d/a%2Fb?var-service=reviews.istio-demo.svc.cluster.local&orgId=1',
+      'https://grafana.example.com/d/w?var-namespace=istio-demo&var-workload=reviews-v2&orgId=1',
+      'https://jaeger.example.com/search?service=svc%2Fx&lookback=1h&limit=20',
+    ]);
   });
+
+  it('says once per tool which key to set, instead of linking nowhere', () => {
+    expect(toolLinks({}, target)).toEqual([
+      {
+        id: 'kiali-missing',
+        tool: 'Kiali',
+        missing: 'istio.clusters[].kiali.url',
+      },
+      {
+        id: 'grafana-missing',
+        tool: 'Grafana',
+        missing: 'istio.clusters[].grafana.url',
+      },
+      {
+        id: 'jaeger-missing',
+        tool: 'Jaeger',
+        missing: 'istio.clusters[].jaeger.url',
+      },
+    ]);
+  });
+
   it.each([
     [
-      'Kiali without a known workload',
-      { kialiUrl: 'https://kiali.example.com' },
-      { workload: undefined },
-      'Kiali: workload',
-      'workload unknown',
+      'no dashboard UIDs',
+      undefined,
+      'istio.clusters[].grafana.dashboards.service, istio.clusters[].grafana.dashboards.workload',
     ],
     [
-      'Grafana without a workload dashboard',
-      {
-        grafanaUrl: 'https://grafana.example.com',
-        grafanaDashboards: { service: 'svc' },
-      },
-      {},
-      'Grafana: Istio workload dashboard',
-      'no dashboard UID configured (istio.clusters[].grafana.dashboards)',
+      'no workload dashboard UID',
+      { service: 'istio-service' },
+      'istio.clusters[].grafana.dashboards.workload',
     ],
-    [
-      'no Jaeger',
-      {},
-      {},
-      'Jaeger: traces',
-      'no Jaeger URL configured (istio.clusters[].jaeger.url)',
-    ],
-  ])('%s: says why', (_case, links, change, title, missing) => {
-    expect(
-      toolLinks(links, { ...target, ...change }).find(l => l.title === title),
-    ).toEqual({ title, missing });
+  ])('Grafana with %s names the missing keys', (_case, dashboards, key) => {
+    const grafana = toolLinks(
+      { grafanaUrl: 'http://localhost:3001', grafanaDashboards: dashboards },
+      target,
+    ).filter(l => l.tool === 'Grafana');
+    expect(grafana.filter(l => 'missing' in l)).toEqual([
+      { id: 'grafana-missing', tool: 'Grafana', missing: key },
+    ]);
+    expect(grafana.filter(l => 'url' in l)).toHaveLength(dashboards ? 1 : 0);
+  });
+
+  it('leaves out the workload links when the workload is unknown', () => {
+    const ids = toolLinks(demo, { ...target, workload: undefined }).map(
+      l => l.id,
+    );
+    expect(ids).toEqual([
+      'kiali-app',
+      'kiali-service',
+      'kiali-graph',
+      'grafana-service',
+      'jaeger-traces',
+    ]);
   });
 });

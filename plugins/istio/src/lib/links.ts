@@ -1,10 +1,17 @@
 import type { IstioToolLinks } from '@istio-backstage/plugin-istio-common';
 import { jaegerSearchUrl } from './format';
 
-/** A tool link, or why there is none. */
+/** The tools the Service Mesh tab links to. */
+export type ToolName = 'Kiali' | 'Grafana' | 'Jaeger';
+
+/**
+ * A link into a tool, or — at most once per tool — the configuration key that would
+ * make its links appear. `id` is stable: the card renders it as
+ * `data-testid="istio-link-<id>"`.
+ */
 export type ToolLink =
-  | { title: string; url: string }
-  | { title: string; missing: string };
+  | { id: string; tool: ToolName; title: string; url: string }
+  | { id: string; tool: ToolName; missing: string };
 
 /** What the links point at: a workload, its app and service, in one namespace. */
 export interface ToolLinkTarget {
@@ -18,97 +25,126 @@ export interface ToolLinkTarget {
 
 const enc = encodeURIComponent;
 
-/** A link when its URL can be built, else the reason there is none. */
-const linkOr = (
-  title: string,
-  url: string | undefined,
-  missing: string,
-): ToolLink => (url ? { title, url } : { title, missing });
+/** A configured base URL without trailing slashes, so paths join with exactly one. */
+const baseOf = (url: string | undefined) => url?.replace(/\/+$/, '');
+
+/** The one line shown for a tool that is not (fully) configured. */
+const missing = (tool: ToolName, key: string): ToolLink => ({
+  id: `${tool.toLowerCase()}-missing`,
+  tool,
+  missing: key,
+});
 
 /** Kiali console routes: application, workload, service and the namespace graph. */
-function kialiLinks(kiali: string | undefined, target: ToolLinkTarget) {
+function kialiLinks(url: string | undefined, target: ToolLinkTarget) {
+  const kiali = baseOf(url);
+  if (!kiali) return [missing('Kiali', 'istio.clusters[].kiali.url')];
   const { namespace, app, workload, service } = target;
-  const noKiali = 'no Kiali URL configured (istio.clusters[].kiali.url)';
   const inNamespace = `${kiali}/console/namespaces/${enc(namespace)}`;
-  return [
-    linkOr(
-      'Kiali: application',
-      kiali && `${inNamespace}/applications/${enc(app)}`,
-      noKiali,
-    ),
-    linkOr(
-      'Kiali: workload',
-      kiali && workload && `${inNamespace}/workloads/${enc(workload)}`,
-      kiali ? 'workload unknown' : noKiali,
-    ),
-    linkOr(
-      'Kiali: service',
-      kiali && `${inNamespace}/services/${enc(service)}`,
-      noKiali,
-    ),
-    linkOr(
-      'Kiali: namespace graph',
-      kiali &&
-        `${kiali}/console/graph/namespaces?namespaces=${enc(
-          namespace,
-        )}&graphType=versionedApp&duration=600`,
-      noKiali,
-    ),
+  const links: ToolLink[] = [
+    {
+      id: 'kiali-app',
+      tool: 'Kiali',
+      title: 'Kiali: application',
+      url: `${inNamespace}/applications/${enc(app)}`,
+    },
   ];
+  // Without a known workload there is no page to open; the others still help.
+  if (workload)
+    links.push({
+      id: 'kiali-workload',
+      tool: 'Kiali',
+      title: 'Kiali: workload',
+      url: `${inNamespace}/workloads/${enc(workload)}`,
+    });
+  links.push(
+    {
+      id: 'kiali-service',
+      tool: 'Kiali',
+      title: 'Kiali: service',
+      url: `${inNamespace}/services/${enc(service)}`,
+    },
+    {
+      id: 'kiali-graph',
+      tool: 'Kiali',
+      title: 'Kiali: namespace graph',
+      url: `${kiali}/console/graph/namespaces/?${new URLSearchParams({
+        namespaces: namespace,
+      })}`,
+    },
+  );
+  return links;
 }
 
-/** Grafana `/d/<uid>` links to Istio's service and workload dashboards. */
+/**
+ * Grafana `/d/<uid>` links to Istio's service and workload dashboards. Their UIDs come
+ * from the configuration: Istio ≥ 1.22 dashboards have no fixed UID.
+ */
 function grafanaLinks(links: IstioToolLinks, target: ToolLinkTarget) {
+  const grafana = baseOf(links.grafanaUrl);
+  if (!grafana) return [missing('Grafana', 'istio.clusters[].grafana.url')];
   const { namespace, workload, service } = target;
-  const grafana = links.grafanaUrl;
-  const dashboards = links.grafanaDashboards ?? {};
-  const noGrafana = grafana
-    ? 'no dashboard UID configured (istio.clusters[].grafana.dashboards)'
-    : 'no Grafana URL configured (istio.clusters[].grafana.url)';
+  const { service: serviceUid, workload: workloadUid } =
+    links.grafanaDashboards ?? {};
   const dashboard = (uid: string, variables: Record<string, string>) =>
     `${grafana}/d/${enc(uid)}?${new URLSearchParams({
       ...variables,
       orgId: '1',
     })}`;
-  return [
-    linkOr(
-      'Grafana: Istio service dashboard',
-      grafana &&
-        dashboards.service &&
-        dashboard(dashboards.service, {
-          'var-service': `${service}.${namespace}.svc.cluster.local`,
-        }),
-      noGrafana,
-    ),
-    linkOr(
-      'Grafana: Istio workload dashboard',
-      grafana &&
-        dashboards.workload &&
-        workload &&
-        dashboard(dashboards.workload, {
-          'var-namespace': namespace,
-          'var-workload': workload,
-        }),
-      noGrafana,
-    ),
-  ];
+  const result: ToolLink[] = [];
+  if (serviceUid)
+    result.push({
+      id: 'grafana-service',
+      tool: 'Grafana',
+      title: 'Grafana: Istio service dashboard',
+      url: dashboard(serviceUid, {
+        'var-service': `${service}.${namespace}.svc.cluster.local`,
+      }),
+    });
+  if (workloadUid && workload)
+    result.push({
+      id: 'grafana-workload',
+      tool: 'Grafana',
+      title: 'Grafana: Istio workload dashboard',
+      url: dashboard(workloadUid, {
+        'var-namespace': namespace,
+        'var-workload': workload,
+      }),
+    });
+  const unset = [
+    serviceUid ? [] : ['service'],
+    workloadUid ? [] : ['workload'],
+  ].flat();
+  if (unset.length > 0)
+    result.push(
+      missing(
+        'Grafana',
+        unset.map(k => `istio.clusters[].grafana.dashboards.${k}`).join(', '),
+      ),
+    );
+  return result;
 }
 
 /**
  * Kiali, Grafana and Jaeger links for a workload, in the URL formats those tools use
- * (Kiali console routes, Grafana `/d/<uid>` with Istio dashboard variables, Jaeger search).
+ * (Kiali console routes, Grafana `/d/<uid>` with Istio dashboard variables, Jaeger
+ * search), and one line per tool whose configuration is missing, naming the key.
  */
 export function toolLinks(
   links: IstioToolLinks,
   target: ToolLinkTarget,
 ): ToolLink[] {
+  const jaeger = baseOf(links.jaegerUrl);
   return [
     ...kialiLinks(links.kialiUrl, target),
     ...grafanaLinks(links, target),
-    linkOr(
-      'Jaeger: traces',
-      links.jaegerUrl && jaegerSearchUrl(links.jaegerUrl, target.jaegerService),
-      'no Jaeger URL configured (istio.clusters[].jaeger.url)',
-    ),
+    jaeger
+      ? {
+          id: 'jaeger-traces',
+          tool: 'Jaeger',
+          title: 'Jaeger: traces',
+          url: jaegerSearchUrl(jaeger, target.jaegerService),
+        }
+      : missing('Jaeger', 'istio.clusters[].jaeger.url'),
   ];
 }

@@ -1,3 +1,4 @@
+import { formatDateTime } from './measuredSaving';
 import type {
   IstioProxyMemory,
   IstioSavingEstimate,
@@ -170,6 +171,10 @@ describe('describeEstimatedSaving', () => {
 });
 
 describe('describeMeasuredSaving', () => {
+  const applied = {
+    appliedAt: '2026-01-10T10:00:00.000Z',
+    appliedBy: 'user:default/guest',
+  };
   it.each<[string, Item[], string]>([
     ['nothing applied', [item({})], 'no Sidecar applied through Backstage yet'],
     [
@@ -177,10 +182,11 @@ describe('describeMeasuredSaving', () => {
       [
         item({
           measured: {
-            appliedAt: '2026-01-10T10:00:00.000Z',
-            appliedBy: 'user:default/guest',
+            ...applied,
             beforeBytes: 327 * MI,
             afterBytes: 60 * MI,
+            outcome: 'saving',
+            explanation: '',
           },
         }),
       ],
@@ -191,27 +197,46 @@ describe('describeMeasuredSaving', () => {
       [
         item({
           measured: {
-            appliedAt: '2026-01-10T10:00:00.000Z',
-            appliedBy: 'user:default/guest',
+            ...applied,
             beforeBytes: 327 * MI,
+            outcome: 'settling',
+            explanation: '',
           },
         }),
       ],
-      'applied 2026-01-10T10:00:00.000Z (327 MiB per pod before); after not measured yet',
+      `applied ${formatDateTime(
+        applied.appliedAt,
+      )} (327 MiB per pod before); after not measured yet`,
     ],
     [
-      'memory grew',
+      'memory rose: said, never a negative saving',
       [
         item({
           measured: {
-            appliedAt: '2026-01-10T10:00:00.000Z',
-            appliedBy: 'user:default/guest',
+            ...applied,
             beforeBytes: 60 * MI,
             afterBytes: 70 * MI,
+            outcome: 'memory-rose',
+            explanation: 'Memory rose 10.0 MiB since the Sidecar was applied',
           },
         }),
       ],
-      'no saving (60.0 MiB → 70.0 MiB per pod)',
+      'no saving claimed: Memory rose 10.0 MiB since the Sidecar was applied',
+    ],
+    [
+      'pods replaced: a lower reading is not claimed as a saving',
+      [
+        item({
+          measured: {
+            ...applied,
+            beforeBytes: 327 * MI,
+            afterBytes: 60 * MI,
+            outcome: 'pods-replaced',
+            explanation: 'The pods measured before were replaced',
+          },
+        }),
+      ],
+      'no saving claimed: The pods measured before were replaced',
     ],
   ])('%s', (_, items, text) => {
     expect(describeMeasuredSaving(items)).toBe(text);

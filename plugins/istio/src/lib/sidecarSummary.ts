@@ -3,6 +3,11 @@ import type {
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import { formatBytes } from './format';
+import {
+  formatDateTime,
+  measuredSavingBytes,
+  whyNoSaving,
+} from './measuredSaving';
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
@@ -105,15 +110,17 @@ export function describeMeasuredSaving(items: Item[]): string {
     .map(({ namespace, measured: m }) => {
       const before = formatBytes(m!.beforeBytes);
       const where = items.length > 1 ? `${namespace}: ` : '';
-      if (m!.afterBytes === undefined)
-        return `${where}applied ${
-          m!.appliedAt
-        } (${before} per pod before); after not measured yet`;
-      const change = `${before} → ${formatBytes(m!.afterBytes)} per pod`;
-      const saved = m!.beforeBytes - m!.afterBytes;
-      return saved > 0
-        ? `${where}${formatBytes(saved)} per pod (${change})`
-        : `${where}no saving (${change})`;
+      const saved = measuredSavingBytes(m!);
+      if (saved !== undefined)
+        return `${where}${formatBytes(
+          saved,
+        )} per pod (${before} → ${formatBytes(m!.afterBytes!)} per pod)`;
+      if (m!.outcome === 'settling' || m!.afterBytes === undefined)
+        return `${where}applied ${formatDateTime(
+          m!.appliedAt,
+        )} (${before} per pod before); after not measured yet`;
+      // Only the same pods under the same Sidecar are compared: no saving otherwise.
+      return `${where}no saving claimed: ${whyNoSaving(m!)}`;
     })
     .join('; ');
 }

@@ -55,8 +55,8 @@ afterEach(() => jest.useRealTimers());
 const templatePath = 'examples/templates/mesh-install-config/template.yaml';
 const template = loadTemplate(templatePath);
 
-/** The form's defaults, as the scaffolder frontend would submit them. */
-function formDefaults(): Record<string, unknown> {
+/** The defaults the template's form fields declare. */
+function templateDefaults(): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const page of template.spec!.parameters as Array<{
     properties: Record<string, { default?: unknown }>;
@@ -66,6 +66,14 @@ function formDefaults(): Record<string, unknown> {
     }
   }
   return values;
+}
+
+/**
+ * The form as the scaffolder frontend would submit it untouched: the defaults, and the
+ * cluster the IstioClusterPicker picks when it is the only one configured (demo).
+ */
+function formDefaults(): Record<string, unknown> {
+  return { ...templateDefaults(), cluster: 'demo' };
 }
 
 /** The fenced blocks of one output text, by language. */
@@ -101,9 +109,15 @@ async function storeChangesDuring<T>(
 }
 
 describe('examples/templates/mesh-install-config', () => {
-  it('asks for a target cluster (demo by default) and leaves the Kubernetes version to it', () => {
-    expect(formDefaults()).toMatchObject({ cluster: 'demo' });
-    expect(formDefaults().targetKubernetesVersion).toBeUndefined();
+  it('asks for a target cluster with the IstioClusterPicker, without a default, and leaves the Kubernetes version to it', () => {
+    const [release] = template.spec!.parameters as Array<{
+      properties: Record<string, Record<string, unknown>>;
+    }>;
+    expect(release.properties.cluster).toMatchObject({
+      'ui:field': 'IstioClusterPicker',
+    });
+    expect(templateDefaults().cluster).toBeUndefined();
+    expect(templateDefaults().targetKubernetesVersion).toBeUndefined();
   });
 
   it('renders the default install configuration from the form defaults, for the Kubernetes version read from the demo cluster', async () => {

@@ -1,4 +1,5 @@
 import type { V1Service } from '@kubernetes/client-node';
+import { specDigest } from '../canonicalJson';
 import type { MeshServiceInfo, SidecarObject } from '../sidecar/types';
 
 /** An Istio custom object as the API server sends it (plain JSON). */
@@ -130,6 +131,7 @@ export function toSidecarObjects(items: readonly IstioItem[]): SidecarObject[] {
     name: sc.metadata.name,
     namespace: sc.metadata.namespace,
     creationTimestamp: sc.metadata.creationTimestamp,
+    specDigest: specDigest(sc.spec),
     ...(sc.spec?.workloadSelector?.labels
       ? {
           workloadSelector: sc.spec.workloadSelector.labels as Record<

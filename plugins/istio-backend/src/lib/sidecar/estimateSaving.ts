@@ -117,7 +117,8 @@ function kib(bytes: number): string {
   return `${(bytes / KIB).toFixed(1)} KiB`;
 }
 
-function mib(bytes: number): string {
+/** `41.0 MiB`: how answers write memory. */
+export function mib(bytes: number): string {
   return `${(bytes / MIB).toFixed(1)} MiB`;
 }
 

@@ -49,6 +49,7 @@ export {
   DEFAULT_BYTES_PER_CLUSTER,
   estimateSaving,
   fitMemoryPerCluster,
+  mib,
   sumSamples,
   type LinearFit,
   type MemoryFitSums,

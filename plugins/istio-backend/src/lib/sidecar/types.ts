@@ -28,6 +28,8 @@ export interface SidecarObject {
   /** All `egress[].hosts`, in order. */
   hosts: string[];
   outboundTrafficPolicy?: string;
+  /** Fingerprint of the whole spec, to tell it unchanged since an apply; absent when not read. */
+  specDigest?: string;
 }
 
 /** A workload (Deployment-like) and its pods. */

@@ -76,6 +76,44 @@ describe('AppliedSidecarStore', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'keeps the pods measured and each Sidecar as written; older records have neither (%p)',
+    async id => {
+      const knex = await databases.init(id);
+      const store = await AppliedSidecarStore.create(
+        mockServices.database({ knex }),
+      );
+      const applied: AppliedSidecar = {
+        cluster: 'demo',
+        namespace: 'istio-demo',
+        appliedBy: 'user:default/guest',
+        appliedAt: new Date('2026-11-25T10:00:00Z'),
+        beforeBytes: 230e6,
+        pods: 2,
+        sidecarNames: ['reviews-v1', 'reviews-v2'],
+        podNames: ['reviews-v1-abc', 'reviews-v2-def'],
+        sidecarDigests: { 'reviews-v1': 'a1', 'reviews-v2': 'b2' },
+      };
+      await store.record(applied);
+      expect(await store.latest('demo', 'istio-demo')).toEqual(applied);
+
+      // A record written before the columns existed.
+      await knex('applied_sidecars').insert({
+        cluster: 'demo',
+        namespace: 'older',
+        applied_by: 'user:default/guest',
+        applied_at: new Date('2026-11-25T10:00:00Z'),
+        before_bytes: 1,
+        pods: 1,
+        sidecar_names: 'default',
+      });
+      const older = await store.latest('demo', 'older');
+      expect(older?.sidecarNames).toEqual(['default']);
+      expect(older).not.toHaveProperty('podNames');
+      expect(older).not.toHaveProperty('sidecarDigests');
+    },
+  );
+
   describe('retention', () => {
     const DAY = 24 * 60 * 60 * 1000;
     const start = new Date('2026-11-25T10:00:00Z');

@@ -15,6 +15,35 @@ export interface AppliedSidecar {
   beforeBytes: number;
   pods: number;
   sidecarNames: string[];
+  /**
+   * The pods `beforeBytes` was measured on; absent in records made before they were
+   * kept, which no "after" can then be shown to match.
+   */
+  podNames?: string[];
+  /** Each applied Sidecar's spec fingerprint as written, by name; absent like `podNames`. */
+  sidecarDigests?: Record<string, string>;
+}
+
+/** Names joined as one column: Kubernetes names never hold a comma. */
+const joined = (names: readonly string[]) => names.join(',');
+const split = (column: unknown) => String(column).split(',').filter(Boolean);
+
+/** The digests in `sidecarNames` order, or null when the record has none. */
+function digestsColumn(applied: AppliedSidecar): string | null {
+  const digests = applied.sidecarDigests;
+  return digests
+    ? joined(applied.sidecarNames.map(name => digests[name] ?? ''))
+    : null;
+}
+
+/** The digests by Sidecar name, from the column written by {@link digestsColumn}. */
+function digestsOf(
+  names: string[],
+  column: unknown,
+): Record<string, string> | undefined {
+  if (column === null || column === undefined) return undefined;
+  const digests = String(column).split(',');
+  return Object.fromEntries(names.map((name, i) => [name, digests[i] ?? '']));
 }
 
 const TABLE = 'applied_sidecars';
@@ -82,7 +111,9 @@ export class AppliedSidecarStore {
       applied_at: applied.appliedAt,
       before_bytes: Math.round(applied.beforeBytes),
       pods: applied.pods,
-      sidecar_names: applied.sidecarNames.join(','),
+      sidecar_names: joined(applied.sidecarNames),
+      pod_names: applied.podNames ? joined(applied.podNames) : null,
+      sidecar_digests: digestsColumn(applied),
     });
     // The apply is recorded either way: old records left now go at the next prune.
     await this.prune().catch(() => 0);
@@ -129,6 +160,8 @@ export class AppliedSidecarStore {
       .orderBy('id', 'desc')
       .first();
     if (!row) return undefined;
+    const sidecarNames = split(row.sidecar_names);
+    const sidecarDigests = digestsOf(sidecarNames, row.sidecar_digests);
     return {
       cluster: row.cluster,
       namespace: row.namespace,
@@ -137,7 +170,11 @@ export class AppliedSidecarStore {
       appliedAt: new Date(row.applied_at),
       beforeBytes: Number(row.before_bytes),
       pods: Number(row.pods),
-      sidecarNames: String(row.sidecar_names).split(',').filter(Boolean),
+      sidecarNames,
+      ...(row.pod_names === null || row.pod_names === undefined
+        ? {}
+        : { podNames: split(row.pod_names) }),
+      ...(sidecarDigests ? { sidecarDigests } : {}),
     };
   }
 }

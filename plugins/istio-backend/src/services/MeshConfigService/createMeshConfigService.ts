@@ -72,7 +72,8 @@ export function createMeshConfigService(options: {
       readAndKeep(client, key, { ...options, answers, now }),
     );
 
-  const keyOf = (cluster: string) => `mesh-config:v1:${cluster}`;
+  // v2: diagnostics carry their scope and topic; answers kept without them are not read.
+  const keyOf = (cluster: string) => `mesh-config:v2:${cluster}`;
 
   /** The kept answer, refreshed in the background when old; else a read. */
   const keptOrRead = async (client: ClusterClient) => {

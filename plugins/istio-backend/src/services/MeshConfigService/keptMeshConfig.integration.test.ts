@@ -107,7 +107,7 @@ describe('kept mesh config', () => {
     await meshConfig.getMeshConfig({}, credentials);
     // Past the kept time the shared copy has expired (its TTL), and this process's is not served.
     clock.ms += 5 * 60_000;
-    await cache.delete('mesh-config:v1:demo');
+    await cache.delete('mesh-config:v2:demo');
     const next = await meshConfig.getMeshConfig({}, credentials);
     expect(next.items[0].readAt).toBe('2026-11-26T04:05:00.000Z');
   });

@@ -24,6 +24,7 @@ import {
   type ClusterClient,
   type NamespaceOwnerRules,
 } from '@istio-backstage/plugin-istio-node';
+import { specDigest } from '../../lib/canonicalJson';
 import { meanSidecarMemory } from '../../lib/sidecar';
 import {
   callerOwnership,
@@ -312,18 +313,22 @@ async function applyPlanned(
   const changes = result.changes;
   // Only a real change starts a new before/after measurement.
   if (changes.some(c => c.action !== 'unchanged'))
-    await recordMemoryBefore(options.applied, planned.item, objects, {
+    await recordMemoryBefore(options.applied, planned.item, written, {
       entityRef: result.entityRef,
       appliedBy: by.user,
     });
   return { ...result, dryRun: false, yaml: appliedYaml(written) };
 }
 
-/** Records the sidecars' mean memory before the change, when any sidecar has a reading. */
+/**
+ * Records the sidecars' mean memory before the change, when any sidecar has a reading,
+ * with the pods it was measured on and each Sidecar as the API server wrote it: an
+ * "after" is only compared with it for those pods under those Sidecars.
+ */
 async function recordMemoryBefore(
   applied: AppliedSidecarStore,
   item: Item,
-  objects: readonly SidecarObject[],
+  written: readonly SidecarObject[],
   by: { entityRef: string; appliedBy: string },
 ): Promise<void> {
   const before = meanSidecarMemory(item.proxies);
@@ -336,6 +341,10 @@ async function recordMemoryBefore(
     appliedAt: new Date(),
     beforeBytes: before.bytes,
     pods: before.pods,
-    sidecarNames: objects.map(o => o.metadata!.name!),
+    sidecarNames: written.map(o => o.metadata!.name!),
+    podNames: before.podNames,
+    sidecarDigests: Object.fromEntries(
+      written.map(o => [o.metadata!.name!, specDigest(o.spec)]),
+    ),
   });
 }

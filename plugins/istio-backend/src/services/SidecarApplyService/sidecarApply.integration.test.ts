@@ -108,6 +108,72 @@ describe('POST /api/istio/sidecars', () => {
       .measured!;
     expect(measured.appliedBy).toBe('user:default/mock');
     expect(measured.afterBytes!).toBeLessThan(measured.beforeBytes / 3);
+    expect(measured.outcome).toBe('saving');
+  });
+
+  it('compares memory only for the same pods under the Sidecar as applied', async () => {
+    // Nothing reused between reads: the cluster is changed by hand in between.
+    const server = await startIstioBackend(
+      [{ name: 'demo', demo, token: 'demo-writer-token' }],
+      [],
+      bookinfoEntities,
+      { apply: { settleSeconds: 0 }, sidecarMemory: { cacheSeconds: 0 } },
+    );
+    expect((await approvedApply(server)).status).toBe(200);
+    const measured = async () => {
+      const res = await request(server)
+        .get(
+          '/api/istio/sidecar-memory?entityRef=component:default/productpage',
+        )
+        .set('Authorization', mockCredentials.user.header());
+      return (res.body as IstioSidecarMemoryResponse).items[0].measured!;
+    };
+    const saving = await measured();
+    expect(saving.outcome).toBe('saving');
+    expect(saving.explanation).toMatch(
+      /less per pod since the Sidecar was applied on \d{4}-\d\d-\d\dT.*the same 1 pod under the same Sidecar/,
+    );
+
+    const [applied] = demo.store.list(sidecars, 'istio-demo');
+    demo.store.update(sidecars, {
+      ...applied,
+      spec: { ...(applied.spec as object), egress: [{ hosts: ['./*'] }] },
+    });
+    const changed = await measured();
+    expect(changed).toMatchObject({
+      outcome: 'sidecar-changed',
+      beforeBytes: saving.beforeBytes,
+      afterBytes: expect.any(Number),
+    });
+    expect(changed.explanation).toMatch(
+      /^Sidecar istio-demo\/productpage\S* was changed since it was applied on /,
+    );
+
+    // The pod replaced, as a rollout does: a new pod of the workload, the old one gone.
+    const pods = RESOURCE_TYPES.find(t => t.plural === 'pods')!;
+    const [pod] = demo.store
+      .list(pods, 'istio-demo')
+      .filter(p => p.metadata.name.startsWith('productpage-'));
+    const { name, namespace, labels, annotations, ownerReferences } =
+      pod.metadata;
+    demo.store.create(
+      pods,
+      {
+        ...pod,
+        metadata: {
+          name: `${name}-next`,
+          namespace,
+          labels,
+          annotations,
+          ownerReferences,
+        },
+      },
+      { manager: 'kube-controller-manager' },
+    );
+    demo.store.delete(pods, 'istio-demo', name);
+    const replaced = await measured();
+    expect(replaced.outcome).toBe('pods-replaced');
+    expect(replaced.explanation).toContain(`no longer runs (${name})`);
   });
 
   it('refuses a non-owner with 403 and makes no cluster call', async () => {

@@ -12,6 +12,7 @@ import {
 } from '@istio-backstage/plugin-istio-node';
 import { createHash } from 'node:crypto';
 import yaml from 'yaml';
+import { canonicalJson } from '../../lib/canonicalJson';
 
 /** A Sidecar as the recommendation's YAML writes it, or as the cluster has it. */
 export type SidecarObject = KubernetesObject & {
@@ -73,23 +74,6 @@ export function markedForEntity(
       },
     },
   }));
-}
-
-/** JSON with object keys sorted, so equal content always hashes alike. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map(
-        k =>
-          `${JSON.stringify(k)}:${canonicalJson(
-            (value as Record<string, unknown>)[k],
-          )}`,
-      );
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 /**

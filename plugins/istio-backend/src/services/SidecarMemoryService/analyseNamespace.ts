@@ -20,14 +20,11 @@ import {
   type TracedWorkload,
   tracingCollectorsFor,
 } from '../../lib/mesh/workloadTracing';
-import {
-  estimateSaving,
-  meanSidecarMemory,
-  recommendSidecar,
-} from '../../lib/sidecar';
+import { estimateSaving, recommendSidecar } from '../../lib/sidecar';
 import type { EntityScope, RecommendationInput } from '../../lib/sidecar/types';
 import type { AppliedSidecar } from '../AppliedSidecarStore';
 import type { MeshEssentials } from '../ClusterReads';
+import { measuredSaving } from './measuredSaving';
 import type { NamespaceData } from './readNamespace';
 import { sidecarInForceFindings } from './sidecarInForce';
 import { toWorkloads, workloadNameOf } from './workloads';
@@ -110,7 +107,19 @@ export function analyseNamespace(facts: NamespaceFacts): SidecarMemoryItem {
     });
   }
   item.sidecarsInForce = sidecarsInForce(data, facts.namespace, rootNamespace);
-  if (facts.lastApply) item.measured = measuredSaving(item.proxies, facts);
+  if (facts.lastApply)
+    item.measured = measuredSaving({
+      lastApply: facts.lastApply,
+      namespace: facts.namespace,
+      rootNamespace,
+      proxies: item.proxies,
+      podLabels: new Map(
+        selected.map(p => [p.metadata?.name ?? '', p.metadata?.labels ?? {}]),
+      ),
+      sidecars: data.sidecars,
+      settleMs: facts.settleMs,
+      now: facts.now,
+    });
   if (result.recommendation) {
     item.recommendation = result.recommendation;
     const estimate = estimateFor(item, data);
@@ -315,31 +324,6 @@ function sidecarsInForce(
       ...(s.workloadSelector ? { workloadSelector: s.workloadSelector } : {}),
       hosts: s.hosts,
     }));
-}
-
-/**
- * The memory recorded before the last apply, and the sidecars' average now as "after"
- * once the proxies had time to settle.
- */
-function measuredSaving(
-  proxies: IstioProxyMemory[],
-  facts: NamespaceFacts,
-): SidecarMemoryItem['measured'] {
-  const lastApply = facts.lastApply!;
-  const after = meanSidecarMemory(proxies);
-  const settled =
-    facts.now.getTime() - lastApply.appliedAt.getTime() >= facts.settleMs;
-  return {
-    appliedAt: lastApply.appliedAt.toISOString(),
-    appliedBy: lastApply.appliedBy,
-    beforeBytes: lastApply.beforeBytes,
-    ...(settled && after
-      ? {
-          afterBytes: Math.round(after.bytes),
-          measuredAt: facts.now.toISOString(),
-        }
-      : {}),
-  };
 }
 
 /** The estimated saving of the recommendation over the namespace's sidecars. */

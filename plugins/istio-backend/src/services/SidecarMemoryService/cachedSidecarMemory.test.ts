@@ -136,7 +136,7 @@ describe('cachedSidecarMemory', () => {
     expect(await ask(cached, 'a/x.example.com')).toEqual(first);
     expect(computed()).toBe(1);
     expect(cache.set).toHaveBeenCalledWith(
-      expect.stringMatching(/^sidecar-memory:v1:0:/),
+      expect.stringMatching(/^sidecar-memory:v2:0:/),
       first,
       { ttl: 15_000 },
     );

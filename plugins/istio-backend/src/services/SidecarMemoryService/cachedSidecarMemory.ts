@@ -66,7 +66,8 @@ export function cachedSidecarMemory(options: {
       const digest = createHash('sha256')
         .update(JSON.stringify([caller, request, readOptions.userAuth ?? null]))
         .digest('hex');
-      const key = `sidecar-memory:v1:${await applied.revision()}:${digest}`;
+      // v2: measured savings carry their outcome; answers kept without it are not read.
+      const key = `sidecar-memory:v2:${await applied.revision()}:${digest}`;
       const cached = await store.get(key);
       if (cached) return cached;
       // Kept per caller: an answer read with a user's token is theirs alone.

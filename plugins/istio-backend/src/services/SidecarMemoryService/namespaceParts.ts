@@ -265,7 +265,8 @@ export async function keptAnalysis(
       ]),
     )
     .digest('hex');
-  const key = `sidecar-memory:part:v3:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
+  // v4: measured savings carry their outcome; parts kept without it are not read.
+  const key = `sidecar-memory:part:v4:${work.scope.revision}:${work.scope.client.cluster.name}:${digest}`;
   const kept = await parts.get(key);
   if (kept) return kept;
   const item = await analyse(deps, work);

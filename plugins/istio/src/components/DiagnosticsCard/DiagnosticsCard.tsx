@@ -1,8 +1,11 @@
-import { CodeSnippet, InfoCard } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
-import Typography from '@material-ui/core/Typography';
+import { DiagnosticGroups } from '../DiagnosticGroups';
 
-/** Diagnostics that concern the entity's namespaces and workloads, with their fixes. */
+/**
+ * Diagnostics that concern the entity's namespaces and workloads, grouped by code,
+ * each with its fix.
+ */
 export function DiagnosticsCard({
   diagnostics,
 }: {
@@ -10,21 +13,10 @@ export function DiagnosticsCard({
 }) {
   return (
     <InfoCard title="Diagnostics">
-      {diagnostics.length === 0 && (
-        <Typography variant="body2">
-          No diagnostics concern this entity.
-        </Typography>
-      )}
-      {diagnostics.map(d => (
-        <div key={`${d.code}-${d.object?.namespace}-${d.object?.name}`}>
-          <Typography variant="subtitle2">
-            {d.severity.toUpperCase()} {d.code}: {d.title}
-          </Typography>
-          <Typography variant="body2">{d.message}</Typography>
-          <Typography variant="body2">Fix: {d.fix.text}</Typography>
-          {d.fix.yaml && <CodeSnippet text={d.fix.yaml} language="yaml" />}
-        </div>
-      ))}
+      <DiagnosticGroups
+        diagnostics={diagnostics}
+        emptyText="No diagnostics concern this entity."
+      />
     </InfoCard>
   );
 }

@@ -1,7 +1,11 @@
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import type { IstioSidecarMemoryResponse } from '@istio-backstage/plugin-istio-common';
+import type {
+  IstioEntityMeshResponse,
+  IstioSidecarMemoryResponse,
+} from '@istio-backstage/plugin-istio-common';
+import Grid from '@material-ui/core/Grid';
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { istioApiRef, type IstioApi } from '../../api';
@@ -87,12 +91,28 @@ const memory: IstioSidecarMemoryResponse = {
   errors: [],
 };
 
+/** The entity view around a sidecar-memory answer: the card shows that part of it. */
+function viewOf(
+  sidecarMemory: IstioSidecarMemoryResponse,
+): IstioEntityMeshResponse {
+  return {
+    entityRef: sidecarMemory.entityRef ?? 'component:default/productpage',
+    clusters: { items: [], unusable: [] },
+    sidecarMemory,
+    meshes: [],
+    errors: [],
+  };
+}
+
+/** Renders the card against an entity view built from `getSidecarMemory`'s answer. */
 function renderFor(
   entity: Entity,
   getSidecarMemory: IstioApi['getSidecarMemory'],
 ) {
+  const getEntityMesh: IstioApi['getEntityMesh'] = async request =>
+    viewOf(await getSidecarMemory(request));
   return renderInTestApp(
-    <TestApiProvider apis={[[istioApiRef, { getSidecarMemory }]]}>
+    <TestApiProvider apis={[[istioApiRef, { getEntityMesh }]]}>
       <EntityProvider entity={entity}>
         <EntityIstioCard />
       </EntityProvider>
@@ -130,10 +150,43 @@ describe('EntityIstioCard', () => {
     ).toHaveAttribute('href', '/istio');
   });
 
+  it('loads with the one request the Service Mesh tab makes', async () => {
+    const istioApi: IstioApi = {
+      getClusters: jest.fn(),
+      getMeshConfig: jest.fn(),
+      getSidecarMemory: jest.fn(),
+      getEntityMesh: jest.fn(async () => viewOf(memory)),
+      applySidecar: jest.fn(),
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[istioApiRef, istioApi]]}>
+        <EntityProvider entity={productpage}>
+          <EntityIstioCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText(
+        '2 of 2 pods in the mesh: 2 sidecar — cluster demo',
+      ),
+    ).toBeInTheDocument();
+    expect(istioApi.getEntityMesh).toHaveBeenCalledTimes(1);
+    expect(istioApi.getEntityMesh).toHaveBeenCalledWith({
+      entityRef: 'component:default/productpage',
+    });
+    for (const method of [
+      istioApi.getClusters,
+      istioApi.getMeshConfig,
+      istioApi.getSidecarMemory,
+      istioApi.applySidecar,
+    ])
+      expect(method).not.toHaveBeenCalled();
+  });
+
   it("links to the entity's Service Mesh tab from the entity's overview", async () => {
     await renderInTestApp(
       <TestApiProvider
-        apis={[[istioApiRef, { getSidecarMemory: async () => memory }]]}
+        apis={[[istioApiRef, { getEntityMesh: async () => viewOf(memory) }]]}
       >
         <EntityProvider entity={productpage}>
           <Routes>
@@ -166,6 +219,9 @@ describe('EntityIstioCard', () => {
             appliedBy: 'user:default/guest',
             beforeBytes: 327 * MI,
             afterBytes: 60 * MI,
+            outcome: 'saving',
+            explanation:
+              '267 MiB less per pod since the Sidecar was applied on 2026-01-10T10:00:00.000Z.',
           },
         },
       ],
@@ -288,5 +344,36 @@ describe('EntityIstioCard', () => {
     await renderFor(entityWith({}), getSidecarMemory);
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
     expect(getSidecarMemory).not.toHaveBeenCalled();
+  });
+
+  it('keeps the mesh status in one wrapping value under its label in the side column of the Overview tab', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[istioApiRef, { getEntityMesh: async () => viewOf(memory) }]]}
+      >
+        <EntityProvider entity={productpage}>
+          <Grid container>
+            <Grid item xs={12} md={4} style={{ width: 320 }}>
+              <EntityIstioCard />
+            </Grid>
+          </Grid>
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    const status = await screen.findByTestId('istio-overview-status-value');
+    expect(status).toHaveTextContent(
+      '2 of 2 pods in the mesh: 2 sidecar — cluster demo',
+    );
+    expect(status.previousElementSibling).toHaveTextContent('Mesh status');
+    // Wraps between words and has the card's whole width: no table column squeezes it.
+    expect(status).toHaveStyle({ wordBreak: 'normal' });
+    expect(status.style.width).toBe('');
+    expect(status.closest('table')).toBeNull();
+    expect(status.parentElement).toHaveStyle({ gridColumn: '1 / -1' });
+    expect(
+      screen.getByTestId('istio-overview-estimated-saving-value'),
+    ).toHaveTextContent(
+      '180 MiB per pod, 360 MiB in total (fitted, confidence high)',
+    );
   });
 });

@@ -5,7 +5,6 @@ import {
   ResponseErrorPanel,
   StatusOK,
   StatusWarning,
-  StructuredMetadataTable,
   WarningPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -28,6 +27,7 @@ import {
   describeMeasuredSaving,
   describeProxyMemory,
 } from '../../lib/sidecarSummary';
+import { FieldList, type Field } from '../FieldList';
 
 const TITLE = 'Service Mesh';
 /** The entity's Service Mesh tab, relative to the entity page the card sits on. */
@@ -59,14 +59,34 @@ function MeshStatus({ memory }: { memory: IstioSidecarMemoryResponse }) {
 
 function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
   const noPods = memory.items.every(i => i.proxies.length === 0);
-  const metadata: Record<string, React.ReactNode> = {
-    'Mesh status': <MeshStatus memory={memory} />,
-  };
+  // Label above value: the card often sits in a narrow side column of the Overview tab.
+  const fields: Field[] = [
+    {
+      label: 'Mesh status',
+      value: <MeshStatus memory={memory} />,
+      wide: true,
+      testId: 'istio-overview-status-value',
+    },
+  ];
   // Without pods there is no memory to show nor anything to save: say so once above.
   if (!noPods) {
-    metadata['istio-proxy memory now'] = describeProxyMemory(memory.items);
-    metadata['Estimated saving'] = describeEstimatedSaving(memory.items);
-    metadata['Measured saving'] = describeMeasuredSaving(memory.items);
+    fields.push(
+      {
+        label: 'istio-proxy memory now',
+        value: describeProxyMemory(memory.items),
+        testId: 'istio-overview-memory-value',
+      },
+      {
+        label: 'Estimated saving',
+        value: describeEstimatedSaving(memory.items),
+        testId: 'istio-overview-estimated-saving-value',
+      },
+      {
+        label: 'Measured saving',
+        value: describeMeasuredSaving(memory.items),
+        testId: 'istio-overview-measured-saving-value',
+      },
+    );
   }
   return (
     <>
@@ -80,11 +100,7 @@ function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
           }`}
         />
       ))}
-      <StructuredMetadataTable
-        dense
-        metadata={metadata}
-        options={{ titleFormat: key => key }}
-      />
+      <FieldList fields={fields} />
     </>
   );
 }
@@ -93,8 +109,9 @@ function MeshSummary() {
   const { entity } = useEntity();
   const istioApi = useIstioApi();
   const entityRef = stringifyEntityRef(entity);
+  // The request the Service Mesh tab makes: the card shows part of its answer.
   const state = useAsync(
-    () => istioApi.getSidecarMemory({ entityRef }),
+    async () => (await istioApi.getEntityMesh({ entityRef })).sidecarMemory,
     [istioApi, entityRef],
   );
   let body: React.ReactNode;

@@ -8,6 +8,8 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import type {
+  IstioClustersResponse,
+  IstioEntityMeshResponse,
   IstioMeshConfig,
   IstioSidecarApplyRequest,
   IstioSidecarApplyResult,
@@ -136,6 +138,8 @@ const mesh = {
     {
       code: 'IBS-TRACING-SAMPLING-FRACTION',
       severity: 'info',
+      scope: 'mesh',
+      topic: 'tracing',
       title: 'Sampling written as a fraction',
       message: 'ConfigMap istio-system/istio sets sampling to 1.',
       fix: { text: 'Write 100 to trace everything.' },
@@ -143,9 +147,11 @@ const mesh = {
     {
       code: 'IBS-NAMESPACE-NOT-SCOPED',
       severity: 'info',
+      scope: 'namespace',
+      topic: 'sidecars',
       title: 'Namespace without Sidecar scoping',
-      message: 'Namespace team-001 has no Sidecar.',
-      object: { kind: 'Namespace', name: 'team-001' },
+      message: 'Namespace istio-demo has no Sidecar.',
+      object: { kind: 'Namespace', name: 'istio-demo' },
       fix: { text: 'Add one.' },
     },
   ],
@@ -170,32 +176,62 @@ function applyResult(dryRun: boolean, digest: string): IstioSidecarApplyResult {
   };
 }
 
-function api(overrides: Partial<IstioApi> = {}): Partial<IstioApi> {
+const clusters: IstioClustersResponse = {
+  items: [
+    {
+      name: 'demo',
+      title: 'Demo mesh',
+      links: {
+        jaegerUrl: 'https://jaeger.example.com',
+        kialiUrl: 'https://kiali.example.com/kiali',
+      },
+      prometheusConfigured: true,
+      authProvider: 'serviceAccount',
+    },
+  ],
+  unusable: [],
+};
+
+/** The backend's entity view: the clusters, the sidecar memory and the cluster's mesh. */
+function entityView(
+  overrides: Partial<IstioEntityMeshResponse> = {},
+): IstioEntityMeshResponse {
   return {
-    getClusters: async () => ({
-      items: [
-        {
-          name: 'demo',
-          title: 'Demo mesh',
-          links: {
-            jaegerUrl: 'https://jaeger.example.com',
-            kialiUrl: 'https://kiali.example.com/kiali',
-          },
-          prometheusConfigured: true,
-          authProvider: 'serviceAccount',
-        },
-      ],
-      unusable: [],
-    }),
-    getSidecarMemory: async () => memory,
-    getMeshConfig: async () => ({ items: [mesh], errors: [] }),
+    entityRef: 'component:default/productpage',
+    clusters,
+    sidecarMemory: memory,
+    meshes: [{ cluster: 'demo', links: clusters.items[0].links, mesh }],
+    errors: [],
+    ...overrides,
+  };
+}
+
+/** The view with another sidecar-memory answer. */
+const withMemory = (sidecarMemory: IstioSidecarMemoryResponse) =>
+  entityView({ sidecarMemory });
+
+/**
+ * The API as the tab sees it: the entity view, and the apply. The other reads fail the
+ * test if called: the tab loads everything with one request.
+ */
+function api(overrides: Partial<IstioApi> = {}): IstioApi {
+  const unused = (name: string) =>
+    jest.fn(async () => {
+      throw new Error(`the tab does not call ${name}`);
+    });
+  return {
+    getClusters: unused('getClusters'),
+    getMeshConfig: unused('getMeshConfig'),
+    getSidecarMemory: unused('getSidecarMemory'),
+    getEntityMesh: jest.fn(async () => entityView()),
+    applySidecar: unused('applySidecar'),
     ...overrides,
   };
 }
 
 function renderFor(
   entity: Entity,
-  istioApi: Partial<IstioApi>,
+  istioApi: IstioApi,
   canApply: boolean = false,
 ) {
   const permissionApi = mockApis.permission({
@@ -227,9 +263,9 @@ describe('EntityIstioContent', () => {
 
   it('lets an owner apply, then reloads to show the measured saving', async () => {
     let applied = false;
-    const getSidecarMemory = jest.fn(async () =>
+    const getEntityMesh = jest.fn(async () =>
       applied
-        ? {
+        ? withMemory({
             ...memory,
             items: [
               {
@@ -240,11 +276,14 @@ describe('EntityIstioContent', () => {
                   beforeBytes: 223 * MI,
                   afterBytes: 41 * MI,
                   measuredAt: '2026-11-25T10:05:00.000Z',
+                  outcome: 'saving',
+                  explanation:
+                    '182 MiB less per pod since the Sidecar was applied on 2026-11-25T10:00:00.000Z.',
                 },
               },
             ],
-          }
-        : memory,
+          })
+        : entityView(),
     );
     const applySidecar = jest.fn(async (request: IstioSidecarApplyRequest) => {
       if (!request.dryRun) applied = true;
@@ -255,7 +294,7 @@ describe('EntityIstioContent', () => {
       ...productpage,
       metadata: { ...productpage.metadata, namespace: 'owned' },
     };
-    await renderFor(owned, api({ getSidecarMemory, applySidecar }), true);
+    await renderFor(owned, api({ getEntityMesh, applySidecar }), true);
     fireEvent.click(
       await screen.findByRole('button', { name: /apply sidecar/i }),
     );
@@ -270,17 +309,18 @@ describe('EntityIstioContent', () => {
       digest: 'digest-1',
     });
     fireEvent.click(screen.getByRole('button', { name: /close/i }));
-    await waitFor(() => expect(getSidecarMemory).toHaveBeenCalledTimes(2));
+    // One request per load: the first, and the one after the apply.
+    await waitFor(() => expect(getEntityMesh).toHaveBeenCalledTimes(2));
     expect(
       await screen.findByText(
         /41.0 MiB measured after, a measured saving of 182 MiB per pod/,
       ),
     ).toBeInTheDocument();
-    expect(getSidecarMemory).toHaveBeenCalledTimes(2);
+    expect(getEntityMesh).toHaveBeenCalledTimes(2);
   });
 
   it('shows the new change when the reviewed one went stale, and applies it on the next click', async () => {
-    const getSidecarMemory = jest.fn(async () => memory);
+    const getEntityMesh = jest.fn(async () => entityView());
     const applySidecar = jest.fn(async (request: IstioSidecarApplyRequest) => {
       if (request.dryRun) return applyResult(true, 'digest-1');
       if (request.digest === 'digest-1') {
@@ -302,7 +342,7 @@ describe('EntityIstioContent', () => {
       ...productpage,
       metadata: { ...productpage.metadata, namespace: 'stale' },
     };
-    await renderFor(stale, api({ getSidecarMemory, applySidecar }), true);
+    await renderFor(stale, api({ getEntityMesh, applySidecar }), true);
     fireEvent.click(
       await screen.findByRole('button', { name: /apply sidecar/i }),
     );
@@ -325,14 +365,32 @@ describe('EntityIstioContent', () => {
       expect.objectContaining({ dryRun: false, digest: 'digest-2' }),
     );
     fireEvent.click(screen.getByRole('button', { name: /close/i }));
-    await waitFor(() => expect(getSidecarMemory).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(getEntityMesh).toHaveBeenCalledTimes(2));
   });
 
   it('asks for the Kubernetes annotations when the entity has none, without calling the backend', async () => {
-    const getSidecarMemory = jest.fn();
-    await renderFor(entityWith({}), api({ getSidecarMemory }));
+    const istioApi = api();
+    await renderFor(entityWith({}), istioApi);
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(getSidecarMemory).not.toHaveBeenCalled();
+    for (const method of Object.values(istioApi))
+      expect(method).not.toHaveBeenCalled();
+  });
+
+  it('loads the tab with one request to the backend', async () => {
+    const istioApi = api();
+    await renderFor(productpage, istioApi);
+    expect(await screen.findByText('Mesh status')).toBeInTheDocument();
+    expect(istioApi.getEntityMesh).toHaveBeenCalledTimes(1);
+    expect(istioApi.getEntityMesh).toHaveBeenCalledWith({
+      entityRef: 'component:default/productpage',
+    });
+    for (const method of [
+      istioApi.getClusters,
+      istioApi.getMeshConfig,
+      istioApi.getSidecarMemory,
+      istioApi.applySidecar,
+    ])
+      expect(method).not.toHaveBeenCalled();
   });
 
   it('shows mesh status, tracing with the Jaeger link, memory and the recommendation', async () => {
@@ -362,35 +420,22 @@ describe('EntityIstioContent', () => {
       'href',
       'https://kiali.example.com/kiali/console/namespaces/istio-demo/workloads/productpage-v1',
     );
-    expect(
-      screen.getByText(
-        /Grafana: Istio service dashboard: no Grafana URL configured/,
-      ),
-    ).toBeInTheDocument();
-    // Diagnostics: the mesh-wide tracing one, not another namespace's.
+    expect(screen.getByTestId('istio-link-grafana-missing')).toHaveTextContent(
+      'Grafana: set istio.clusters[].grafana.url',
+    );
+    // Diagnostics: those the backend kept for the entity's namespaces, as they are.
     expect(
       screen.getByText(/IBS-TRACING-SAMPLING-FRACTION/),
     ).toBeInTheDocument();
-    expect(
-      screen.queryByText(/IBS-NAMESPACE-NOT-SCOPED/),
-    ).not.toBeInTheDocument();
+    expect(screen.getByText(/IBS-NAMESPACE-NOT-SCOPED/)).toBeInTheDocument();
   });
 
   it('hides the traces link, with a hint, when no Jaeger URL is configured', async () => {
     await renderFor(
       productpage,
       api({
-        getClusters: async () => ({
-          items: [
-            {
-              name: 'demo',
-              links: {},
-              prometheusConfigured: false,
-              authProvider: 'serviceAccount',
-            },
-          ],
-          unusable: [],
-        }),
+        getEntityMesh: async () =>
+          entityView({ meshes: [{ cluster: 'demo', links: {}, mesh }] }),
       }),
     );
     expect(
@@ -428,7 +473,7 @@ describe('EntityIstioContent', () => {
     };
     await renderFor(
       productpage,
-      api({ getSidecarMemory: async () => unknown }),
+      api({ getEntityMesh: async () => withMemory(unknown) }),
     );
     expect(
       await screen.findByText(/Current memory is unknown/),
@@ -440,17 +485,18 @@ describe('EntityIstioContent', () => {
     await renderFor(
       productpage,
       api({
-        getSidecarMemory: async () => ({
-          ...memory,
-          errors: [
-            {
-              cluster: 'eu',
-              source: 'kubernetes',
-              errorType: 'Timeout',
-              message: 'the cluster did not answer before the deadline',
-            },
-          ],
-        }),
+        getEntityMesh: async () =>
+          withMemory({
+            ...memory,
+            errors: [
+              {
+                cluster: 'eu',
+                source: 'kubernetes',
+                errorType: 'Timeout',
+                message: 'the cluster did not answer before the deadline',
+              },
+            ],
+          }),
       }),
     );
     expect(
@@ -459,15 +505,48 @@ describe('EntityIstioContent', () => {
     expect(screen.getByText('Mesh status')).toBeInTheDocument();
   });
 
-  it('names the clusters that are not used, with the cards', async () => {
-    const base = await api().getClusters!();
+  it("names each cluster that could not be read once, and still shows the entity's cards", async () => {
+    const timeout = (cluster: string) => ({
+      cluster,
+      source: 'kubernetes',
+      errorType: 'Timeout',
+      message: 'the cluster did not answer before the deadline',
+    });
     await renderFor(
       productpage,
       api({
-        getClusters: async () => ({
-          ...base,
-          unusable: [{ name: 'eu', source: 'config', reason: 'no url' }],
-        }),
+        getEntityMesh: async () =>
+          entityView({
+            // eu failed for the sidecar memory, demo's mesh for the mesh read.
+            sidecarMemory: { ...memory, errors: [timeout('eu')] },
+            meshes: [{ cluster: 'demo', links: clusters.items[0].links }],
+            errors: [timeout('eu'), timeout('demo')],
+          }),
+      }),
+    );
+    for (const cluster of ['eu', 'demo'])
+      expect(
+        await screen.findAllByText(
+          new RegExp(`Cluster ${cluster} could not be read`),
+        ),
+      ).toHaveLength(1);
+    expect(screen.getByText('Mesh status')).toBeInTheDocument();
+    expect(
+      screen.getByText('unknown (control plane not read)'),
+    ).toBeInTheDocument();
+  });
+
+  it('names the clusters that are not used, with the cards', async () => {
+    await renderFor(
+      productpage,
+      api({
+        getEntityMesh: async () =>
+          entityView({
+            clusters: {
+              ...clusters,
+              unusable: [{ name: 'eu', source: 'config', reason: 'no url' }],
+            },
+          }),
       }),
     );
     expect(
@@ -480,11 +559,15 @@ describe('EntityIstioContent', () => {
     await renderFor(
       productpage,
       api({
-        getSidecarMemory: async () => ({
-          entityRef: 'component:default/productpage',
-          items: [],
-          errors: [],
-        }),
+        getEntityMesh: async () =>
+          entityView({
+            sidecarMemory: {
+              entityRef: 'component:default/productpage',
+              items: [],
+              errors: [],
+            },
+            meshes: [],
+          }),
       }),
     );
     expect(
@@ -496,7 +579,7 @@ describe('EntityIstioContent', () => {
     await renderFor(
       productpage,
       api({
-        getSidecarMemory: async () => {
+        getEntityMesh: async () => {
           throw new Error('backend unavailable');
         },
       }),

@@ -10,12 +10,13 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATIONS,
-  diagnosticConcernsNamespaces,
   isIstioAvailable,
   type IstioClustersResponse,
   type IstioDiagnostic,
+  type IstioEntityMeshResponse,
   type IstioMeshConfig,
   type IstioSidecarMemoryResponse,
+  type IstioToolLinks,
 } from '@istio-backstage/plugin-istio-common';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -54,25 +55,36 @@ export function EntityIstioContent() {
 
 type MeshByCluster = Record<string, IstioMeshConfig | undefined>;
 
-/** The clusters, the entity's sidecar memory, and the mesh of each cluster it runs in. */
+/**
+ * The clusters, the entity's sidecar memory, and the mesh of each cluster it runs in,
+ * in one request; clusters whose mesh could not be read are listed with the others.
+ */
 async function loadEntityMesh(istioApi: IstioApi, entityRef: string) {
-  const [clusters, memory] = await Promise.all([
-    istioApi.getClusters(),
-    istioApi.getSidecarMemory({ entityRef }),
-  ]);
-  const names = [...new Set(memory.items.map(i => i.cluster))];
-  const meshes = await Promise.all(
-    names.map(cluster => istioApi.getMeshConfig({ cluster })),
-  );
+  const view = await istioApi.getEntityMesh({ entityRef });
+  const memory = view.sidecarMemory;
   const meshByCluster: MeshByCluster = {};
-  for (const response of meshes)
-    for (const mesh of response.items) meshByCluster[mesh.cluster] = mesh;
-  return { clusters, memory, meshByCluster };
+  const linksByCluster: Record<string, IstioToolLinks> = {};
+  for (const { cluster, mesh, links } of view.meshes) {
+    meshByCluster[cluster] = mesh;
+    linksByCluster[cluster] = links;
+  }
+  const listed = new Set(memory.errors.map(e => e.cluster));
+  const errors = [
+    ...memory.errors,
+    ...view.errors.filter(e => !listed.has(e.cluster)),
+  ];
+  return {
+    clusters: view.clusters,
+    memory,
+    meshByCluster,
+    linksByCluster,
+    errors,
+  };
 }
 
 /** One error panel per cluster that could not be read. */
 function ClusterErrors(props: {
-  errors: IstioSidecarMemoryResponse['errors'];
+  errors: IstioEntityMeshResponse['errors'];
   /** Appended to each message, e.g. that the other clusters are shown. */
   suffix?: string;
 }) {
@@ -132,14 +144,12 @@ function NoWorkloads(props: {
 function entityTools(
   entity: Entity,
   first: IstioSidecarMemoryResponse['items'][number],
-  clusters: IstioClustersResponse,
+  clusterLinks: IstioToolLinks,
 ) {
   const annotations = entity.metadata.annotations ?? {};
   const app = first.proxies.find(p => p.app)?.app ?? entity.metadata.name;
   const service =
     annotations[ANNOTATIONS.jaegerService] ?? `${app}.${first.namespace}`;
-  const clusterLinks =
-    clusters.items.find(c => c.name === first.cluster)?.links ?? {};
   const links = toolLinks(clusterLinks, {
     namespace: annotations[ANNOTATIONS.kialiNamespace] ?? first.namespace,
     app,
@@ -162,23 +172,21 @@ function ServiceMesh() {
   // A reload after an apply keeps the cards on screen instead of a spinner.
   if (state.loading && !state.value) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
-  const { clusters, memory, meshByCluster } = state.value!;
+  const { clusters, memory, meshByCluster, linksByCluster, errors } =
+    state.value!;
   if (memory.items.length === 0)
     return <NoWorkloads entity={entity} memory={memory} clusters={clusters} />;
 
-  const namespaces = new Set(memory.items.map(i => i.namespace));
-  const diagnostics: IstioDiagnostic[] = Object.values(meshByCluster)
-    .flatMap(m => m?.diagnostics ?? [])
-    .filter(d => diagnosticConcernsNamespaces(d, namespaces));
+  // The backend kept only the diagnostics that concern the entity's namespaces.
+  const diagnostics: IstioDiagnostic[] = Object.values(meshByCluster).flatMap(
+    m => m?.diagnostics ?? [],
+  );
   const first = memory.items[0];
-  const tools = entityTools(entity, first, clusters);
+  const tools = entityTools(entity, first, linksByCluster[first.cluster] ?? {});
 
   return (
     <Grid container spacing={3}>
-      <ClusterErrors
-        errors={memory.errors}
-        suffix=". The other clusters are shown."
-      />
+      <ClusterErrors errors={errors} suffix=". The other clusters are shown." />
       <UnusableClusters clusters={clusters.unusable} />
       <Grid item xs={12} md={6}>
         <MeshStatusCard memory={memory} meshByCluster={meshByCluster} />

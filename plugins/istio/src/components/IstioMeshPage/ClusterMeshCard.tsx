@@ -4,7 +4,6 @@ import {
   StatusError,
   StatusOK,
   StatusWarning,
-  StructuredMetadataTable,
   WarningPanel,
 } from '@backstage/core-components';
 import type {
@@ -12,6 +11,11 @@ import type {
   IstioControlPlane,
   IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
+import Button from '@material-ui/core/Button';
+import Collapse from '@material-ui/core/Collapse';
+import ExpandLess from '@material-ui/icons/ExpandLess';
+import ExpandMore from '@material-ui/icons/ExpandMore';
+import { useState } from 'react';
 import { errorMessage } from '../../lib/errorMessage';
 import { describeSourceError, describeSupport } from '../../lib/meshStatus';
 import {
@@ -26,6 +30,7 @@ import {
   describePrometheus,
   describeSampling,
 } from '../../lib/meshConfigSummary';
+import { FieldList, type Field } from '../FieldList';
 
 function Support(props: {
   plane: IstioControlPlane;
@@ -87,52 +92,94 @@ function ToolLinks(props: {
   );
 }
 
-/** One cluster's installed mesh: control planes and support, data plane, tracing, gateways, CNI, tools. */
+/** The first screen: which Istio runs, whether it is supported, and how big the mesh is. */
+function summaryFields(mesh: IstioMeshConfig): Field[] {
+  return [
+    {
+      label: 'Control planes',
+      wide: true,
+      value: (
+        <Lines
+          none="none found"
+          lines={mesh.controlPlanes.map(describeControlPlane)}
+        />
+      ),
+    },
+    {
+      label: 'Support',
+      wide: true,
+      value: (
+        <Lines
+          none="unknown (no control plane found)"
+          lines={mesh.controlPlanes.map(plane => (
+            <Support plane={plane} kubernetesVersion={mesh.kubernetesVersion} />
+          ))}
+        />
+      ),
+    },
+    { label: 'Kubernetes version', value: mesh.kubernetesVersion ?? 'unknown' },
+    { label: 'Istio installed', value: mesh.istioInstalled },
+    { label: 'Mesh size', wide: true, value: describeMeshSize(mesh.meshSize) },
+  ];
+}
+
+/** Everything else, behind "Show all details". */
+function detailFields(
+  mesh: IstioMeshConfig,
+  summary?: IstioClusterSummary,
+  clustersError?: Error,
+): Field[] {
+  const { tracing } = mesh;
+  return [
+    { label: 'Components', value: describeComponents(mesh) },
+    { label: 'Data plane', value: describeDataPlane(mesh) },
+    { label: 'CNI', value: describeCni(mesh.cni) },
+    {
+      label: 'Tracing',
+      value: `enabled: ${tracing.enabled}; configured in ${tracing.configuredIn}`,
+    },
+    { label: 'Sampling', value: describeSampling(tracing) },
+    { label: 'Tracing provider', value: tracing.provider ?? 'none' },
+    { label: 'Collector', value: describeCollector(tracing.collector) },
+    {
+      label: 'Gateways',
+      value: <Lines none="none" lines={mesh.gateways.map(describeGateway)} />,
+    },
+    {
+      label: 'Outbound traffic policy',
+      value: mesh.outboundTrafficPolicy ?? 'unknown',
+    },
+    { label: 'Prometheus', value: describePrometheus(mesh.prometheus) },
+    {
+      label: 'Kiali external services',
+      value: (
+        <Lines
+          none={mesh.kiali.installed === 'yes' ? 'none configured' : 'no Kiali'}
+          lines={mesh.kiali.externalServices.map(describeKialiService)}
+        />
+      ),
+    },
+    {
+      label: 'Tool links',
+      value: <ToolLinks summary={summary} clustersError={clustersError} />,
+    },
+  ];
+}
+
+/**
+ * One cluster's installed mesh: a compact summary (control planes, support, size) that
+ * leaves room for the diagnostics on the first screen, and every other fact on demand.
+ */
 export function ClusterMeshCard(props: {
   mesh: IstioMeshConfig;
   summary?: IstioClusterSummary;
   clustersError?: Error;
 }) {
-  const { mesh, summary, clustersError } = props;
-  const { tracing } = mesh;
-  const metadata: Record<string, React.ReactNode> = {
-    'Istio installed': mesh.istioInstalled,
-    'Kubernetes version': mesh.kubernetesVersion ?? 'unknown',
-    'Control planes': (
-      <Lines
-        none="none found"
-        lines={mesh.controlPlanes.map(describeControlPlane)}
-      />
-    ),
-    Support: (
-      <Lines
-        none="unknown (no control plane found)"
-        lines={mesh.controlPlanes.map(plane => (
-          <Support plane={plane} kubernetesVersion={mesh.kubernetesVersion} />
-        ))}
-      />
-    ),
-    Components: describeComponents(mesh),
-    'Data plane': describeDataPlane(mesh),
-    CNI: describeCni(mesh.cni),
-    Tracing: `enabled: ${tracing.enabled}; configured in ${tracing.configuredIn}`,
-    Sampling: describeSampling(tracing),
-    'Tracing provider': tracing.provider ?? 'none',
-    Collector: describeCollector(tracing.collector),
-    Gateways: <Lines none="none" lines={mesh.gateways.map(describeGateway)} />,
-    'Outbound traffic policy': mesh.outboundTrafficPolicy ?? 'unknown',
-    Prometheus: describePrometheus(mesh.prometheus),
-    'Kiali external services': (
-      <Lines
-        none={mesh.kiali.installed === 'yes' ? 'none configured' : 'no Kiali'}
-        lines={mesh.kiali.externalServices.map(describeKialiService)}
-      />
-    ),
-    'Tool links': <ToolLinks summary={summary} clustersError={clustersError} />,
-    'Mesh size': describeMeshSize(mesh.meshSize),
-  };
+  const { mesh } = props;
+  const [open, setOpen] = useState(false);
   return (
     <InfoCard
+      variant="gridItem"
       title={mesh.title ?? mesh.cluster}
       subheader={`cluster ${mesh.cluster}, read at ${mesh.readAt}`}
     >
@@ -145,11 +192,24 @@ export function ClusterMeshCard(props: {
             .join('; ')}. What depends on these sources says unknown.`}
         />
       )}
-      <StructuredMetadataTable
-        dense
-        metadata={metadata}
-        options={{ titleFormat: key => key }}
-      />
+      <div data-testid="istio-cluster-summary">
+        <FieldList columnWidth={140} fields={summaryFields(mesh)} />
+      </div>
+      <Button
+        size="small"
+        color="primary"
+        aria-expanded={open}
+        startIcon={open ? <ExpandLess /> : <ExpandMore />}
+        onClick={() => setOpen(o => !o)}
+      >
+        {open ? 'Hide all details' : 'Show all details'}
+      </Button>
+      <Collapse in={open} data-testid="istio-cluster-details">
+        <FieldList
+          columnWidth={260}
+          fields={detailFields(mesh, props.summary, props.clustersError)}
+        />
+      </Collapse>
     </InfoCard>
   );
 }

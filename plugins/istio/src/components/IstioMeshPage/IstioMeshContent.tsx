@@ -6,9 +6,9 @@ import {
 } from '@backstage/core-components';
 import type {
   IstioClustersResponse,
+  IstioMeshConfig,
   IstioUnusableCluster,
 } from '@istio-backstage/plugin-istio-common';
-import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import { useIstioApi } from '../../api';
@@ -47,6 +47,48 @@ function NoMesh(props: { unusable?: IstioUnusableCluster[] }) {
 }
 
 /**
+ * The clusters' summaries and diagnostics, both on the first screen: on a wide screen the
+ * summaries take a narrow column beside the diagnostics; otherwise the summaries (side by
+ * side when there are several) come right above them.
+ */
+function MeshOverview(props: {
+  items: IstioMeshConfig[];
+  clusters: ToolLinksResult;
+}) {
+  const { items, clusters } = props;
+  const summaryWidth = items.length > 1 ? 6 : 12;
+  return (
+    <>
+      <Grid item xs={12} lg={4}>
+        <Grid container spacing={3}>
+          {items.map(m => (
+            <Grid item xs={12} md={summaryWidth} lg={12} key={m.cluster}>
+              <ClusterMeshCard
+                mesh={m}
+                summary={clusters.value?.items.find(c => c.name === m.cluster)}
+                clustersError={clusters.error}
+              />
+            </Grid>
+          ))}
+        </Grid>
+      </Grid>
+      <Grid item xs={12} lg={8}>
+        <Grid container spacing={3}>
+          {items.map(m => (
+            <Grid item xs={12} key={m.cluster}>
+              <DiagnosticsTable
+                title={`Diagnostics — ${m.title ?? m.cluster}`}
+                diagnostics={m.diagnostics}
+              />
+            </Grid>
+          ))}
+        </Grid>
+      </Grid>
+    </>
+  );
+}
+
+/**
  * Every configured cluster's installed mesh and its diagnostics, without a page header
  * (the new frontend system's page supplies one). A failed cluster is a warning next to
  * the others; failing to read the tool links only makes the links unknown.
@@ -75,7 +117,7 @@ export function IstioMeshContent() {
   }
 
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} data-testid="istio-mesh-first-screen">
       {clusters.error && (
         <Grid item xs={12}>
           <WarningPanel
@@ -99,21 +141,9 @@ export function IstioMeshContent() {
           />
         </Grid>
       ))}
-      {mesh.items.map(m => (
-        <Grid item xs={12} key={m.cluster}>
-          <ClusterMeshCard
-            mesh={m}
-            summary={clusters.value?.items.find(c => c.name === m.cluster)}
-            clustersError={clusters.error}
-          />
-          <Box mt={2}>
-            <DiagnosticsTable
-              title={`Diagnostics — ${m.title ?? m.cluster}`}
-              diagnostics={m.diagnostics}
-            />
-          </Box>
-        </Grid>
-      ))}
+      {mesh.items.length > 0 && (
+        <MeshOverview items={mesh.items} clusters={clusters} />
+      )}
     </Grid>
   );
 }

@@ -4,6 +4,7 @@ import type {
   IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { istioApiRef, type IstioApi } from '../../api';
 import { IstioMeshContent } from './IstioMeshContent';
 import { IstioMeshPage } from './IstioMeshPage';
@@ -85,6 +86,8 @@ const demo: IstioMeshConfig = {
   diagnostics: [
     {
       code: 'IBS-NAMESPACE-NOT-SCOPED',
+      scope: 'namespace',
+      topic: 'sidecars',
       severity: 'info',
       title: 'Namespace without Sidecar scoping in a large mesh',
       message: 'Namespace team-001 has no Sidecar.',
@@ -93,6 +96,8 @@ const demo: IstioMeshConfig = {
     },
     {
       code: 'IBS-TRACING-COLLECTOR-MISSING',
+      scope: 'mesh',
+      topic: 'tracing',
       severity: 'error',
       title: 'Tracing collector Service or port missing',
       message:
@@ -195,26 +200,139 @@ describe('IstioMeshContent', () => {
       screen.getByText('Prometheus: configured (queried by the backend)'),
     ).toBeInTheDocument();
 
-    // Diagnostics: errors first, each row with its object and fix.
+    // Diagnostics: one collapsed row per code, errors first; objects and fixes on demand.
     expect(screen.getByText('Diagnostics — Demo mesh')).toBeInTheDocument();
-    const error = screen
-      .getByText('IBS-TRACING-COLLECTOR-MISSING')
-      .closest('tr')!;
-    const info = screen.getByText('IBS-NAMESPACE-NOT-SCOPED').closest('tr')!;
+    const [error, info] = screen.getAllByTestId('istio-diagnostic-group');
     expect(
-      error.compareDocumentPosition(info) & Node.DOCUMENT_POSITION_FOLLOWING,
-    ).toBeTruthy();
-    expect(
-      within(error).getByText('Service observability/jaeger-collector'),
+      within(error).getByText('IBS-TRACING-COLLECTOR-MISSING'),
     ).toBeInTheDocument();
+    expect(within(error).getByText('Error')).toBeInTheDocument();
+    expect(
+      within(info).getByText('IBS-NAMESPACE-NOT-SCOPED'),
+    ).toBeInTheDocument();
+    expect(within(info).getByText('Info')).toBeInTheDocument();
+    expect(within(info).getByText('1 Namespace')).toBeInTheDocument();
+    await userEvent.click(within(error).getByRole('button'));
+    expect(
+      await within(error).findByText('Service observability/jaeger-collector'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(error).getByRole('button', { name: 'Show fix' }),
+    );
     expect(
       within(error).getByText('Enable Zipkin on the collector.'),
     ).toBeInTheDocument();
     expect(
-      within(error).getByText(/COLLECTOR_ZIPKIN_HOST_PORT/),
+      await within(error).findByText(/COLLECTOR_ZIPKIN_HOST_PORT/),
     ).toBeInTheDocument();
-    expect(within(info).getByText('Namespace team-001')).toBeInTheDocument();
-    expect(within(info).getByText('info')).toBeInTheDocument();
+  });
+
+  it('puts the control plane summary and the collapsed diagnostics on the first screen', async () => {
+    await renderContent(api());
+    const summary = await screen.findByTestId('istio-cluster-summary');
+    const firstScreen = screen.getByTestId('istio-mesh-first-screen');
+    expect(firstScreen).toContainElement(summary);
+    // The summary shows versions and support; every other fact waits behind a button.
+    expect(
+      within(summary).getByText(/^default \(istio-system\): Istio 1.28.1/),
+    ).toBeVisible();
+    expect(
+      within(summary).getByText(/on Kubernetes v1.33.2: unsupported/),
+    ).toBeVisible();
+    expect(within(summary).getByText(/1310 pods/)).toBeVisible();
+    const details = screen.getByTestId('istio-cluster-details');
+    expect(within(details).getByText('Tracing provider')).not.toBeVisible();
+    const more = screen.getByRole('button', { name: 'Show all details' });
+    expect(more).toHaveAttribute('aria-expanded', 'false');
+
+    // Right under it, the diagnostics: every group collapsed, no object listed.
+    const groups = within(firstScreen).getAllByTestId('istio-diagnostic-group');
+    expect(
+      summary.compareDocumentPosition(groups[0]) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    for (const group of groups)
+      expect(within(group).getAllByRole('button')[0]).toHaveAttribute(
+        'aria-expanded',
+        'false',
+      );
+    expect(screen.queryAllByTestId('istio-diagnostic-object')).toHaveLength(0);
+
+    await userEvent.click(more);
+    expect(more).toHaveAttribute('aria-expanded', 'true');
+    expect(within(details).getByText('Tracing provider')).toBeVisible();
+  });
+
+  it('puts the summaries in a column beside the diagnostics on a wide screen, side by side above them otherwise', async () => {
+    const oidc: IstioMeshConfig = {
+      ...demo,
+      cluster: 'demo-oidc',
+      title: 'Demo mesh (OIDC sign-in)',
+      controlPlanes: [{ ...demo.controlPlanes[0], version: '1.26.4' }],
+    };
+    await renderContent(
+      api({ getMeshConfig: async () => ({ items: [demo, oidc], errors: [] }) }),
+    );
+    const summaries = await screen.findAllByTestId('istio-cluster-summary');
+    expect(summaries).toHaveLength(2);
+    expect(
+      within(summaries[1]).getByText(/^default \(istio-system\): Istio 1.26.4/),
+    ).toBeVisible();
+    for (const summary of summaries) {
+      const item = summary.closest('.MuiGrid-item');
+      expect(item).toHaveClass('MuiGrid-grid-md-6', 'MuiGrid-grid-lg-12');
+      expect(item?.parentElement?.closest('.MuiGrid-item')).toHaveClass(
+        'MuiGrid-grid-lg-4',
+      );
+    }
+    const diagnostics = screen.getAllByText(/^Diagnostics — /);
+    expect(diagnostics.map(d => d.textContent)).toEqual([
+      'Diagnostics — Demo mesh',
+      'Diagnostics — Demo mesh (OIDC sign-in)',
+    ]);
+    for (const title of diagnostics) {
+      expect(title.closest('.MuiGrid-grid-lg-8')).not.toBeNull();
+      expect(title.closest('.MuiGrid-grid-lg-4')).toBeNull();
+    }
+    expect(
+      summaries[1].compareDocumentPosition(diagnostics[0]) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+  });
+
+  it('stays short at scale: one row per code, not per namespace', async () => {
+    // The scale generator: 200 namespaces × 10 services × 5 pods, none scoped.
+    const namespaces = Array.from(
+      { length: 200 },
+      (_, i) => `team-${String(i + 1).padStart(3, '0')}`,
+    );
+    const big: IstioMeshConfig = {
+      ...demo,
+      meshSize: {
+        namespaces: 200,
+        injectedNamespaces: 200,
+        services: 2000,
+        pods: 10000,
+        proxies: 10000,
+        sidecarResources: 0,
+      },
+      diagnostics: [
+        ...demo.diagnostics,
+        ...namespaces.map(namespace => ({
+          ...demo.diagnostics[0],
+          message: `Namespace ${namespace} has no Sidecar.`,
+          object: { kind: 'Namespace', name: namespace },
+        })),
+      ],
+    };
+    await renderContent(
+      api({ getMeshConfig: async () => ({ items: [big], errors: [] }) }),
+    );
+    const groups = await screen.findAllByTestId('istio-diagnostic-group');
+    expect(groups).toHaveLength(2);
+    expect(within(groups[1]).getByText('201 Namespaces')).toBeInTheDocument();
+    expect(screen.queryAllByTestId('istio-diagnostic-object')).toHaveLength(0);
+    expect(screen.getByText('1 error, 201 info')).toBeInTheDocument();
   });
 
   it('shows a progress bar while loading', async () => {

@@ -82,4 +82,33 @@ describe('MeshStatusCard', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('lays each value out under its label, wrapping at words, in a narrow side column', async () => {
+    await renderInTestApp(
+      <div style={{ width: 300 }}>
+        <MeshStatusCard
+          memory={memory}
+          meshByCluster={{
+            demo: meshWith({
+              verdict: 'unsupported',
+              reasons: ['Istio 1.28 reached end of life on 2026-07-01'],
+            }),
+          }}
+        />
+      </div>,
+    );
+    const support = screen.getByTestId('istio-mesh-status-support');
+    expect(support).toHaveTextContent(
+      'Istio 1.30.1 on Kubernetes v1.33.2: unsupported — Istio 1.28 reached end of life on 2026-07-01',
+    );
+    expect(support.previousElementSibling).toHaveTextContent('Support');
+    expect(support).toHaveStyle({ wordBreak: 'normal' });
+    expect(support.style.width).toBe('');
+    expect(support.closest('table')).toBeNull();
+    // The long verdict takes the whole width; short values share it when they fit.
+    expect(support.parentElement).toHaveStyle({ gridColumn: '1 / -1' });
+    expect(screen.getByText('istio-demo')).toHaveStyle({
+      wordBreak: 'normal',
+    });
+  });
 });

@@ -12,7 +12,14 @@ import type {
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { formatBytes } from '../../lib/format';
+import {
+  formatDateTime,
+  measuredSavingBytes,
+  whyNoSaving,
+} from '../../lib/measuredSaving';
 import { ApplySidecarButton } from '../ApplySidecarButton';
+import { MemoryBars } from './MemoryBars';
+import { measuredChart, podMemoryChart } from './memoryChart';
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
@@ -25,46 +32,21 @@ const proxyColumns: TableColumn<IstioProxyMemory>[] = [
   { title: 'Envoy clusters', render: p => p.envoyActiveClusters ?? 'unknown' },
 ];
 
-/** A horizontal bar per pod: istio-proxy memory now against the largest in the list. */
-function MemoryBars({ proxies }: { proxies: IstioProxyMemory[] }) {
-  const known = proxies.filter(p => p.memoryNowBytes !== undefined);
-  const max = Math.max(
-    1,
-    ...known.map(p => p.memoryPeakBytes ?? p.memoryNowBytes!),
-  );
-  if (known.length === 0) {
+/** istio-proxy memory per pod now, against the recommended Sidecar's estimate when there is one. */
+function PodMemory({ item }: { item: Item }) {
+  if (!item.proxies.some(p => p.memoryNowBytes !== undefined)) {
     return (
       <Typography variant="body2">
         Current memory is unknown (metrics.k8s.io could not be read).
       </Typography>
     );
   }
+  const perPod = item.recommendation ? item.estimate?.perPodBytes : undefined;
   return (
-    <svg
-      role="img"
-      aria-label="istio-proxy memory per pod"
-      width="100%"
-      height={known.length * 22}
-      viewBox={`0 0 400 ${known.length * 22}`}
-    >
-      {known.map((p, i) => (
-        <g key={p.pod} transform={`translate(0, ${i * 22})`}>
-          <rect
-            x={160}
-            y={3}
-            height={14}
-            width={(230 * p.memoryNowBytes!) / max}
-            fill="#1f77b4"
-          />
-          <text x={0} y={14} fontSize={11}>
-            {p.pod.slice(0, 26)}
-          </text>
-          <text x={164} y={14} fontSize={10} fill="#fff">
-            {formatBytes(p.memoryNowBytes)}
-          </text>
-        </g>
-      ))}
-    </svg>
+    <MemoryBars
+      model={podMemoryChart(item.proxies, perPod)}
+      data-testid="istio-memory-per-pod"
+    />
   );
 }
 
@@ -130,29 +112,51 @@ function RecommendedSidecar(props: {
   );
 }
 
-/** What an applied Sidecar saved, measured before and after (once proxies settle). */
+/**
+ * What an applied Sidecar saved, measured before and after once proxies settle. A saving
+ * is stated only when the backend says the two readings may be compared; otherwise the
+ * card says why none is claimed, so it never shows a negative or unfounded saving.
+ */
 function MeasuredSaving({
   measured,
 }: {
   measured: NonNullable<Item['measured']>;
 }) {
+  const saved = measuredSavingBytes(measured);
+  const applied = `Applied by ${measured.appliedBy} on ${formatDateTime(
+    measured.appliedAt,
+  )}: ${formatBytes(measured.beforeBytes)} per pod before`;
+  const chart = measuredChart(measured);
+  if (saved === undefined || measured.afterBytes === undefined) {
+    const why = whyNoSaving(measured).replace(/\.+$/, '');
+    const lead =
+      measured.outcome === 'settling'
+        ? 'after not measured yet'
+        : 'no saving is claimed';
+    return (
+      <Box mt={2} data-testid="istio-measured-saving">
+        <Typography variant="body2">
+          {applied}; {lead}: {why}.
+        </Typography>
+      </Box>
+    );
+  }
+  const when = measured.measuredAt
+    ? ` (measured ${formatDateTime(measured.measuredAt)})`
+    : '';
   return (
-    <Typography variant="body2">
-      Applied by {measured.appliedBy} at {measured.appliedAt}:{' '}
-      {formatBytes(measured.beforeBytes)} per pod before,{' '}
-      {measured.afterBytes === undefined
-        ? 'after not measured yet (proxies are settling)'
-        : `${formatBytes(
-            measured.afterBytes,
-          )} measured after, a measured saving of ${formatBytes(
-            measured.beforeBytes - measured.afterBytes,
-          )} per pod`}
-      .
-    </Typography>
+    <Box mt={2} data-testid="istio-measured-saving">
+      <Typography variant="body2">
+        {applied}, {formatBytes(measured.afterBytes)} measured after, a measured
+        saving of {formatBytes(saved)} per pod{when}.
+      </Typography>
+      {chart && (
+        <MemoryBars model={chart} data-testid="istio-memory-before-after" />
+      )}
+    </Box>
   );
 }
 
-/** What the entity's sidecars cost, and the Sidecar that would cut it, with every host's reasons. */
 /** What the recommended Sidecars select: the namespace, the entity's pods, or each workload. */
 function scopeLabel(recommendation: { scope: string; objects: unknown[] }) {
   if (recommendation.scope === 'namespace') return 'whole namespace';
@@ -161,6 +165,7 @@ function scopeLabel(recommendation: { scope: string; objects: unknown[] }) {
     : 'per workload';
 }
 
+/** What the entity's sidecars cost, and the Sidecar that would cut it, with every host's reasons. */
 export function SidecarScopingCard({
   item,
   entityRef,
@@ -174,7 +179,7 @@ export function SidecarScopingCard({
   const { recommendation, measured } = item;
   return (
     <InfoCard title={`Sidecar scoping — ${item.cluster}/${item.namespace}`}>
-      <MemoryBars proxies={item.proxies} />
+      <PodMemory item={item} />
       <Table<IstioProxyMemory>
         title="istio-proxy memory per pod"
         options={{ paging: false, search: false, padding: 'dense' }}

@@ -5,12 +5,17 @@ import {
 } from '@backstage/core-components';
 import type {
   IstioDiagnostic,
+  IstioDiagnosticTopic,
   IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
 import Typography from '@material-ui/core/Typography';
 import { jaegerSearchUrl } from '../../lib/format';
 
-const TRACING_CODES = /^IBS-(TRACING|GATEWAY)-/;
+// Gateways too: one injected without the gateway template sends no traces.
+const TRACING_TOPICS: ReadonlySet<IstioDiagnosticTopic> = new Set([
+  'tracing',
+  'gateways',
+]);
 
 /** How the entity is traced: sampling, provider, collector, and a link to its traces. */
 export function TracingCard(props: {
@@ -40,7 +45,7 @@ export function TracingCard(props: {
       : 'none',
     'Jaeger service': service,
   };
-  const related = diagnostics.filter(d => TRACING_CODES.test(d.code));
+  const related = diagnostics.filter(d => TRACING_TOPICS.has(d.topic));
   return (
     <InfoCard
       title="Tracing"

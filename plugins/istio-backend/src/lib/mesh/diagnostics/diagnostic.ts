@@ -1,7 +1,8 @@
-import type {
-  IstioDiagnostic,
-  IstioMeshConfig,
-  IstioSupportMatrix,
+import {
+  DIAGNOSTIC_KINDS,
+  type IstioDiagnostic,
+  type IstioMeshConfig,
+  type IstioSupportMatrix,
 } from '@istio-backstage/plugin-istio-common';
 import { stringify } from 'yaml';
 import type { MeshInventory } from '../inventory';
@@ -37,7 +38,10 @@ export function describeObject(ref: ObjectRef): string {
     : `${ref.kind} ${ref.name}`;
 }
 
-/** Builds a diagnostic; severity and title come from the code registry so they cannot drift. */
+/**
+ * Builds a diagnostic; severity, scope and topic come from the shared table and the
+ * title from the code registry, so they cannot drift.
+ */
 export function makeDiagnostic(
   code: DiagnosticCode,
   body: {
@@ -46,11 +50,13 @@ export function makeDiagnostic(
     fix: { text: string; yaml?: string };
   },
 ): IstioDiagnostic {
-  const info = DIAGNOSTIC_CODES[code];
+  const { severity, scope, topic } = DIAGNOSTIC_KINDS[code];
   return {
     code,
-    severity: info.severity,
-    title: info.title,
+    severity,
+    scope,
+    topic,
+    title: DIAGNOSTIC_CODES[code].title,
     message: body.message,
     ...(body.object ? { object: body.object } : {}),
     fix: body.fix.yaml

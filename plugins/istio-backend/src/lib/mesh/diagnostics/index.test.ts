@@ -1,4 +1,10 @@
-import type { IstioMeshConfig } from '@istio-backstage/plugin-istio-common';
+import {
+  DIAGNOSTIC_KINDS,
+  diagnosticNamespace,
+  type IstioMeshConfig,
+} from '@istio-backstage/plugin-istio-common';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { MeshInventory } from '../inventory';
 import { describeObject } from './diagnostic';
@@ -197,13 +203,29 @@ describe('diagnose', () => {
     );
 
     it.each(cases)(
-      '%s takes severity and title from DIAGNOSTIC_CODES',
+      '%s takes severity, scope and topic from DIAGNOSTIC_KINDS, its title from DIAGNOSTIC_CODES',
       (_name, d) => {
-        const info = DIAGNOSTIC_CODES[d.code as keyof typeof DIAGNOSTIC_CODES];
-        expect({ severity: d.severity, title: d.title }).toEqual({
-          severity: info.severity,
-          title: info.title,
+        const code = d.code as keyof typeof DIAGNOSTIC_CODES;
+        const { severity, scope, topic } = DIAGNOSTIC_KINDS[code];
+        expect({
+          severity: d.severity,
+          scope: d.scope,
+          topic: d.topic,
+          title: d.title,
+        }).toEqual({
+          severity,
+          scope,
+          topic,
+          title: DIAGNOSTIC_CODES[code].title,
         });
+      },
+    );
+
+    // Namespace and object findings reach an entity's tab through that namespace.
+    it.each(cases.filter(([, d]) => d.scope !== 'mesh'))(
+      '%s names the namespace whose workloads it concerns',
+      (_name, d) => {
+        expect(diagnosticNamespace(d)).toEqual(expect.any(String));
       },
     );
 
@@ -219,6 +241,29 @@ describe('diagnose', () => {
       );
       expect(errors).toEqual([]);
     });
+  });
+
+  it('emits no code the shared DIAGNOSTIC_KINDS table lacks, from any source file', () => {
+    const src = resolve(__dirname, '../../..');
+    const written = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter(file => /\.ts$/.test(file) && !/\.test\.ts$/.test(file))
+      .flatMap(file =>
+        [
+          ...readFileSync(join(src, file), 'utf8').matchAll(
+            /'(IBS-[A-Z0-9-]+)'/g,
+          ),
+        ].map(match => match[1]),
+      );
+    expect(written.length).toBeGreaterThan(20);
+    expect(
+      [...new Set(written)].filter(code => !(code in DIAGNOSTIC_KINDS)),
+    ).toEqual([]);
+  });
+
+  it('registers exactly the codes of the shared DIAGNOSTIC_KINDS table', () => {
+    expect(Object.keys(DIAGNOSTIC_CODES).sort()).toEqual(
+      Object.keys(DIAGNOSTIC_KINDS).sort(),
+    );
   });
 
   it('orders errors, then warnings, then info', () => {

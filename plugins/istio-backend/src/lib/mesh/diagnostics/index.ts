@@ -1,6 +1,7 @@
-import type {
-  IstioDiagnostic,
-  IstioMeshConfig,
+import {
+  compareSeverity,
+  type IstioDiagnostic,
+  type IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
 import type { MeshInventory } from '../inventory';
 import { cniMissing } from './cni';
@@ -51,12 +52,6 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   multipleInjectionLabels,
 ];
 
-const SEVERITY_ORDER: Record<IstioDiagnostic['severity'], number> = {
-  error: 0,
-  warning: 1,
-  info: 2,
-};
-
 function objectKey(d: IstioDiagnostic): string {
   return d.object
     ? `${d.object.kind}/${d.object.namespace ?? ''}/${d.object.name}`
@@ -78,7 +73,7 @@ export function diagnose(
 ): IstioDiagnostic[] {
   return DIAGNOSTIC_RULES.flatMap(rule => rule(inventory, mesh, context)).sort(
     (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      compareSeverity(a.severity, b.severity) ||
       a.code.localeCompare(b.code) ||
       objectKey(a).localeCompare(objectKey(b)) ||
       a.message.localeCompare(b.message),

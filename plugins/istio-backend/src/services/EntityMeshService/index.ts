@@ -1,0 +1,2 @@
+export { createEntityMeshService } from './createEntityMeshService';
+export type { EntityMeshService } from './types';

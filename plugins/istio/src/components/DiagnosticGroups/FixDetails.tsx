@@ -1,0 +1,48 @@
+import { CodeSnippet } from '@backstage/core-components';
+import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
+import Button from '@material-ui/core/Button';
+import Collapse from '@material-ui/core/Collapse';
+import { makeStyles } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import ExpandLess from '@material-ui/icons/ExpandLess';
+import ExpandMore from '@material-ui/icons/ExpandMore';
+import { useState } from 'react';
+
+const useStyles = makeStyles(theme => ({
+  text: { wordBreak: 'normal', overflowWrap: 'break-word' },
+  // Long YAML lines scroll inside the block instead of widening the page.
+  code: { marginTop: theme.spacing(1), maxWidth: '100%', overflowX: 'auto' },
+}));
+
+/** A finding's fix, collapsed until asked for; its YAML in a block with a copy button. */
+export function FixDetails(props: { fix: IstioDiagnostic['fix'] }) {
+  const classes = useStyles();
+  const [open, setOpen] = useState(false);
+  return (
+    <div>
+      <Button
+        size="small"
+        color="primary"
+        aria-expanded={open}
+        startIcon={open ? <ExpandLess /> : <ExpandMore />}
+        onClick={() => setOpen(o => !o)}
+      >
+        {open ? 'Hide fix' : 'Show fix'}
+      </Button>
+      <Collapse in={open} unmountOnExit>
+        <Typography variant="body2" className={classes.text}>
+          {props.fix.text}
+        </Typography>
+        {props.fix.yaml && (
+          <div className={classes.code} data-testid="istio-diagnostic-fix-yaml">
+            <CodeSnippet
+              text={props.fix.yaml}
+              language="yaml"
+              showCopyCodeButton
+            />
+          </div>
+        )}
+      </Collapse>
+    </div>
+  );
+}

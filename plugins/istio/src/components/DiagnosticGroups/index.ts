@@ -1,0 +1,1 @@
+export { DiagnosticGroups } from './DiagnosticGroups';
