@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import {
+  istioRequestsDuring,
+  launchChromium,
+  lowestTextContrast,
+  measureMeshPage,
+  openSignedIn,
+  switchTheme,
+} from './lib/browser.mjs';
 
 const baseUrl = process.env.APP_URL ?? 'http://localhost:3000';
 const backendUrl = process.env.BACKEND_URL ?? 'http://localhost:7007';
@@ -17,19 +24,10 @@ const kubeconfig = path.resolve(
 );
 const reportDir = path.resolve(process.env.E2E_REPORT_DIR ?? 'e2e-test-report');
 fs.mkdirSync(reportDir, { recursive: true });
+// The README's screenshots, taken in the light theme by this run.
+const docsDir = path.resolve('docs');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const results = [];
 
 function kubectl(args) {
@@ -96,6 +94,43 @@ function card(page, title) {
     .filter({ has: page.getByText(title, { exact: true }) });
 }
 
+/** The tool links the demo's generated config makes for productpage, exactly. */
+const PRODUCTPAGE_LINKS = {
+  'istio-link-kiali-app':
+    'http://localhost:20001/kiali/console/namespaces/istio-demo/applications/productpage',
+  'istio-link-kiali-workload':
+    'http://localhost:20001/kiali/console/namespaces/istio-demo/workloads/productpage-v1',
+  'istio-link-kiali-service':
+    'http://localhost:20001/kiali/console/namespaces/istio-demo/services/productpage',
+  'istio-link-kiali-graph':
+    'http://localhost:20001/kiali/console/graph/namespaces/?namespaces=istio-demo',
+  'istio-link-grafana-service':
+    'http://localhost:3001/d/istio-service?var-service=productpage.istio-demo.svc.cluster.local&orgId=1',
+  'istio-link-grafana-workload':
+    'http://localhost:3001/d/istio-workload?var-namespace=istio-demo&var-workload=productpage-v1&orgId=1',
+  'istio-link-jaeger-traces':
+    'http://localhost:16686/jaeger/search?service=productpage.istio-demo&lookback=1h&limit=20',
+};
+
+/**
+ * Every per-entity tool link is shown: exactly the expected URL for productpage, and
+ * for the others a link of the same tool naming the entity; no "set …" line.
+ */
+async function assertToolLinks(page, name) {
+  for (const [testId, href] of Object.entries(PRODUCTPAGE_LINKS)) {
+    const actual = await page.getByTestId(testId).first().getAttribute('href');
+    if (name === 'productpage') assert.equal(actual, href, testId);
+    else assert.ok(actual?.startsWith(new URL(href).origin), testId);
+    if (testId !== 'istio-link-kiali-graph')
+      assert.match(actual, new RegExp(name));
+  }
+  for (const tool of ['kiali', 'grafana', 'jaeger'])
+    assert.equal(
+      await page.getByTestId(`istio-link-${tool}-missing`).count(),
+      0,
+    );
+}
+
 /**
  * The demo-oidc cluster's own values on an entity's Service Mesh tab: it answers only
  * to the guest's OIDC ID token, so these show that the app got the token from the demo
@@ -119,17 +154,7 @@ try {
   });
   // The dev server compiles the app on first load; give that time, then expect speed.
   page.setDefaultTimeout(180_000);
-  /** Navigates; a full page load may show the guest sign-in again, so enter when asked. */
-  async function open(url, ready) {
-    await page.goto(url);
-    const enter = page.getByRole('button', { name: 'Enter' });
-    // Enter whenever the sign-in page shows (again), until the page is ready.
-    for (;;) {
-      await ready.or(enter).first().waitFor();
-      if (await ready.first().isVisible()) return;
-      await enter.click({ timeout: 5_000 }).catch(() => undefined);
-    }
-  }
+  const open = (url, ready) => openSignedIn(page, url, ready);
 
   for (const name of ['productpage', 'details', 'reviews', 'ratings']) {
     const started = Date.now();
@@ -149,8 +174,8 @@ try {
     assert.match(text, /jaeger-collector\.observability:9411/);
     assert.match(text, /\d+(\.\d)? MiB/);
     assert.match(text, /istio-system\/\*/);
-    // The demo configures no Kiali: the card says so instead of linking nowhere.
-    assert.match(text, /Kiali: application: no Kiali URL configured/);
+    // The demo sets the tools' port-forward addresses: every link is there.
+    await assertToolLinks(page, name);
     await assertOidcClusterShown(page, text);
     await page.screenshot({
       path: path.join(reportDir, `service-mesh-${name}.png`),
@@ -159,7 +184,8 @@ try {
     results.push({ entity: name, visibleAfterMs: ms });
   }
 
-  // The overview card: one line each for mesh status, memory and savings.
+  // The overview card, in the Overview tab's side column: one value per line, none
+  // squeezed into a column narrower than its words.
   await open(
     `${baseUrl}/catalog/default/component/productpage`,
     page.getByText('Estimated saving'),
@@ -176,29 +202,56 @@ try {
     overview,
     /Estimated saving\s+\d+(\.\d)? MiB(–\d+(\.\d)? MiB)? per pod/,
   );
+  const status = page.getByTestId('istio-overview-status-value').first();
+  const statusBox = await status.boundingBox();
+  const lineHeight = await status.evaluate(e =>
+    parseFloat(getComputedStyle(e).lineHeight),
+  );
+  const squeezed = { widthPx: statusBox.width, heightPx: statusBox.height };
+  results.push({ overviewStatusValue: squeezed });
+  assert.ok(statusBox.width >= 200, `squeezed: ${JSON.stringify(squeezed)}`);
+  assert.ok(
+    statusBox.height <= 4 * lineHeight,
+    `squeezed: ${JSON.stringify(squeezed)}`,
+  );
+  const overviewCard = page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByTestId('istio-overview-status-value') })
+    .first();
+  await overviewCard.screenshot({
+    path: path.join(docsDir, 'overview-card.png'),
+  });
   await page.screenshot({
     path: path.join(reportDir, 'overview-card-productpage.png'),
     fullPage: true,
   });
 
-  // The platform engineer's mesh page, from the sidebar.
-  await page.getByRole('link', { name: 'Service Mesh' }).first().click();
-  await page
-    .getByText(/Diagnostics — /)
-    .first()
-    .waitFor();
-  const meshPage = await page.locator('body').innerText();
-  assert.match(meshPage, /1\.28\.1/);
-  assert.match(meshPage, /v1\.33\.2/);
-  assert.match(meshPage, /IBS-[A-Z-]+/);
-  assert.match(meshPage, /Demo mesh \(OIDC sign-in\)/);
-  assert.match(meshPage, /1\.26\.4/);
+  // The platform engineer's mesh page, from the sidebar: the control plane summary and
+  // the top findings on the first screen.
+  const meshPage = await measureMeshPage(page, () =>
+    page.getByRole('link', { name: 'Service Mesh' }).first().click(),
+  );
+  results.push({ meshPage });
+  assert.ok(meshPage.firstScreenShowsTopFindings, JSON.stringify(meshPage));
+  const meshText = await page.locator('body').innerText();
+  assert.match(meshText, /1\.28\.1/);
+  assert.match(meshText, /v1\.33\.2/);
+  assert.match(meshText, /IBS-[A-Z-]+/);
+  assert.match(meshText, /Demo mesh \(OIDC sign-in\)/);
+  assert.match(meshText, /1\.26\.4/);
+  // A group lists its objects when opened, and its fix in a copyable block.
+  await page.getByTestId('istio-diagnostic-group').first().click();
+  await page.getByTestId('istio-diagnostic-object').first().waitFor();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: path.join(docsDir, 'mesh-page.png') });
+  await page.setViewportSize({ width: 1440, height: 1800 });
   await page.screenshot({
     path: path.join(reportDir, 'mesh-page.png'),
     fullPage: true,
   });
 
-  // Navigation inside the app (no page load, warm backend): Overview → Service Mesh.
+  // Navigation inside the app (no page load, warm backend): Overview → Service Mesh,
+  // in one request to the Istio backend.
   for (const name of ['productpage', 'reviews']) {
     // The entity page's tab (a header link; the overview card links there too).
     const tab = page
@@ -206,14 +259,35 @@ try {
       .first();
     await open(`${baseUrl}/catalog/default/component/${name}`, tab);
     const started = Date.now();
-    await tab.click();
-    await page
-      .getByText(/Recommended Sidecar/)
-      .first()
-      .waitFor({ timeout: 30_000 });
+    const requests = await istioRequestsDuring(page, async () => {
+      await tab.click();
+      await page
+        .getByText(/Recommended Sidecar/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+    });
     results.push({
       entity: name,
       tabVisibleAfterClickMs: Date.now() - started,
+      istioRequests: requests,
+    });
+    assert.deepEqual(requests, ['/api/istio/entity']);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: path.join(docsDir, 'service-mesh-tab.png') });
+  await page.setViewportSize({ width: 1440, height: 1800 });
+
+  // The memory picture and the tab are readable in the light and the dark theme.
+  for (const theme of ['dark', 'light']) {
+    await switchTheme(page, theme);
+    const chart = page.getByTestId('istio-memory-per-pod').first();
+    await chart.waitFor();
+    const contrast = await lowestTextContrast(chart);
+    results.push({ theme, memoryChartLowestContrast: contrast });
+    assert.ok(contrast >= 4.5, `${theme} theme: text contrast ${contrast}`);
+    await page.screenshot({
+      path: path.join(reportDir, `service-mesh-reviews-${theme}.png`),
+      fullPage: true,
     });
   }
 
@@ -243,6 +317,7 @@ try {
     path: path.join(reportDir, 'apply-dry-run.png'),
     fullPage: true,
   });
+  await dialog.screenshot({ path: path.join(docsDir, 'apply-sidecar.png') });
   const realApply = page.waitForRequest(
     r => isApplyRequest(r) && r.postDataJSON().dryRun === false,
   );
@@ -292,6 +367,20 @@ try {
   assert.equal(refused.status, 403);
   assert.match(refused.body, /Not allowed to apply Sidecars/);
   results.push({ nonOwnerApply: refused.status });
+
+  // The mesh namespace template offers the configured clusters to pick from.
+  await open(
+    `${baseUrl}/create/templates/default/mesh-namespace`,
+    page.getByTestId('istio-cluster-picker'),
+  );
+  await page.getByTestId('istio-cluster-picker').getByRole('button').click();
+  const clusterOptions = await page.getByRole('option').allInnerTexts();
+  results.push({ clusterPickerOptions: clusterOptions });
+  assert.ok(
+    clusterOptions.some(o => /Demo mesh \(simulated cluster\)/.test(o)),
+    JSON.stringify(clusterOptions),
+  );
+  await page.keyboard.press('Escape');
 
   // The tab is registered only for entities with Kubernetes annotations: the bookinfo system has none.
   await open(

@@ -14,16 +14,21 @@ import {
 
 const toolchain = reexecUnderToolchain(import.meta.url);
 const START_DEADLINE_MS = 180_000;
+/** The scale generator's size for the second run: namespaces × services × pods. */
+const SCALE = '200x10x5';
 const logFile = path.join(repoRoot, 'node_modules/.cache/smoke-start.log');
 fs.mkdirSync(path.dirname(logFile), { recursive: true });
 const log = fs.openSync(logFile, 'w');
 
 const started = Date.now();
-const demo = startService(toolchain.node, ['scripts/start-demo.mjs'], {
-  cwd: repoRoot,
-  env: { ...toolchain.env, BROWSER: 'none' },
-  stdio: ['ignore', log, log],
-});
+/** The demo as the README starts it; `env` adds settings such as DEMO_SCALE. */
+const startDemo = (env = {}) =>
+  startService(toolchain.node, ['scripts/start-demo.mjs'], {
+    cwd: repoRoot,
+    env: { ...toolchain.env, BROWSER: 'none', ...env },
+    stdio: ['ignore', log, log],
+  });
+let demo = startDemo();
 
 const failures = [];
 function check(condition, message) {
@@ -128,6 +133,27 @@ try {
     check(
       e2e === 0,
       'the end-to-end test failed (screenshots in e2e-test-report/)',
+    );
+  }
+  // Again at the scale generator's size, for the mesh page at mesh scale.
+  if (failures.length === 0) {
+    await stopService(demo, 10_000);
+    demo = startDemo({ DEMO_SCALE: SCALE, DEMO_OIDC_CLUSTER: '0' });
+    await waitForHttp('http://localhost:7007/api/istio/health', {
+      timeoutMs: START_DEADLINE_MS,
+      isReady: r => r.status === 200,
+    });
+    await waitForHttp('http://localhost:3000/', {
+      timeoutMs: START_DEADLINE_MS,
+      isReady: r => r.status === 200 && r.body.includes('<div id="root">'),
+    });
+    const scaled = await runStep(toolchain.node, ['e2e/meshScale.e2e.mjs'], {
+      cwd: repoRoot,
+      env: { ...toolchain.env, DEMO_SCALE: SCALE },
+    });
+    check(
+      scaled === 0,
+      `the end-to-end test at scale ${SCALE} failed (e2e-test-report/results-scale.json)`,
     );
   }
 } catch (error) {
