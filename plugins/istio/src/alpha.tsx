@@ -16,6 +16,8 @@ import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { istioApiRef, IstioClient } from './api';
 import { rootRouteRef } from './routes';
 
+export { istioTranslationRef } from './translation';
+
 /** The mesh page's route in the new system: the legacy ref, converted once. */
 const meshRouteRef = convertLegacyRouteRef(rootRouteRef);
 

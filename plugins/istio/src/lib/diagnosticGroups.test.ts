@@ -1,4 +1,5 @@
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
+import { englishT } from '../__testUtils__/translation';
 import {
   describeAffected,
   describeCounts,
@@ -10,6 +11,8 @@ import {
   previewObjects,
   SEVERITIES,
 } from './diagnosticGroups';
+
+const t = englishT();
 
 function notScoped(namespace: string): IstioDiagnostic {
   return {
@@ -94,33 +97,33 @@ describe('groupDiagnostics', () => {
 
 describe('describing objects', () => {
   it('names objects, counts them by kind, and previews the first few', () => {
-    expect(describeObject(collector)).toBe(
+    expect(describeObject(t, collector)).toBe(
       'Service observability/jaeger-collector',
     );
-    expect(describeObject(notScoped('team-001'))).toBe('Namespace team-001');
-    expect(describeObject(cni)).toBe('mesh-wide');
+    expect(describeObject(t, notScoped('team-001'))).toBe('Namespace team-001');
+    expect(describeObject(t, cni)).toBe('mesh-wide');
     const many = ['a', 'b', 'c', 'd', 'e'].map(notScoped);
-    expect(describeAffected(many)).toBe('5 Namespaces');
-    expect(describeAffected([collector])).toBe('1 Service');
-    expect(describeAffected([cni])).toBe('mesh-wide');
-    expect(describeAffected([collector, cni])).toBe('2 objects');
+    expect(describeAffected(t, many)).toBe('5 Namespaces');
+    expect(describeAffected(t, [collector])).toBe('1 Service');
+    expect(describeAffected(t, [cni])).toBe('mesh-wide');
+    expect(describeAffected(t, [collector, cni])).toBe('2 objects');
     expect(
-      describeAffected([
+      describeAffected(t, [
         { ...cni, object: { kind: 'Telemetry', name: 'x' } },
         { ...cni, object: { kind: 'Telemetry', name: 'y' } },
       ]),
     ).toBe('2 Telemetries');
-    expect(previewObjects(many)).toBe('a, b, c and 2 more');
-    expect(previewObjects(many.slice(0, 2))).toBe('a, b');
-    expect(previewObjects([cni])).toBe('');
+    expect(previewObjects(t, many)).toBe('a, b, c and 2 more');
+    expect(previewObjects(t, many.slice(0, 2))).toBe('a, b');
+    expect(previewObjects(t, [cni])).toBe('');
   });
 
   it('counts findings per severity in words', () => {
-    expect(describeCounts([collector, gateway('a'), notScoped('x')])).toBe(
+    expect(describeCounts(t, [collector, gateway('a'), notScoped('x')])).toBe(
       '1 error, 1 warning, 1 info',
     );
-    expect(describeCounts([gateway('a'), gateway('b')])).toBe('2 warnings');
-    expect(describeCounts([])).toBe('none');
+    expect(describeCounts(t, [gateway('a'), gateway('b')])).toBe('2 warnings');
+    expect(describeCounts(t, [])).toBe('none');
   });
 });
 
@@ -128,7 +131,7 @@ describe('filterDiagnostics', () => {
   const diagnostics = [collector, gateway('a'), notScoped('shop'), cni];
 
   it('keeps the chosen severities', () => {
-    const kept = filterDiagnostics(diagnostics, {
+    const kept = filterDiagnostics(t, diagnostics, {
       severities: new Set(['error', 'warning']),
       namespace: '',
       text: '',
@@ -146,7 +149,7 @@ describe('filterDiagnostics', () => {
       'shop',
     ]);
     expect(
-      filterDiagnostics(diagnostics, {
+      filterDiagnostics(t, diagnostics, {
         severities: all(),
         namespace: 'shop',
         text: '',
@@ -156,7 +159,7 @@ describe('filterDiagnostics', () => {
 
   it('matches text in the code, title, object and message, ignoring case', () => {
     const find = (text: string) =>
-      filterDiagnostics(diagnostics, {
+      filterDiagnostics(t, diagnostics, {
         severities: all(),
         namespace: '',
         text,

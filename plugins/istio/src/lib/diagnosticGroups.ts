@@ -1,17 +1,11 @@
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
+import type { IstioTranslation } from '../translation';
 
 /** A diagnostic's severity. */
 export type Severity = IstioDiagnostic['severity'];
 
 /** Severities, most severe first. */
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-
-/** Severities as words, for chips and filters. */
-export const SEVERITY_LABELS: Record<Severity, string> = {
-  error: 'Error',
-  warning: 'Warning',
-  info: 'Info',
-};
 
 /** The findings of one diagnostic code: what people triage as one problem. */
 export interface DiagnosticGroup {
@@ -38,10 +32,16 @@ export function namespaceOf(d: IstioDiagnostic): string | undefined {
 }
 
 /** `Service observability/jaeger-collector`, `Namespace team-001`, or `mesh-wide`. */
-export function describeObject(d: IstioDiagnostic): string {
-  if (!d.object) return 'mesh-wide';
+export function describeObject(
+  t: IstioTranslation,
+  d: IstioDiagnostic,
+): string {
+  if (!d.object) return t('diagnostics.meshWide');
   const { kind, namespace, name } = d.object;
-  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+  return t('diagnostics.object', {
+    kind,
+    name: namespace ? `${namespace}/${name}` : name,
+  });
 }
 
 /** `Namespaces`, `Telemetries`, `Ingresses`: a Kubernetes kind counted. */
@@ -52,24 +52,35 @@ function pluralKind(kind: string): string {
 }
 
 /** What a group affects, counted: `200 Namespaces`, `1 Service`, `3 objects`, `mesh-wide`. */
-export function describeAffected(items: IstioDiagnostic[]): string {
+export function describeAffected(
+  t: IstioTranslation,
+  items: IstioDiagnostic[],
+): string {
   const kinds = new Set(items.map(d => d.object?.kind));
+  const count = items.length;
   if (kinds.size === 1) {
     const [kind] = kinds;
-    if (!kind) return 'mesh-wide';
-    return items.length === 1
-      ? `1 ${kind}`
-      : `${items.length} ${pluralKind(kind)}`;
+    if (!kind) return t('diagnostics.meshWide');
+    return t('diagnostics.affectedKind', {
+      count,
+      kind: items.length === 1 ? kind : pluralKind(kind),
+    });
   }
-  return `${items.length} objects`;
+  return t('diagnostics.affectedObjects', { count });
 }
 
 /** The first few objects by name, e.g. `team-001, team-002, team-003 and 197 more`. */
-export function previewObjects(items: IstioDiagnostic[], shown = 3): string {
+export function previewObjects(
+  t: IstioTranslation,
+  items: IstioDiagnostic[],
+  shown = 3,
+): string {
   const names = [...new Set(items.map(d => d.object?.name).filter(Boolean))];
   const head = names.slice(0, shown).join(', ');
   const rest = names.length - shown;
-  return rest > 0 ? `${head} and ${rest} more` : head;
+  return rest > 0
+    ? t('diagnostics.previewMore', { names: head, count: rest })
+    : head;
 }
 
 function rank(severity: Severity): number {
@@ -116,17 +127,15 @@ export function countBySeverity(
 }
 
 /** `2 errors, 1 warning, 200 info`; `none` when there are none. */
-export function describeCounts(diagnostics: IstioDiagnostic[]): string {
+export function describeCounts(
+  t: IstioTranslation,
+  diagnostics: IstioDiagnostic[],
+): string {
   const counts = countBySeverity(diagnostics);
-  const words: Record<Severity, [string, string]> = {
-    error: ['error', 'errors'],
-    warning: ['warning', 'warnings'],
-    info: ['info', 'info'],
-  };
-  const parts = SEVERITIES.filter(s => counts[s] > 0).map(
-    s => `${counts[s]} ${words[s][counts[s] === 1 ? 0 : 1]}`,
+  const parts = SEVERITIES.filter(s => counts[s] > 0).map(s =>
+    t(`diagnostics.count.${s}`, { count: counts[s] }),
   );
-  return parts.length ? parts.join(', ') : 'none';
+  return parts.length ? parts.join(', ') : t('diagnostics.countNone');
 }
 
 /** The namespaces findings are in, sorted, for the namespace filter. */
@@ -141,6 +150,7 @@ export function diagnosticNamespaces(diagnostics: IstioDiagnostic[]): string[] {
 
 /** The findings the filter keeps; the text matches code, title, object and message, ignoring case. */
 export function filterDiagnostics(
+  t: IstioTranslation,
   diagnostics: IstioDiagnostic[],
   filter: DiagnosticFilter,
 ): IstioDiagnostic[] {
@@ -150,7 +160,7 @@ export function filterDiagnostics(
       filter.severities.has(d.severity) &&
       (!filter.namespace || namespaceOf(d) === filter.namespace) &&
       (!text ||
-        [d.code, d.title, d.message, describeObject(d)].some(s =>
+        [d.code, d.title, d.message, describeObject(t, d)].some(s =>
           s.toLocaleLowerCase().includes(text),
         )),
   );

@@ -1,8 +1,12 @@
 import type { IstioToolLinks } from '@istio-backstage/plugin-istio-common';
+import type { istioMessages } from '../translation';
 import { jaegerSearchUrl } from './format';
 
 /** The tools the Service Mesh tab links to. */
 export type ToolName = 'Kiali' | 'Grafana' | 'Jaeger';
+
+/** What a link opens, named by its message (`linksCard.links.<name>`). */
+export type ToolLinkName = keyof typeof istioMessages.linksCard.links;
 
 /**
  * A link into a tool, or — at most once per tool — the configuration key that would
@@ -10,7 +14,7 @@ export type ToolName = 'Kiali' | 'Grafana' | 'Jaeger';
  * `data-testid="istio-link-<id>"`.
  */
 export type ToolLink =
-  | { id: string; tool: ToolName; title: string; url: string }
+  | { id: string; tool: ToolName; name: ToolLinkName; url: string }
   | { id: string; tool: ToolName; missing: string };
 
 /** What the links point at: a workload, its app and service, in one namespace. */
@@ -45,7 +49,7 @@ function kialiLinks(url: string | undefined, target: ToolLinkTarget) {
     {
       id: 'kiali-app',
       tool: 'Kiali',
-      title: 'Kiali: application',
+      name: 'kialiApp',
       url: `${inNamespace}/applications/${enc(app)}`,
     },
   ];
@@ -54,20 +58,20 @@ function kialiLinks(url: string | undefined, target: ToolLinkTarget) {
     links.push({
       id: 'kiali-workload',
       tool: 'Kiali',
-      title: 'Kiali: workload',
+      name: 'kialiWorkload',
       url: `${inNamespace}/workloads/${enc(workload)}`,
     });
   links.push(
     {
       id: 'kiali-service',
       tool: 'Kiali',
-      title: 'Kiali: service',
+      name: 'kialiService',
       url: `${inNamespace}/services/${enc(service)}`,
     },
     {
       id: 'kiali-graph',
       tool: 'Kiali',
-      title: 'Kiali: namespace graph',
+      name: 'kialiGraph',
       url: `${kiali}/console/graph/namespaces/?${new URLSearchParams({
         namespaces: namespace,
       })}`,
@@ -96,7 +100,7 @@ function grafanaLinks(links: IstioToolLinks, target: ToolLinkTarget) {
     result.push({
       id: 'grafana-service',
       tool: 'Grafana',
-      title: 'Grafana: Istio service dashboard',
+      name: 'grafanaService',
       url: dashboard(serviceUid, {
         'var-service': `${service}.${namespace}.svc.cluster.local`,
       }),
@@ -105,7 +109,7 @@ function grafanaLinks(links: IstioToolLinks, target: ToolLinkTarget) {
     result.push({
       id: 'grafana-workload',
       tool: 'Grafana',
-      title: 'Grafana: Istio workload dashboard',
+      name: 'grafanaWorkload',
       url: dashboard(workloadUid, {
         'var-namespace': namespace,
         'var-workload': workload,
@@ -142,7 +146,7 @@ export function toolLinks(
       ? {
           id: 'jaeger-traces',
           tool: 'Jaeger',
-          title: 'Jaeger: traces',
+          name: 'jaegerTraces',
           url: jaegerSearchUrl(jaeger, target.jaegerService),
         }
       : missing('Jaeger', 'istio.clusters[].jaeger.url'),

@@ -14,7 +14,7 @@ export function formatDateTime(iso: string): string {
 }
 
 /** A calendar day (`YYYY-MM-DD`) in the user's locale, without shifting it by time zone. */
-function formatDay(day: string): string {
+export function formatDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
   return new Intl.DateTimeFormat(undefined, {

@@ -3,12 +3,22 @@ import type {
   IstioProxyMemory,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
+import { englishT } from '../__testUtils__/translation';
 import {
   describeMeshStatus,
   describeSupport,
   describeUnknown,
   summarizeMeshStatus,
 } from './meshStatus';
+
+const t = englishT();
+
+/** A calendar day in the user's locale, as the browser formats it. */
+const day = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  }).format(new Date(`${iso}T00:00:00Z`));
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
@@ -60,7 +70,7 @@ describe('summarizeMeshStatus', () => {
       clusters: ['demo', 'eu'],
       unknown: [],
     });
-    expect(describeMeshStatus(summary)).toBe(
+    expect(describeMeshStatus(t, summary)).toBe(
       '4 of 5 pods in the mesh: 2 sidecar, 1 ambient, 1 gateway, 1 not in mesh',
     );
   });
@@ -90,7 +100,7 @@ describe('summarizeMeshStatus', () => {
     expect(summary.pods).toBe(0);
     expect(summary.none).toBe(0);
     expect(summary.clusters).toEqual([]);
-    expect(summary.unknown.map(describeUnknown)).toEqual([
+    expect(summary.unknown.map(u => describeUnknown(t, u))).toEqual([
       'unknown in eu (Timeout: no answer before the deadline)',
       'unknown in demo/shop (Forbidden: pods is forbidden)',
     ]);
@@ -101,7 +111,7 @@ describe('summarizeMeshStatus', () => {
       items: [item({ proxies: [proxy('a', 'sidecar')] })],
       errors: [],
     });
-    expect(describeMeshStatus(summary)).toBe(
+    expect(describeMeshStatus(t, summary)).toBe(
       '1 of 1 pod in the mesh: 1 sidecar',
     );
   });
@@ -152,7 +162,11 @@ describe('describeSupport', () => {
       'v1.33.2',
       {
         level: 'warning',
-        text: "Istio 1.30.1 on Kubernetes v1.33.2: likely end of life — check: Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases (support matrix as of 2026-11-01)",
+        text: `Istio 1.30.1 on Kubernetes v1.33.2: likely end of life — check: Istio 1.30's end of life was expected around ${day(
+          '2026-11-30',
+        )} and has likely passed; check istio.io's supported releases (support matrix as of ${day(
+          '2026-11-01',
+        )})`,
       },
     ],
     [
@@ -160,7 +174,9 @@ describe('describeSupport', () => {
       'v1.33.2',
       {
         level: 'warning',
-        text: 'Istio unknown on Kubernetes v1.33.2: likely end of life — check: end of life expected around 2026-11-30',
+        text: `Istio unknown on Kubernetes v1.33.2: likely end of life — check: end of life expected around ${day(
+          '2026-11-30',
+        )}`,
       },
     ],
     [
@@ -177,7 +193,9 @@ describe('describeSupport', () => {
       'v1.33.2',
       {
         level: 'ok',
-        text: 'Istio 1.30.1 on Kubernetes v1.33.2: supported — end of life expected around 2026-11-30 (support matrix as of 2026-11-01)',
+        text: `Istio 1.30.1 on Kubernetes v1.33.2: supported — end of life expected around ${day(
+          '2026-11-30',
+        )} (support matrix as of ${day('2026-11-01')})`,
       },
     ],
     [
@@ -189,6 +207,6 @@ describe('describeSupport', () => {
       },
     ],
   ])('%#', (p, kubernetes, expected) => {
-    expect(describeSupport(p, kubernetes)).toEqual(expected);
+    expect(describeSupport(t, p, kubernetes)).toEqual(expected);
   });
 });

@@ -3,6 +3,8 @@ import type {
   IstioSidecarMemoryResponse,
   IstioSourceError,
 } from '@istio-backstage/plugin-istio-common';
+import type { IstioTranslation } from '../translation';
+import { formatDay, localizeDates } from './measuredSaving';
 
 /** `Timeout: the cluster did not answer` — a sanitized source error in one phrase. */
 export function describeSourceError(error: IstioSourceError): string {
@@ -75,26 +77,32 @@ export function summarizeMeshStatus(
   return summary;
 }
 
+const MODES = ['sidecar', 'ambient', 'gateway', 'none'] as const;
+
 /** `3 of 4 pods in the mesh: 2 sidecar, 1 ambient, 1 not in mesh`. */
-export function describeMeshStatus(summary: MeshStatusSummary): string {
-  const parts = [
-    summary.sidecar && `${summary.sidecar} sidecar`,
-    summary.ambient && `${summary.ambient} ambient`,
-    summary.gateway && `${summary.gateway} gateway`,
-    summary.none && `${summary.none} not in mesh`,
-  ].filter(Boolean);
-  const pods = summary.pods === 1 ? 'pod' : 'pods';
-  return `${summary.inMesh} of ${
-    summary.pods
-  } ${pods} in the mesh: ${parts.join(', ')}`;
+export function describeMeshStatus(
+  t: IstioTranslation,
+  summary: MeshStatusSummary,
+): string {
+  const modes = MODES.filter(mode => summary[mode] > 0).map(mode =>
+    t(`meshStatus.mode.${mode}`, { pods: String(summary[mode]) }),
+  );
+  return t('meshStatus.podsInMesh', {
+    count: summary.pods,
+    inMesh: String(summary.inMesh),
+    modes: modes.join(', '),
+  });
 }
 
 /** `unknown in eu (Timeout: …)`, `unknown in demo/shop (kubernetes:pods …)`. */
-export function describeUnknown(unknown: UnknownMeshStatus): string {
+export function describeUnknown(
+  t: IstioTranslation,
+  unknown: UnknownMeshStatus,
+): string {
   const where = unknown.namespace
     ? `${unknown.cluster}/${unknown.namespace}`
     : unknown.cluster;
-  return `unknown in ${where} (${unknown.reason})`;
+  return t('meshStatus.unknownIn', { where, reason: unknown.reason });
 }
 
 /** A control plane's support verdict as a status level and a sentence. */
@@ -103,25 +111,37 @@ export interface SupportDescription {
   text: string;
 }
 
-/** The verdict and its reasons, after `Istio … on Kubernetes …: `. */
-function describeVerdict(support: IstioControlPlane['support']): string {
-  const reasons = support.reasons.join('; ');
+/**
+ * The verdict and its reasons, after `Istio … on Kubernetes …: `. The backend's reasons
+ * and the end-of-life date are shown with their dates in the user's locale.
+ */
+function describeVerdict(
+  t: IstioTranslation,
+  support: IstioControlPlane['support'],
+): string {
+  const reasons = localizeDates(support.reasons.join('; '));
   const estimate = support.endOfLife
-    ? `end of life expected around ${support.endOfLife}`
+    ? t('meshStatus.endOfLifeEstimate', { date: formatDay(support.endOfLife) })
     : '';
   switch (support.verdict) {
     case 'supported':
       return support.endOfLifeExpected && estimate
-        ? `supported — ${estimate}`
-        : 'supported';
+        ? t('meshStatus.verdict.supportedEstimate', { estimate })
+        : t('meshStatus.verdict.supported');
     case 'check': {
       const detail = reasons || estimate;
-      return `likely end of life — check${detail ? `: ${detail}` : ''}`;
+      return detail
+        ? t('meshStatus.verdict.checkDetail', { detail })
+        : t('meshStatus.verdict.check');
     }
     case 'unsupported':
-      return `unsupported${reasons ? ` — ${reasons}` : ''}`;
+      return reasons
+        ? t('meshStatus.verdict.unsupportedReasons', { reasons })
+        : t('meshStatus.verdict.unsupported');
     default:
-      return `unknown${reasons ? ` — ${reasons}` : ''}`;
+      return reasons
+        ? t('meshStatus.verdict.unknownReasons', { reasons })
+        : t('meshStatus.verdict.unknown');
   }
 }
 
@@ -139,21 +159,28 @@ const LEVELS: Record<
  * `Istio 1.28.1 on Kubernetes v1.33.2: unsupported — <reasons>`; `check` reads "likely
  * end of life — check" with the estimated date, and a supported release whose end of
  * life is only estimated says so. The date of the support matrix follows when the
- * backend sent it. Versions that were not read are shown as unknown.
+ * backend sent it. Versions that were not read are shown as unknown; dates are in the
+ * user's locale.
  */
 export function describeSupport(
+  t: IstioTranslation,
   plane: IstioControlPlane,
   kubernetesVersion: string | undefined,
 ): SupportDescription {
-  const subject = `Istio ${plane.version ?? 'unknown'} on Kubernetes ${
-    kubernetesVersion ?? 'unknown'
-  }`;
+  const subject = t('meshStatus.subject', {
+    istio: plane.version ?? t('values.unknown'),
+    kubernetes: kubernetesVersion ?? t('values.unknown'),
+  });
   const { support } = plane;
-  const asOf = support.matrixAsOf
-    ? ` (support matrix as of ${support.matrixAsOf})`
-    : '';
+  const verdict = describeVerdict(t, support);
   return {
     level: LEVELS[support.verdict] ?? 'warning',
-    text: `${subject}: ${describeVerdict(support)}${asOf}`,
+    text: support.matrixAsOf
+      ? t('meshStatus.supportAsOf', {
+          subject,
+          verdict,
+          date: formatDay(support.matrixAsOf),
+        })
+      : t('meshStatus.support', { subject, verdict }),
   };
 }

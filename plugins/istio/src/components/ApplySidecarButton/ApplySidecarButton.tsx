@@ -1,4 +1,5 @@
 import { CodeSnippet, Progress } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   istioSidecarApplyPermission,
@@ -17,6 +18,7 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isStaleApplyError, useIstioApi } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
+import { istioTranslationRef } from '../../translation';
 
 /** What the Sidecar target is: one entity's workloads in one cluster namespace. */
 export interface ApplySidecarTarget {
@@ -25,27 +27,30 @@ export interface ApplySidecarTarget {
   namespace: string;
 }
 
-const ACTION_TEXT: Record<IstioSidecarChange['action'], string> = {
-  created: 'will be created',
-  configured: 'will change its egress hosts',
-  unchanged: 'is already as recommended',
-};
-
 function ChangeList({ changes }: { changes: IstioSidecarChange[] }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   return (
-    <ul aria-label="Sidecar changes">
+    <ul aria-label={t('applySidecar.changesLabel')}>
       {changes.map(change => (
         <li key={change.name}>
           <Typography variant="body2">
-            Sidecar <code>{change.name}</code> {ACTION_TEXT[change.action]}
+            {t('applySidecar.change', {
+              name: <code>{change.name}</code>,
+              action: t(`applySidecar.action.${change.action}`),
+            })}
           </Typography>
           {change.action === 'configured' && (
             <Typography variant="body2">
-              Hosts now: {(change.hostsBefore ?? []).join(', ') || 'none'}
+              {t('applySidecar.hostsNow', {
+                hosts:
+                  (change.hostsBefore ?? []).join(', ') || t('values.none'),
+              })}
             </Typography>
           )}
           <Typography variant="body2">
-            Hosts after: {change.hostsAfter.join(', ')}
+            {t('applySidecar.hostsAfter', {
+              hosts: change.hostsAfter.join(', '),
+            })}
           </Typography>
         </li>
       ))}
@@ -140,10 +145,18 @@ function useSidecarApply(target: ApplySidecarTarget) {
   return { state, check, apply };
 }
 
-const REFUSAL_TITLE: Record<number, string> = {
-  403: 'Not applied: not allowed',
-  409: 'Not applied: conflict',
-};
+const REFUSAL_TITLE = {
+  403: 'applySidecar.notAllowed',
+  409: 'applySidecar.conflict',
+} as const;
+
+/** The title of a refused apply: why, when the status says it. */
+function refusalTitleKey(error: Error) {
+  const status = statusOf(error);
+  return status === 403 || status === 409
+    ? REFUSAL_TITLE[status]
+    : 'applySidecar.notApplied';
+}
 
 /**
  * A ref that focuses its element once shown: an outcome takes the focus, so it is read
@@ -170,45 +183,42 @@ function ErrorAlert({ title, error }: { title: string; error: Error }) {
 
 /** Says that the reviewed change went stale, so nothing was written. */
 function StaleNotice() {
+  const { t } = useTranslationRef(istioTranslationRef);
   const ref = useFocusOnMount<HTMLDivElement>();
   return (
     <Alert severity="warning" ref={ref} tabIndex={-1}>
-      <AlertTitle>
-        Nothing was written: what would be written changed since you reviewed it
-      </AlertTitle>
-      Traffic, Sidecars or pods changed since the dry run. Below is what would
-      be written now; review it and click Apply again to apply it.
+      <AlertTitle>{t('applySidecar.staleTitle')}</AlertTitle>
+      {t('applySidecar.staleBody')}
     </Alert>
   );
 }
 
 /** The outcome of a real apply that went through. */
 function AppliedNotice() {
+  const { t } = useTranslationRef(istioTranslationRef);
   const ref = useFocusOnMount<HTMLDivElement>();
   return (
     <Alert severity="success" ref={ref} tabIndex={-1}>
-      Applied. Proxies pick up the new configuration within seconds; the
-      measured saving appears once their memory settles.
+      {t('applySidecar.applied')}
     </Alert>
   );
 }
 
 /** The dialog's status line(s): what happened so far and what is going on. */
 function ApplyStatus({ state }: { state: ApplyState }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   switch (state.step) {
     case 'checking':
       return (
         <>
-          <Typography variant="body2">
-            Asking the cluster for a dry run…
-          </Typography>
+          <Typography variant="body2">{t('applySidecar.checking')}</Typography>
           <Progress />
         </>
       );
     case 'failed':
       return (
         <ErrorAlert
-          title="The dry run failed, nothing was changed"
+          title={t('applySidecar.dryRunFailed')}
           error={state.error}
         />
       );
@@ -220,17 +230,12 @@ function ApplyStatus({ state }: { state: ApplyState }) {
           {state.replaced ? (
             <StaleNotice key={state.review.digest} />
           ) : (
-            <Alert severity="info">
-              Dry run accepted by the cluster (admission webhooks included).
-              Nothing has been changed yet.
-            </Alert>
+            <Alert severity="info">{t('applySidecar.dryRunAccepted')}</Alert>
           )}
           {state.error && (
             <Box mt={1}>
               <ErrorAlert
-                title={
-                  REFUSAL_TITLE[statusOf(state.error) ?? 0] ?? 'Not applied'
-                }
+                title={t(refusalTitleKey(state.error))}
                 error={state.error}
               />
             </Box>
@@ -259,6 +264,33 @@ function idOf(target: ApplySidecarTarget): string {
   );
 }
 
+/** The dialog's buttons: close (or cancel), and apply until it is done. */
+function ApplyActions(props: {
+  applied: boolean;
+  canApply: boolean;
+  onClose: () => void;
+  onApply: () => void;
+}) {
+  const { t } = useTranslationRef(istioTranslationRef);
+  return (
+    <DialogActions>
+      <Button onClick={props.onClose}>
+        {props.applied ? t('applySidecar.close') : t('applySidecar.cancel')}
+      </Button>
+      {!props.applied && (
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={!props.canApply}
+          onClick={props.onApply}
+        >
+          {t('applySidecar.apply')}
+        </Button>
+      )}
+    </DialogActions>
+  );
+}
+
 /**
  * "Apply" for the recommended Sidecar: shown only to users allowed
  * `istio.sidecar.apply` on the entity. It first asks the cluster for a dry run and
@@ -271,6 +303,7 @@ export function ApplySidecarButton(props: {
   onApplied?: () => void;
 }) {
   const { target, onApplied } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const permission = usePermission({
     permission: istioSidecarApplyPermission,
     resourceRef: target.entityRef,
@@ -300,7 +333,7 @@ export function ApplySidecarButton(props: {
           check();
         }}
       >
-        Apply Sidecar…
+        {t('applySidecar.button')}
       </Button>
       <Dialog
         open={open}
@@ -311,7 +344,10 @@ export function ApplySidecarButton(props: {
         aria-describedby={`${id}-status`}
       >
         <DialogTitle id={`${id}-title`}>
-          Apply the recommended Sidecar to {target.cluster}/{target.namespace}
+          {t('applySidecar.dialogTitle', {
+            cluster: target.cluster,
+            namespace: target.namespace,
+          })}
         </DialogTitle>
         <DialogContent
           aria-busy={state.step === 'checking' || Boolean(review?.applying)}
@@ -321,21 +357,12 @@ export function ApplySidecarButton(props: {
           </Box>
           {shown && <ApplyResult result={shown} />}
         </DialogContent>
-        <DialogActions>
-          <Button onClick={close}>
-            {state.step === 'applied' ? 'Close' : 'Cancel'}
-          </Button>
-          {state.step !== 'applied' && (
-            <Button
-              color="primary"
-              variant="contained"
-              disabled={!review || review.applying || nothingToDo}
-              onClick={() => review && apply(review.review, review.replaced)}
-            >
-              Apply
-            </Button>
-          )}
-        </DialogActions>
+        <ApplyActions
+          applied={state.step === 'applied'}
+          canApply={Boolean(review && !review.applying && !nothingToDo)}
+          onClose={close}
+          onApply={() => review && apply(review.review, review.replaced)}
+        />
       </Dialog>
     </>
   );

@@ -1,3 +1,4 @@
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -8,10 +9,10 @@ import {
   countBySeverity,
   diagnosticNamespaces,
   SEVERITIES,
-  SEVERITY_LABELS,
   type DiagnosticFilter,
   type Severity,
 } from '../../lib/diagnosticGroups';
+import { istioTranslationRef } from '../../translation';
 
 const useStyles = makeStyles(theme => ({
   bar: {
@@ -32,6 +33,7 @@ export function DiagnosticFilters(props: {
   onChange: (filter: DiagnosticFilter) => void;
 }) {
   const classes = useStyles();
+  const { t } = useTranslationRef(istioTranslationRef);
   const { diagnostics, filter, onChange } = props;
   const counts = useMemo(() => countBySeverity(diagnostics), [diagnostics]);
   const namespaces = useMemo(
@@ -45,12 +47,19 @@ export function DiagnosticFilters(props: {
     onChange({ ...filter, severities });
   };
   return (
-    <div className={classes.bar} role="group" aria-label="Filter diagnostics">
+    <div
+      className={classes.bar}
+      role="group"
+      aria-label={t('diagnostics.filters.label')}
+    >
       {SEVERITIES.map(s => (
         <FormControlLabel
           key={s}
           className={classes.check}
-          label={`${SEVERITY_LABELS[s]} (${counts[s]})`}
+          label={t('diagnostics.filters.severity', {
+            severity: t(`diagnostics.severity.${s}`),
+            total: String(counts[s]),
+          })}
           control={
             <Checkbox
               size="small"
@@ -66,15 +75,15 @@ export function DiagnosticFilters(props: {
           select
           size="small"
           variant="outlined"
-          label="Namespace"
+          label={t('diagnostics.filters.namespace')}
           className={classes.field}
           value={filter.namespace}
           onChange={e => onChange({ ...filter, namespace: e.target.value })}
           SelectProps={{ native: true }}
           InputLabelProps={{ shrink: true }}
-          inputProps={{ 'aria-label': 'Namespace' }}
+          inputProps={{ 'aria-label': t('diagnostics.filters.namespace') }}
         >
-          <option value="">All namespaces</option>
+          <option value="">{t('diagnostics.filters.allNamespaces')}</option>
           {namespaces.map(ns => (
             <option key={ns} value={ns}>
               {ns}
@@ -86,12 +95,12 @@ export function DiagnosticFilters(props: {
         size="small"
         variant="outlined"
         type="search"
-        label="Search"
-        placeholder="Code, title, object or message"
+        label={t('diagnostics.filters.search')}
+        placeholder={t('diagnostics.filters.searchPlaceholder')}
         className={classes.field}
         value={filter.text}
         onChange={e => onChange({ ...filter, text: e.target.value })}
-        inputProps={{ 'aria-label': 'Search diagnostics' }}
+        inputProps={{ 'aria-label': t('diagnostics.filters.searchLabel') }}
       />
     </div>
   );

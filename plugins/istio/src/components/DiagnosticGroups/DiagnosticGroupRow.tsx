@@ -1,3 +1,4 @@
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -9,6 +10,7 @@ import {
   previewObjects,
   type DiagnosticGroup,
 } from '../../lib/diagnosticGroups';
+import { istioTranslationRef } from '../../translation';
 import { DiagnosticObjects } from './DiagnosticObjects';
 import { SeverityBadge } from './SeverityBadge';
 
@@ -41,8 +43,9 @@ const useStyles = makeStyles(theme => ({
  */
 export function DiagnosticGroupRow(props: { group: DiagnosticGroup }) {
   const classes = useStyles();
+  const { t } = useTranslationRef(istioTranslationRef);
   const { group } = props;
-  const preview = previewObjects(group.items);
+  const preview = previewObjects(t, group.items);
   return (
     <Accordion
       variant="outlined"
@@ -75,7 +78,7 @@ export function DiagnosticGroupRow(props: { group: DiagnosticGroup }) {
             className={classes.count}
             data-testid="istio-diagnostic-group-count"
           >
-            {describeAffected(group.items)}
+            {describeAffected(t, group.items)}
           </Typography>
         </div>
       </AccordionSummary>

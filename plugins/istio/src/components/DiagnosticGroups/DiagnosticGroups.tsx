@@ -1,3 +1,4 @@
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
@@ -7,6 +8,7 @@ import {
   SEVERITIES,
   type DiagnosticFilter,
 } from '../../lib/diagnosticGroups';
+import { istioTranslationRef } from '../../translation';
 import { DiagnosticFilters } from './DiagnosticFilters';
 import { DiagnosticGroupRow } from './DiagnosticGroupRow';
 
@@ -23,14 +25,15 @@ export function DiagnosticGroups(props: {
   emptyText: string;
 }) {
   const { diagnostics } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const [filter, setFilter] = useState<DiagnosticFilter>(() => ({
     severities: new Set(SEVERITIES),
     namespace: '',
     text: '',
   }));
   const groups = useMemo(
-    () => groupDiagnostics(filterDiagnostics(diagnostics, filter)),
-    [diagnostics, filter],
+    () => groupDiagnostics(filterDiagnostics(t, diagnostics, filter)),
+    [t, diagnostics, filter],
   );
 
   if (diagnostics.length === 0) {
@@ -46,9 +49,7 @@ export function DiagnosticGroups(props: {
         />
       )}
       {groups.length === 0 && (
-        <Typography variant="body2">
-          No diagnostics match the filters.
-        </Typography>
+        <Typography variant="body2">{t('diagnostics.noMatch')}</Typography>
       )}
       {groups.map(group => (
         <DiagnosticGroupRow key={group.code} group={group} />

@@ -1,9 +1,11 @@
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
 import { makeStyles } from '@material-ui/core/styles';
 import TablePagination from '@material-ui/core/TablePagination';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { describeObject } from '../../lib/diagnosticGroups';
+import { istioTranslationRef } from '../../translation';
 import { FixDetails } from './FixDetails';
 
 /** Objects listed per page: a code can concern hundreds of namespaces. */
@@ -23,6 +25,7 @@ const useStyles = makeStyles(theme => ({
 /** The findings of one group: each object with its message and its fix, a page at a time. */
 export function DiagnosticObjects(props: { items: IstioDiagnostic[] }) {
   const classes = useStyles();
+  const { t } = useTranslationRef(istioTranslationRef);
   const { items } = props;
   const [page, setPage] = useState(0);
   // Filters may shrink the list under the current page: stay on the last one.
@@ -31,15 +34,18 @@ export function DiagnosticObjects(props: { items: IstioDiagnostic[] }) {
   const start = current * OBJECTS_PER_PAGE;
   return (
     <div className={classes.root}>
-      <ul className={classes.list} aria-label="Affected objects">
+      <ul
+        className={classes.list}
+        aria-label={t('diagnostics.affectedObjectsLabel')}
+      >
         {items.slice(start, start + OBJECTS_PER_PAGE).map((d, i) => (
           <li
-            key={`${describeObject(d)}-${start + i}`}
+            key={`${describeObject(t, d)}-${start + i}`}
             className={classes.item}
             data-testid="istio-diagnostic-object"
           >
             <Typography variant="subtitle2" className={classes.words}>
-              {describeObject(d)}
+              {describeObject(t, d)}
             </Typography>
             <Typography
               variant="body2"
@@ -60,6 +66,15 @@ export function DiagnosticObjects(props: { items: IstioDiagnostic[] }) {
           rowsPerPage={OBJECTS_PER_PAGE}
           rowsPerPageOptions={[]}
           onPageChange={(_, next) => setPage(next)}
+          labelDisplayedRows={({ from, to, count }) =>
+            t('diagnostics.pageRange', {
+              from: String(from),
+              to: String(to),
+              total: String(count),
+            })
+          }
+          backIconButtonText={t('diagnostics.previousPage')}
+          nextIconButtonText={t('diagnostics.nextPage')}
         />
       )}
     </div>

@@ -1,4 +1,5 @@
 import { CodeSnippet } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
 import Button from '@material-ui/core/Button';
 import Collapse from '@material-ui/core/Collapse';
@@ -7,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import ExpandLess from '@material-ui/icons/ExpandLess';
 import ExpandMore from '@material-ui/icons/ExpandMore';
 import { useState } from 'react';
+import { istioTranslationRef } from '../../translation';
 
 const useStyles = makeStyles(theme => ({
   text: { wordBreak: 'normal', overflowWrap: 'break-word' },
@@ -17,6 +19,7 @@ const useStyles = makeStyles(theme => ({
 /** A finding's fix, collapsed until asked for; its YAML in a block with a copy button. */
 export function FixDetails(props: { fix: IstioDiagnostic['fix'] }) {
   const classes = useStyles();
+  const { t } = useTranslationRef(istioTranslationRef);
   const [open, setOpen] = useState(false);
   return (
     <div>
@@ -27,7 +30,7 @@ export function FixDetails(props: { fix: IstioDiagnostic['fix'] }) {
         startIcon={open ? <ExpandLess /> : <ExpandMore />}
         onClick={() => setOpen(o => !o)}
       >
-        {open ? 'Hide fix' : 'Show fix'}
+        {open ? t('diagnostics.hideFix') : t('diagnostics.showFix')}
       </Button>
       <Collapse in={open} unmountOnExit>
         <Typography variant="body2" className={classes.text}>

@@ -3,9 +3,11 @@ import {
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
-import { SEVERITY_LABELS, type Severity } from '../../lib/diagnosticGroups';
+import type { Severity } from '../../lib/diagnosticGroups';
+import { istioTranslationRef } from '../../translation';
 
 // An info finding is advice, not a failure: the neutral "ok" icon, with the word beside it.
 const ICONS: Record<Severity, typeof StatusOK> = {
@@ -23,6 +25,7 @@ const useStyles = makeStyles({
 /** A severity as a Backstage status icon and a chip that says it in words. */
 export function SeverityBadge(props: { severity: Severity }) {
   const classes = useStyles();
+  const { t } = useTranslationRef(istioTranslationRef);
   const Icon = ICONS[props.severity];
   return (
     <span className={classes.badge} data-testid="istio-diagnostic-severity">
@@ -31,7 +34,7 @@ export function SeverityBadge(props: { severity: Severity }) {
         size="small"
         variant="outlined"
         className={classes.chip}
-        label={SEVERITY_LABELS[props.severity]}
+        label={t(`diagnostics.severity.${props.severity}`)}
       />
     </span>
   );

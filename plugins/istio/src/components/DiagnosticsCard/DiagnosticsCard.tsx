@@ -1,5 +1,7 @@
 import { InfoCard } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
+import { istioTranslationRef } from '../../translation';
 import { DiagnosticGroups } from '../DiagnosticGroups';
 
 /**
@@ -11,11 +13,12 @@ export function DiagnosticsCard({
 }: {
   diagnostics: IstioDiagnostic[];
 }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   return (
-    <InfoCard title="Diagnostics">
+    <InfoCard title={t('diagnostics.cardTitle')}>
       <DiagnosticGroups
         diagnostics={diagnostics}
-        emptyText="No diagnostics concern this entity."
+        emptyText={t('diagnostics.noneForEntity')}
       />
     </InfoCard>
   );

@@ -8,6 +8,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATIONS,
@@ -27,29 +28,27 @@ import {
   describeMeasuredSaving,
   describeProxyMemory,
 } from '../../lib/sidecarSummary';
+import { istioTranslationRef } from '../../translation';
 import { FieldList, type Field } from '../FieldList';
 
-const TITLE = 'Service Mesh';
 /** The entity's Service Mesh tab, relative to the entity page the card sits on. */
-const TAB_LINK = { title: 'Open the Service Mesh tab', link: 'istio' };
+const TAB_PATH = 'istio';
 
 /** Mesh status in one line: pods in the mesh per mode, clusters, and what is unknown. */
 function MeshStatus({ memory }: { memory: IstioSidecarMemoryResponse }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   const summary = summarizeMeshStatus(memory);
-  const unknown = summary.unknown.map(describeUnknown);
+  const unknown = summary.unknown.map(u => describeUnknown(t, u));
   if (summary.pods === 0) {
-    const text = unknown.length
-      ? unknown.join('; ')
-      : 'no pods found in any configured cluster';
+    const text = unknown.length ? unknown.join('; ') : t('entityCard.noPods');
     return <StatusWarning>{text}</StatusWarning>;
   }
-  const clusters = `${
-    summary.clusters.length === 1 ? 'cluster' : 'clusters'
-  } ${summary.clusters.join(', ')}`;
-  const text = [
-    `${describeMeshStatus(summary)} — ${clusters}`,
-    ...unknown,
-  ].join('; ');
+  const inClusters = t('entityCard.inClusters', {
+    count: summary.clusters.length,
+    status: describeMeshStatus(t, summary),
+    clusters: summary.clusters.join(', '),
+  });
+  const text = [inClusters, ...unknown].join('; ');
   return summary.inMesh === summary.pods && unknown.length === 0 ? (
     <StatusOK>{text}</StatusOK>
   ) : (
@@ -58,11 +57,12 @@ function MeshStatus({ memory }: { memory: IstioSidecarMemoryResponse }) {
 }
 
 function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   const noPods = memory.items.every(i => i.proxies.length === 0);
   // Label above value: the card often sits in a narrow side column of the Overview tab.
   const fields: Field[] = [
     {
-      label: 'Mesh status',
+      label: t('entityCard.fields.meshStatus'),
       value: <MeshStatus memory={memory} />,
       wide: true,
       testId: 'istio-overview-status-value',
@@ -72,17 +72,17 @@ function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
   if (!noPods) {
     fields.push(
       {
-        label: 'istio-proxy memory now',
+        label: t('entityCard.fields.proxyMemory'),
         value: describeProxyMemory(memory.items),
         testId: 'istio-overview-memory-value',
       },
       {
-        label: 'Estimated saving',
+        label: t('entityCard.fields.estimatedSaving'),
         value: describeEstimatedSaving(memory.items),
         testId: 'istio-overview-estimated-saving-value',
       },
       {
-        label: 'Measured saving',
+        label: t('entityCard.fields.measuredSaving'),
         value: describeMeasuredSaving(memory.items),
         testId: 'istio-overview-measured-saving-value',
       },
@@ -94,10 +94,14 @@ function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
         <WarningPanel
           key={e.cluster}
           severity="warning"
-          title={`Cluster ${e.cluster} could not be read`}
-          message={`${describeSourceError(e)}.${
-            memory.items.length ? ' The other clusters are shown.' : ''
-          }`}
+          title={t('clusterError.title', { cluster: e.cluster })}
+          message={
+            memory.items.length
+              ? t('clusterError.messageOthersShown', {
+                  error: describeSourceError(e),
+                })
+              : t('clusterError.message', { error: describeSourceError(e) })
+          }
         />
       ))}
       <FieldList fields={fields} />
@@ -106,6 +110,7 @@ function CardBody({ memory }: { memory: IstioSidecarMemoryResponse }) {
 }
 
 function MeshSummary() {
+  const { t } = useTranslationRef(istioTranslationRef);
   const { entity } = useEntity();
   const istioApi = useIstioApi();
   const entityRef = stringifyEntityRef(entity);
@@ -119,7 +124,10 @@ function MeshSummary() {
   else if (state.error) body = <ResponseErrorPanel error={state.error} />;
   else body = <CardBody memory={state.value!} />;
   return (
-    <InfoCard title={TITLE} deepLink={TAB_LINK}>
+    <InfoCard
+      title={t('entityCard.title')}
+      deepLink={{ title: t('entityCard.openTab'), link: TAB_PATH }}
+    >
       {body}
     </InfoCard>
   );
@@ -132,10 +140,11 @@ function MeshSummary() {
  * @public
  */
 export function EntityIstioCard() {
+  const { t } = useTranslationRef(istioTranslationRef);
   const { entity } = useEntity();
   if (!isIstioAvailable(entity)) {
     return (
-      <InfoCard title={TITLE}>
+      <InfoCard title={t('entityCard.title')}>
         <MissingAnnotationEmptyState
           annotation={[
             ANNOTATIONS.kubernetesId,

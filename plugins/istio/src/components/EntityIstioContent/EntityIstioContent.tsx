@@ -7,6 +7,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATIONS,
@@ -22,6 +23,8 @@ import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useIstioApi, type IstioApi } from '../../api';
 import { toolLinks } from '../../lib/links';
+import { describeSourceError } from '../../lib/meshStatus';
+import { istioTranslationRef } from '../../translation';
 import { DiagnosticsCard } from '../DiagnosticsCard';
 import { LinksCard } from '../LinksCard';
 import { MeshStatusCard } from '../MeshStatusCard';
@@ -85,17 +88,24 @@ async function loadEntityMesh(istioApi: IstioApi, entityRef: string) {
 /** One error panel per cluster that could not be read. */
 function ClusterErrors(props: {
   errors: IstioEntityMeshResponse['errors'];
-  /** Appended to each message, e.g. that the other clusters are shown. */
-  suffix?: string;
+  /** Whether each message adds that the other clusters are shown. */
+  othersShown?: boolean;
 }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   return (
     <>
       {props.errors.map(e => (
         <Grid item xs={12} key={e.cluster}>
           <WarningPanel
             severity="error"
-            title={`Cluster ${e.cluster} could not be read`}
-            message={`${e.errorType}: ${e.message}${props.suffix ?? ''}`}
+            title={t('clusterError.title', { cluster: e.cluster })}
+            message={
+              props.othersShown
+                ? t('clusterError.messageOthersShown', {
+                    error: describeSourceError(e),
+                  })
+                : describeSourceError(e)
+            }
           />
         </Grid>
       ))}
@@ -110,25 +120,27 @@ function NoWorkloads(props: {
   clusters: IstioClustersResponse;
 }) {
   const { memory } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const annotations = props.entity.metadata.annotations ?? {};
   return (
     <Grid container spacing={3}>
       <ClusterErrors errors={memory.errors} />
       <UnusableClusters clusters={props.clusters.unusable} />
       <Grid item xs={12} md={6}>
-        <InfoCard title="Workloads in the mesh">
+        <InfoCard title={t('entityContent.workloadsTitle')}>
           <StructuredMetadataTable
             metadata={{
-              'Pod selector':
+              [t('entityContent.fields.podSelector')]:
                 annotations[ANNOTATIONS.kubernetesLabelSelector] ??
                 `${ANNOTATIONS.kubernetesId}=${
                   annotations[ANNOTATIONS.kubernetesId]
                 }`,
-              Namespace:
-                annotations[ANNOTATIONS.kubernetesNamespace] ?? 'any namespace',
-              Result: memory.errors.length
-                ? 'unknown (see the errors above)'
-                : 'no pods found in any configured cluster',
+              [t('entityContent.fields.namespace')]:
+                annotations[ANNOTATIONS.kubernetesNamespace] ??
+                t('entityContent.anyNamespace'),
+              [t('entityContent.fields.result')]: memory.errors.length
+                ? t('entityContent.resultUnknown')
+                : t('entityContent.noPods'),
             }}
           />
         </InfoCard>
@@ -186,7 +198,7 @@ function ServiceMesh() {
 
   return (
     <Grid container spacing={3}>
-      <ClusterErrors errors={errors} suffix=". The other clusters are shown." />
+      <ClusterErrors errors={errors} othersShown />
       <UnusableClusters clusters={clusters.unusable} />
       <Grid item xs={12} md={6}>
         <MeshStatusCard memory={memory} meshByCluster={meshByCluster} />

@@ -6,6 +6,7 @@ import {
   StatusWarning,
   WarningPanel,
 } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   IstioClusterSummary,
   IstioControlPlane,
@@ -17,6 +18,7 @@ import ExpandLess from '@material-ui/icons/ExpandLess';
 import ExpandMore from '@material-ui/icons/ExpandMore';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/errorMessage';
+import { formatDateTime } from '../../lib/measuredSaving';
 import { describeSourceError, describeSupport } from '../../lib/meshStatus';
 import {
   describeCni,
@@ -30,13 +32,19 @@ import {
   describePrometheus,
   describeSampling,
 } from '../../lib/meshConfigSummary';
+import { istioTranslationRef, type IstioTranslation } from '../../translation';
 import { FieldList, type Field } from '../FieldList';
 
 function Support(props: {
   plane: IstioControlPlane;
   kubernetesVersion?: string;
 }) {
-  const { level, text } = describeSupport(props.plane, props.kubernetesVersion);
+  const { t } = useTranslationRef(istioTranslationRef);
+  const { level, text } = describeSupport(
+    t,
+    props.plane,
+    props.kubernetesVersion,
+  );
   if (level === 'ok') return <StatusOK>{text}</StatusOK>;
   if (level === 'error') return <StatusError>{text}</StatusError>;
   return <StatusWarning>{text}</StatusWarning>;
@@ -62,20 +70,22 @@ function ToolLinks(props: {
   clustersError?: Error;
 }) {
   const { summary, clustersError } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   if (clustersError) {
     return (
       <>
-        unknown (the configured clusters could not be read:{' '}
-        {errorMessage(clustersError)})
+        {t('clusterMeshCard.toolLinksError', {
+          error: errorMessage(clustersError),
+        })}
       </>
     );
   }
-  if (!summary) return <>unknown (not in the configured clusters)</>;
+  if (!summary) return <>{t('clusterMeshCard.toolLinksNotConfigured')}</>;
   const tool = (name: string, key: string, url?: string) =>
     url ? (
       <Link to={url}>{name}</Link>
     ) : (
-      `${name}: not configured (istio.clusters[].${key}.url)`
+      t('clusterMeshCard.toolNotConfigured', { tool: name, key })
     );
   return (
     <Lines
@@ -85,82 +95,123 @@ function ToolLinks(props: {
         tool('Grafana', 'grafana', summary.links.grafanaUrl),
         tool('Jaeger', 'jaeger', summary.links.jaegerUrl),
         summary.prometheusConfigured
-          ? 'Prometheus: configured (queried by the backend)'
-          : 'Prometheus: not configured (istio.clusters[].prometheus.url)',
+          ? t('clusterMeshCard.prometheusConfigured')
+          : t('clusterMeshCard.prometheusNotConfigured'),
       ]}
     />
   );
 }
 
 /** The first screen: which Istio runs, whether it is supported, and how big the mesh is. */
-function summaryFields(mesh: IstioMeshConfig): Field[] {
+function summaryFields(t: IstioTranslation, mesh: IstioMeshConfig): Field[] {
   return [
     {
-      label: 'Control planes',
+      label: t('clusterMeshCard.fields.controlPlanes'),
       wide: true,
       value: (
         <Lines
-          none="none found"
+          none={t('clusterMeshCard.noneFound')}
           lines={mesh.controlPlanes.map(describeControlPlane)}
         />
       ),
     },
     {
-      label: 'Support',
+      label: t('clusterMeshCard.fields.support'),
       wide: true,
       value: (
         <Lines
-          none="unknown (no control plane found)"
+          none={t('clusterMeshCard.supportUnknown')}
           lines={mesh.controlPlanes.map(plane => (
             <Support plane={plane} kubernetesVersion={mesh.kubernetesVersion} />
           ))}
         />
       ),
     },
-    { label: 'Kubernetes version', value: mesh.kubernetesVersion ?? 'unknown' },
-    { label: 'Istio installed', value: mesh.istioInstalled },
-    { label: 'Mesh size', wide: true, value: describeMeshSize(mesh.meshSize) },
+    {
+      label: t('clusterMeshCard.fields.kubernetesVersion'),
+      value: mesh.kubernetesVersion ?? t('values.unknown'),
+    },
+    {
+      label: t('clusterMeshCard.fields.istioInstalled'),
+      value: t(`values.${mesh.istioInstalled}`),
+    },
+    {
+      label: t('clusterMeshCard.fields.meshSize'),
+      wide: true,
+      value: describeMeshSize(mesh.meshSize),
+    },
   ];
 }
 
 /** Everything else, behind "Show all details". */
 function detailFields(
+  t: IstioTranslation,
   mesh: IstioMeshConfig,
   summary?: IstioClusterSummary,
   clustersError?: Error,
 ): Field[] {
   const { tracing } = mesh;
   return [
-    { label: 'Components', value: describeComponents(mesh) },
-    { label: 'Data plane', value: describeDataPlane(mesh) },
-    { label: 'CNI', value: describeCni(mesh.cni) },
     {
-      label: 'Tracing',
-      value: `enabled: ${tracing.enabled}; configured in ${tracing.configuredIn}`,
-    },
-    { label: 'Sampling', value: describeSampling(tracing) },
-    { label: 'Tracing provider', value: tracing.provider ?? 'none' },
-    { label: 'Collector', value: describeCollector(tracing.collector) },
-    {
-      label: 'Gateways',
-      value: <Lines none="none" lines={mesh.gateways.map(describeGateway)} />,
+      label: t('clusterMeshCard.fields.components'),
+      value: describeComponents(mesh),
     },
     {
-      label: 'Outbound traffic policy',
-      value: mesh.outboundTrafficPolicy ?? 'unknown',
+      label: t('clusterMeshCard.fields.dataPlane'),
+      value: describeDataPlane(mesh),
     },
-    { label: 'Prometheus', value: describePrometheus(mesh.prometheus) },
+    { label: t('clusterMeshCard.fields.cni'), value: describeCni(mesh.cni) },
     {
-      label: 'Kiali external services',
+      label: t('clusterMeshCard.fields.tracing'),
+      value: t('clusterMeshCard.tracing', {
+        enabled: t(`values.${tracing.enabled}`),
+        configuredIn: tracing.configuredIn,
+      }),
+    },
+    {
+      label: t('clusterMeshCard.fields.sampling'),
+      value: describeSampling(tracing),
+    },
+    {
+      label: t('clusterMeshCard.fields.tracingProvider'),
+      value: tracing.provider ?? t('values.none'),
+    },
+    {
+      label: t('clusterMeshCard.fields.collector'),
+      value: describeCollector(tracing.collector),
+    },
+    {
+      label: t('clusterMeshCard.fields.gateways'),
       value: (
         <Lines
-          none={mesh.kiali.installed === 'yes' ? 'none configured' : 'no Kiali'}
+          none={t('values.none')}
+          lines={mesh.gateways.map(describeGateway)}
+        />
+      ),
+    },
+    {
+      label: t('clusterMeshCard.fields.outboundTrafficPolicy'),
+      value: mesh.outboundTrafficPolicy ?? t('values.unknown'),
+    },
+    {
+      label: t('clusterMeshCard.fields.prometheus'),
+      value: describePrometheus(mesh.prometheus),
+    },
+    {
+      label: t('clusterMeshCard.fields.kialiExternalServices'),
+      value: (
+        <Lines
+          none={
+            mesh.kiali.installed === 'yes'
+              ? t('clusterMeshCard.noneConfigured')
+              : t('clusterMeshCard.noKiali')
+          }
           lines={mesh.kiali.externalServices.map(describeKialiService)}
         />
       ),
     },
     {
-      label: 'Tool links',
+      label: t('clusterMeshCard.fields.toolLinks'),
       value: <ToolLinks summary={summary} clustersError={clustersError} />,
     },
   ];
@@ -176,24 +227,32 @@ export function ClusterMeshCard(props: {
   clustersError?: Error;
 }) {
   const { mesh } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const [open, setOpen] = useState(false);
   return (
     <InfoCard
       variant="gridItem"
       title={mesh.title ?? mesh.cluster}
-      subheader={`cluster ${mesh.cluster}, read at ${mesh.readAt}`}
+      subheader={t('clusterMeshCard.subheader', {
+        cluster: mesh.cluster,
+        readAt: formatDateTime(mesh.readAt),
+      })}
     >
       {mesh.errors.length > 0 && (
         <WarningPanel
           severity="warning"
-          title={`Part of cluster ${mesh.cluster} could not be read`}
-          message={`${mesh.errors
-            .map(e => `${e.source}: ${describeSourceError(e)}`)
-            .join('; ')}. What depends on these sources says unknown.`}
+          title={t('clusterMeshCard.partialErrorTitle', {
+            cluster: mesh.cluster,
+          })}
+          message={t('clusterMeshCard.partialErrorMessage', {
+            errors: mesh.errors
+              .map(e => `${e.source}: ${describeSourceError(e)}`)
+              .join('; '),
+          })}
         />
       )}
       <div data-testid="istio-cluster-summary">
-        <FieldList columnWidth={140} fields={summaryFields(mesh)} />
+        <FieldList columnWidth={140} fields={summaryFields(t, mesh)} />
       </div>
       <Button
         size="small"
@@ -202,12 +261,14 @@ export function ClusterMeshCard(props: {
         startIcon={open ? <ExpandLess /> : <ExpandMore />}
         onClick={() => setOpen(o => !o)}
       >
-        {open ? 'Hide all details' : 'Show all details'}
+        {open
+          ? t('clusterMeshCard.hideDetails')
+          : t('clusterMeshCard.showDetails')}
       </Button>
       <Collapse in={open} data-testid="istio-cluster-details">
         <FieldList
           columnWidth={260}
-          fields={detailFields(mesh, props.summary, props.clustersError)}
+          fields={detailFields(t, mesh, props.summary, props.clustersError)}
         />
       </Collapse>
     </InfoCard>

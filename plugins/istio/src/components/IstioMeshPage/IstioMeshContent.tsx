@@ -4,6 +4,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   IstioClustersResponse,
   IstioMeshConfig,
@@ -14,6 +15,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { useIstioApi } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { describeSourceError } from '../../lib/meshStatus';
+import { istioTranslationRef } from '../../translation';
 import { UnusableClusters } from '../UnusableClusters';
 import { ClusterMeshCard } from './ClusterMeshCard';
 import { DiagnosticsTable } from './DiagnosticsTable';
@@ -23,12 +25,13 @@ type ToolLinksResult = { value?: IstioClustersResponse; error?: Error };
 
 /** No cluster answered or failed: none is configured, or none can be used. */
 function NoMesh(props: { unusable?: IstioUnusableCluster[] }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   if (!props.unusable?.length) {
     return (
       <EmptyState
         missing="data"
-        title="No clusters configured"
-        description="The Istio backend reads the clusters of the Kubernetes plugin (kubernetes.clusterLocatorMethods); none is configured."
+        title={t('meshPage.noClustersTitle')}
+        description={t('meshPage.noClustersDescription')}
       />
     );
   }
@@ -38,8 +41,8 @@ function NoMesh(props: { unusable?: IstioUnusableCluster[] }) {
       <Grid item xs={12}>
         <EmptyState
           missing="data"
-          title="No usable clusters"
-          description="Every configured cluster is listed above with the reason it is not used."
+          title={t('meshPage.noUsableClustersTitle')}
+          description={t('meshPage.noUsableClustersDescription')}
         />
       </Grid>
     </Grid>
@@ -56,6 +59,7 @@ function MeshOverview(props: {
   clusters: ToolLinksResult;
 }) {
   const { items, clusters } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const summaryWidth = items.length > 1 ? 6 : 12;
   return (
     <>
@@ -77,7 +81,9 @@ function MeshOverview(props: {
           {items.map(m => (
             <Grid item xs={12} key={m.cluster}>
               <DiagnosticsTable
-                title={`Diagnostics — ${m.title ?? m.cluster}`}
+                title={t('meshPage.diagnosticsTitle', {
+                  cluster: m.title ?? m.cluster,
+                })}
                 diagnostics={m.diagnostics}
               />
             </Grid>
@@ -96,6 +102,7 @@ function MeshOverview(props: {
  * @public
  */
 export function IstioMeshContent() {
+  const { t } = useTranslationRef(istioTranslationRef);
   const istioApi = useIstioApi();
   const state = useAsync(async () => {
     const [mesh, clusters] = await Promise.all([
@@ -122,10 +129,10 @@ export function IstioMeshContent() {
         <Grid item xs={12}>
           <WarningPanel
             severity="warning"
-            title="The configured clusters could not be read"
-            message={`${errorMessage(
-              clusters.error,
-            )}. Tool links are unknown; the meshes are shown.`}
+            title={t('meshPage.clustersErrorTitle')}
+            message={t('meshPage.clustersErrorMessage', {
+              error: errorMessage(clusters.error),
+            })}
           />
         </Grid>
       )}
@@ -134,10 +141,14 @@ export function IstioMeshContent() {
         <Grid item xs={12} key={`error-${e.cluster}`}>
           <WarningPanel
             severity="error"
-            title={`Cluster ${e.cluster} could not be read`}
-            message={`${describeSourceError(e)}.${
-              mesh.items.length ? ' The other clusters are shown.' : ''
-            }`}
+            title={t('clusterError.title', { cluster: e.cluster })}
+            message={
+              mesh.items.length
+                ? t('clusterError.messageOthersShown', {
+                    error: describeSourceError(e),
+                  })
+                : t('clusterError.message', { error: describeSourceError(e) })
+            }
           />
         </Grid>
       ))}

@@ -499,6 +499,18 @@ describe('IstioMeshContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('says when the cluster was read, in the user locale', async () => {
+    await renderContent(api());
+    const readAt = new Intl.DateTimeFormat(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(new Date(demo.readAt));
+    expect(
+      await screen.findByText(`cluster demo, read at ${readAt}`),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(new RegExp(demo.readAt))).toBeNull();
+  });
+
   it('says when a cluster has no diagnostics', async () => {
     await renderContent(
       api({

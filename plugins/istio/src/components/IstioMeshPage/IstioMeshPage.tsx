@@ -1,4 +1,6 @@
 import { Content, Header, Page } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { istioTranslationRef } from '../../translation';
 import { IstioMeshContent } from './IstioMeshContent';
 
 /**
@@ -8,12 +10,10 @@ import { IstioMeshContent } from './IstioMeshContent';
  * @public
  */
 export function IstioMeshPage() {
+  const { t } = useTranslationRef(istioTranslationRef);
   return (
     <Page themeId="tool">
-      <Header
-        title="Service Mesh"
-        subtitle="The Istio installation of every configured cluster, with its diagnostics"
-      />
+      <Header title={t('meshPage.title')} subtitle={t('meshPage.subtitle')} />
       <Content>
         <IstioMeshContent />
       </Content>

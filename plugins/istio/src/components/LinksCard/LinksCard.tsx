@@ -1,6 +1,8 @@
 import { InfoCard, Link } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Typography from '@material-ui/core/Typography';
 import type { ToolLink } from '../../lib/links';
+import { istioTranslationRef } from '../../translation';
 
 /**
  * Kiali, Grafana and Jaeger deep links for the entity; for a tool that is not
@@ -8,14 +10,15 @@ import type { ToolLink } from '../../lib/links';
  * `data-testid="istio-link-<id>"` (see `toolLinks`), so page checks can read each href.
  */
 export function LinksCard({ links }: { links: ToolLink[] }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   return (
-    <InfoCard title="Kiali, Grafana and Jaeger">
+    <InfoCard title={t('linksCard.title')}>
       <ul>
         {links.map(l => (
           <li key={l.id}>
             {'url' in l ? (
               <Link to={l.url} data-testid={`istio-link-${l.id}`}>
-                {l.title}
+                {t(`linksCard.links.${l.name}`)}
               </Link>
             ) : (
               <Typography
@@ -24,7 +27,10 @@ export function LinksCard({ links }: { links: ToolLink[] }) {
                 component="span"
                 data-testid={`istio-link-${l.id}`}
               >
-                {l.tool}: set <code>{l.missing}</code>
+                {t('linksCard.missing', {
+                  tool: l.tool,
+                  key: <code>{l.missing}</code>,
+                })}
               </Typography>
             )}
           </li>

@@ -7,6 +7,13 @@ import type {
 import { screen } from '@testing-library/react';
 import { MeshStatusCard } from './MeshStatusCard';
 
+/** A calendar day in the user's locale, as the browser formats it. */
+const day = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  }).format(new Date(`${iso}T00:00:00Z`));
+
 const memory: IstioSidecarMemoryResponse = {
   entityRef: 'component:default/productpage',
   items: [
@@ -59,7 +66,11 @@ describe('MeshStatusCard', () => {
     );
     expect(
       screen.getByText(
-        "Istio 1.30.1 on Kubernetes v1.33.2: likely end of life — check: Istio 1.30's end of life was expected around 2026-11-30 and has likely passed; check istio.io's supported releases (support matrix as of 2026-11-01)",
+        `Istio 1.30.1 on Kubernetes v1.33.2: likely end of life — check: Istio 1.30's end of life was expected around ${day(
+          '2026-11-30',
+        )} and has likely passed; check istio.io's supported releases (support matrix as of ${day(
+          '2026-11-01',
+        )})`,
       ),
     ).toBeInTheDocument();
   });
@@ -78,7 +89,9 @@ describe('MeshStatusCard', () => {
     );
     expect(
       screen.getByText(
-        'Istio 1.30.1 on Kubernetes v1.33.2: unsupported — Istio 1.28 reached end of life on 2026-07-01',
+        `Istio 1.30.1 on Kubernetes v1.33.2: unsupported — Istio 1.28 reached end of life on ${day(
+          '2026-07-01',
+        )}`,
       ),
     ).toBeInTheDocument();
   });
@@ -99,7 +112,9 @@ describe('MeshStatusCard', () => {
     );
     const support = screen.getByTestId('istio-mesh-status-support');
     expect(support).toHaveTextContent(
-      'Istio 1.30.1 on Kubernetes v1.33.2: unsupported — Istio 1.28 reached end of life on 2026-07-01',
+      `Istio 1.30.1 on Kubernetes v1.33.2: unsupported — Istio 1.28 reached end of life on ${day(
+        '2026-07-01',
+      )}`,
     );
     expect(support.previousElementSibling).toHaveTextContent('Support');
     expect(support).toHaveStyle({ wordBreak: 'normal' });

@@ -4,55 +4,81 @@ import {
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   IstioMeshConfig,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import Divider from '@material-ui/core/Divider';
 import { describeSupport } from '../../lib/meshStatus';
+import { istioTranslationRef, type IstioTranslation } from '../../translation';
 import { FieldList, type Field } from '../FieldList';
 
-const KIND_LABELS: Record<string, string> = {
-  sidecar: 'sidecar',
-  'native-sidecar': 'sidecar (native)',
-  gateway: 'gateway proxy',
-  ambient: 'ambient',
-  none: 'not in mesh',
-};
+const KIND_KEYS = {
+  sidecar: 'meshStatusCard.proxyKind.sidecar',
+  'native-sidecar': 'meshStatusCard.proxyKind.nativeSidecar',
+  gateway: 'meshStatusCard.proxyKind.gateway',
+  ambient: 'meshStatusCard.proxyKind.ambient',
+  none: 'meshStatusCard.proxyKind.none',
+} as const;
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
 /** The first control plane's support verdict (`check`: likely end of life — check). */
 function Support({ mesh }: { mesh?: IstioMeshConfig }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   const plane = mesh?.controlPlanes[0];
-  if (!plane) return <>unknown (control plane not read)</>;
-  const { level, text } = describeSupport(plane, mesh?.kubernetesVersion);
+  if (!plane) return <>{t('meshStatusCard.supportUnknown')}</>;
+  const { level, text } = describeSupport(t, plane, mesh?.kubernetesVersion);
   if (level === 'ok') return <StatusOK>{text}</StatusOK>;
   if (level === 'error') return <StatusError>{text}</StatusError>;
   return <StatusWarning>{text}</StatusWarning>;
 }
 
 /** One cluster and namespace: where the pods run, their proxies, and the control plane. */
-function itemFields(item: Item, mesh?: IstioMeshConfig): Field[] {
-  const kinds = [...new Set(item.proxies.map(p => KIND_LABELS[p.proxyKind]))];
+function itemFields(
+  t: IstioTranslation,
+  item: Item,
+  mesh?: IstioMeshConfig,
+): Field[] {
+  const kinds = [
+    ...new Set(
+      item.proxies.map(p =>
+        KIND_KEYS[p.proxyKind] ? t(KIND_KEYS[p.proxyKind]) : p.proxyKind,
+      ),
+    ),
+  ];
   const versions = [
     ...new Set(item.proxies.map(p => p.proxyVersion).filter(Boolean)),
   ];
-  const planes = mesh?.controlPlanes.map(
-    c => `${c.revision} (${c.namespace}, ${c.version ?? 'version unknown'})`,
+  const planes = mesh?.controlPlanes.map(c =>
+    t('meshStatusCard.controlPlane', {
+      revision: c.revision,
+      namespace: c.namespace,
+      version: c.version ?? t('meshStatusCard.versionUnknown'),
+    }),
   );
   return [
-    { label: 'Cluster', value: mesh?.title ?? item.cluster },
-    { label: 'Namespace', value: item.namespace },
-    { label: 'Pods', value: item.proxies.length },
-    { label: 'Data plane', value: kinds.join(', ') || 'no pods' },
     {
-      label: 'Proxy versions',
-      value: versions.length ? versions.join(', ') : 'unknown',
+      label: t('meshStatusCard.fields.cluster'),
+      value: mesh?.title ?? item.cluster,
     },
-    { label: 'Control plane', value: planes?.join(', ') || 'unknown' },
+    { label: t('meshStatusCard.fields.namespace'), value: item.namespace },
+    { label: t('meshStatusCard.fields.pods'), value: item.proxies.length },
     {
-      label: 'Support',
+      label: t('meshStatusCard.fields.dataPlane'),
+      value: kinds.join(', ') || t('meshStatusCard.noPods'),
+    },
+    {
+      label: t('meshStatusCard.fields.proxyVersions'),
+      value: versions.length ? versions.join(', ') : t('values.unknown'),
+    },
+    {
+      label: t('meshStatusCard.fields.controlPlane'),
+      value: planes?.join(', ') || t('values.unknown'),
+    },
+    {
+      label: t('meshStatusCard.fields.support'),
       wide: true,
       value: <Support mesh={mesh} />,
       testId: 'istio-mesh-status-support',
@@ -70,8 +96,9 @@ export function MeshStatusCard(props: {
   meshByCluster: Record<string, IstioMeshConfig | undefined>;
 }) {
   const { memory, meshByCluster } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   return (
-    <InfoCard title="Mesh status">
+    <InfoCard title={t('meshStatusCard.title')}>
       {memory.items.map((item, i) => (
         <div
           key={`${item.cluster}/${item.namespace}`}
@@ -80,7 +107,7 @@ export function MeshStatusCard(props: {
           {i > 0 && <Divider style={{ margin: '16px 0' }} />}
           <FieldList
             columnWidth={140}
-            fields={itemFields(item, meshByCluster[item.cluster])}
+            fields={itemFields(t, item, meshByCluster[item.cluster])}
           />
         </div>
       ))}

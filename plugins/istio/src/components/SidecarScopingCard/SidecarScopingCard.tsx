@@ -5,46 +5,91 @@ import {
   type TableColumn,
   WarningPanel,
 } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   IstioProxyMemory,
+  IstioSavingEstimate,
   IstioSidecarMemoryResponse,
 } from '@istio-backstage/plugin-istio-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { useMemo } from 'react';
 import { formatBytes } from '../../lib/format';
 import {
   formatDateTime,
   measuredSavingBytes,
   whyNoSaving,
 } from '../../lib/measuredSaving';
+import { istioTranslationRef, type IstioTranslation } from '../../translation';
 import { ApplySidecarButton } from '../ApplySidecarButton';
 import { MemoryBars } from './MemoryBars';
 import { measuredChart, podMemoryChart } from './memoryChart';
 
 type Item = IstioSidecarMemoryResponse['items'][number];
 
-const proxyColumns: TableColumn<IstioProxyMemory>[] = [
-  { title: 'Pod', field: 'pod' },
-  { title: 'Proxy', field: 'proxyKind' },
-  { title: 'Memory now', render: p => formatBytes(p.memoryNowBytes) },
-  { title: 'Peak (window)', render: p => formatBytes(p.memoryPeakBytes) },
-  { title: 'Envoy allocated', render: p => formatBytes(p.envoyAllocatedBytes) },
-  { title: 'Envoy clusters', render: p => p.envoyActiveClusters ?? 'unknown' },
-];
+/** A memory figure, or `unknown` when it was not read. */
+function bytesOrUnknown(t: IstioTranslation, value?: number): string {
+  return value === undefined ? t('values.unknown') : formatBytes(value);
+}
+
+/** The table's columns; a figure that was not read says so. */
+function proxyColumns(t: IstioTranslation): TableColumn<IstioProxyMemory>[] {
+  const bytes = (value?: number) => bytesOrUnknown(t, value);
+  return [
+    { title: t('sidecarScopingCard.columns.pod'), field: 'pod' },
+    { title: t('sidecarScopingCard.columns.proxy'), field: 'proxyKind' },
+    {
+      title: t('sidecarScopingCard.columns.memoryNow'),
+      render: p => bytes(p.memoryNowBytes),
+    },
+    {
+      title: t('sidecarScopingCard.columns.peak'),
+      render: p => bytes(p.memoryPeakBytes),
+    },
+    {
+      title: t('sidecarScopingCard.columns.envoyAllocated'),
+      render: p => bytes(p.envoyAllocatedBytes),
+    },
+    {
+      title: t('sidecarScopingCard.columns.envoyClusters'),
+      render: p => p.envoyActiveClusters ?? t('values.unknown'),
+    },
+  ];
+}
+
+const METHOD_KEYS = {
+  fitted: 'sidecarScopingCard.method.fitted',
+  'default-per-cluster': 'sidecarScopingCard.method.defaultPerCluster',
+  unknown: 'sidecarScopingCard.method.unknown',
+} as const;
+
+/** `Estimated saving: 38.5 MiB per pod, 231 MiB in total (fitted, confidence high). …` */
+function describeEstimate(t: IstioTranslation, estimate: IstioSavingEstimate) {
+  return t('sidecarScopingCard.estimatedSaving', {
+    perPod: bytesOrUnknown(t, estimate.perPodBytes),
+    total: bytesOrUnknown(t, estimate.totalBytes),
+    method: METHOD_KEYS[estimate.method]
+      ? t(METHOD_KEYS[estimate.method])
+      : estimate.method,
+    confidence: t(`sidecarScopingCard.confidence.${estimate.confidence}`),
+    explanation: estimate.explanation ?? '',
+  });
+}
 
 /** istio-proxy memory per pod now, against the recommended Sidecar's estimate when there is one. */
 function PodMemory({ item }: { item: Item }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   if (!item.proxies.some(p => p.memoryNowBytes !== undefined)) {
     return (
       <Typography variant="body2">
-        Current memory is unknown (metrics.k8s.io could not be read).
+        {t('sidecarScopingCard.memoryUnknown')}
       </Typography>
     );
   }
   const perPod = item.recommendation ? item.estimate?.perPodBytes : undefined;
   return (
     <MemoryBars
-      model={podMemoryChart(item.proxies, perPod)}
+      model={podMemoryChart(t, item.proxies, perPod)}
       data-testid="istio-memory-per-pod"
     />
   );
@@ -58,25 +103,29 @@ function RecommendedSidecar(props: {
   onApplied?: () => void;
 }) {
   const { item, recommendation, entityRef, onApplied } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const { estimate } = item;
+  const count = (n?: number) =>
+    n === undefined ? t('sidecarScopingCard.countUnknown') : String(n);
+  const services = (n?: number) =>
+    n === undefined ? t('values.unknown') : String(n);
   return (
     <Box mt={2}>
       <Typography variant="h6">
-        Recommended Sidecar ({scopeLabel(recommendation)})
+        {t('sidecarScopingCard.recommendedTitle', {
+          scope: scopeLabel(t, recommendation),
+        })}
       </Typography>
       <Typography variant="body2">
-        Services visible to each proxy:{' '}
-        {recommendation.servicesVisibleBefore ?? 'unknown'} now →{' '}
-        {recommendation.servicesVisibleAfter ?? 'unknown'} after (Envoy clusters{' '}
-        {recommendation.clustersBefore ?? '?'} →{' '}
-        {recommendation.clustersAfter ?? '?'}).
+        {t('sidecarScopingCard.servicesVisible', {
+          before: services(recommendation.servicesVisibleBefore),
+          after: services(recommendation.servicesVisibleAfter),
+          clustersBefore: count(recommendation.clustersBefore),
+          clustersAfter: count(recommendation.clustersAfter),
+        })}
       </Typography>
       {estimate && (
-        <Typography variant="body2">
-          Estimated saving: {formatBytes(estimate.perPodBytes)} per pod,{' '}
-          {formatBytes(estimate.totalBytes)} in total ({estimate.method},
-          confidence {estimate.confidence}). {estimate.explanation}
-        </Typography>
+        <Typography variant="body2">{describeEstimate(t, estimate)}</Typography>
       )}
       <ul>
         {recommendation.egress.map(h => (
@@ -96,7 +145,7 @@ function RecommendedSidecar(props: {
         )}`}
         download={`sidecar-${item.namespace}.yaml`}
       >
-        Download YAML
+        {t('sidecarScopingCard.downloadYaml')}
       </a>
       <Box mt={2}>
         <ApplySidecarButton
@@ -122,33 +171,40 @@ function MeasuredSaving({
 }: {
   measured: NonNullable<Item['measured']>;
 }) {
+  const { t } = useTranslationRef(istioTranslationRef);
   const saved = measuredSavingBytes(measured);
-  const applied = `Applied by ${measured.appliedBy} on ${formatDateTime(
-    measured.appliedAt,
-  )}: ${formatBytes(measured.beforeBytes)} per pod before`;
-  const chart = measuredChart(measured);
+  const applied = t('sidecarScopingCard.applied', {
+    user: measured.appliedBy,
+    date: formatDateTime(measured.appliedAt),
+    before: formatBytes(measured.beforeBytes),
+  });
+  const chart = measuredChart(t, measured);
   if (saved === undefined || measured.afterBytes === undefined) {
-    const why = whyNoSaving(measured).replace(/\.+$/, '');
-    const lead =
-      measured.outcome === 'settling'
-        ? 'after not measured yet'
-        : 'no saving is claimed';
+    const reason = whyNoSaving(measured).replace(/\.+$/, '');
     return (
       <Box mt={2} data-testid="istio-measured-saving">
         <Typography variant="body2">
-          {applied}; {lead}: {why}.
+          {measured.outcome === 'settling'
+            ? t('sidecarScopingCard.afterNotMeasured', { applied, reason })
+            : t('sidecarScopingCard.noSavingClaimed', { applied, reason })}
         </Typography>
       </Box>
     );
   }
-  const when = measured.measuredAt
-    ? ` (measured ${formatDateTime(measured.measuredAt)})`
-    : '';
+  const figures = {
+    applied,
+    after: formatBytes(measured.afterBytes),
+    saving: formatBytes(saved),
+  };
   return (
     <Box mt={2} data-testid="istio-measured-saving">
       <Typography variant="body2">
-        {applied}, {formatBytes(measured.afterBytes)} measured after, a measured
-        saving of {formatBytes(saved)} per pod{when}.
+        {measured.measuredAt
+          ? t('sidecarScopingCard.measuredSavingAt', {
+              ...figures,
+              date: formatDateTime(measured.measuredAt),
+            })
+          : t('sidecarScopingCard.measuredSaving', figures)}
       </Typography>
       {chart && (
         <MemoryBars model={chart} data-testid="istio-memory-before-after" />
@@ -158,11 +214,15 @@ function MeasuredSaving({
 }
 
 /** What the recommended Sidecars select: the namespace, the entity's pods, or each workload. */
-function scopeLabel(recommendation: { scope: string; objects: unknown[] }) {
-  if (recommendation.scope === 'namespace') return 'whole namespace';
+function scopeLabel(
+  t: IstioTranslation,
+  recommendation: { scope: string; objects: unknown[] },
+) {
+  if (recommendation.scope === 'namespace')
+    return t('sidecarScopingCard.scope.namespace');
   return recommendation.objects.length === 1
-    ? "this entity's pods"
-    : 'per workload';
+    ? t('sidecarScopingCard.scope.entity')
+    : t('sidecarScopingCard.scope.workload');
 }
 
 /** What the entity's sidecars cost, and the Sidecar that would cut it, with every host's reasons. */
@@ -177,13 +237,20 @@ export function SidecarScopingCard({
   onApplied?: () => void;
 }) {
   const { recommendation, measured } = item;
+  const { t } = useTranslationRef(istioTranslationRef);
+  const columns = useMemo(() => proxyColumns(t), [t]);
   return (
-    <InfoCard title={`Sidecar scoping — ${item.cluster}/${item.namespace}`}>
+    <InfoCard
+      title={t('sidecarScopingCard.title', {
+        cluster: item.cluster,
+        namespace: item.namespace,
+      })}
+    >
       <PodMemory item={item} />
       <Table<IstioProxyMemory>
-        title="istio-proxy memory per pod"
+        title={t('sidecarScopingCard.tableTitle')}
         options={{ paging: false, search: false, padding: 'dense' }}
-        columns={proxyColumns}
+        columns={columns}
         data={item.proxies}
       />
       {item.warnings.map(w => (
@@ -203,7 +270,7 @@ export function SidecarScopingCard({
         />
       ) : (
         <Typography variant="body2">
-          No Sidecar is recommended here (see the warnings above).
+          {t('sidecarScopingCard.noRecommendation')}
         </Typography>
       )}
       {measured && <MeasuredSaving measured={measured} />}

@@ -1,5 +1,8 @@
 import type { IstioProxyMemory } from '@istio-backstage/plugin-istio-common';
+import { englishT } from '../../__testUtils__/translation';
 import { chartMaxBytes, measuredChart, podMemoryChart } from './memoryChart';
+
+const t = englishT();
 
 const MI = 1024 * 1024;
 
@@ -14,6 +17,7 @@ const pod = (name: string, memoryNowBytes?: number): IstioProxyMemory => ({
 describe('podMemoryChart', () => {
   it('puts each pod now against now less the estimated saving', () => {
     const chart = podMemoryChart(
+      t,
       [pod('reviews-v1-a', 200 * MI), pod('reviews-v2-b', 30 * MI)],
       50 * MI,
     );
@@ -50,7 +54,7 @@ describe('podMemoryChart', () => {
   });
 
   it('shows memory now alone without an estimate, and counts pods without a reading', () => {
-    const chart = podMemoryChart([pod('a', 10 * MI), pod('b')]);
+    const chart = podMemoryChart(t, [pod('a', 10 * MI), pod('b')]);
     expect(chart.rows).toEqual([
       {
         name: 'a',
@@ -74,7 +78,7 @@ describe('measuredChart', () => {
   };
 
   it('draws before and after for a saving', () => {
-    expect(measuredChart({ ...base, outcome: 'saving' })).toEqual({
+    expect(measuredChart(t, { ...base, outcome: 'saving' })).toEqual({
       rows: [
         {
           name: 'Per pod (average)',
@@ -97,7 +101,7 @@ describe('measuredChart', () => {
     'draws no comparison for %s',
     outcome => {
       expect(
-        measuredChart({ ...base, afterBytes: 373 * MI, outcome }),
+        measuredChart(t, { ...base, afterBytes: 373 * MI, outcome }),
       ).toBeUndefined();
     },
   );

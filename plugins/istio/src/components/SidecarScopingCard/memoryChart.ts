@@ -4,6 +4,7 @@ import type {
 } from '@istio-backstage/plugin-istio-common';
 import { formatBytes } from '../../lib/format';
 import { measuredSavingBytes } from '../../lib/measuredSaving';
+import type { IstioTranslation } from '../../translation';
 
 /** Which theme colour a bar takes: `primary` for today's or "before", `secondary` for the other. */
 export type BarSeries = 'primary' | 'secondary';
@@ -29,8 +30,6 @@ export interface MemoryChartModel {
   summary: string;
 }
 
-const ESTIMATE_LABEL = 'with Sidecar (estimate)';
-
 /** `pod-a: 120 MiB now, 80.0 MiB with Sidecar (estimate)`. */
 const describeRow = (row: MemoryRow) =>
   `${row.name}: ${row.bars
@@ -43,41 +42,50 @@ const describeRow = (row: MemoryRow) =>
  * never below zero). Pods without a reading have no row; the summary counts them.
  */
 export function podMemoryChart(
+  t: IstioTranslation,
   proxies: IstioProxyMemory[],
   perPodSavingBytes?: number,
 ): MemoryChartModel {
   const rows = proxies.flatMap(p => {
     if (p.memoryNowBytes === undefined) return [];
     const bars: MemoryBar[] = [
-      { series: 'primary', bytes: p.memoryNowBytes, label: 'now' },
+      {
+        series: 'primary',
+        bytes: p.memoryNowBytes,
+        label: t('memoryChart.now'),
+      },
     ];
     if (perPodSavingBytes !== undefined)
       bars.push({
         series: 'secondary',
         bytes: Math.max(0, p.memoryNowBytes - perPodSavingBytes),
-        label: ESTIMATE_LABEL,
+        label: t('memoryChart.withSidecarEstimate'),
       });
     return [{ name: p.pod, bars }];
   });
   const unread = proxies.length - rows.length;
-  const unreadNote =
-    unread > 0 ? `; ${unread} of ${proxies.length} pods have no reading` : '';
+  const described = rows.map(describeRow).join('; ');
   return {
     rows,
     legend: [
-      { series: 'primary', label: 'istio-proxy memory now' },
+      { series: 'primary', label: t('memoryChart.legendNow') },
       ...(perPodSavingBytes === undefined
         ? []
         : [
             {
               series: 'secondary' as const,
-              label: 'with the recommended Sidecar (estimate)',
+              label: t('memoryChart.legendWithSidecar'),
             },
           ]),
     ],
-    summary: `istio-proxy memory per pod. ${rows
-      .map(describeRow)
-      .join('; ')}${unreadNote}.`,
+    summary:
+      unread > 0
+        ? t('memoryChart.podSummaryUnread', {
+            rows: described,
+            unread: String(unread),
+            total: String(proxies.length),
+          })
+        : t('memoryChart.podSummary', { rows: described }),
   };
 }
 
@@ -87,27 +95,37 @@ export function podMemoryChart(
  * in words instead of drawing a comparison that is not one).
  */
 export function measuredChart(
+  t: IstioTranslation,
   measured: IstioMeasuredSaving,
 ): MemoryChartModel | undefined {
   const saved = measuredSavingBytes(measured);
   if (saved === undefined || measured.afterBytes === undefined)
     return undefined;
   const row: MemoryRow = {
-    name: 'Per pod (average)',
+    name: t('memoryChart.averageRow'),
     bars: [
-      { series: 'primary', bytes: measured.beforeBytes, label: 'before' },
-      { series: 'secondary', bytes: measured.afterBytes, label: 'after' },
+      {
+        series: 'primary',
+        bytes: measured.beforeBytes,
+        label: t('memoryChart.before'),
+      },
+      {
+        series: 'secondary',
+        bytes: measured.afterBytes,
+        label: t('memoryChart.after'),
+      },
     ],
   };
   return {
     rows: [row],
     legend: [
-      { series: 'primary', label: 'before the Sidecar' },
-      { series: 'secondary', label: 'after (measured)' },
+      { series: 'primary', label: t('memoryChart.legendBefore') },
+      { series: 'secondary', label: t('memoryChart.legendAfter') },
     ],
-    summary: `istio-proxy memory before and after the Sidecar. ${describeRow(
-      row,
-    )}: a measured saving of ${formatBytes(saved)} per pod.`,
+    summary: t('memoryChart.measuredSummary', {
+      row: describeRow(row),
+      saving: formatBytes(saved),
+    }),
   };
 }
 

@@ -3,6 +3,7 @@ import {
   Link,
   StructuredMetadataTable,
 } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type {
   IstioDiagnostic,
   IstioDiagnosticTopic,
@@ -10,12 +11,28 @@ import type {
 } from '@istio-backstage/plugin-istio-common';
 import Typography from '@material-ui/core/Typography';
 import { jaegerSearchUrl } from '../../lib/format';
+import { istioTranslationRef, type IstioTranslation } from '../../translation';
 
 // Gateways too: one injected without the gateway template sends no traces.
 const TRACING_TOPICS: ReadonlySet<IstioDiagnosticTopic> = new Set([
   'tracing',
   'gateways',
 ]);
+
+type Collector = NonNullable<IstioMeshConfig['tracing']['collector']>;
+
+/** `jaeger-collector.observability:9411 (service and port exist)`, or `none`. */
+function describeCollector(t: IstioTranslation, collector?: Collector) {
+  if (!collector) return t('values.none');
+  return t('tracingCard.collector', {
+    host: collector.host,
+    port: String(collector.port),
+    exists:
+      collector.exists === 'yes'
+        ? t('tracingCard.collectorExists')
+        : collector.exists,
+  });
+}
 
 /** How the entity is traced: sampling, provider, collector, and a link to its traces. */
 export function TracingCard(props: {
@@ -26,50 +43,58 @@ export function TracingCard(props: {
   diagnostics: IstioDiagnostic[];
 }) {
   const { mesh, jaegerUrl, service, diagnostics } = props;
+  const { t } = useTranslationRef(istioTranslationRef);
   const tracing = mesh?.tracing;
-  const collector = tracing?.collector;
   const metadata: Record<string, React.ReactNode> = {
-    Enabled: tracing?.enabled ?? 'unknown',
-    Sampling:
+    [t('tracingCard.fields.enabled')]: tracing
+      ? t(`values.${tracing.enabled}`)
+      : t('values.unknown'),
+    [t('tracingCard.fields.sampling')]:
       tracing?.samplingPercent === undefined
-        ? 'unknown'
-        : `${tracing.samplingPercent} % of requests`,
-    'Configured in': tracing?.configuredIn ?? 'unknown',
-    Provider: tracing?.provider ?? 'none',
-    Collector: collector
-      ? `${collector.host}:${collector.port} (${
-          collector.exists === 'yes'
-            ? 'service and port exist'
-            : collector.exists
-        })`
-      : 'none',
-    'Jaeger service': service,
+        ? t('values.unknown')
+        : t('tracingCard.sampling', {
+            percent: String(tracing.samplingPercent),
+          }),
+    [t('tracingCard.fields.configuredIn')]:
+      tracing?.configuredIn ?? t('values.unknown'),
+    [t('tracingCard.fields.provider')]: tracing?.provider ?? t('values.none'),
+    [t('tracingCard.fields.collector')]: describeCollector(
+      t,
+      tracing?.collector,
+    ),
+    [t('tracingCard.fields.jaegerService')]: service,
   };
   const related = diagnostics.filter(d => TRACING_TOPICS.has(d.topic));
   return (
     <InfoCard
-      title="Tracing"
+      title={t('tracingCard.title')}
       deepLink={
         jaegerUrl
-          ? { title: 'Open traces', link: jaegerSearchUrl(jaegerUrl, service) }
+          ? {
+              title: t('tracingCard.openTraces'),
+              link: jaegerSearchUrl(jaegerUrl, service),
+            }
           : undefined
       }
     >
       <StructuredMetadataTable metadata={metadata} />
       {!jaegerUrl && (
         <Typography variant="body2" color="textSecondary">
-          No Jaeger URL is configured for this cluster
-          (istio.clusters[].jaeger.url), so there is no link to the traces.
+          {t('tracingCard.noJaegerUrl')}
         </Typography>
       )}
       {related.map(d => (
         <Typography key={`${d.code}-${d.object?.name}`} variant="body2">
-          {d.severity}: {d.title} — {d.message}
+          {t('tracingCard.diagnostic', {
+            severity: t(`diagnostics.severityInText.${d.severity}`),
+            title: d.title,
+            message: d.message,
+          })}
         </Typography>
       ))}
       {jaegerUrl && (
         <Link to={jaegerSearchUrl(jaegerUrl, service)}>
-          Traces of {service}
+          {t('tracingCard.tracesOf', { service })}
         </Link>
       )}
     </InfoCard>

@@ -1,3 +1,4 @@
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
 import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -5,11 +6,8 @@ import TextField from '@material-ui/core/TextField';
 import { useEffect, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { useIstioApi } from '../../api';
-import {
-  clusterOptions,
-  unusableText,
-  type ClusterOption,
-} from './clusterOptions';
+import { istioTranslationRef, type IstioTranslation } from '../../translation';
+import { clusterOptions, type ClusterOption } from './clusterOptions';
 import type { IstioClusterPickerProps } from './schema';
 
 /** The value of the "no cluster" entry that optional fields get. */
@@ -19,14 +17,18 @@ const NONE = '';
  * The line under the select that says why nothing (or nothing useful) can be picked;
  * none when the clusters were read and at least one is usable.
  */
-function statusText(state: {
-  loading: boolean;
-  error?: Error;
-  usable: number;
-}): string | undefined {
-  if (state.loading) return 'Loading the clusters configured in Backstage…';
-  if (state.error) return `Could not load the clusters: ${state.error.message}`;
-  if (state.usable === 0) return 'No usable cluster is configured in Backstage';
+function statusText(
+  t: IstioTranslation,
+  state: {
+    loading: boolean;
+    error?: Error;
+    usable: number;
+  },
+): string | undefined {
+  if (state.loading) return t('clusterPicker.loading');
+  if (state.error)
+    return t('clusterPicker.loadFailed', { error: state.error.message });
+  if (state.usable === 0) return t('clusterPicker.noUsableCluster');
   return undefined;
 }
 
@@ -37,13 +39,14 @@ function statusText(state: {
  * (pre-filled from the URL, say), disabled, and the validation says what is wrong.
  */
 function withCurrentValue(
+  t: IstioTranslation,
   options: ClusterOption[],
   value: string | undefined,
   loaded: boolean,
 ): ClusterOption[] {
   if (!value || options.some(o => o.name === value)) return options;
   const current: ClusterOption = { name: value, label: value };
-  if (loaded) current.unusableReason = 'not a cluster configured in Backstage';
+  if (loaded) current.unusableReason = t('clusterPicker.notConfigured');
   return [...options, current];
 }
 
@@ -56,8 +59,9 @@ function withCurrentValue(
  * in the task.
  */
 export function IstioClusterPicker(props: IstioClusterPickerProps) {
+  const { t } = useTranslationRef(istioTranslationRef);
   const {
-    schema: { title = 'Cluster', description },
+    schema: { title = t('clusterPicker.label'), description },
     uiSchema,
     required,
     disabled,
@@ -84,10 +88,10 @@ export function IstioClusterPicker(props: IstioClusterPickerProps) {
     if (onlyUsable && formData === undefined) onChange(onlyUsable);
   }, [onlyUsable, formData, onChange]);
 
-  const shown = withCurrentValue(options, formData, loaded);
+  const shown = withCurrentValue(t, options, formData, loaded);
   const labelOf = (name: unknown) =>
     shown.find(o => o.name === name)?.label ?? String(name ?? '');
-  const status = statusText({
+  const status = statusText(t, {
     loading: clusters.loading,
     error: clusters.error,
     usable: usable.length,
@@ -122,30 +126,43 @@ export function IstioClusterPicker(props: IstioClusterPickerProps) {
         // A stable hook for browser tests, whatever the template titles the field.
         data-testid="istio-cluster-picker"
       >
-        {!required && (
-          <MenuItem value={NONE}>
-            <ListItemText primary="None" />
-          </MenuItem>
-        )}
-        {shown.map(option => (
-          <MenuItem
-            key={option.name}
-            value={option.name}
-            disabled={Boolean(option.unusableReason)}
-          >
-            <ListItemText
-              primary={option.label}
-              secondary={
-                option.unusableReason
-                  ? unusableText(option.unusableReason)
-                  : clusterNameIfTitled(option)
-              }
-            />
-          </MenuItem>
-        ))}
+        {menuItems(t, shown, required)}
       </TextField>
     </ScaffolderField>
   );
+}
+
+/** The select's entries: "none" for an optional field, then each cluster. */
+function menuItems(
+  t: IstioTranslation,
+  shown: ClusterOption[],
+  required: boolean | undefined,
+) {
+  return [
+    ...(required
+      ? []
+      : [
+          <MenuItem key="-none-" value={NONE}>
+            <ListItemText primary={t('clusterPicker.none')} />
+          </MenuItem>,
+        ]),
+    ...shown.map(option => (
+      <MenuItem
+        key={option.name}
+        value={option.name}
+        disabled={Boolean(option.unusableReason)}
+      >
+        <ListItemText
+          primary={option.label}
+          secondary={
+            option.unusableReason
+              ? t('clusterPicker.notUsable', { reason: option.unusableReason })
+              : clusterNameIfTitled(option)
+          }
+        />
+      </MenuItem>
+    )),
+  ];
 }
 
 /** The cluster's name under its title, so the value the template gets is visible. */

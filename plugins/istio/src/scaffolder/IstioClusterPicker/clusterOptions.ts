@@ -28,8 +28,3 @@ export function clusterOptions(
     .map(c => ({ name: c.name, label: c.name, unusableReason: c.reason }));
   return [...usable, ...unusable];
 }
-
-/** Why a cluster is not offered, in the words of the select and the validation. */
-export function unusableText(reason: string): string {
-  return `Not usable: ${reason}`;
-}

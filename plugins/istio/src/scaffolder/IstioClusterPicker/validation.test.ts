@@ -1,6 +1,13 @@
 import type { ApiHolder } from '@backstage/core-plugin-api';
+import {
+  createTranslationMessages,
+  translationApiRef,
+  type TranslationApi,
+} from '@backstage/core-plugin-api/alpha';
 import type { IstioClustersResponse } from '@istio-backstage/plugin-istio-common';
+import { translationApiWith } from '../../__testUtils__/translation';
 import { istioApiRef } from '../../api';
+import { istioTranslationRef } from '../../translation';
 import { validateIstioCluster } from './validation';
 
 const clusters: IstioClustersResponse = {
@@ -25,14 +32,14 @@ const clusters: IstioClustersResponse = {
 async function errorsFor(
   value: string | undefined,
   getClusters?: () => Promise<IstioClustersResponse>,
+  translationApi?: TranslationApi,
 ): Promise<string[]> {
   const errors: string[] = [];
-  const apiHolder: ApiHolder = {
-    get: ref =>
-      (ref.id === istioApiRef.id && getClusters
-        ? { getClusters }
-        : undefined) as any,
+  const apis: Record<string, unknown> = {
+    [istioApiRef.id]: getClusters && { getClusters },
+    [translationApiRef.id]: translationApi,
   };
+  const apiHolder: ApiHolder = { get: ref => apis[ref.id] as any };
   await validateIstioCluster(
     value as string,
     { addError: (message: string) => errors.push(message) } as any,
@@ -73,6 +80,21 @@ describe('validateIstioCluster', () => {
     expect(await errorsFor('', getClusters)).toEqual([]);
     expect(await errorsFor(undefined, getClusters)).toEqual([]);
     expect(getClusters).not.toHaveBeenCalled();
+  });
+
+  it("says it in the app's words when the app translates the plugin", async () => {
+    const translationApi = translationApiWith(
+      createTranslationMessages({
+        ref: istioTranslationRef,
+        messages: {
+          'clusterPicker.validation.notConfigured':
+            '{{cluster}} ist kein in Backstage konfigurierter Cluster',
+        },
+      }),
+    );
+    expect(
+      await errorsFor('prod', async () => clusters, translationApi),
+    ).toEqual(['prod ist kein in Backstage konfigurierter Cluster']);
   });
 
   it('accepts any value in an app without the Istio API', async () => {
