@@ -104,7 +104,6 @@ export const istioMessages = {
     collectorExists: 'service and port exist',
     noJaegerUrl:
       'No Jaeger URL is configured for this cluster (istio.clusters[].jaeger.url), so there is no link to the traces.',
-    diagnostic: '{{severity}}: {{title}} — {{message}}',
     fields: {
       enabled: 'Enabled',
       sampling: 'Sampling',
@@ -225,11 +224,6 @@ export const istioMessages = {
       error: 'Error',
       warning: 'Warning',
       info: 'Info',
-    },
-    severityInText: {
-      error: 'error',
-      warning: 'warning',
-      info: 'info',
     },
     count: {
       error_one: '{{count}} error',

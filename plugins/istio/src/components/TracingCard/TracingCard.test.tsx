@@ -33,10 +33,15 @@ describe('TracingCard', () => {
         ]}
       />,
     );
-    expect(
-      screen.getByText('warning: Spans sent nowhere — Spans sent nowhere.'),
-    ).toBeInTheDocument();
-    expect(screen.getByText(/Gateway sends no traces —/)).toBeInTheDocument();
+    // One collapsed group per problem, titled, with its severity in words.
+    const groups = screen.getAllByTestId('istio-diagnostic-group');
+    expect(groups.map(g => g.getAttribute('data-code')).sort()).toEqual([
+      'IBS-GATEWAY-NO-INJECTION',
+      'IBS-NEWER-TRACING-CODE',
+    ]);
+    expect(screen.getByText('Spans sent nowhere')).toBeInTheDocument();
+    expect(screen.getByText('Gateway sends no traces')).toBeInTheDocument();
+    expect(screen.getAllByText('Warning')).toHaveLength(2);
     expect(screen.queryByText(/Namespace not scoped/)).not.toBeInTheDocument();
   });
 });

@@ -12,6 +12,8 @@ import type {
 import Typography from '@material-ui/core/Typography';
 import { jaegerSearchUrl } from '../../lib/format';
 import { istioTranslationRef, type IstioTranslation } from '../../translation';
+import Box from '@material-ui/core/Box';
+import { DiagnosticGroups } from '../DiagnosticGroups';
 
 // Gateways too: one injected without the gateway template sends no traces.
 const TRACING_TOPICS: ReadonlySet<IstioDiagnosticTopic> = new Set([
@@ -83,15 +85,12 @@ export function TracingCard(props: {
           {t('tracingCard.noJaegerUrl')}
         </Typography>
       )}
-      {related.map(d => (
-        <Typography key={`${d.code}-${d.object?.name}`} variant="body2">
-          {t('tracingCard.diagnostic', {
-            severity: t(`diagnostics.severityInText.${d.severity}`),
-            title: d.title,
-            message: d.message,
-          })}
-        </Typography>
-      ))}
+      {/* Grouped and collapsed like every diagnostic: a title per problem, details on demand. */}
+      {related.length > 0 && (
+        <Box mt={2}>
+          <DiagnosticGroups diagnostics={related} emptyText="" />
+        </Box>
+      )}
       {jaegerUrl && (
         <Link to={jaegerSearchUrl(jaegerUrl, service)}>
           {t('tracingCard.tracesOf', { service })}
