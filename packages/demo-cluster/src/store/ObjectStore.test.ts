@@ -23,6 +23,30 @@ describe('ObjectStore.apply', () => {
       a: '2',
     });
   });
+
+  it('keeps the managedFields times too when an apply changes nothing, later', () => {
+    jest.useFakeTimers({ now: new Date('2026-12-07T10:00:00Z') });
+    try {
+      const store = new ObjectStore();
+      const options = { manager: 'm', force: false };
+      store.apply(namespaces, ns({ a: '1' }), options);
+      const before = store.get(namespaces, undefined, 'team');
+      jest.setSystemTime(new Date('2026-12-07T10:05:00Z'));
+      store.apply(namespaces, ns({ a: '1' }), options);
+      expect(store.get(namespaces, undefined, 'team')).toEqual(before);
+      // Another manager taking a share of the same value is recorded, with its time.
+      store.apply(namespaces, ns({ a: '1' }), { manager: 'n', force: false });
+      expect(
+        store
+          .get(namespaces, undefined, 'team')
+          ?.metadata.managedFields?.map(
+            f => (f as { manager: string }).manager,
+          ),
+      ).toEqual(['m', 'n']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('ObjectStore.list', () => {

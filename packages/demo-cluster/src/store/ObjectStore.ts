@@ -263,10 +263,12 @@ export class ObjectStore {
           { type: existing ? 'MODIFIED' : 'ADDED', object: this.render(entry) },
           type,
         );
-      } else {
+      } else if (!sameOwnership(existing!.ownership, result.ownership)) {
+        // Nothing changed but who owns which field: recorded, with its time.
         existing!.ownership = result.ownership;
         existing!.operations = operations;
       }
+      // A true no-op keeps even the managedFields times, as the API server does.
     }
     return {
       object: this.render(changed ? entry : existing!),
@@ -428,4 +430,15 @@ export class ObjectStore {
     );
     return copy;
   }
+}
+
+/** Whether two field ownerships are the same managers owning the same fields. */
+function sameOwnership(a: Ownership, b: Ownership): boolean {
+  if (a.size !== b.size) return false;
+  for (const [manager, fields] of a) {
+    const other = b.get(manager);
+    if (!other || other.size !== fields.size) return false;
+    for (const field of fields) if (!other.has(field)) return false;
+  }
+  return true;
 }
