@@ -45,6 +45,7 @@ function ensureNode22() {
     return {
       bin: path.dirname(process.execPath),
       headers: hasHeaders ? prefix : undefined,
+      version: process.version,
     };
   }
   const pkg = `node-${process.platform}-${process.arch}`;
@@ -70,11 +71,20 @@ function ensureNode22() {
       `${pkg}@${NODE_VERSION}`,
     ]);
   }
-  return { bin: path.dirname(nodeBin), headers: nodeDir };
+  return {
+    bin: path.dirname(nodeBin),
+    headers: nodeDir,
+    version: `v${NODE_VERSION}`,
+  };
 }
 
-/** Hash of everything that decides what `yarn install` puts in node_modules. */
-function dependencyFingerprint() {
+/**
+ * Hash of everything that decides what `yarn install` puts in node_modules: the
+ * lockfile, the manifests, and the version of the Node that installs and runs them
+ * (native addons are built for it) — not of the process that checks, which is the
+ * machine's older Node before the re-exec and Node 22 after it.
+ */
+function dependencyFingerprint(nodeVersion) {
   const hash = createHash('sha256');
   const files = ['yarn.lock', '.yarnrc.yml', 'package.json'];
   for (const parent of ['packages', 'plugins']) {
@@ -88,7 +98,7 @@ function dependencyFingerprint() {
     const full = path.join(repoRoot, file);
     if (fs.existsSync(full)) hash.update(file).update(fs.readFileSync(full));
   }
-  hash.update(process.version);
+  hash.update(nodeVersion);
   return hash.digest('hex');
 }
 
@@ -116,7 +126,7 @@ export function ensureToolchain({ install = true } = {}) {
   // node-gyp would otherwise download Node headers from the internet.
   if (node.headers) env.npm_config_nodedir = node.headers;
   if (install) {
-    const fingerprint = dependencyFingerprint();
+    const fingerprint = dependencyFingerprint(node.version);
     const current = fs.existsSync(installStamp)
       ? fs.readFileSync(installStamp, 'utf8')
       : '';
