@@ -1,11 +1,16 @@
-import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
+import {
+  compareSeverity,
+  DIAGNOSTIC_SEVERITIES,
+  diagnosticNamespace,
+  type IstioDiagnostic,
+} from '@istio-backstage/plugin-istio-common';
 import type { IstioTranslation } from '../translation';
 
 /** A diagnostic's severity. */
 export type Severity = IstioDiagnostic['severity'];
 
-/** Severities, most severe first. */
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+/** Severities, most severe first (as istio-common orders them). */
+export const SEVERITIES: readonly Severity[] = DIAGNOSTIC_SEVERITIES;
 
 /** The findings of one diagnostic code: what people triage as one problem. */
 export interface DiagnosticGroup {
@@ -26,9 +31,7 @@ export interface DiagnosticFilter {
 
 /** The namespace a finding is in: its object's, or the Namespace it names; none when mesh-wide. */
 export function namespaceOf(d: IstioDiagnostic): string | undefined {
-  if (!d.object) return undefined;
-  if (d.object.namespace) return d.object.namespace;
-  return d.object.kind === 'Namespace' ? d.object.name : undefined;
+  return diagnosticNamespace(d);
 }
 
 /** `Service observability/jaeger-collector`, `Namespace team-001`, or `mesh-wide`. */
@@ -83,10 +86,6 @@ export function previewObjects(
     : head;
 }
 
-function rank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
-
 /**
  * One group per code: most severe first, then the most findings (the widest problem),
  * then by code so the order is stable.
@@ -107,11 +106,12 @@ export function groupDiagnostics(
       continue;
     }
     group.items.push(d);
-    if (rank(d.severity) < rank(group.severity)) group.severity = d.severity;
+    if (compareSeverity(d.severity, group.severity) < 0)
+      group.severity = d.severity;
   }
   return [...byCode.values()].sort(
     (a, b) =>
-      rank(a.severity) - rank(b.severity) ||
+      compareSeverity(a.severity, b.severity) ||
       b.items.length - a.items.length ||
       a.code.localeCompare(b.code),
   );
