@@ -1,23 +1,23 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
-  istio?: {
-    /**
-     * Timeout of each request to a cluster's API server, in milliseconds. Shared
-     * with the Istio backend plugin. Default 5000.
-     */
-    requestTimeoutMs?: number;
-    /** What `@istio-backstage/plugin-catalog-backend-module-istio` registers in the catalog. */
-    catalog?: {
+  catalog?: {
+    providers?: {
       /**
-       * Mesh namespaces created by `istio:namespace:create` (label
-       * `app.kubernetes.io/managed-by=backstage-istio`), registered as `Resource`
-       * entities of type `kubernetes-namespace`, one provider per cluster configured
-       * in `kubernetes.clusterLocatorMethods`.
+       * What `@istio-backstage/plugin-catalog-backend-module-istio` registers in the
+       * catalog: the mesh namespaces created by `istio:namespace:create` (label
+       * `app.kubernetes.io/managed-by=backstage-istio`), as `Resource` entities of type
+       * `kubernetes-namespace`, one provider per cluster configured in
+       * `kubernetes.clusterLocatorMethods`. Replaces `istio.catalog.namespaces`, which
+       * now stops the backend at startup naming the key to use instead.
        */
-      namespaces?: {
-        /** Seconds between two reads of each cluster. Default 30. */
-        frequencySeconds?: number;
-        /** Seconds one read may run before the scheduler abandons it. Default 60. */
-        timeoutSeconds?: number;
+      istio?: {
+        /**
+         * When each cluster is read, as for Backstage's own entity providers: for
+         * example `frequency: { seconds: 30 }` and `timeout: { seconds: 60 }` (the
+         * default when there is no `schedule`), or `frequency: { cron: '...' }`.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
         /**
          * Entity ref of the owner of a namespace that names none (no valid
          * `istio-backstage.io/owner` annotation written by the `backstage-istio` field
@@ -27,5 +27,12 @@ export interface Config {
         defaultOwner?: string;
       };
     };
+  };
+  istio?: {
+    /**
+     * Timeout of each request to a cluster's API server, in milliseconds. Shared
+     * with the Istio backend plugin and the scaffolder module. Default 5000.
+     */
+    requestTimeoutMs?: number;
   };
 }

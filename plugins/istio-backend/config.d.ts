@@ -1,7 +1,13 @@
+/*
+ * The Istio backend plugin's own keys. What it reads through
+ * `@istio-backstage/plugin-istio-node` (`istio.clusters`, `istio.apply.namespaceOwners`
+ * and `istio.apply.platformGroups`) is declared there, and the clusters themselves by
+ * the Kubernetes plugin (`kubernetes.clusterLocatorMethods`).
+ */
 export interface Config {
   /**
    * Istio plugin settings. Clusters themselves come from the Kubernetes plugin's
-   * `kubernetes.clusterLocatorMethods`; this section only adds what Istio needs per
+   * `kubernetes.clusterLocatorMethods`; `istio.clusters` only adds what Istio needs per
    * cluster, matched by cluster name.
    */
   istio?: {
@@ -80,23 +86,6 @@ export interface Config {
        */
       settleSeconds?: number;
       /**
-       * Who owns namespaces that were not created by `istio:namespace:create` (whose
-       * `istio-backstage.io/owner` annotation says so): the entity refs (groups or
-       * users) that may write Sidecars in `namespace` through Backstage, in `cluster`
-       * only when given. A namespace with the annotation uses the annotation. Without
-       * either, nobody may write there.
-       */
-      namespaceOwners?: Array<{
-        namespace: string;
-        cluster?: string;
-        owners: string[];
-      }>;
-      /**
-       * Groups that may hand a namespace created by `istio:namespace:create` to
-       * another owner (besides its current owner).
-       */
-      platformGroups?: string[];
-      /**
        * Days the record of an apply (who applied which Sidecars, and the memory
        * before) is kept in the plugin's database for the measured saving. Older
        * records are deleted when the backend starts and whenever a Sidecar is
@@ -136,90 +125,6 @@ export interface Config {
       kubernetesTested: string[];
       /** Oldest Kubernetes minor `istioctl` accepts for this release, not above the oldest tested. */
       kubernetesMinimum: string;
-    }>;
-    clusters?: Array<{
-      /** Name of a cluster configured in `kubernetes.clusterLocatorMethods`. */
-      name: string;
-      /**
-       * Prometheus that scrapes this cluster's Envoy and istiod metrics (queried by the
-       * backend), or a Prometheus-compatible front end such as Thanos Query or Mimir.
-       */
-      prometheus?: {
-        /**
-         * Base URL, path prefix included, for example `http://prometheus.monitoring:9090`
-         * or `https://mimir.example.com/prometheus`; queries go to `<url>/api/v1/query`.
-         * No credentials in it: use `bearerToken` or `basicAuth`.
-         */
-        url: string;
-        /**
-         * Sent as `Authorization: Bearer <token>`. Not together with `basicAuth`.
-         * @visibility secret
-         */
-        bearerToken?: string;
-        /** HTTP basic authentication. Not together with `bearerToken`. */
-        basicAuth?: {
-          username: string;
-          /**
-           * The password.
-           * @visibility secret
-           */
-          password: string;
-        };
-        /**
-         * Extra request headers, for example `X-Scope-OrgID` for a multi-tenant Mimir.
-         * Not `Authorization`: use `bearerToken` or `basicAuth`. Every value is secret.
-         * @visibility secret
-         * @deepVisibility secret
-         */
-        headers?: { [name: string]: string };
-        /**
-         * PEM CA bundle to trust (inline) for an `https` URL signed by a private CA;
-         * base64-encoded PEM, as in the Kubernetes plugin's `caData`, is accepted too.
-         * @visibility secret
-         */
-        caData?: string;
-        /** Path of a PEM CA bundle to trust; the file must exist when the backend starts. */
-        caFile?: string;
-        /**
-         * Accept any server certificate. For tests and labs only. Default false.
-         */
-        skipTLSVerify?: boolean;
-      };
-      /** Kiali as users open it in a browser. */
-      kiali?: {
-        /**
-         * Kiali base URL including its web root, for example `https://kiali.example.com/kiali`.
-         * @visibility frontend
-         */
-        url: string;
-      };
-      /** Jaeger query UI as users open it in a browser. */
-      jaeger?: {
-        /**
-         * Jaeger UI base URL, for example `https://jaeger.example.com/jaeger`.
-         * @visibility frontend
-         */
-        url: string;
-      };
-      /** Grafana with the Istio dashboards. */
-      grafana?: {
-        /**
-         * Grafana base URL, for example `https://grafana.example.com`.
-         * @visibility frontend
-         */
-        url: string;
-        /**
-         * Dashboard UIDs. Istio 1.22+ dashboards have no fixed UID, so name them here.
-         */
-        dashboards?: {
-          /** Istio Service Dashboard UID. */
-          service?: string;
-          /** Istio Workload Dashboard UID. */
-          workload?: string;
-          /** Istio Mesh Dashboard UID. */
-          mesh?: string;
-        };
-      };
     }>;
   };
 }

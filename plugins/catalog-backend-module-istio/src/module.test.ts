@@ -17,6 +17,7 @@ import {
 import request from 'supertest';
 import {
   clusterConfigFor,
+  recordingConnection,
   startTestDemoCluster,
 } from './__testUtils__/demoClusters';
 import { catalogModuleIstioMeshNamespaces } from './module';
@@ -50,8 +51,26 @@ beforeAll(async () => {
 });
 afterAll(() => demo?.stop());
 
+type ConfigData = NonNullable<
+  Parameters<typeof mockServices.rootConfig>[0]
+>['data'];
+
+/** A scheduler that records the tasks scheduled with it; tests run them themselves. */
+function recordingScheduler() {
+  const scheduler = mockServices.scheduler.mock({
+    createScheduledTaskRunner: schedule => ({
+      run: task => scheduler.scheduleTask({ ...schedule, ...task }),
+    }),
+  });
+  return scheduler;
+}
+
 describe('catalogModuleIstioMeshNamespaces', () => {
-  it('adds one provider per configured cluster', async () => {
+  /** Starts the module alone, keeping the providers it adds to the catalog. */
+  const startWith = async (
+    data: ConfigData,
+    scheduler = recordingScheduler(),
+  ) => {
     const providers: EntityProvider[] = [];
     await startTestBackend({
       extensionPoints: [
@@ -69,49 +88,97 @@ describe('catalogModuleIstioMeshNamespaces', () => {
       ],
       features: [
         catalogModuleIstioMeshNamespaces,
-        mockServices.rootConfig.factory({
-          data: clusterConfigFor([
-            { name: 'demo', demo },
-            { name: 'staging', demo },
-          ]),
-        }),
+        scheduler.factory,
+        mockServices.rootConfig.factory({ data }),
       ],
     });
+    return providers;
+  };
+
+  it('adds one provider per configured cluster', async () => {
+    const providers = await startWith(
+      clusterConfigFor([
+        { name: 'demo', demo },
+        { name: 'staging', demo },
+      ]),
+    );
     expect(providers.map(p => p.getProviderName())).toEqual([
       'istio-mesh-namespaces:demo',
       'istio-mesh-namespaces:staging',
     ]);
   });
 
-  it('fails to start on a bad istio.catalog.namespaces setting', async () => {
+  it('fails to start on a bad catalog.providers.istio setting', async () => {
     await expect(
-      startTestBackend({
-        extensionPoints: [
-          [
-            catalogProcessingExtensionPoint,
-            {
-              addEntityProvider: jest.fn(),
-              addProcessor: jest.fn(),
-              addPlaceholderResolver: jest.fn(),
-              setOnProcessingErrorHandler: jest.fn(),
-            },
-          ],
-        ],
-        features: [
-          catalogModuleIstioMeshNamespaces,
-          mockServices.rootConfig.factory({
-            data: clusterConfigFor([{ name: 'demo', demo }], {
-              catalog: { namespaces: { defaultOwner: 'a:b:c' } },
-            }),
-          }),
-        ],
+      startWith({
+        ...clusterConfigFor([{ name: 'demo', demo }]),
+        catalog: { providers: { istio: { defaultOwner: 'a:b:c' } } },
       }),
-    ).rejects.toThrow(/istio.catalog.namespaces.defaultOwner/);
+    ).rejects.toThrow(/catalog.providers.istio.defaultOwner/);
+  });
+
+  it('refuses to start with the former istio.catalog.namespaces, naming the new key', async () => {
+    await expect(
+      startWith(
+        clusterConfigFor([{ name: 'demo', demo }], {
+          catalog: { namespaces: { frequencySeconds: 30 } },
+        }),
+      ),
+    ).rejects.toThrow(
+      'replace istio.catalog.namespaces.frequencySeconds with catalog.providers.istio.schedule.frequency',
+    );
+    await expect(
+      startWith(
+        clusterConfigFor([{ name: 'demo', demo }], {
+          catalog: { namespaces: { defaultOwner: 'group:default/ops' } },
+        }),
+      ),
+    ).rejects.toThrow(
+      'replace istio.catalog.namespaces.defaultOwner with catalog.providers.istio.defaultOwner',
+    );
+  });
+
+  it('runs every provider on the catalog.providers.istio.schedule block', async () => {
+    const scheduler = recordingScheduler();
+    const providers = await startWith(
+      {
+        ...clusterConfigFor([
+          { name: 'demo', demo },
+          { name: 'staging', demo },
+        ]),
+        catalog: {
+          providers: {
+            istio: {
+              schedule: {
+                frequency: { minutes: 5 },
+                timeout: { seconds: 90 },
+                initialDelay: { seconds: 10 },
+                scope: 'local',
+              },
+            },
+          },
+        },
+      },
+      scheduler,
+    );
+    // The catalog connects each provider once it starts processing.
+    for (const provider of providers)
+      await provider.connect(recordingConnection());
+    expect(scheduler.scheduleTask.mock.calls.map(([task]) => task)).toEqual(
+      ['demo', 'staging'].map(cluster =>
+        expect.objectContaining({
+          id: `istio-mesh-namespaces:${cluster}:refresh`,
+          frequency: { minutes: 5 },
+          timeout: { seconds: 90 },
+          initialDelay: { seconds: 10 },
+          scope: 'local',
+        }),
+      ),
+    );
   });
 
   it('with the real catalog, the namespace becomes resource:default/ledger', async () => {
-    // Records the scheduled tasks; the test runs the provider's task itself.
-    const scheduler = mockServices.scheduler.mock();
+    const scheduler = recordingScheduler();
     const { server } = await startTestBackend({
       features: [
         catalogPlugin,
@@ -128,7 +195,11 @@ describe('catalogModuleIstioMeshNamespaces', () => {
     const task = scheduler.scheduleTask.mock.calls
       .map(([t]) => t)
       .find(t => t.id === 'istio-mesh-namespaces:demo:refresh');
-    expect(task?.frequency).toEqual({ seconds: 30 });
+    // No schedule configured: every 30 s, a run abandoned after 60 s.
+    expect(task).toMatchObject({
+      frequency: { seconds: 30 },
+      timeout: { seconds: 60 },
+    });
     const runTask = () => task!.fn(new AbortController().signal);
     await runTask();
 

@@ -1,8 +1,8 @@
 /**
  * The request header that carries the signed-in user's Kubernetes tokens to the Istio
  * backend, for clusters whose auth provider uses them (`google`, `aks`, `oidc`): the
- * Kubernetes plugin's request `auth` object (`{ google: token }`, `{ oidc: { okta:
- * token } }`), as JSON in base64url. A header rather than a body, so GET requests can
+ * Kubernetes plugin's request `auth` object (`{ google: token }`,
+ * `{ oidc: { okta: token } }`), as JSON in base64url. A header rather than a body, so GET requests can
  * carry it; the backend uses it for that request only.
  *
  * @public

@@ -1,9 +1,18 @@
 import { ISTIO_NAMESPACE_LABELS } from './meshNamespaceKeys';
 
-/** How a namespace takes part in the mesh, from its labels. */
+/**
+ * How a namespace takes part in the mesh, from its labels.
+ *
+ * @public
+ */
 export type NamespaceDataPlaneMode = 'sidecar' | 'ambient' | 'none';
 
-type Labels = Readonly<Record<string, string>> | undefined;
+/**
+ * A Kubernetes object's labels, as read from its metadata (undefined when it has none).
+ *
+ * @public
+ */
+export type Labels = Readonly<Record<string, string>> | undefined;
 
 /**
  * Whether a namespace's labels ask for sidecar injection, as Istio's injection webhooks

@@ -26,6 +26,8 @@ const meshRouteRef = convertLegacyRouteRef(rootRouteRef);
  * optional, and a factory dependency that the app lacks fails the factory: the
  * components hand the client the app's API holder instead (see useIstioApi), where it is
  * looked up when a cluster needs the user's token.
+ *
+ * @alpha
  */
 export const istioApi = ApiBlueprint.make({
   params: defineParams =>
@@ -36,7 +38,11 @@ export const istioApi = ApiBlueprint.make({
     }),
 });
 
-/** The "Service Mesh" entity tab for the new frontend system. */
+/**
+ * The "Service Mesh" entity tab for the new frontend system.
+ *
+ * @alpha
+ */
 export const istioEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/istio',
@@ -52,6 +58,8 @@ export const istioEntityContent = EntityContentBlueprint.make({
 /**
  * The "Service Mesh" overview card (mesh status, istio-proxy memory, savings), an info
  * card on the entity Overview of entities the plugin can match to pods.
+ *
+ * @alpha
  */
 export const istioEntityCard = EntityCardBlueprint.make({
   params: {
@@ -65,6 +73,8 @@ export const istioEntityCard = EntityCardBlueprint.make({
 /**
  * The mesh page at `/istio`. The app's page layout draws the "Service Mesh" header, so
  * only the content is rendered; the route ref gives it a sidebar item.
+ *
+ * @alpha
  */
 export const istioMeshPage = PageBlueprint.make({
   params: {
@@ -84,6 +94,8 @@ export const istioMeshPage = PageBlueprint.make({
  * The scaffolder field `IstioClusterPicker` (a select of the configured clusters). It
  * attaches to the scaffolder plugin's form fields, which load it when a form needs its
  * fields, so the picker's code is only fetched then.
+ *
+ * @alpha
  */
 export const istioClusterPickerFormField = FormFieldBlueprint.make({
   name: 'cluster-picker',

@@ -37,7 +37,7 @@ export const istioPlugin = createPlugin({
  *
  * @public
  */
-export const EntityIstioContent = istioPlugin.provide(
+export const EntityIstioContent: () => JSX.Element = istioPlugin.provide(
   createComponentExtension({
     name: 'EntityIstioContent',
     component: {
@@ -56,7 +56,7 @@ export const EntityIstioContent = istioPlugin.provide(
  *
  * @public
  */
-export const EntityIstioCard = istioPlugin.provide(
+export const EntityIstioCard: () => JSX.Element = istioPlugin.provide(
   createComponentExtension({
     name: 'EntityIstioCard',
     component: {
@@ -72,7 +72,7 @@ export const EntityIstioCard = istioPlugin.provide(
  *
  * @public
  */
-export const IstioMeshPage = istioPlugin.provide(
+export const IstioMeshPage: () => JSX.Element = istioPlugin.provide(
   createRoutableExtension({
     name: 'IstioMeshPage',
     component: () =>

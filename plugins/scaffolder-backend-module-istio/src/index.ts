@@ -6,6 +6,7 @@
 
 export { scaffolderModuleIstio as default } from './module';
 export { createCheckVersionAction } from './actions/checkVersion';
+export type { CheckVersionActionOptions } from './actions/checkVersion';
 export { createMeshNamespaceAction } from './actions/createNamespace';
 export type { MeshNamespaceActionOptions } from './actions/createNamespace';
 export { createRenderInstallConfigAction } from './actions/renderInstallConfig';

@@ -79,7 +79,7 @@ async function createWithAction(
 
 function setup(
   clusters: TestCluster[],
-  config: { defaultOwner?: string } = {},
+  options: { defaultOwner?: string } = {},
 ) {
   const logger = recordingLogger();
   const scheduler = mockServices.scheduler();
@@ -89,8 +89,11 @@ function setup(
       clusters: access,
       cluster,
       logger,
-      scheduler,
-      config,
+      taskRunner: scheduler.createScheduledTaskRunner({
+        frequency: { seconds: 30 },
+        timeout: { seconds: 60 },
+      }),
+      ...options,
     });
     const connection = recordingConnection();
     return { provider, connection };
@@ -510,15 +513,17 @@ describe('IstioMeshNamespaceProvider', () => {
     ).toThrow(/differ only in case/);
   });
 
-  it('schedules its refresh every frequencySeconds and runs it when triggered', async () => {
+  it('schedules its refresh with its task runner and runs it when triggered', async () => {
     const logger = recordingLogger();
     const scheduler = mockServices.scheduler();
     const provider = new IstioMeshNamespaceProvider({
       clusters: clusterAccessFor([{ name: 'demo', demo }]),
       cluster: 'demo',
       logger,
-      scheduler,
-      config: { frequencySeconds: 5, timeoutSeconds: 20 },
+      taskRunner: scheduler.createScheduledTaskRunner({
+        frequency: { seconds: 5 },
+        timeout: { seconds: 20 },
+      }),
     });
     await expect(provider.refresh()).rejects.toThrow(/not connected/);
     const connection = recordingConnection();

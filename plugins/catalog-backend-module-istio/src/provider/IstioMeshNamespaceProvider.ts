@@ -1,6 +1,7 @@
 import type {
   LoggerService,
   SchedulerService,
+  SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type {
@@ -21,7 +22,6 @@ import {
   namespaceEntity,
   readNamespaceProviderConfig,
   type NamespaceObject,
-  type NamespaceProviderConfig,
 } from '../lib';
 
 /** What one refresh of a provider did. @public */
@@ -45,9 +45,16 @@ export interface IstioMeshNamespaceProviderOptions {
   /** The configured cluster this provider reads. */
   cluster: string;
   logger: LoggerService;
-  scheduler: SchedulerService;
-  /** `istio.catalog.namespaces`; defaults: every 30 s, 60 s timeout, no default owner. */
-  config?: Partial<NamespaceProviderConfig>;
+  /**
+   * Runs the refresh on the provider's schedule: `scheduler.createScheduledTaskRunner`
+   * of `catalog.providers.istio.schedule`, as {@link IstioMeshNamespaceProvider.fromConfig} makes it.
+   */
+  taskRunner: SchedulerServiceTaskRunner;
+  /**
+   * Normalized entity ref of the owner of namespaces that name none
+   * (`catalog.providers.istio.defaultOwner`); without it they are left out.
+   */
+  defaultOwner?: string;
 }
 
 /**
@@ -68,20 +75,22 @@ export interface IstioMeshNamespaceProviderOptions {
 export class IstioMeshNamespaceProvider implements EntityProvider {
   private readonly client: ClusterClient;
   private readonly multiCluster: boolean;
-  private readonly settings: NamespaceProviderConfig;
   private connection?: EntityProviderConnection;
   /** Skipped namespaces already warned about, so a 30 s schedule does not repeat it. */
   private readonly reportedSkips = new Set<string>();
 
   /**
-   * One provider per cluster configured for the Kubernetes plugin, with the
-   * `istio.catalog.namespaces` settings.
+   * One provider per cluster configured for the Kubernetes plugin, each running on
+   * the `catalog.providers.istio.schedule` schedule with its `defaultOwner`.
    */
   static fromConfig(
     config: Config,
     deps: { logger: LoggerService; scheduler: SchedulerService },
   ): IstioMeshNamespaceProvider[] {
     const settings = readNamespaceProviderConfig(config);
+    const taskRunner = deps.scheduler.createScheduledTaskRunner(
+      settings.schedule,
+    );
     const timeoutMs = config.getOptionalNumber('istio.requestTimeoutMs');
     const clusters = new ClusterAccess(
       ClusterDirectory.fromConfig(config, { logger: deps.logger }),
@@ -99,8 +108,9 @@ export class IstioMeshNamespaceProvider implements EntityProvider {
         new IstioMeshNamespaceProvider({
           clusters,
           cluster,
-          config: settings,
-          ...deps,
+          logger: deps.logger,
+          taskRunner,
+          defaultOwner: settings.defaultOwner,
         }),
     );
   }
@@ -121,11 +131,6 @@ export class IstioMeshNamespaceProvider implements EntityProvider {
       throw new Error(
         `Clusters '${options.cluster}' and '${clash}' differ only in case; their catalog entity names would collide`,
       );
-    this.settings = {
-      frequencySeconds: options.config?.frequencySeconds ?? 30,
-      timeoutSeconds: options.config?.timeoutSeconds ?? 60,
-      defaultOwner: options.config?.defaultOwner,
-    };
   }
 
   /** `istio-mesh-namespaces:<cluster>`, stable as long as the cluster's name is. */
@@ -135,10 +140,8 @@ export class IstioMeshNamespaceProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
-    await this.options.scheduler.scheduleTask({
+    await this.options.taskRunner.run({
       id: `${this.getProviderName()}:refresh`,
-      frequency: { seconds: this.settings.frequencySeconds },
-      timeout: { seconds: this.settings.timeoutSeconds },
       fn: async signal => {
         await this.refresh(signal);
       },
@@ -187,7 +190,7 @@ export class IstioMeshNamespaceProvider implements EntityProvider {
         cluster,
         multiCluster: this.multiCluster,
         namespace,
-        defaultOwner: this.settings.defaultOwner,
+        defaultOwner: this.options.defaultOwner,
       });
       if (result.ok) entities.push(result.entity);
       else skipped.push({ namespace: result.namespace, reason: result.reason });

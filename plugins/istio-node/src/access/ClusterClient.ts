@@ -228,7 +228,7 @@ export class ClusterClient {
   /**
    * A read: limited, timed out, retried on 429/503 (honouring Retry-After up to a cap)
    * and on a connection closed under it; refused at once while the cluster is known
-   * not to answer (see {@link CircuitBreaker}).
+   * not to answer (see `CircuitBreaker`).
    */
   read<T>(task: (apis: KubernetesApis) => Promise<T>): Promise<T> {
     return this.breaker.run(() => this.readWithRetries(task));

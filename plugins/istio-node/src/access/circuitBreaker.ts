@@ -7,7 +7,7 @@ import {
 
 /**
  * A read refused at once because its cluster stopped answering (see
- * {@link CircuitBreaker}); carries the failure that opened the circuit.
+ * `CircuitBreaker`); carries the failure that opened the circuit.
  *
  * @public
  */

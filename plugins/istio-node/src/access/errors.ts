@@ -66,6 +66,8 @@ export function isConnectionClosed(error: unknown): boolean {
 /**
  * The HTTP status of a client-node `ApiException` (or similar), if any. Only 100–599
  * counts: a `DOMException` carries a legacy numeric `code` too (23 for a fetch timeout).
+ *
+ * @public
  */
 export function statusOf(error: unknown): number | undefined {
   const code =
@@ -76,7 +78,11 @@ export function statusOf(error: unknown): number | undefined {
     : undefined;
 }
 
-/** Maps any failure to a sanitized {@link SourceError}. */
+/**
+ * Maps any failure to a sanitized {@link SourceError}.
+ *
+ * @public
+ */
 export function toSourceError(source: string, error: unknown): SourceError {
   const status = statusOf(error);
   const name = (error as Error)?.name;

@@ -2,7 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 
-/** What one {@link getJson} request needs. */
+/**
+ * What one JSON GET against a cluster's API server needs.
+ *
+ * @public
+ */
 export interface JsonRequest {
   kubeConfig: KubeConfig;
   agent: http.Agent;

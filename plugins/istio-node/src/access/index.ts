@@ -2,6 +2,7 @@ export { ClusterAccess } from './ClusterAccess';
 export type { ClusterAccessOptions, ClusterResult } from './ClusterAccess';
 export { ClusterClient, DEFAULT_CLUSTER_CLIENT_OPTIONS } from './ClusterClient';
 export type { ClusterClientOptions, KubernetesApis } from './ClusterClient';
+export type { JsonRequest } from './getJson';
 export {
   ClusterCredentialError,
   createClusterCredentialSource,

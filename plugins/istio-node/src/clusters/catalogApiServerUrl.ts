@@ -40,7 +40,11 @@ function allowedByPattern(hostname: string, patterns: string[]): boolean {
   });
 }
 
-/** Settings of a `catalog` cluster locator that loosen the URL rules. */
+/**
+ * Settings of a `catalog` cluster locator that loosen the URL rules.
+ *
+ * @public
+ */
 export interface CatalogUrlRules {
   /** Hosts (or `*.suffix` patterns) allowed over http or on private addresses. */
   dangerouslyAllowClusterUrls: string[];

@@ -4,6 +4,7 @@ export {
   CATALOG_CLUSTER_FILTER,
   type CatalogLocatorOptions,
 } from './catalogClusters';
+export type { CatalogUrlRules } from './catalogApiServerUrl';
 export { ClusterDirectory } from './ClusterDirectory';
 export type { ClusterDirectoryOptions } from './ClusterDirectory';
 export {

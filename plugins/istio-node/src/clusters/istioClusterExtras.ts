@@ -3,7 +3,11 @@ import { readPrometheusConnection } from '../prometheus/readPrometheusConnection
 import type { IstioClusterConfig } from './types';
 import { optionalHttpUrl } from '../lib/httpUrl';
 
-/** What `istio.clusters[]` adds to a Kubernetes plugin cluster of the same name. */
+/**
+ * What `istio.clusters[]` adds to a Kubernetes plugin cluster of the same name.
+ *
+ * @public
+ */
 export type IstioClusterExtras = Pick<
   IstioClusterConfig,
   'prometheus' | 'kialiUrl' | 'jaegerUrl' | 'grafanaUrl' | 'grafanaDashboards'

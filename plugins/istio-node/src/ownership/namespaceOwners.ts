@@ -6,7 +6,11 @@ import {
   MESH_NAMESPACE_MARKS,
 } from '@istio-backstage/plugin-istio-common';
 
-/** Who owns a namespace, and where that was read. */
+/**
+ * Who owns a namespace, and where that was read.
+ *
+ * @public
+ */
 export interface NamespaceOwnership {
   /** Entity refs (groups or users) in full form. */
   owners: string[];

@@ -18,7 +18,11 @@ import {
 import { actionSchema } from './actionSchema';
 import { examples } from './sidecarApply.examples';
 
-/** What the action needs from the backend: where the Istio plugin is, and tokens to call it. */
+/**
+ * What the action needs from the backend: where the Istio plugin is, and tokens to call it.
+ *
+ * @public
+ */
 export interface SidecarApplyActionOptions {
   discovery: DiscoveryService;
   auth: AuthService;
