@@ -123,7 +123,9 @@ async function withServers(names, env, run) {
 
 /**
  * Starts a step without waiting for it; its output goes to a log file, printed when
- * a later step waits for it. Resolves to the step's result.
+ * a later step waits for it. Resolves to the step's result. It runs at a lower CPU
+ * priority (`nice`): the steps in the foreground keep their pace, and it only has to
+ * be done by the time a later step waits for it.
  */
 function startInBackground(name, command, args, env) {
   const logFile = path.join(
@@ -134,7 +136,7 @@ function startInBackground(name, command, args, env) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'w');
   const started = Date.now();
-  return runStep(command, args, {
+  return runStep('nice', ['-n', '15', command, ...args], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', log, log],
