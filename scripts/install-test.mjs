@@ -22,6 +22,7 @@ import { startLocalRegistry } from './lib/localRegistry.mjs';
 import { ageGateMinutes, nextReleaseStart } from './lib/releaseLine.mjs';
 import {
   LEGACY_APP_PACKAGE,
+  assertInstalledFromTarballs,
   configureYarn,
   forgetPackages,
   generateApp,
@@ -186,6 +187,7 @@ async function installPhase() {
   } finally {
     await registry.stop();
   }
+  assertInstalledFromTarballs(appDir, tarballs);
   fs.writeFileSync(installedStamp, digest);
 }
 

@@ -2,6 +2,7 @@
 // frontend system app, plus the legacy template's app beside it as `packages/app-legacy`),
 // its Yarn pointed at a registry that has our packages, then changed only as our
 // READMEs say.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,9 +139,44 @@ export function forgetPackages(
     fs.writeFileSync(lockFile, kept.join('\n\n'));
   }
   if (fs.existsSync(cacheFolder)) {
-    const prefix = scope.replace('/', '-').replace('@', '');
+    // Yarn names a scoped package's archive `@scope-name-npm-<version>-…`.
+    const prefix = scope.replace('/', '-');
     for (const file of fs.readdirSync(cacheFolder)) {
       if (file.startsWith(prefix)) fs.rmSync(path.join(cacheFolder, file));
     }
+  }
+}
+
+/**
+ * Throws unless every file of each tarball is what the app has installed, so a run
+ * cannot pass on an earlier run's packages.
+ */
+export function assertInstalledFromTarballs(appDir, tarballs) {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'packed-'));
+  try {
+    for (const tarball of tarballs) {
+      const unpacked = path.join(scratch, path.basename(tarball));
+      fs.mkdirSync(unpacked);
+      execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+      const packageDir = path.join(unpacked, 'package');
+      const { name } = JSON.parse(
+        fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'),
+      );
+      const installed = path.join(appDir, 'node_modules', name);
+      for (const file of fs.readdirSync(packageDir, { recursive: true })) {
+        const packed = path.join(packageDir, file);
+        if (fs.statSync(packed).isDirectory()) continue;
+        const copy = path.join(installed, file);
+        if (
+          !fs.existsSync(copy) ||
+          !fs.readFileSync(copy).equals(fs.readFileSync(packed))
+        )
+          throw new Error(
+            `${name}/${file} in the app differs from the packed package`,
+          );
+      }
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
