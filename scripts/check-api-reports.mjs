@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { reexecUnderToolchain, repoRoot } from './lib/toolchain.mjs';
+import { publishedPackages } from './lib/workspaces.mjs';
 
 const toolchain = reexecUnderToolchain(import.meta.url);
 
@@ -28,28 +29,6 @@ const REPORT_OPTIONS = [
 const args = process.argv.slice(2);
 const update = args.includes('--update');
 const requested = args.filter(a => !a.startsWith('--'));
-
-/** The workspace packages that are published (not `private`), as folders relative to the root. */
-function publishedPackages() {
-  const root = readJson(path.join(repoRoot, 'package.json'));
-  const dirs = [];
-  for (const pattern of root.workspaces ?? []) {
-    const parent = pattern.replace(/\/\*$/, '');
-    const parentDir = path.join(repoRoot, parent);
-    if (!fs.existsSync(parentDir)) continue;
-    for (const name of fs.readdirSync(parentDir).sort()) {
-      const manifest = path.join(parentDir, name, 'package.json');
-      if (!fs.existsSync(manifest)) continue;
-      const pkg = readJson(manifest);
-      if (!pkg.private) dirs.push({ dir: `${parent}/${name}`, name: pkg.name });
-    }
-  }
-  return dirs;
-}
-
-function readJson(file) {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
 
 function run(command, commandArgs, { capture = false } = {}) {
   const result = spawnSync(command, commandArgs, {
@@ -189,7 +168,10 @@ function reportDiff(committed, generated) {
     : lines.join('\n');
 }
 
-const published = publishedPackages();
+const published = publishedPackages(repoRoot).map(pkg => ({
+  dir: pkg.relativeDir,
+  name: pkg.name,
+}));
 const unknown = requested.filter(
   dir => !published.some(p => p.dir === dir.replace(/\/$/, '')),
 );

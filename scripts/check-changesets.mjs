@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspacePackages } from './lib/workspaces.mjs';
 
 const repoRoot = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -16,27 +17,6 @@ const BUMP_TYPES = ['patch', 'minor', 'major'];
 
 const readJson = file => JSON.parse(fs.readFileSync(file, 'utf8'));
 const relative = file => path.relative(repoRoot, file);
-
-/** Every workspace package: its name, folder and whether it is published. */
-function workspacePackages() {
-  const root = readJson(path.join(repoRoot, 'package.json'));
-  const packages = [];
-  for (const pattern of root.workspaces ?? []) {
-    const parent = path.join(repoRoot, pattern.replace(/\/\*$/, ''));
-    if (!fs.existsSync(parent)) continue;
-    for (const name of fs.readdirSync(parent).sort()) {
-      const manifest = path.join(parent, name, 'package.json');
-      if (!fs.existsSync(manifest)) continue;
-      const pkg = readJson(manifest);
-      packages.push({
-        name: pkg.name,
-        dir: path.dirname(manifest),
-        published: !pkg.private,
-      });
-    }
-  }
-  return packages;
-}
 
 /**
  * The packages and bump types of a changeset's front matter (`'name': minor` lines
@@ -70,7 +50,7 @@ function parseChangeset(text) {
   return { releases, problems, summary: match[2].trim() };
 }
 
-const packages = workspacePackages();
+const packages = workspacePackages(repoRoot);
 const published = packages.filter(p => p.published);
 const byName = new Map(packages.map(p => [p.name, p]));
 const problems = [];

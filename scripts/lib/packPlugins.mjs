@@ -4,22 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runStep } from './processes.mjs';
-
-/** The workspaces under `plugins/` that are published (not `private`). */
-export function publishedPackages(repoRoot) {
-  const pluginsDir = path.join(repoRoot, 'plugins');
-  return fs
-    .readdirSync(pluginsDir)
-    .map(folder => path.join(pluginsDir, folder))
-    .filter(dir => fs.existsSync(path.join(dir, 'package.json')))
-    .map(dir => ({
-      dir,
-      manifest: JSON.parse(
-        fs.readFileSync(path.join(dir, 'package.json'), 'utf8'),
-      ),
-    }))
-    .filter(({ manifest }) => !manifest.private);
-}
+import { publishedPackages } from './workspaces.mjs';
 
 /**
  * Builds every published package and packs it into `outDir`. Resolves to the tarball

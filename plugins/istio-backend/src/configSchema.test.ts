@@ -17,6 +17,10 @@ import {
   withoutDocs,
   type PackageSchema,
 } from './__testUtils__/configSchemas';
+import {
+  repositoryRoot,
+  repositoryTypeScript,
+} from './__testUtils__/repository';
 
 // Every config key the plugins' sources read, found in the sources themselves (see
 // __testUtils__/configReads.ts), against the config schemas Backstage loads: a key
@@ -25,22 +29,8 @@ import {
 
 type TypeScript = typeof import('typescript');
 
-/** The folder holding `backstage.json`, above this file. */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'backstage.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no backstage.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 const root = repositoryRoot();
-// The compiler is a dependency of the repository root, not of this plugin.
-const ts: TypeScript = require(require.resolve('typescript', {
-  paths: [root],
-}));
+const ts: TypeScript = repositoryTypeScript(root);
 
 /**
  * Keys read but declared by no schema, each with its reason. An entry no read needs

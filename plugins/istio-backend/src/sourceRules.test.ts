@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  repositoryRoot,
+  repositoryTypeScript,
+} from './__testUtils__/repository';
 
 // Source rules the repository holds itself to, checked over every plugin's sources:
 // a function longer than MAX_LINES says why in the comment right before it.
@@ -13,22 +17,8 @@ type FunctionLike = import('typescript').FunctionLikeDeclaration;
 const MAX_LINES = 80;
 const REASON = 'Over 80 lines because';
 
-/** The folder holding `backstage.json`, above this file. */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'backstage.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no backstage.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
 const root = repositoryRoot();
-// The compiler is a dependency of the repository root, not of this plugin.
-const ts: TypeScript = require(require.resolve('typescript', {
-  paths: [root],
-}));
+const ts: TypeScript = repositoryTypeScript(root);
 
 /** Git-tracked plugin sources, without tests, test utilities, fixtures and examples. */
 function pluginSources(): string[] {

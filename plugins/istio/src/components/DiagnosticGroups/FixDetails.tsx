@@ -1,14 +1,12 @@
 import { CodeSnippet } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import type { IstioDiagnostic } from '@istio-backstage/plugin-istio-common';
-import Button from '@material-ui/core/Button';
 import Collapse from '@material-ui/core/Collapse';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import ExpandLess from '@material-ui/icons/ExpandLess';
-import ExpandMore from '@material-ui/icons/ExpandMore';
 import { useState } from 'react';
 import { istioTranslationRef } from '../../translation';
+import { ExpandButton } from '../ExpandButton';
 
 const useStyles = makeStyles(theme => ({
   text: { wordBreak: 'normal', overflowWrap: 'break-word' },
@@ -23,15 +21,12 @@ export function FixDetails(props: { fix: IstioDiagnostic['fix'] }) {
   const [open, setOpen] = useState(false);
   return (
     <div>
-      <Button
-        size="small"
-        color="primary"
-        aria-expanded={open}
-        startIcon={open ? <ExpandLess /> : <ExpandMore />}
-        onClick={() => setOpen(o => !o)}
-      >
-        {open ? t('diagnostics.hideFix') : t('diagnostics.showFix')}
-      </Button>
+      <ExpandButton
+        open={open}
+        onToggle={() => setOpen(o => !o)}
+        showLabel={t('diagnostics.showFix')}
+        hideLabel={t('diagnostics.hideFix')}
+      />
       <Collapse in={open} unmountOnExit>
         <Typography variant="body2" className={classes.text}>
           {props.fix.text}

@@ -12,11 +12,9 @@ import type {
   IstioControlPlane,
   IstioMeshConfig,
 } from '@istio-backstage/plugin-istio-common';
-import Button from '@material-ui/core/Button';
 import Collapse from '@material-ui/core/Collapse';
-import ExpandLess from '@material-ui/icons/ExpandLess';
-import ExpandMore from '@material-ui/icons/ExpandMore';
 import { useState } from 'react';
+import { ExpandButton } from '../ExpandButton';
 import { errorMessage } from '../../lib/errorMessage';
 import { formatDateTime } from '../../lib/measuredSaving';
 import { describeSourceError, describeSupport } from '../../lib/meshStatus';
@@ -254,17 +252,12 @@ export function ClusterMeshCard(props: {
       <div data-testid="istio-cluster-summary">
         <FieldList columnWidth={140} fields={summaryFields(t, mesh)} />
       </div>
-      <Button
-        size="small"
-        color="primary"
-        aria-expanded={open}
-        startIcon={open ? <ExpandLess /> : <ExpandMore />}
-        onClick={() => setOpen(o => !o)}
-      >
-        {open
-          ? t('clusterMeshCard.hideDetails')
-          : t('clusterMeshCard.showDetails')}
-      </Button>
+      <ExpandButton
+        open={open}
+        onToggle={() => setOpen(o => !o)}
+        showLabel={t('clusterMeshCard.showDetails')}
+        hideLabel={t('clusterMeshCard.hideDetails')}
+      />
       <Collapse in={open} data-testid="istio-cluster-details">
         <FieldList
           columnWidth={260}

@@ -1,0 +1,1 @@
+export { ExpandButton } from './ExpandButton';
